@@ -1,0 +1,3 @@
+"""Territory Desktop: carve, balance and maintain sales territories, offline."""
+
+__version__ = "0.1.0"

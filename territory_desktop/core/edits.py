@@ -1,0 +1,346 @@
+"""Edits are small command objects: applying one to a plan returns the edit that undoes it.
+
+Every edit serialises to a JSON-ready dict, so the recovery journal can replay a session exactly and no file
+ever needs pickle. Inverse edits skip the lock checks: undo must always be possible, even after a lock.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+
+from .plan import EditRefused, Plan
+from .settings import BalanceSettings
+from .territory import EDITABLE_FIELDS, Territory
+
+_REGISTRY: dict[str, type[Edit]] = {}
+
+
+class Edit(ABC):
+    """A change to a plan. `apply_to` mutates the plan and returns the inverse edit."""
+
+    kind: ClassVar[str]
+    label: str
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if "kind" in cls.__dict__:
+            _REGISTRY[cls.kind] = cls
+
+    @abstractmethod
+    def apply_to(self, plan: Plan) -> Edit: ...
+
+    @abstractmethod
+    def to_dict(self) -> dict[str, Any]: ...
+
+    @staticmethod
+    def from_dict(d: dict[str, Any]) -> Edit:
+        """Rebuild an edit from its journal form; ValueError if the record is not one we know."""
+        try:
+            cls = _REGISTRY[d["kind"]]
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"unknown edit record: {str(d)[:80]}") from exc
+        return cls._from_dict(d)
+
+    @classmethod
+    @abstractmethod
+    def _from_dict(cls, d: dict[str, Any]) -> Edit: ...
+
+
+@dataclass
+class MoveAccounts(Edit):
+    """Reassign account rows to one territory (int) or to one territory each (array); -1 = unassigned."""
+
+    rows: np.ndarray
+    to: int | np.ndarray
+    label: str = ""
+    check_locks: bool = True
+    kind: ClassVar[str] = "move"
+
+    def __post_init__(self) -> None:
+        self.rows = np.asarray(self.rows, dtype=np.int64)
+        if not isinstance(self.to, int | np.integer):
+            self.to = np.asarray(self.to, dtype=np.int32)
+        if not self.label:
+            self.label = f"Move {len(self.rows):,} account{'s' if len(self.rows) != 1 else ''}"
+
+    def apply_to(self, plan: Plan) -> Edit:
+        if self.check_locks:
+            if isinstance(self.to, np.ndarray):
+                for target in np.unique(self.to):
+                    plan.check_movable(self.rows[self.to == target], int(target))
+            else:
+                plan.check_movable(self.rows, int(self.to))
+        old = plan.assignment[self.rows].copy()
+        plan._reassign(self.rows, self.to)
+        return MoveAccounts(self.rows, old, self.label, check_locks=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        to = self.to.tolist() if isinstance(self.to, np.ndarray) else int(self.to)
+        return {"kind": self.kind, "rows": self.rows.tolist(), "to": to, "label": self.label,
+                "check_locks": self.check_locks}
+
+    @classmethod
+    def _from_dict(cls, d: dict[str, Any]) -> Edit:
+        to = d["to"]
+        return cls(np.asarray(d["rows"], dtype=np.int64), to if isinstance(to, int) else np.asarray(to),
+                   d.get("label", ""), bool(d.get("check_locks", False)))
+
+
+@dataclass
+class SetAccountLocks(Edit):
+    """Lock or unlock account rows (one value for all, or one each)."""
+
+    rows: np.ndarray
+    locked: bool | np.ndarray
+    label: str = ""
+    kind: ClassVar[str] = "locks"
+
+    def __post_init__(self) -> None:
+        self.rows = np.asarray(self.rows, dtype=np.int64)
+        if not isinstance(self.locked, bool | np.bool_):
+            self.locked = np.asarray(self.locked, dtype=bool)
+        if not self.label:
+            verb = "Lock" if (self.locked is True or np.all(self.locked)) else "Unlock"
+            self.label = f"{verb} {len(self.rows):,} account{'s' if len(self.rows) != 1 else ''}"
+
+    def apply_to(self, plan: Plan) -> Edit:
+        old = plan.locked[self.rows].copy()
+        plan.locked[self.rows] = self.locked
+        plan._bump("locks", self.rows)
+        return SetAccountLocks(self.rows, old, self.label)
+
+    def to_dict(self) -> dict[str, Any]:
+        locked = self.locked.tolist() if isinstance(self.locked, np.ndarray) else bool(self.locked)
+        return {"kind": self.kind, "rows": self.rows.tolist(), "locked": locked, "label": self.label}
+
+    @classmethod
+    def _from_dict(cls, d: dict[str, Any]) -> Edit:
+        locked = d["locked"]
+        return cls(np.asarray(d["rows"], dtype=np.int64),
+                   locked if isinstance(locked, bool) else np.asarray(locked, dtype=bool), d.get("label", ""))
+
+
+@dataclass
+class UpdateTerritory(Edit):
+    """Change fields of one territory (name, rep, home, capacity, colour, lock, ...)."""
+
+    index: int
+    changes: dict[str, Any]
+    label: str = ""
+    kind: ClassVar[str] = "update_territory"
+
+    def __post_init__(self) -> None:
+        bad = set(self.changes) - set(EDITABLE_FIELDS)
+        if bad:
+            raise ValueError(f"territories have no field(s) {', '.join(sorted(bad))}")
+        if not self.label:
+            self.label = f"Edit territory ({', '.join(self.changes)})"
+
+    def apply_to(self, plan: Plan) -> Edit:
+        t = plan.territories[self.index]
+        if "name" in self.changes:
+            new = str(self.changes["name"]).strip()
+            if not new:
+                raise EditRefused("A territory needs a name.")
+            for i, other in enumerate(plan.territories):
+                if i != self.index and not other.removed and other.name.casefold() == new.casefold():
+                    raise EditRefused(f"Another territory is already called {new!r}.")
+        old = {k: getattr(t, k) for k in self.changes}
+        for k, v in self.changes.items():
+            setattr(t, k, v)
+        if {"home_lat", "home_lon"} & set(self.changes):
+            plan.kpis.recompute_workload(plan, self.index)
+        plan._bump("territories", territories=(self.index,))
+        return UpdateTerritory(self.index, old, self.label)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "index": self.index, "changes": _jsonable(self.changes), "label": self.label}
+
+    @classmethod
+    def _from_dict(cls, d: dict[str, Any]) -> Edit:
+        changes = {k: (float("nan") if v is None and k in ("home_lat", "home_lon") else v)
+                   for k, v in d["changes"].items()}
+        return cls(int(d["index"]), changes, d.get("label", ""))
+
+
+@dataclass
+class AddTerritory(Edit):
+    """Append a new, empty territory."""
+
+    territory: Territory
+    label: str = ""
+    kind: ClassVar[str] = "add_territory"
+
+    def __post_init__(self) -> None:
+        self.label = self.label or f"Add territory {self.territory.name}"
+
+    def apply_to(self, plan: Plan) -> Edit:
+        name = self.territory.name.strip()
+        if not name or any(not t.removed and t.name.casefold() == name.casefold() for t in plan.territories):
+            raise EditRefused(f"A territory needs a name of its own; {name!r} is taken or empty.")
+        plan.territories.append(Territory.from_dict(self.territory.to_dict()))
+        plan.kpis.insert_slot()
+        index = len(plan.territories) - 1
+        plan._bump("territories", territories=(index,))
+        return _PopTerritory(index, self.label)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "territory": self.territory.to_dict(), "label": self.label}
+
+    @classmethod
+    def _from_dict(cls, d: dict[str, Any]) -> Edit:
+        return cls(Territory.from_dict(d["territory"]), d.get("label", ""))
+
+
+@dataclass
+class _PopTerritory(Edit):
+    """Inverse of AddTerritory: drops the last slot, which must be empty and nobody's baseline."""
+
+    index: int
+    label: str = ""
+    kind: ClassVar[str] = "pop_territory"
+
+    def apply_to(self, plan: Plan) -> Edit:
+        if self.index != len(plan.territories) - 1 or (plan.assignment == self.index).any() \
+                or (plan.baseline == self.index).any():
+            raise EditRefused("Only an empty, newly added territory can be taken back.")
+        t = plan.territories.pop()
+        plan.kpis.drop_last_slot()
+        plan._bump("territories", territories=(self.index,))
+        return AddTerritory(t, self.label)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "index": self.index, "label": self.label}
+
+    @classmethod
+    def _from_dict(cls, d: dict[str, Any]) -> Edit:
+        return cls(int(d["index"]), d.get("label", ""))
+
+
+@dataclass
+class RemoveTerritory(Edit):
+    """Remove a territory; its accounts become unassigned (to=-1) or go to territory `to`.
+
+    The slot stays (marked removed) so the baseline and change lists can still name it.
+    """
+
+    index: int
+    to: int = -1
+    label: str = ""
+    kind: ClassVar[str] = "remove_territory"
+
+    def __post_init__(self) -> None:
+        self.label = self.label or "Remove territory"
+
+    def apply_to(self, plan: Plan) -> Edit:
+        if self.to == self.index:
+            raise EditRefused("Choose another territory to receive the accounts.")
+        if self.to >= 0 and plan.territories[self.to].removed:
+            raise EditRefused(f"Territory {plan.territories[self.to].name!r} has been removed.")
+        rows = plan.rows_in(self.index)
+        if len(rows):
+            plan._reassign(rows, self.to)
+        plan.territories[self.index].removed = True
+        plan._bump("territories", territories=(self.index,))
+        return _RestoreTerritory(self.index, rows, self.to, self.label)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "index": self.index, "to": self.to, "label": self.label}
+
+    @classmethod
+    def _from_dict(cls, d: dict[str, Any]) -> Edit:
+        return cls(int(d["index"]), int(d.get("to", -1)), d.get("label", ""))
+
+
+@dataclass
+class _RestoreTerritory(Edit):
+    index: int
+    rows: np.ndarray
+    to: int
+    label: str = ""
+    kind: ClassVar[str] = "restore_territory"
+
+    def apply_to(self, plan: Plan) -> Edit:
+        plan.territories[self.index].removed = False
+        plan._bump("territories", territories=(self.index,))
+        if len(self.rows):
+            plan._reassign(np.asarray(self.rows, dtype=np.int64), self.index)
+        return RemoveTerritory(self.index, self.to, self.label)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "index": self.index, "rows": np.asarray(self.rows).tolist(), "to": self.to,
+                "label": self.label}
+
+    @classmethod
+    def _from_dict(cls, d: dict[str, Any]) -> Edit:
+        return cls(int(d["index"]), np.asarray(d["rows"], dtype=np.int64), int(d["to"]), d.get("label", ""))
+
+
+@dataclass
+class SetSettings(Edit):
+    """Swap the balance settings; workload is recomputed if the workload model changed."""
+
+    settings: BalanceSettings
+    label: str = "Change balance settings"
+    kind: ClassVar[str] = "settings"
+
+    def apply_to(self, plan: Plan) -> Edit:
+        from .kpis import KpiState
+
+        old = plan.settings
+        plan.settings = self.settings
+        if old.workload != self.settings.workload:
+            plan._refresh_workload_rates()
+            plan.kpis.workload = KpiState.full(plan).workload
+        plan._bump("settings", territories=tuple(int(i) for i in plan.active_territories()))
+        return SetSettings(old, self.label)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "settings": self.settings.to_dict(), "label": self.label}
+
+    @classmethod
+    def _from_dict(cls, d: dict[str, Any]) -> Edit:
+        return cls(BalanceSettings.from_dict(d["settings"]), d.get("label", "Change balance settings"))
+
+
+@dataclass
+class Batch(Edit):
+    """Several edits applied as one step (a bulk action); undone in reverse order."""
+
+    edits: list[Edit] = field(default_factory=list)
+    label: str = "Edit"
+    kind: ClassVar[str] = "batch"
+
+    def apply_to(self, plan: Plan) -> Edit:
+        inverses: list[Edit] = []
+        try:
+            for e in self.edits:
+                inverses.append(e.apply_to(plan))
+        except EditRefused:
+            for inv in reversed(inverses):  # leave the plan as it was
+                inv.apply_to(plan)
+            raise
+        return Batch(list(reversed(inverses)), self.label)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "edits": [e.to_dict() for e in self.edits], "label": self.label}
+
+    @classmethod
+    def _from_dict(cls, d: dict[str, Any]) -> Edit:
+        return cls([Edit.from_dict(e) for e in d["edits"]], d.get("label", "Edit"))
+
+
+def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, float) and v != v:
+            out[k] = None
+        elif isinstance(v, np.generic):
+            out[k] = v.item()
+        else:
+            out[k] = v
+    return out

@@ -1,0 +1,200 @@
+"""Per-territory and plan-level numbers, kept up to date from the moved rows only.
+
+All totals are int64 fixed-point (see workload.SCALE), so an incremental update after any sequence of moves
+equals a full recomputation exactly, and undo gives back the very same numbers. Index -1 of every per-territory
+array is the "unassigned" bucket, which is where assignment value -1 lands naturally.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .settings import ACCOUNTS, WORKLOAD, BalanceSettings
+from .workload import SCALE
+
+if TYPE_CHECKING:
+    from .plan import Plan
+
+IN, NEAR, OUT = "in", "near", "out"
+
+
+class KpiState:
+    """Running totals per territory slot (+1 unassigned bucket) and the moved-vs-baseline tallies."""
+
+    def __init__(self, counts: np.ndarray, sums: np.ndarray, workload: np.ndarray, seg_counts: np.ndarray,
+                 moved_count: int, moved_sums: np.ndarray) -> None:
+        self.counts = counts
+        self.sums = sums
+        self.workload = workload
+        self.seg_counts = seg_counts
+        self.moved_count = moved_count
+        self.moved_sums = moved_sums
+
+    @classmethod
+    def full(cls, plan: Plan) -> KpiState:
+        """Recompute everything from scratch: the reference the incremental path is tested against."""
+        k = plan.n_territories
+        a = plan.assignment.astype(np.int64)
+        idx = np.where(a < 0, k, a)
+        counts = np.bincount(idx, minlength=k + 1).astype(np.int64)
+        sums = np.zeros((k + 1, plan.measure_values.shape[1]), dtype=np.int64)
+        np.add.at(sums, idx, plan.measure_values)
+        workload = np.zeros(k + 1, dtype=np.int64)
+        np.add.at(workload, idx, plan.workload_of(np.arange(len(a)), a))
+        seg_counts = np.zeros((k + 1, max(len(plan.segment_names), 1)), dtype=np.int64)
+        np.add.at(seg_counts, (idx, plan.segment_codes), 1)
+        moved = a != plan.baseline
+        return cls(counts, sums, workload, seg_counts, int(moved.sum()),
+                   plan.measure_values[moved].sum(axis=0).astype(np.int64))
+
+    def move(self, plan: Plan, rows: np.ndarray, old: np.ndarray, new: np.ndarray) -> None:
+        """Shift the moved rows' contributions from their old to their new territories."""
+        k = plan.n_territories
+        old = old.astype(np.int64)
+        new = new.astype(np.int64)
+        oi = np.where(old < 0, k, old)
+        ni = np.where(new < 0, k, new)
+        np.subtract.at(self.counts, oi, 1)
+        np.add.at(self.counts, ni, 1)
+        v = plan.measure_values[rows]
+        np.subtract.at(self.sums, oi, v)
+        np.add.at(self.sums, ni, v)
+        np.subtract.at(self.workload, oi, plan.workload_of(rows, old))
+        np.add.at(self.workload, ni, plan.workload_of(rows, new))
+        seg = plan.segment_codes[rows]
+        np.subtract.at(self.seg_counts, (oi, seg), 1)
+        np.add.at(self.seg_counts, (ni, seg), 1)
+        base = plan.baseline[rows]
+        before = old != base
+        after = new != base
+        self.moved_count += int(after.sum()) - int(before.sum())
+        self.moved_sums += v[after].sum(axis=0) - v[before].sum(axis=0)
+
+    def recompute_workload(self, plan: Plan, territory: int) -> None:
+        """After a rep's home moved: re-add the travel of that territory's accounts only."""
+        rows = plan.rows_in(territory)
+        self.workload[territory] = int(plan.workload_of(rows, np.full(len(rows), territory)).sum())
+
+    def insert_slot(self) -> None:
+        """Make room for a new territory just before the unassigned bucket."""
+        pos = len(self.counts) - 1
+        self.counts = np.insert(self.counts, pos, 0)
+        self.sums = np.insert(self.sums, pos, 0, axis=0)
+        self.workload = np.insert(self.workload, pos, 0)
+        self.seg_counts = np.insert(self.seg_counts, pos, 0, axis=0)
+
+    def drop_last_slot(self) -> None:
+        pos = len(self.counts) - 2
+        self.counts = np.delete(self.counts, pos)
+        self.sums = np.delete(self.sums, pos, axis=0)
+        self.workload = np.delete(self.workload, pos)
+        self.seg_counts = np.delete(self.seg_counts, pos, axis=0)
+
+    def equals(self, other: KpiState) -> bool:
+        return (np.array_equal(self.counts, other.counts) and np.array_equal(self.sums, other.sums)
+                and np.array_equal(self.workload, other.workload)
+                and np.array_equal(self.seg_counts, other.seg_counts)
+                and self.moved_count == other.moved_count and np.array_equal(self.moved_sums, other.moved_sums))
+
+
+def measure_totals(plan: Plan, measure: str) -> np.ndarray:
+    """Totals of one measure for every territory slot (no unassigned bucket), in display units."""
+    s = plan.kpis
+    if measure == ACCOUNTS:
+        return s.counts[:-1].astype(np.float64)
+    if measure == WORKLOAD:
+        return s.workload[:-1] / SCALE
+    return s.sums[:-1, plan.measure_names.index(measure)] / SCALE
+
+
+def deviations(totals: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Deviation of each territory from its fair share of the total (0.12 = 12% above its target)."""
+    share_sum = shares.sum()
+    if share_sum <= 0:
+        return np.zeros_like(totals)
+    target = totals.sum() * shares / share_sum
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dev = np.where(target > 0, totals / target - 1.0, 0.0)
+    return dev
+
+
+def band_status(dev: np.ndarray, band: float, near_fraction: float) -> np.ndarray:
+    """"in", "near" (past near_fraction of the band) or "out" for each deviation."""
+    a = np.abs(dev)
+    return np.where(a > band + 1e-12, OUT, np.where(a > near_fraction * band, NEAR, IN)).astype(object)
+
+
+def territory_table(plan: Plan) -> pd.DataFrame:
+    """One row per active territory: totals, workload vs capacity, deviation and band per balanced measure."""
+    act = plan.active_territories()
+    terr = [plan.territories[i] for i in act]
+    s = plan.kpis
+    cap = np.array([t.capacity_hours for t in terr], dtype=np.float64)
+    work = s.workload[act] / SCALE
+    df = pd.DataFrame({
+        "name": [t.name for t in terr], "rep": [t.rep for t in terr], "region": [t.region for t in terr],
+        "color": [t.color for t in terr], "locked": [t.locked for t in terr],
+        "accounts": s.counts[act],
+        **{m: s.sums[act, j] / SCALE for j, m in enumerate(plan.measure_names)},
+        "workload": work, "capacity": cap,
+        "utilisation": np.where(cap > 0, work / np.where(cap > 0, cap, 1.0), np.nan),
+    }, index=pd.Index(act, name="territory"))
+    shares = np.array([t.target_share for t in terr], dtype=np.float64)
+    in_band = np.ones(len(act), dtype=bool)
+    settings: BalanceSettings = plan.settings
+    for m in settings.measures:
+        dev = deviations(measure_totals(plan, m.measure)[act], shares)
+        status = band_status(dev, m.band, settings.near_fraction)
+        df[f"dev_{m.measure}"] = dev
+        df[f"status_{m.measure}"] = status
+        in_band &= status != OUT
+    over = (cap > 0) & (work > cap)
+    df["over_capacity"] = over
+    df["in_band"] = in_band & ~(over if settings.capacity_hard else False)
+    return df
+
+
+@dataclass(frozen=True)
+class PlanHealth:
+    """The plan at a glance, for the status bar and `info`."""
+
+    territories: int
+    primary_measure: str
+    max_deviation: float
+    cv: float
+    out_of_band: int
+    over_capacity: int
+    moved_accounts: int
+    moved_potential: float
+    moved_potential_share: float
+    unassigned: int
+    unplaced: int
+
+
+def plan_health(plan: Plan) -> PlanHealth:
+    act = plan.active_territories()
+    primary = plan.settings.primary
+    totals = measure_totals(plan, primary.measure)[act]
+    shares = np.array([plan.territories[i].target_share for i in act], dtype=np.float64)
+    dev = deviations(totals, shares)
+    norm = totals / np.where(shares > 0, shares, 1.0)
+    mean = norm.mean() if len(norm) else 0.0
+    cv = float(norm.std() / mean) if mean > 0 else 0.0
+    table = territory_table(plan) if len(act) else None
+    pot_j = plan.measure_names.index("potential")
+    total_pot = plan.kpis.sums[:, pot_j].sum() / SCALE
+    moved_pot = plan.kpis.moved_sums[pot_j] / SCALE
+    return PlanHealth(
+        territories=len(act), primary_measure=primary.measure,
+        max_deviation=float(np.abs(dev).max()) if len(dev) else 0.0, cv=cv,
+        out_of_band=int((~table["in_band"]).sum()) if table is not None else 0,
+        over_capacity=int(table["over_capacity"].sum()) if table is not None else 0,
+        moved_accounts=plan.kpis.moved_count, moved_potential=float(moved_pot),
+        moved_potential_share=float(moved_pot / total_pot) if total_pot > 0 else 0.0,
+        unassigned=int(plan.kpis.counts[-1]),
+        unplaced=int((~np.isfinite(plan.lat)).sum()),
+    )

@@ -1,0 +1,223 @@
+"""The territory plan: accounts, territories, the assignment, the baseline, locks and balance settings.
+
+Everything that changes a plan goes through `Plan.apply(edit)`, which returns the inverse edit, bumps the
+version and announces a `PlanChange`, so every view (table, map, capacity, solver) can follow with a targeted
+refresh instead of a rebuild.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from . import kpis
+from .events import Event
+from .settings import BalanceSettings
+from .territory import Territory
+from .workload import SCALE, account_workload, segment_rates
+
+if TYPE_CHECKING:
+    from .edits import Edit
+
+CANONICAL_COLUMNS = (
+    "account_id", "name", "address", "city", "state", "zip", "country", "lat", "lon", "geo_source",
+    "segment", "industry", "potential", "pipeline", "owner", "status", "employees", "named",
+)
+"""Columns every plan has, whatever the export they came from."""
+
+NUMERIC_MEASURES = ("potential", "pipeline")
+"""Account columns that can be balanced as sums (besides account count and workload)."""
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """What an edit changed. `rows` are account rows; `territories` the territory indices whose numbers moved.
+
+    kind is one of: "assignment", "locks", "territories" (fields or the list itself), "settings".
+    """
+
+    kind: str
+    version: int
+    rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    territories: tuple[int, ...] = ()
+
+
+class EditRefused(Exception):
+    """An edit that breaks a rule the planner set (a locked account or territory). The message says which."""
+
+
+class Plan:
+    """One territory plan held in memory. Hot paths use the numpy arrays; the DataFrame serves display/export."""
+
+    def __init__(self, accounts: pd.DataFrame, territories: list[Territory], assignment: np.ndarray,
+                 baseline: np.ndarray | None = None, locked: np.ndarray | None = None,
+                 settings: BalanceSettings | None = None, source: pd.DataFrame | None = None) -> None:
+        n = len(accounts)
+        missing = [c for c in CANONICAL_COLUMNS if c not in accounts.columns]
+        if missing:
+            raise ValueError(f"accounts lack columns: {', '.join(missing)}")
+        self.accounts = accounts.reset_index(drop=True)
+        self.source = source.reset_index(drop=True) if source is not None else None
+        self.territories = list(territories)
+        self.assignment = np.asarray(assignment, dtype=np.int32).copy()
+        self.baseline = (self.assignment.copy() if baseline is None
+                         else np.asarray(baseline, dtype=np.int32).copy())
+        self.locked = np.zeros(n, dtype=bool) if locked is None else np.asarray(locked, dtype=bool).copy()
+        self.settings = settings or BalanceSettings()
+        if not (len(self.assignment) == len(self.baseline) == len(self.locked) == n):
+            raise ValueError("assignment, baseline and locks must have one entry per account")
+        k = len(self.territories)
+        for name, arr in (("assignment", self.assignment), ("baseline", self.baseline)):
+            if n and (arr.min() < -1 or arr.max() >= k):
+                raise ValueError(f"{name} refers to a territory that does not exist")
+        self.version = 0
+        self.changed: Event[PlanChange] = Event()
+        self.applied: Event[Edit] = Event()
+        self._refresh_static_arrays()
+        self.kpis = kpis.KpiState.full(self)
+
+    # ----- static per-account arrays -------------------------------------------------------------------
+    def _refresh_static_arrays(self) -> None:
+        a = self.accounts
+        self.ids = a["account_id"].astype(str).to_numpy(dtype=object)
+        self.lat = pd.to_numeric(a["lat"], errors="coerce").to_numpy(dtype=np.float64)
+        self.lon = pd.to_numeric(a["lon"], errors="coerce").to_numpy(dtype=np.float64)
+        seg = a["segment"].fillna("").astype(str)
+        self.segment_names: list[str] = sorted(set(seg))
+        self.segment_codes = pd.Categorical(seg, categories=self.segment_names).codes.astype(np.int32)
+        self.measure_names: tuple[str, ...] = NUMERIC_MEASURES
+        vals = np.column_stack([pd.to_numeric(a[m], errors="coerce").fillna(0.0).to_numpy(np.float64)
+                                for m in NUMERIC_MEASURES]) if len(a) else np.zeros((0, len(NUMERIC_MEASURES)))
+        self.measure_values = np.rint(vals * SCALE).astype(np.int64)
+        self.named = a["named"].fillna(False).astype(bool).to_numpy()
+        self._index: pd.Index | None = None
+        self._refresh_workload_rates()
+
+    def _refresh_workload_rates(self) -> None:
+        self.base_hours, self.visits = segment_rates(self.accounts["segment"].to_numpy(dtype=object),
+                                                     self.settings.workload)
+
+    # ----- lookups -------------------------------------------------------------------------------------
+    @property
+    def n_accounts(self) -> int:
+        return len(self.assignment)
+
+    @property
+    def n_territories(self) -> int:
+        """Territory slots, including removed ones (their index stays stable for the baseline)."""
+        return len(self.territories)
+
+    def active_territories(self) -> np.ndarray:
+        """Indices of the territories that have not been removed."""
+        return np.array([i for i, t in enumerate(self.territories) if not t.removed], dtype=np.int64)
+
+    def territory_index(self, name: str) -> int:
+        """Index of the active territory called `name` (case-insensitive), or raise KeyError."""
+        wanted = name.strip().casefold()
+        for i, t in enumerate(self.territories):
+            if not t.removed and t.name.casefold() == wanted:
+                return i
+        raise KeyError(f"no territory named {name!r}")
+
+    def rows_of(self, account_ids: list[str] | np.ndarray) -> np.ndarray:
+        """Rows of the given account ids; raise KeyError naming the ids that are not in the plan."""
+        if self._index is None:
+            self._index = pd.Index(self.ids)
+        ids = np.asarray(account_ids, dtype=object)
+        rows = self._index.get_indexer(ids)
+        if (rows < 0).any():
+            unknown = ", ".join(map(str, ids[rows < 0][:10]))
+            raise KeyError(f"unknown account id(s): {unknown}")
+        return rows.astype(np.int64)
+
+    def rows_in(self, territory: int) -> np.ndarray:
+        return np.flatnonzero(self.assignment == territory)
+
+    def workload_of(self, rows: np.ndarray, territories: np.ndarray) -> np.ndarray:
+        """Milli-hours of each account row when served by the matching territory (-1 = nobody: 0 hours)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        terr = np.asarray(territories, dtype=np.int64)
+        out = np.zeros(len(rows), dtype=np.int64)
+        ok = terr >= 0
+        if ok.any():
+            home_lat = np.array([t.home_lat for t in self.territories], dtype=np.float64)
+            home_lon = np.array([t.home_lon for t in self.territories], dtype=np.float64)
+            r, t = rows[ok], terr[ok]
+            out[ok] = account_workload(self.base_hours[r], self.visits[r], self.lat[r], self.lon[r],
+                                       home_lat[t], home_lon[t], self.settings.workload)
+        return out
+
+    # ----- editing ------------------------------------------------------------------------------------
+    def apply(self, edit: Edit) -> Edit:
+        """Apply an edit, announce it, and return the edit that undoes it exactly."""
+        inverse = edit.apply_to(self)
+        self.applied.emit(edit)
+        return inverse
+
+    def _bump(self, change_kind: str, rows: np.ndarray | None = None,
+              territories: tuple[int, ...] = ()) -> None:
+        self.version += 1
+        self.changed.emit(PlanChange(change_kind, self.version,
+                                     np.empty(0, np.int64) if rows is None else np.asarray(rows, np.int64),
+                                     territories))
+
+    def _reassign(self, rows: np.ndarray, new: np.ndarray) -> None:
+        """Move rows to new territories, updating KPIs from the moved rows only."""
+        rows = np.asarray(rows, dtype=np.int64)
+        new = np.broadcast_to(np.asarray(new, dtype=np.int32), rows.shape)
+        old = self.assignment[rows].copy()
+        self.kpis.move(self, rows, old, new)
+        self.assignment[rows] = new
+        touched = tuple(sorted({int(x) for x in np.unique(np.concatenate([old, new])) if x >= 0}))
+        self._bump("assignment", rows, touched)
+
+    def check_movable(self, rows: np.ndarray, target: int) -> None:
+        """Raise EditRefused with a planner-readable reason if these rows may not go to `target`."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if target >= 0:
+            t = self.territories[target]
+            if t.removed:
+                raise EditRefused(f"Territory {t.name!r} has been removed.")
+            if t.locked:
+                raise EditRefused(f"Territory {t.name!r} is locked: unlock it to move accounts in.")
+        stuck = rows[self.locked[rows]]
+        if len(stuck):
+            names = ", ".join(self.accounts["name"].iloc[stuck[:3]].astype(str))
+            more = f" and {len(stuck) - 3} more" if len(stuck) > 3 else ""
+            raise EditRefused(f"{len(stuck)} locked account(s) cannot move: {names}{more}. Unlock them first.")
+        src = np.unique(self.assignment[rows])
+        for k in src:
+            if k >= 0 and self.territories[int(k)].locked and int(k) != target:
+                raise EditRefused(f"Territory {self.territories[int(k)].name!r} is locked: "
+                                  "its accounts cannot move out.")
+
+    # ----- derived numbers -----------------------------------------------------------------------------
+    def territory_table(self) -> pd.DataFrame:
+        return kpis.territory_table(self)
+
+    def health(self) -> kpis.PlanHealth:
+        return kpis.plan_health(self)
+
+
+_DEFAULTS: dict[str, object] = {
+    "address": "", "city": "", "state": "", "zip": "", "country": "", "lat": np.nan, "lon": np.nan,
+    "geo_source": "none", "segment": "", "industry": "", "potential": 0.0, "pipeline": 0.0, "owner": "",
+    "status": "", "employees": np.nan, "named": False,
+}
+
+
+def accounts_frame(columns: dict[str, object]) -> pd.DataFrame:
+    """An accounts DataFrame with every canonical column, filling the ones not given with neutral values."""
+    df = pd.DataFrame(columns)
+    n = len(df)
+    if "account_id" not in df:
+        df["account_id"] = [f"A{i:06d}" for i in range(n)]
+    if "name" not in df:
+        df["name"] = df["account_id"].astype(str)
+    for col, default in _DEFAULTS.items():
+        if col not in df:
+            df[col] = default
+    return df[list(CANONICAL_COLUMNS) + [c for c in df.columns if c not in CANONICAL_COLUMNS]]

@@ -1,0 +1,118 @@
+"""What "balanced" means for a plan: measures, tolerance bands, weights and the workload model.
+
+Defaults follow industry practice: the primary metric (potential) within ±15% of the mean, secondary metrics
+(account count, workload) within ±30%, workload within each rep's capacity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+ACCOUNTS = "accounts"
+WORKLOAD = "workload"
+
+DEFAULT_HOURS = {"SMB": 6.0, "Mid-Market": 16.0, "Enterprise": 48.0}
+DEFAULT_VISITS = {"SMB": 1.0, "Mid-Market": 3.0, "Enterprise": 6.0}
+
+
+@dataclass(frozen=True)
+class WorkloadModel:
+    """Hours a rep spends on an account per year: servicing by segment plus travel from the rep's home.
+
+    Travel = round-trip road distance (great circle × circuity) × visits per year ÷ speed.
+    """
+
+    hours_by_segment: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_HOURS))
+    default_hours: float = 10.0
+    visits_by_segment: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_VISITS))
+    default_visits: float = 2.0
+    speed_kmh: float = 70.0
+    circuity: float = 1.25
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "hours_by_segment": dict(self.hours_by_segment), "default_hours": self.default_hours,
+            "visits_by_segment": dict(self.visits_by_segment), "default_visits": self.default_visits,
+            "speed_kmh": self.speed_kmh, "circuity": self.circuity,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> WorkloadModel:
+        return cls(
+            hours_by_segment={str(k): float(v) for k, v in d.get("hours_by_segment", DEFAULT_HOURS).items()},
+            default_hours=float(d.get("default_hours", 10.0)),
+            visits_by_segment={str(k): float(v) for k, v in d.get("visits_by_segment", DEFAULT_VISITS).items()},
+            default_visits=float(d.get("default_visits", 2.0)),
+            speed_kmh=float(d.get("speed_kmh", 70.0)),
+            circuity=float(d.get("circuity", 1.25)),
+        )
+
+
+@dataclass(frozen=True)
+class BalancedMeasure:
+    """One measure the plan is balanced on, with its tolerance band (0.15 = ±15% of the mean)."""
+
+    measure: str
+    band: float
+    weight: float = 1.0
+    primary: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"measure": self.measure, "band": self.band, "weight": self.weight, "primary": self.primary}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> BalancedMeasure:
+        return cls(str(d["measure"]), float(d["band"]), float(d.get("weight", 1.0)), bool(d.get("primary", False)))
+
+
+def _default_measures() -> tuple[BalancedMeasure, ...]:
+    return (
+        BalancedMeasure("potential", 0.15, 1.0, primary=True),
+        BalancedMeasure(ACCOUNTS, 0.30, 0.5),
+        BalancedMeasure(WORKLOAD, 0.30, 0.5),
+    )
+
+
+@dataclass(frozen=True)
+class BalanceSettings:
+    """The balance rules of a plan. Immutable: an edit swaps the whole object, so undo is a plain swap."""
+
+    measures: tuple[BalancedMeasure, ...] = field(default_factory=_default_measures)
+    workload: WorkloadModel = field(default_factory=WorkloadModel)
+    near_fraction: float = 0.8
+    """A territory is "near" the edge of a band once |deviation| exceeds this fraction of the band."""
+    capacity_hard: bool = True
+    pipeline_lock_threshold: float = 0.0
+    """Accounts with open pipeline above this stay put when the solver suggests moves (0 = any open deal)."""
+    allow_pipeline_moves: bool = False
+
+    @property
+    def primary(self) -> BalancedMeasure:
+        for m in self.measures:
+            if m.primary:
+                return m
+        return self.measures[0]
+
+    def with_measures(self, measures: tuple[BalancedMeasure, ...]) -> BalanceSettings:
+        return replace(self, measures=measures)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "measures": [m.to_dict() for m in self.measures], "workload": self.workload.to_dict(),
+            "near_fraction": self.near_fraction, "capacity_hard": self.capacity_hard,
+            "pipeline_lock_threshold": self.pipeline_lock_threshold,
+            "allow_pipeline_moves": self.allow_pipeline_moves,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> BalanceSettings:
+        measures = tuple(BalancedMeasure.from_dict(m) for m in d.get("measures", []))
+        return cls(
+            measures=measures or _default_measures(),
+            workload=WorkloadModel.from_dict(d.get("workload", {})),
+            near_fraction=float(d.get("near_fraction", 0.8)),
+            capacity_hard=bool(d.get("capacity_hard", True)),
+            pipeline_lock_threshold=float(d.get("pipeline_lock_threshold", 0.0)),
+            allow_pipeline_moves=bool(d.get("allow_pipeline_moves", False)),
+        )

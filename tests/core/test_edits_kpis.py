@@ -1,0 +1,122 @@
+"""Edits and undo keep every KPI equal to a full recomputation, exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from territory_desktop.core.edits import (
+    AddTerritory,
+    Batch,
+    Edit,
+    MoveAccounts,
+    RemoveTerritory,
+    SetAccountLocks,
+    UpdateTerritory,
+)
+from territory_desktop.core.kpis import KpiState
+from territory_desktop.core.plan import EditRefused
+from territory_desktop.core.territory import Territory
+from tests.conftest import make_plan
+
+
+def _snapshot(plan):
+    return (plan.assignment.copy(), plan.locked.copy(), [t.to_dict() for t in plan.territories],
+            plan.kpis.counts.copy(), plan.kpis.sums.copy(), plan.kpis.workload.copy(), plan.kpis.moved_count)
+
+
+edit_ops = st.lists(st.tuples(st.sampled_from(["move", "lock", "home", "add", "remove", "undo"]),
+                              st.integers(0, 10_000), st.integers(0, 10_000)), max_size=25)
+
+
+@settings(max_examples=60, deadline=None)
+@given(edit_ops)
+def test_any_edits_and_undos_keep_incremental_kpis_exact(ops):
+    plan = make_plan(n=120, k=4, seed=3)
+    undo: list[Edit] = []
+    for op, a, b in ops:
+        act = plan.active_territories()
+        try:
+            if op == "move":
+                rows = np.unique(np.array([a % 120, b % 120, (a * 7) % 120]))
+                target = int(act[b % len(act)]) if b % 5 else -1
+                undo.append(plan.apply(MoveAccounts(rows, target)))
+            elif op == "lock":
+                undo.append(plan.apply(SetAccountLocks([a % 120], bool(b % 2))))
+            elif op == "home":
+                undo.append(plan.apply(UpdateTerritory(int(act[a % len(act)]),
+                                                       {"home_lat": 30 + b % 15, "home_lon": -100.0})))
+            elif op == "add":
+                undo.append(plan.apply(AddTerritory(Territory(f"N{len(plan.territories)}"))))
+            elif op == "remove" and len(act) > 1:
+                undo.append(plan.apply(RemoveTerritory(int(act[a % len(act)]), -1)))
+            elif op == "undo" and undo:
+                plan.apply(undo.pop())
+        except EditRefused:
+            pass
+        assert plan.kpis.equals(KpiState.full(plan))
+
+
+def test_undo_restores_exact_numbers(small_plan):
+    before = _snapshot(small_plan)
+    inv = small_plan.apply(Batch([MoveAccounts(np.arange(40), 1), UpdateTerritory(1, {"home_lat": 33.0}),
+                                  RemoveTerritory(2, 0)], "bulk"))
+    assert small_plan.kpis.moved_count > 0
+    small_plan.apply(inv)
+    after = _snapshot(small_plan)
+    for x, y in zip(before, after, strict=True):
+        if isinstance(x, np.ndarray):
+            assert np.array_equal(x, y)
+        else:
+            assert x == y
+
+
+def test_locked_accounts_refuse_to_move_and_plan_is_unchanged(small_plan):
+    small_plan.apply(SetAccountLocks([5], True))
+    before = small_plan.assignment.copy()
+    with pytest.raises(EditRefused, match="locked account"):
+        small_plan.apply(MoveAccounts([4, 5, 6], 0))
+    assert np.array_equal(before, small_plan.assignment)
+
+
+def test_locked_territory_refuses_incoming_moves(small_plan):
+    small_plan.apply(UpdateTerritory(2, {"locked": True}))
+    rows = np.flatnonzero(small_plan.assignment != 2)[:3]
+    with pytest.raises(EditRefused, match="T2.*locked"):
+        small_plan.apply(MoveAccounts(rows, 2))
+
+
+def test_moving_changes_territory_totals_and_moved_tally(small_plan):
+    table = small_plan.territory_table()
+    row = int(np.flatnonzero(small_plan.assignment == 0)[0])
+    pot = float(small_plan.accounts["potential"].iloc[row])
+    small_plan.apply(MoveAccounts([row], 1))
+    after = small_plan.territory_table()
+    assert after.loc[0, "potential"] == pytest.approx(table.loc[0, "potential"] - pot)
+    assert after.loc[1, "potential"] == pytest.approx(table.loc[1, "potential"] + pot)
+    assert after.loc[1, "accounts"] == table.loc[1, "accounts"] + 1
+    health = small_plan.health()
+    assert health.moved_accounts == 1
+    assert health.moved_potential == pytest.approx(pot)
+
+
+def test_edits_round_trip_through_their_journal_form(small_plan):
+    edits = [MoveAccounts([1, 2], np.array([3, 4])), SetAccountLocks([7], True),
+             UpdateTerritory(0, {"name": "West", "home_lat": float("nan")}), AddTerritory(Territory("East")),
+             Batch([MoveAccounts([9], -1)], "b")]
+    for e in edits:
+        again = Edit.from_dict(e.to_dict())
+        assert again.to_dict() == e.to_dict()
+
+
+def test_change_events_name_rows_and_territories(small_plan):
+    seen = []
+    small_plan.changed.connect(seen.append)
+    row = int(np.flatnonzero(small_plan.assignment == 0)[0])
+    small_plan.apply(MoveAccounts([row], 3))
+    assert seen[-1].kind == "assignment"
+    assert seen[-1].rows.tolist() == [row]
+    assert seen[-1].territories == (0, 3)
+    assert seen[-1].version == small_plan.version
