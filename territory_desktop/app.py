@@ -19,4 +19,6 @@ def main(argv: list[str] | None = None) -> int:
         return cli.main(args)
     if args and args[0] in ("-h", "--help"):
         return cli.main(args)
-    return cli.main(["info", *args]) if args else cli.main(["info"])
+    from territory_desktop.cli import build_parser
+    build_parser().print_help()
+    return 0

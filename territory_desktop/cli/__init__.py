@@ -1,0 +1,40 @@
+"""Headless commands (no Qt): `territory-desktop import|info|move|export|recover|solve|solve-points`.
+
+Each command module registers its sub-parsers and handlers; `main` turns every expected failure (a bad file, an
+unknown territory, an infeasible setting) into one clear line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import plan_commands, solve_commands
+from .errors import CliError
+
+COMMANDS = ("import", "info", "move", "export", "recover", "solve", "solve-points")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="territory-desktop",
+        description="Carve, balance and maintain sales territories. Without a command the window opens "
+                    "(on the bundled sample plan when no file is given).",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    plan_commands.register(sub)
+    solve_commands.register(sub)
+    return p
+
+
+def main(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except CliError as exc:
+        print(f"territory-desktop {args.command}: {exc}", file=sys.stderr)
+        return 2
