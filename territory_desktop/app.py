@@ -1,24 +1,43 @@
-"""Start-up: route headless commands to the CLI, everything else to the window.
+"""Start-up: route headless commands to the CLI, `screenshot` and everything else to the window.
 
-`multiprocessing.freeze_support()` must run first so the solver's worker process can start inside the frozen
-(PyInstaller) app.
+`multiprocessing.freeze_support()` runs first so the solver's worker process can start inside the frozen
+(PyInstaller) app. Qt is imported only on the window's path, so headless commands start fast.
 """
 
 from __future__ import annotations
 
+import argparse
 import multiprocessing
 import sys
 
 from territory_desktop import cli
 
 
+def _screenshot(args: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="territory-desktop screenshot",
+                                description="Render the main window offscreen to a PNG.")
+    p.add_argument("plan", nargs="?", help=".territory, .csv or .xlsx (default: the bundled sample)")
+    p.add_argument("-o", "--output", required=True, help="PNG file to write")
+    p.add_argument("--size", default="1920x1080", help="window size WIDTHxHEIGHT (default 1920x1080)")
+    ns = p.parse_args(args)
+    try:
+        w, h = (int(v) for v in ns.size.lower().split("x"))
+    except ValueError:
+        p.error(f"--size {ns.size!r} is not like 1920x1080")
+    from territory_desktop.ui.gui_main import render_screenshot
+
+    render_screenshot(ns.plan, ns.output, (w, h))
+    print(f"Wrote {ns.output} ({w}×{h}).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     multiprocessing.freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] in cli.COMMANDS:
+    if args and (args[0] in cli.COMMANDS or args[0] in ("-h", "--help")):
         return cli.main(args)
-    if args and args[0] in ("-h", "--help"):
-        return cli.main(args)
-    from territory_desktop.cli import build_parser
-    build_parser().print_help()
-    return 0
+    if args and args[0] == "screenshot":
+        return _screenshot(args[1:])
+    from territory_desktop.ui.gui_main import run_gui
+
+    return run_gui(args)

@@ -3,7 +3,215 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from territory_desktop.core.edits import MoveAccounts
+from territory_desktop.core.format import hours, money, percent
+from territory_desktop.core.plan import EditRefused, Plan
+
+from .errors import CliError
+from .loading import load_plan, save_plan
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the plan commands to the CLI."""
+    p = sub.add_parser("import", help="import a CRM export (CSV/Excel) into a .territory project",
+                       description="Import accounts (and optionally reps) into a project file. Every row that "
+                                   "cannot be taken is reported with its file, row, column and reason.")
+    p.add_argument("accounts", help="accounts file: .csv (any common encoding/delimiter) or .xlsx")
+    p.add_argument("--reps", help="reps/territories file (.csv or .xlsx); default: one territory per owner")
+    p.add_argument("--mapping", help="column mapping: JSON {\"field\": \"Column\"} or CSV field,column")
+    p.add_argument("--sheet", help="Excel sheet name (default: the first)")
+    p.add_argument("-o", "--output", required=True, help="the .territory file to write")
+    p.add_argument("--report", help="write every problem found to this CSV")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("info", help="print the KPI table of a plan",
+                       description="Per-territory balance and workload, and the plan's health.")
+    p.add_argument("plan", help=".territory project (or a .csv/.xlsx export, imported on the fly)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("move", help="move accounts to a territory (saved, journaled)")
+    p.add_argument("plan", help=".territory project, saved in place")
+    p.add_argument("--accounts", required=True, help="account ids, comma separated")
+    p.add_argument("--to", required=True, help="territory name (or 'unassigned')")
+    p.set_defaults(func=cmd_move)
+
+    p = sub.add_parser("export", help="export the CRM assignment file and the change list")
+    p.add_argument("plan", help=".territory project")
+    p.add_argument("-o", "--output", required=True, help="assignments file, .csv or .xlsx")
+    p.add_argument("--changes", help="change list file, .csv or .xlsx (accounts whose territory changed)")
+    p.add_argument("--effective-date", help="effective date of the changes, YYYY-MM-DD (default: today)")
+    p.add_argument("--reason", default="", help="reason written on every change row")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("recover", help="list and restore edits journaled before a crash")
+    p.add_argument("--restore", type=int, metavar="N", help="restore session N of the list")
+    p.add_argument("--discard", type=int, metavar="N", help="delete session N of the list")
+    p.add_argument("-o", "--output", help="where to save the restored plan (default: its own project file)")
+    p.set_defaults(func=cmd_recover)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from territory_desktop.io.columns import load_mapping_file
+    from territory_desktop.io.importer import ImportFailed, import_plan, write_problems_csv
+
+    try:
+        mapping = load_mapping_file(args.mapping) if args.mapping else None
+        result = import_plan(args.accounts, args.reps, mapping=mapping, sheet=args.sheet)
+    except (ImportFailed, ValueError, OSError) as exc:
+        raise CliError(str(exc)) from exc
+    save_plan(result.plan, args.output)
+    plan = result.plan
+    errors = [p for p in result.problems if p.severity == "error"]
+    warnings = [p for p in result.problems if p.severity != "error"]
+    print(f"Read {result.rows_in:,} rows from {args.accounts}: {plan.n_accounts:,} accounts kept, "
+          f"{result.rows_rejected:,} rejected, {int((~np.isfinite(plan.lat)).sum()):,} not placed on the map.")
+    print(f"{len(plan.active_territories())} territories. Saved {args.output}.")
+    if result.problems:
+        print(f"{len(errors):,} errors and {len(warnings):,} warnings:")
+        for prob in (errors + warnings)[:10]:
+            print(f"  {prob}")
+        if len(result.problems) > 10:
+            print(f"  ... {len(result.problems) - 10:,} more" + ("" if args.report else " (use --report FILE)"))
+    if args.report:
+        write_problems_csv(result.problems, args.report)
+        print(f"Problems written to {args.report}.")
+    return 0
+
+
+def plan_summary(plan: Plan) -> dict:
+    """The plan's numbers as plain JSON types (the `info --json` contract)."""
+    table = plan.territory_table()
+    health = plan.health()
+    measures = [m.measure for m in plan.settings.measures]
+    territories = []
+    for k, row in table.iterrows():
+        territories.append({
+            "index": int(k), "name": row["name"], "rep": row["rep"], "region": row["region"],
+            "accounts": int(row["accounts"]), "potential": float(row["potential"]),
+            "pipeline": float(row["pipeline"]), "workload": round(float(row["workload"]), 3),
+            "capacity": float(row["capacity"]),
+            "utilisation": None if math.isnan(row["utilisation"]) else float(row["utilisation"]),
+            "deviation": {m: float(row[f"dev_{m}"]) for m in measures},
+            "status": {m: str(row[f"status_{m}"]) for m in measures},
+            "over_capacity": bool(row["over_capacity"]), "in_band": bool(row["in_band"]),
+        })
+    return {
+        "accounts": plan.n_accounts, "unplaced": health.unplaced, "unassigned": health.unassigned,
+        "territories": territories,
+        "bands": {m.measure: m.band for m in plan.settings.measures},
+        "primary_measure": health.primary_measure, "max_deviation": health.max_deviation, "cv": health.cv,
+        "out_of_band": health.out_of_band, "over_capacity": health.over_capacity,
+        "moved_accounts": health.moved_accounts, "moved_potential": health.moved_potential,
+        "moved_potential_share": health.moved_potential_share,
+    }
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    plan = load_plan(args.plan)
+    summary = plan_summary(plan)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+        return 0
+    measures = [m.measure for m in plan.settings.measures]
+    head = f"{'Territory':<22}{'Rep':<20}{'Accounts':>9}{'Potential':>11}{'Workload':>11}{'Capacity':>10}"
+    head += "".join(f"{'Δ ' + m[:9]:>12}" for m in measures) + "  Band"
+    print(head)
+    print("-" * len(head))
+    for t in summary["territories"]:
+        line = (f"{t['name'][:21]:<22}{t['rep'][:19]:<20}{t['accounts']:>9,}{money(t['potential']):>11}"
+                f"{hours(t['workload']):>11}{hours(t['capacity']):>10}")
+        line += "".join(f"{percent(t['deviation'][m], signed=True):>12}" for m in measures)
+        line += "  " + ("in" if t["in_band"] else "OUT")
+        print(line)
+    print("-" * len(head))
+    print(f"{summary['accounts']:,} accounts ({summary['unplaced']:,} not placed, {summary['unassigned']:,} "
+          f"unassigned) in {len(summary['territories'])} territories. "
+          f"Max {summary['primary_measure']} deviation {percent(summary['max_deviation'])}, "
+          f"CV {summary['cv']:.3f}, {summary['out_of_band']} out of band, "
+          f"{summary['over_capacity']} over capacity. Moved vs baseline: {summary['moved_accounts']:,} accounts, "
+          f"{money(summary['moved_potential'])} potential.")
+    return 0
+
+
+def cmd_move(args: argparse.Namespace) -> int:
+    from territory_desktop.io.recovery import Journal
+
+    path = Path(args.plan)
+    plan = load_plan(path, allow_import=False)
+    ids = [s.strip() for s in args.accounts.split(",") if s.strip()]
+    try:
+        rows = plan.rows_of(ids)
+        target = -1 if args.to.strip().lower() == "unassigned" else plan.territory_index(args.to)
+    except KeyError as exc:
+        raise CliError(str(exc.args[0])) from exc
+    journal = Journal.start(plan, path)
+    try:
+        plan.apply(MoveAccounts(rows, target))
+    except EditRefused as exc:
+        journal.close(discard=True)
+        raise CliError(str(exc)) from exc
+    save_plan(plan, path)
+    journal.close(discard=True)
+    name = "unassigned" if target < 0 else plan.territories[target].name
+    print(f"Moved {len(rows):,} account(s) to {name}. Saved {path}.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from territory_desktop.io.export import ExportError, export_assignments, export_changes
+
+    plan = load_plan(args.plan)
+    try:
+        date = dt.date.fromisoformat(args.effective_date) if args.effective_date else dt.date.today()
+    except ValueError as exc:
+        raise CliError(f"--effective-date {args.effective_date!r} is not a date like 2027-01-01") from exc
+    try:
+        n = export_assignments(plan, args.output)
+        print(f"Wrote {n:,} assignments to {args.output}.")
+        if args.changes:
+            c = export_changes(plan, args.changes, date, args.reason)
+            print(f"Wrote {c:,} changes effective {date.isoformat()} to {args.changes}.")
+    except ExportError as exc:
+        raise CliError(str(exc)) from exc
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    from territory_desktop.io import recovery
+
+    sessions = recovery.list_recoverable()
+    if args.restore is None and args.discard is None:
+        if not sessions:
+            print("Nothing to recover: every session closed cleanly.")
+            return 0
+        for i, s in enumerate(sessions, 1):
+            print(f"{i}. {s.description}")
+        print("Restore one with: territory-desktop recover --restore N [-o OUT.territory]")
+        return 0
+    n = args.restore if args.restore is not None else args.discard
+    if not 1 <= n <= len(sessions):
+        raise CliError(f"there is no session {n}; `territory-desktop recover` lists {len(sessions)}")
+    session = sessions[n - 1]
+    if args.discard is not None:
+        recovery.discard(session)
+        print(f"Discarded: {session.description}")
+        return 0
+    try:
+        plan = recovery.recover(session)
+    except (recovery.RecoveryError, ValueError) as exc:
+        raise CliError(str(exc)) from exc
+    out = args.output or session.project_path
+    if not out:
+        raise CliError("this session was never saved to a project file: give -o OUT.territory")
+    save_plan(plan, out)
+    recovery.discard(session)
+    print(f"Restored {session.edit_count:,} edit(s) into {out}.")
+    return 0
