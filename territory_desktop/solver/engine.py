@@ -1,0 +1,236 @@
+"""The co-pilot's engine: a stream of ever better plans, the first within about a second.
+
+`solve_stream` runs the vectorised greedy (heuristic.py) for up to ~0.8 s and yields its plan, lets it finish,
+then hands over to CP-SAT: the whole problem when it is small (proved optimal where it can), otherwise
+neighbourhoods around the worst imbalance (cpsat_lns.py). Carve mode (centres to choose) goes to pmedian.py.
+Solutions are compared lexicographically: hard rules, then band violation, then cost (disruption+compactness).
+
+Measured on the 2-core machine (generated plans, half the accounts locked by open pipeline unless allowed):
+greedy from a nearest-home plan, all movable: 10k x 50 in band in ~0.4 s; 100k x 200 (uniform random homes,
+start 167% total violation) down to 14% in 10 s. See benchmarks/solver_quality.py for the CP-SAT numbers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import cpsat_lns
+from .heuristic import Greedy, _Scorer
+from .problem import Evaluation, Problem, band_limits, evaluate, targets_for
+
+FIRST_ANSWER_S = 0.8
+EXACT_OPTIONS = 40_000   # whole problem in one CP-SAT model below this many account x territory options
+LNS_ROWS = 3000
+LNS_SLICE_S = 1.0
+
+
+@dataclass
+class Solution:
+    """One plan the solver proposes, with how good it is and a sentence for the planner."""
+
+    assignment: np.ndarray
+    objective: float
+    bound: float | None
+    feasible: bool
+    in_band: bool
+    elapsed: float
+    status: str
+    message: str
+    violation: float = 0.0
+    centres: np.ndarray | None = None
+
+
+def _key(e: Evaluation) -> tuple[int, float, float]:
+    return (e.rule_breaks + (0 if e.budget_ok else 1), round(e.violation, 9), e.cost)
+
+
+def _better(a: Evaluation, b: Evaluation) -> bool:
+    ka, kb = _key(a), _key(b)
+    if ka[:2] != kb[:2]:
+        return ka[:2] < kb[:2]
+    return ka[2] < kb[2] - 1e-9 * max(1.0, abs(kb[2]))
+
+
+def describe(problem: Problem, e: Evaluation, moved: int) -> str:
+    """A sentence for the status line: in band or which territory is worst, and how many accounts move."""
+    names = problem.names or tuple(f"territory {i + 1}" for i in range(problem.k))
+    act = np.flatnonzero(problem.active)
+    moves = f"{moved:,} account{'s' if moved != 1 else ''} moved"
+    if e.in_band:
+        return f"All {len(act)} territories in band; {moves}."
+    lo, hi = band_limits(problem, e.targets)
+    out = (e.totals > hi + 1e-9) | (e.totals < lo - 1e-9)
+    out[~problem.active] = False
+    n_out = int(out.any(axis=1).sum())
+    over_cap = int((e.capacity_excess > 1e-6).sum())
+    parts = []
+    if n_out:
+        dev = np.where(out, np.abs(e.deviation), 0.0)
+        t, c = np.unravel_index(int(np.argmax(dev)), dev.shape)
+        parts.append(f"{n_out} territor{'ies' if n_out != 1 else 'y'} out of band "
+                     f"(worst: {names[t]} {e.deviation[t, c]:+.0%} {problem.measure_names[c]})")
+    if over_cap:
+        parts.append(f"{over_cap} over capacity")
+    return "; ".join(parts) + f"; {moves}." if parts else f"{moves}."
+
+
+def _solution(problem: Problem, a: np.ndarray, t0: float, status: str, bound: float | None = None,
+              centres: np.ndarray | None = None) -> tuple[Solution, Evaluation]:
+    e = evaluate(problem, a, centres)
+    moved = int((a != problem.current).sum())
+    return Solution(a.copy(), e.cost + 1e6 * e.violation * max(1.0, abs(e.cost)), bound, e.feasible,
+                    e.in_band, time.monotonic() - t0, status, describe(problem, e, moved), e.violation,
+                    centres), e
+
+
+def solve_stream(problem: Problem, time_limit: float,
+                 should_stop: Callable[[], bool] = lambda: False) -> Iterator[Solution]:
+    """Yield improving solutions until the time limit, a proven optimum, or should_stop() says so."""
+    t0 = time.monotonic()
+    deadline = t0 + time_limit
+    needs_centres = problem.mode == "carve" or not np.isfinite(problem.centres).all()
+    if needs_centres:
+        from . import pmedian
+        yield from pmedian.carve_stream(problem, time_limit, should_stop)
+        return
+    g = Greedy(problem)
+    a = problem.current.astype(np.int32).copy()
+    g.run(a, min(t0 + FIRST_ANSWER_S, deadline), should_stop)
+    best, best_e = _solution(problem, a, t0, "heuristic")
+    yield best
+    while time.monotonic() < deadline and not should_stop():
+        b = best.assignment.copy()
+        g.run(b, min(time.monotonic() + 1.0, deadline), should_stop)
+        sol, e = _solution(problem, b, t0, "heuristic")
+        if not _better(e, best_e):
+            break
+        best, best_e = sol, e
+        yield best
+    yield from _improve(problem, g, best, best_e, t0, deadline, should_stop)
+
+
+def _improve(problem: Problem, g: Greedy, best: Solution, best_e: Evaluation, t0: float, deadline: float,
+             should_stop: Callable[[], bool]) -> Iterator[Solution]:
+    """CP-SAT: one exact model when small, else neighbourhoods around the worst imbalance."""
+    p = problem
+    rows = g.free_rows
+    if not len(rows):
+        return
+    n_opts = len(rows) * int(p.active.sum())
+    if n_opts <= EXACT_OPTIONS:
+        g_all = Greedy(p, width=p.k)
+        a = best.assignment
+        options = [c[c >= 0] for c in g_all.cand]
+        options = [np.unique(np.append(o, a[r])) if a[r] >= 0 else o for o, r in zip(options, rows, strict=True)]
+        left = deadline - time.monotonic()
+        if left <= 0.05 or should_stop():
+            return
+        res = cpsat_lns.solve_rows(p, a, rows, options, np.flatnonzero(p.active), left)
+        if res.assignment is not None:
+            b = a.copy()
+            b[rows] = res.assignment
+            sol, e = _solution(p, b, t0, "optimal" if res.optimal else "improved", res.bound)
+            if _better(e, best_e) or res.optimal:
+                sol.bound = res.bound
+                yield sol
+        return
+    rng = np.random.default_rng(0)
+    centres = p.centres
+    act = np.flatnonzero(p.active & p.territory_open)
+    cd = np.hypot(centres[act, None, 0] - centres[None, act, 0], centres[act, None, 1] - centres[None, act, 1])
+    near = act[np.argsort(cd, axis=1)[:, :7]]
+    tried: dict[int, int] = {}
+    while time.monotonic() < deadline - 0.1 and not should_stop():
+        a = best.assignment
+        sc = _Scorer(p, best_e.totals, 0.0)
+        fk = sc.f(best_e.totals, np.arange(p.k))[act]
+        if best_e.violation > 0 and fk.max() > 0 and rng.random() < 0.8:
+            pen = np.array([tried.get(int(t), 0) for t in act])
+            seed_i = int(np.argmax(fk / (1.0 + pen)))
+        else:
+            seed_i = int(rng.integers(len(act)))
+        tried[int(act[seed_i])] = tried.get(int(act[seed_i]), 0) + 1
+        terrs = near[seed_i]
+        sub_rows, options = cpsat_lns.neighbourhood(p, a, g.cand, rows, terrs, LNS_ROWS, rng)
+        if not len(sub_rows):
+            continue
+        left = min(LNS_SLICE_S, deadline - time.monotonic())
+        if left <= 0.05:
+            break
+        res = cpsat_lns.solve_rows(p, a, sub_rows, options, terrs, left)
+        if res.assignment is None:
+            continue
+        b = a.copy()
+        b[sub_rows] = res.assignment
+        sol, e = _solution(p, b, t0, "improved")
+        if _better(e, best_e):
+            best, best_e = sol, e
+            yield best
+
+
+def solve(problem: Problem, time_limit: float, should_stop: Callable[[], bool] = lambda: False) -> Solution:
+    """The last (best) solution of the stream: for the CLI and benchmarks."""
+    last = None
+    for sol in solve_stream(problem, time_limit, should_stop):
+        last = sol
+    if last is None:
+        raise RuntimeError("the solver produced no plan")
+    return last
+
+
+def explain_infeasibility(problem: Problem, names: list[str]) -> list[str]:
+    """Which hard rules keep the bands from holding, in a planner's words (empty: no conflict found)."""
+    p = problem
+    names = list(names) if names else [f"territory {i + 1}" for i in range(p.k)]
+    msgs: list[str] = []
+    cur = p.current.astype(np.int64)
+    e = evaluate(p, cur)
+    tgt = targets_for(p, e.totals)
+    lo, hi = band_limits(p, tgt)
+    free = p.free()
+    ok = cur >= 0
+    vals = p.values_in(np.arange(p.n), cur)
+    stuck = np.zeros((p.k, p.m))
+    stuck_n = np.bincount(cur[ok & ~free], minlength=p.k)
+    np.add.at(stuck, cur[ok & ~free], vals[ok & ~free])
+    fr = np.flatnonzero(free)
+    for t in np.flatnonzero(p.active):
+        reach = stuck[t].copy()
+        if p.territory_open[t]:
+            could = fr[p.allowed(fr, np.full(len(fr), t))]
+            reach_add = p.values_in(could, np.full(len(could), t)).sum(axis=0)
+        else:
+            reach_add = np.zeros(p.m)
+        for c in range(p.m):
+            if tgt[t, c] <= 0:
+                continue
+            why_locked = (f"{stuck_n[t]:,} of its accounts are locked" if p.territory_open[t]
+                          else "the territory is locked")
+            if np.isfinite(p.bands[c]) and stuck[t, c] > hi[t, c] + 1e-9:
+                msgs.append(f"{names[t]} cannot get down to {p.bands[c]:+.0%} {p.measure_names[c]}: "
+                            f"{why_locked} ({stuck[t, c] / tgt[t, c] - 1:+.0%} on their own).")
+            elif np.isfinite(p.band_low[c]) and reach[c] + reach_add[c] < lo[t, c] - 1e-9:
+                if p.territory_open[t]:
+                    why = "even every account allowed to move there would not be enough"
+                else:
+                    why = "the territory is locked"
+                msgs.append(f"{names[t]} cannot reach {-p.band_low[c]:+.0%} {p.measure_names[c]}: {why} "
+                            f"(at most {(reach[c] + reach_add[c]) / tgt[t, c] - 1:+.0%}).")
+        if p.capacity is not None and p.capacity_column is not None and p.capacity_hard:
+            w = stuck[t, p.capacity_column]
+            if w > p.capacity[t] + 1e-6:
+                msgs.append(f"{names[t]} is over capacity with its locked accounts alone "
+                            f"({w:,.0f} of {p.capacity[t]:,.0f} hours).")
+    if len(fr):
+        orphans = fr[~np.array([p.allowed(np.full(p.k, r), np.arange(p.k)).any() for r in fr[:20000]]
+                               + [True] * max(len(fr) - 20000, 0))]
+        if len(orphans):
+            msgs.append(f"{len(orphans):,} account(s) have no territory they are eligible for "
+                        "(check the eligibility rules or unlock a territory).")
+    if not msgs and (p.max_moves is not None or p.max_moved_share is not None):
+        msgs.append("The change budget may be too small to bring every territory into band.")
+    return msgs
