@@ -1,0 +1,40 @@
+"""Helper of the kill test: save two alternating plans over one path until killed.
+
+Run as `python _save_victim.py PATH N_ACCOUNTS`. Prints "ready" once the first save is complete, so the test
+knows a valid file exists before it starts killing.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from territory_desktop.core.plan import Plan  # noqa: E402
+from territory_desktop.io.project import save_project  # noqa: E402
+from tests.conftest import make_plan  # noqa: E402
+
+
+def victim_plans(n: int) -> tuple[Plan, Plan]:
+    """Two plans with the same accounts and different assignments: the file must always be one of them."""
+    a = make_plan(n, 6, seed=11)
+    b = Plan(a.accounts, a.territories, np.roll(a.assignment, 1), a.baseline)
+    return a, b
+
+
+def main() -> None:
+    path, n = Path(sys.argv[1]), int(sys.argv[2])
+    plans = victim_plans(n)
+    save_project(plans[0], path)
+    print("ready", flush=True)
+    i = 1
+    while True:
+        save_project(plans[i % 2], path)
+        i += 1
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+"""The project file gives back exactly the plan that was saved, survives a kill mid-save, and refuses bad files
+with a message that names the file."""
+
+from __future__ import annotations
+
+import math
+import random
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from territory_desktop.core.edits import MoveAccounts, RemoveTerritory, SetAccountLocks, UpdateTerritory
+from territory_desktop.core.kpis import KpiState
+from territory_desktop.core.plan import Plan, accounts_frame
+from territory_desktop.core.settings import BalancedMeasure, BalanceSettings, WorkloadModel
+from territory_desktop.core.territory import Territory
+from territory_desktop.io.project import ProjectFileError, open_project, read_save_id, save_project
+from tests.conftest import make_plan
+from tests.io._save_victim import victim_plans
+
+VICTIM = Path(__file__).with_name("_save_victim.py")
+
+
+def kpi_tuple(k: KpiState) -> tuple:
+    return (k.counts.tolist(), k.sums.tolist(), k.workload.tolist(), k.seg_counts.tolist(), k.moved_count,
+            k.moved_sums.tolist())
+
+
+def assert_same_plan(a: Plan, b: Plan) -> None:
+    pd.testing.assert_frame_equal(a.accounts, b.accounts, check_exact=True, check_column_type=True)
+    if a.source is None:
+        assert b.source is None
+    else:
+        pd.testing.assert_frame_equal(a.source, b.source, check_exact=True, check_column_type=True)
+    assert [t.to_dict() for t in a.territories] == [t.to_dict() for t in b.territories]
+    for name in ("assignment", "baseline", "locked"):
+        x, y = getattr(a, name), getattr(b, name)
+        assert x.dtype == y.dtype and np.array_equal(x, y), name
+    assert a.settings == b.settings
+    assert kpi_tuple(b.kpis) == kpi_tuple(KpiState.full(b)) == kpi_tuple(a.kpis)
+
+
+# ----- round trip ------------------------------------------------------------------------------------------
+texts = st.one_of(st.none(), st.just(""), st.text(max_size=12))
+floats = st.floats(allow_nan=True, allow_infinity=True)
+
+
+@st.composite
+def random_plans(draw: st.DrawFn) -> Plan:
+    n = draw(st.integers(0, 25))
+    k = draw(st.integers(1, 5))
+    col = lambda strat: draw(st.lists(strat, min_size=n, max_size=n))  # noqa: E731
+    acc = accounts_frame({
+        "account_id": [f"A{i}" for i in range(n)],
+        "name": pd.Series(col(st.text(max_size=10)), dtype="str"),
+        "lat": pd.Series(col(st.floats(-90, 90) | st.just(math.nan)), dtype="float64"),
+        "lon": pd.Series(col(st.floats(-180, 180) | st.just(math.nan)), dtype="float64"),
+        "potential": pd.Series(col(st.floats(0, 1e9)), dtype="float64"),
+        "segment": pd.Series(col(st.sampled_from(["SMB", "Enterprise", "", "Ünïcode"])), dtype="str"),
+        "named": pd.Series(col(st.booleans()), dtype=bool),
+    })
+    source = None
+    if draw(st.booleans()):
+        source = pd.DataFrame({
+            "Account Name": pd.Series(col(texts), dtype="str"),
+            "Revenue": pd.Series(col(floats), dtype="float64"),
+            "Employees": pd.Series(col(st.integers(-2**63, 2**63 - 1)), dtype="int64"),
+            "Active": pd.Series(col(st.booleans()), dtype=bool),
+            "Seats": pd.Series(col(st.none() | st.integers(-1000, 1000)), dtype="Int64"),
+            "Notes 📝": pd.Series(col(st.none() | st.text(max_size=5) | st.integers(-5, 5)
+                                       | st.floats(allow_nan=True)), dtype=object),
+            "Tier": pd.Series(col(st.sampled_from(["a", "b"])), dtype="category"),
+        })
+    terrs = [Territory(draw(st.text(min_size=1, max_size=8)), rep=draw(st.text(max_size=8)),
+                       home_lat=draw(st.floats(-60, 60) | st.just(math.nan)),
+                       home_lon=draw(st.floats(-170, 170)), capacity_hours=draw(st.floats(0, 1e5)),
+                       locked=draw(st.booleans()), target_share=draw(st.floats(0.1, 3)),
+                       removed=draw(st.booleans()), color=draw(st.sampled_from(["#ff0000", "#00aa00"])))
+             for _ in range(k)]
+    assign = st.lists(st.integers(-1, k - 1), min_size=n, max_size=n)
+    measures = (BalancedMeasure("potential", draw(st.floats(0.01, 1)), primary=True),
+                BalancedMeasure("accounts", draw(st.floats(0.01, 1)), draw(st.floats(0, 5))))
+    cfg = BalanceSettings(measures=measures, workload=WorkloadModel(speed_kmh=draw(st.floats(10, 120))),
+                          capacity_hard=draw(st.booleans()))
+    return Plan(acc, terrs, np.array(draw(assign), dtype=np.int32), np.array(draw(assign), dtype=np.int32),
+                np.array(col(st.booleans()), dtype=bool), cfg, source)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plan=random_plans())
+def test_save_then_open_gives_back_the_same_plan(plan: Plan, tmp_path: Path) -> None:
+    path = tmp_path / "plan.territory"
+    save_project(plan, path)
+    assert_same_plan(plan, open_project(path))
+
+
+def test_edited_plan_round_trips_and_save_leaves_the_plan_untouched(tmp_path: Path) -> None:
+    plan = make_plan(400, 6, seed=3)
+    plan.apply(MoveAccounts(np.arange(0, 40), 2))
+    plan.apply(SetAccountLocks(np.arange(5, 15), True))
+    plan.apply(UpdateTerritory(1, {"name": "West Coast", "home_lat": math.nan, "capacity_hours": 99.5}))
+    plan.apply(RemoveTerritory(4, to=-1))
+    before = (plan.version, plan.assignment.copy(), plan.accounts.copy(), kpi_tuple(plan.kpis))
+    save_project(plan, tmp_path / "p.territory")
+    assert plan.version == before[0] and np.array_equal(plan.assignment, before[1])
+    pd.testing.assert_frame_equal(plan.accounts, before[2])
+    assert kpi_tuple(plan.kpis) == before[3]
+    reopened = open_project(tmp_path / "p.territory")
+    assert_same_plan(plan, reopened)
+    assert reopened.territories[4].removed and (reopened.assignment == -1).sum() > 0
+
+
+def test_every_save_gets_a_new_save_id_and_replaces_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "p.territory"
+    plan = make_plan(50, 3)
+    assert read_save_id(path) is None
+    save_project(plan, path)
+    first = read_save_id(path)
+    plan.apply(MoveAccounts(np.arange(10), 0))
+    save_project(plan, path)
+    assert first and read_save_id(path) not in (None, first)
+    assert np.array_equal(open_project(path).assignment, plan.assignment)
+    assert [p.name for p in tmp_path.iterdir()] == ["p.territory"]  # no temporary file left behind
+
+
+def test_saving_into_a_missing_folder_says_so(tmp_path: Path) -> None:
+    with pytest.raises(ProjectFileError, match="nowhere"):
+        save_project(make_plan(5, 2), tmp_path / "nowhere" / "p.territory")
+
+
+# ----- a kill during save ----------------------------------------------------------------------------------
+def test_killing_a_save_at_random_moments_leaves_the_old_or_the_new_plan(tmp_path: Path) -> None:
+    n = 20_000
+    expected = victim_plans(n)
+    path = tmp_path / "victim.territory"
+    rng = random.Random(7)
+    for _ in range(4):
+        proc = subprocess.Popen([sys.executable, str(VICTIM), str(path), str(n)], stdout=subprocess.PIPE,
+                                text=True)
+        try:
+            assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+            time.sleep(rng.uniform(0.0, 0.6))
+        finally:
+            proc.kill()
+            proc.wait(timeout=30)
+        got = open_project(path)
+        matches = [np.array_equal(got.assignment, p.assignment) for p in expected]
+        assert any(matches), "the file holds neither the old nor the new plan"
+        pd.testing.assert_frame_equal(got.accounts, expected[0].accounts, check_exact=True)
+
+
+# ----- bad files -------------------------------------------------------------------------------------------
+@pytest.fixture
+def saved(tmp_path: Path) -> Path:
+    path = tmp_path / "good.territory"
+    save_project(make_plan(200, 4), path)
+    return path
+
+
+def _sql(path: Path, *statements: str) -> None:
+    con = sqlite3.connect(path)
+    for s in statements:
+        con.execute(s)
+    con.commit()
+    con.close()
+
+
+def _expect_error(path: Path, *words: str) -> str:
+    with pytest.raises(ProjectFileError) as info:
+        open_project(path)
+    msg = str(info.value)
+    assert path.name in msg
+    for w in words:
+        assert w in msg, msg
+    return msg
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    _expect_error(tmp_path / "gone.territory", "does not exist")
+
+
+def test_random_bytes_empty_file_and_renamed_csv_are_not_projects(tmp_path: Path) -> None:
+    for name, content in (("noise.territory", bytes(random.Random(1).randrange(256) for _ in range(5000))),
+                          ("empty.territory", b""),
+                          ("accounts.territory", b"Account,Owner\nAcme,=cmd\n")):
+        (tmp_path / name).write_bytes(content)
+        _expect_error(tmp_path / name, "not a SQLite database")
+
+
+def test_truncated_file_is_reported_damaged(saved: Path) -> None:
+    data = saved.read_bytes()
+    for keep in (len(data) // 2, 4096, 100):
+        saved.write_bytes(data[:keep])
+        _expect_error(saved)
+
+
+def test_flipped_bytes_inside_a_column_are_caught_by_the_checksum(saved: Path) -> None:
+    con = sqlite3.connect(saved)
+    data = bytearray(con.execute("SELECT data FROM columns WHERE frame='accounts' AND position=12").fetchone()[0])
+    data[10] ^= 0xFF
+    con.execute("UPDATE columns SET data=? WHERE frame='accounts' AND position=12", (bytes(data),))
+    con.commit()
+    con.close()
+    _expect_error(saved, "checksum", "potential")
+
+
+def test_sqlite_database_of_another_application(tmp_path: Path) -> None:
+    path = tmp_path / "browser.territory"
+    _sql(path, "CREATE TABLE cookies (x)", "PRAGMA application_id = 1234")
+    _expect_error(path, "another application")
+
+
+def test_file_from_a_newer_version_names_both_schema_versions(saved: Path) -> None:
+    _sql(saved, "PRAGMA user_version = 3")
+    _expect_error(saved, "newer version", "schema 3", "up to schema 1")
+
+
+@pytest.mark.parametrize(("statement", "words"), [
+    ("DROP TABLE territories", ("territories", "missing")),
+    ("DELETE FROM columns WHERE frame='plan' AND name='\"baseline\"'", ("baseline", "missing")),
+    ("DELETE FROM columns WHERE frame='accounts' AND position=17", ("named", "missing")),
+    ("UPDATE meta SET value='150' WHERE key='n_accounts'", ("expected 150",)),
+    ("UPDATE columns SET kind='pickle' WHERE frame='accounts' AND position=0", ("pickle",)),
+    ("UPDATE columns SET dtype='|O' WHERE frame='accounts' AND position=7", ("unsupported dtype",)),
+    ("UPDATE meta SET value='{broken' WHERE key='settings'", ("settings",)),
+    ("UPDATE territories SET position=7 WHERE position=2", ("territory 3",)),
+])
+def test_incomplete_or_inconsistent_files_are_refused(saved: Path, statement: str, words: tuple[str, ...]) -> None:
+    _sql(saved, statement)
+    _expect_error(saved, *words)
+
+
+def test_assignment_pointing_past_the_territories_is_refused(saved: Path) -> None:
+    _sql(saved, "DELETE FROM territories WHERE position=3")
+    _expect_error(saved, "territory that does not exist")
