@@ -1,0 +1,391 @@
+"""Crash recovery: every edit since the last save is appended to a journal in the user data folder.
+
+A journal is JSON lines: a header (format, pid, start time, project file and its save_id, or a base snapshot
+for a plan that has no file yet) and then one `edit.to_dict()` per applied edit (undo included: an undo is
+the inverse edit being applied), each line flushed and fsync'ed. A writer holds an OS lock on a sidecar
+`.lock` file for as long as it lives, so a journal whose lock can be taken belongs to a session that crashed
+(or was dropped without close): that is what `list_recoverable` offers. Journal lines are untrusted input:
+they are parsed as JSON and rebuilt through the core's Edit registry only, with indices checked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import uuid
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from ..core.edits import (
+    AddTerritory,
+    Batch,
+    Edit,
+    MoveAccounts,
+    RemoveTerritory,
+    SetAccountLocks,
+    UpdateTerritory,
+)
+from ..core.plan import EditRefused, Plan
+from .paths import recovery_dir
+from .project import ProjectFileError, open_project, read_save_id, save_project
+
+JOURNAL_FORMAT = 1
+JOURNAL_SUFFIX = ".journal"
+LOCK_SUFFIX = ".lock"
+SNAPSHOT_SUFFIX = ".base.territory"
+
+
+class RecoveryError(Exception):
+    """A journal that cannot be replayed; the message names the journal (and line) and says why."""
+
+
+@dataclass(frozen=True)
+class RecoverableSession:
+    """A journal left by a session that ended without a clean close."""
+
+    path: Path
+    project_path: Path | None
+    source_path: Path | None
+    base_snapshot: Path | None
+    save_id: str | None
+    started_at: str
+    """ISO 8601, UTC."""
+    edit_count: int
+    torn_tail: bool
+    """The last line was cut off by the crash; it is skipped."""
+    description: str
+    """One line for the recovery dialog or the CLI."""
+    problem: str | None = None
+    """Why this journal cannot be replayed as is (it can still be discarded)."""
+
+
+# ----- writing ---------------------------------------------------------------------------------------------
+class Journal:
+    """Appends every edit applied to one plan to a recovery file until the plan is saved or closed."""
+
+    def __init__(self, plan: Plan, path: Path, lock: IO[bytes], fh: IO[str], snapshot: Path | None,
+                 source_path: Path | None) -> None:
+        self._plan = plan
+        self.path = path
+        self._lock = lock
+        self._fh: IO[str] | None = fh
+        self._snapshot = snapshot
+        self._source_path = source_path
+        self.edit_count = 0
+        self.error: str | None = None
+        """Set when an edit could not be written (disk full...): the UI should urge a save."""
+        ref = weakref.ref(self)
+
+        def forward(edit: Edit) -> None:  # holds the journal weakly: dropping it acts like a crash
+            journal = ref()
+            if journal is not None:
+                journal._append(edit)
+
+        self._forward = forward
+        plan.applied.connect(forward)
+
+    @classmethod
+    def start(cls, plan: Plan, project_path: Path | None, source_path: Path | None = None) -> Journal:
+        """Begin journaling `plan`, which must equal the file at `project_path` (or have no file: None)."""
+        return cls(plan, *_open_files(plan, project_path, source_path), source_path)
+
+    def _append(self, edit: Edit) -> None:
+        if self._fh is None:
+            return
+        try:
+            _write_line(self._fh, edit.to_dict())
+            self.edit_count += 1
+        except (OSError, TypeError, ValueError) as exc:  # never break editing because the journal failed
+            self.error = f"Recovery journal {self.path.name} could not record an edit: {exc}"
+
+    def mark_saved(self, project_path: Path) -> None:
+        """The plan now equals `project_path`: restart the journal against that file, drop the old one."""
+        fresh = _open_files(self._plan, project_path, self._source_path)  # new first: never without one
+        old = (self.path, self._lock, self._fh, self._snapshot)
+        self.path, self._lock, self._fh, self._snapshot = fresh
+        self.edit_count, self.error = 0, None
+        _close_and_remove(*old)
+
+    def close(self, discard: bool = True) -> None:
+        """Stop journaling. discard=True (clean exit) deletes the journal; False keeps it for the next start."""
+        self._plan.applied.disconnect(self._forward)
+        if self._fh is None:
+            return
+        if discard:
+            _close_and_remove(self.path, self._lock, self._fh, self._snapshot)
+        else:
+            self._fh.close()
+            self._lock.close()
+        self._fh = None
+
+
+def _open_files(plan: Plan, project_path: Path | None,
+                source_path: Path | None) -> tuple[Path, IO[bytes], IO[str], Path | None]:
+    """Lock, base snapshot (only when there is no saved file to replay onto) and the journal with its header."""
+    folder = recovery_dir()
+    stem = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    lock = open(folder / f"{stem}{LOCK_SUFFIX}", "a+b")  # noqa: SIM115 - held for the journal's life
+    if not _try_lock(lock):
+        lock.close()
+        raise RecoveryError(f"Cannot lock the recovery file {stem}{LOCK_SUFFIX}.")
+    project_path = Path(project_path).resolve() if project_path is not None else None
+    save_id = read_save_id(project_path) if project_path is not None else None
+    snapshot = None
+    try:
+        if save_id is None:
+            snapshot = folder / f"{stem}{SNAPSHOT_SUFFIX}"
+            save_project(plan, snapshot)
+        header = {
+            "journal_format": JOURNAL_FORMAT, "pid": os.getpid(),
+            "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "project_path": str(project_path) if project_path is not None else None,
+            "save_id": save_id, "base_snapshot": str(snapshot) if snapshot is not None else None,
+            "source_path": str(source_path) if source_path is not None else None,
+            "n_accounts": plan.n_accounts,
+        }
+        path = folder / f"{stem}{JOURNAL_SUFFIX}"
+        fh = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - appended to per edit
+        _write_line(fh, header)
+    except (OSError, ProjectFileError) as exc:
+        lock.close()
+        raise RecoveryError(f"Cannot start the recovery journal in {folder}: {exc}") from exc
+    return path, lock, fh, snapshot
+
+
+def _write_line(fh: IO[str], record: dict[str, Any]) -> None:
+    fh.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
+    fh.flush()
+    os.fsync(fh.fileno())
+
+
+def _json_default(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    raise TypeError(f"cannot journal a value of type {type(v).__name__}")
+
+
+def _close_and_remove(path: Path, lock: IO[bytes] | None, fh: IO[str] | None, snapshot: Path | None) -> None:
+    if fh is not None:
+        fh.close()
+    for p in (path, snapshot):
+        if p is not None:
+            with contextlib.suppress(OSError):
+                p.unlink()
+    if lock is not None:
+        lock.close()
+        with contextlib.suppress(OSError):
+            Path(lock.name).unlink()
+
+
+def _try_lock(fh: IO[bytes]) -> bool:
+    """Take an exclusive, non-blocking lock; False if another open file (any process) holds it."""
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            fh.seek(0)
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _writer_alive(journal: Path) -> bool:
+    lock_path = journal.with_suffix(LOCK_SUFFIX)
+    if not lock_path.exists():
+        return False
+    try:
+        with open(lock_path, "a+b") as fh:
+            return not _try_lock(fh)
+    except OSError:
+        return True  # cannot tell: leave it alone rather than steal a live session's journal
+
+
+# ----- reading ---------------------------------------------------------------------------------------------
+def _read_journal(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
+    """Header, edit records and whether a torn last line was skipped; RecoveryError naming the line if bad."""
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError as exc:
+        raise RecoveryError(f"Cannot read the recovery file {path.name}: {exc.strerror or exc}.") from exc
+    lines = text.split("\n")
+    torn = bool(lines and lines[-1].strip("\x00 \r"))  # the crash cut the last write short
+    lines = lines[:-1]
+    while lines and not lines[-1].strip("\x00 \r"):
+        lines.pop()
+    if not lines:
+        raise RecoveryError(f"The recovery file {path.name} is empty.")
+    records: list[Any] = []
+    for i, line in enumerate(lines, start=1):
+        try:
+            records.append(json.loads(line))
+        except (ValueError, RecursionError) as exc:
+            if i == len(lines) and i > 1 and not torn:  # a zero-filled or half-written final line
+                torn = True
+                break
+            raise RecoveryError(f"The recovery file {path.name} is damaged at line {i}: {exc}.") from exc
+    header = records[0]
+    if not isinstance(header, dict) or "journal_format" not in header:
+        raise RecoveryError(f"The recovery file {path.name} has no valid header.")
+    if header["journal_format"] != JOURNAL_FORMAT:
+        raise RecoveryError(f"The recovery file {path.name} has journal format {header['journal_format']!r}; "
+                            f"this version reads format {JOURNAL_FORMAT}.")
+    for i, rec in enumerate(records[1:], start=2):
+        if not isinstance(rec, dict):
+            raise RecoveryError(f"The recovery file {path.name} is damaged at line {i}: not an edit record.")
+    return header, records[1:], torn
+
+
+def _opt_path(v: Any) -> Path | None:
+    return Path(v) if isinstance(v, str) and v else None
+
+
+def _describe(header: dict[str, Any], count: int, torn: bool) -> str:
+    try:
+        started = dt.datetime.fromisoformat(str(header.get("started_at"))).astimezone()
+        when = f"{started:%Y-%m-%d %H:%M}"
+    except ValueError:
+        when = "an unknown time"
+    project = _opt_path(header.get("project_path"))
+    source = _opt_path(header.get("source_path"))
+    edits = f"{count} unsaved edit{'s' if count != 1 else ''}"
+    if project is not None:
+        text = f"{project.name}: {edits} since {when}"
+    elif source is not None:
+        text = f"Unsaved plan imported from {source.name}: {edits} since {when}"
+    else:
+        text = f"Unsaved plan: {edits} since {when}"
+    if torn:
+        text += " (the last edit was cut off by the crash and is skipped)"
+    return text
+
+
+def list_recoverable() -> list[RecoverableSession]:
+    """Journals of sessions that ended without closing them, newest first.
+
+    Journals with nothing to give back (a project opened and never edited) are deleted on the way.
+    """
+    found: list[tuple[float, RecoverableSession]] = []
+    for path in recovery_dir().glob(f"*{JOURNAL_SUFFIX}"):
+        if _writer_alive(path):
+            continue
+        try:
+            mtime = path.stat().st_mtime
+            header, edits, torn = _read_journal(path)
+        except RecoveryError as exc:
+            found.append((0.0, RecoverableSession(path, None, None, None, None, "", 0, False,
+                                                  f"Damaged recovery file {path.name}", str(exc))))
+            continue
+        except OSError:
+            continue
+        session = RecoverableSession(
+            path, _opt_path(header.get("project_path")), _opt_path(header.get("source_path")),
+            _opt_path(header.get("base_snapshot")), header.get("save_id"), str(header.get("started_at", "")),
+            len(edits), torn, _describe(header, len(edits), torn))
+        if not edits and session.base_snapshot is None:
+            discard(session)
+            continue
+        found.append((mtime, session))
+    return [s for _, s in sorted(found, key=lambda x: -x[0])]
+
+
+def recover(session: RecoverableSession) -> Plan:
+    """Rebuild the crashed session's plan: its base plus every journaled edit, in order.
+
+    The result differs from `session.project_path` on disk: start the next journal with project_path=None
+    (or save first), otherwise a later crash would replay onto the wrong base.
+    """
+    header, records, _ = _read_journal(session.path)
+    name = session.path.name
+    project = _opt_path(header.get("project_path"))
+    snapshot = _opt_path(header.get("base_snapshot"))
+    save_id = header.get("save_id")
+    try:
+        if project is not None and save_id and read_save_id(project) == save_id:
+            plan = open_project(project)
+        elif snapshot is not None and snapshot.exists():
+            plan = open_project(snapshot)
+        elif project is not None:
+            raise RecoveryError(f"Cannot recover {name}: {project.name} has been saved again, moved or deleted "
+                                "since these edits were made, and they only apply to the version they were "
+                                "made on.")
+        else:
+            raise RecoveryError(f"Cannot recover {name}: its starting snapshot is missing.")
+    except ProjectFileError as exc:
+        raise RecoveryError(f"Cannot recover {name}: {exc}") from exc
+    for line, record in enumerate(records, start=2):
+        try:
+            edit = Edit.from_dict(record)
+            _check_indices(edit, plan.n_accounts, plan.n_territories)
+            plan.apply(edit)
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError,
+                EditRefused) as exc:
+            raise RecoveryError(f"Cannot recover {name}: line {line} cannot be replayed ({exc}).") from exc
+    return plan
+
+
+def _check_indices(edit: Edit, n: int, k: int) -> int:
+    """Reject rows/territories out of range (numpy would quietly wrap a negative index around).
+
+    Returns the number of territory slots after the edit, so a batch can add a territory and then use it.
+    """
+    def rows_ok(rows: Any) -> None:
+        rows = np.asarray(rows)
+        if rows.ndim != 1 or (len(rows) and (rows.min() < 0 or rows.max() >= n)):
+            raise ValueError(f"account rows outside 0..{n - 1}")
+
+    def terr_ok(t: Any, allow_none: bool) -> None:
+        t = np.asarray(t)
+        low = -1 if allow_none else 0
+        if t.size and (t.min() < low or t.max() >= k):
+            raise ValueError(f"territory index outside {low}..{k - 1}")
+
+    if isinstance(edit, Batch):
+        for e in edit.edits:
+            k = _check_indices(e, n, k)
+        return k
+    if isinstance(edit, AddTerritory):
+        return k + 1
+    if isinstance(edit, MoveAccounts):
+        rows_ok(edit.rows)
+        terr_ok(edit.to, True)
+        if isinstance(edit.to, np.ndarray) and edit.to.shape != edit.rows.shape:
+            raise ValueError("one target per row expected")
+    elif isinstance(edit, SetAccountLocks):
+        rows_ok(edit.rows)
+        if isinstance(edit.locked, np.ndarray) and edit.locked.shape != edit.rows.shape:
+            raise ValueError("one lock value per row expected")
+    elif isinstance(edit, UpdateTerritory | RemoveTerritory):
+        terr_ok(edit.index, False)
+        if isinstance(edit, RemoveTerritory):
+            terr_ok(edit.to, True)
+    elif hasattr(edit, "index"):  # the inverses of add/remove territory
+        terr_ok(edit.index, False)
+        if hasattr(edit, "rows"):
+            rows_ok(edit.rows)
+        else:
+            return k - 1
+    return k
+
+
+def discard(session: RecoverableSession) -> None:
+    """Delete a journal and its own snapshot (never the user's project file)."""
+    folder = recovery_dir().resolve()
+    targets = [session.path, session.path.with_suffix(LOCK_SUFFIX)]
+    if session.base_snapshot is not None and session.base_snapshot.resolve().parent == folder:
+        targets.append(session.base_snapshot)
+    for p in targets:
+        with contextlib.suppress(OSError):
+            p.unlink()

@@ -1,0 +1,190 @@
+"""After a crash, the recovery journal gives back exactly the plan the planner had; bad journals are refused."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from territory_desktop.core.edits import (
+    AddTerritory,
+    Batch,
+    MoveAccounts,
+    RemoveTerritory,
+    SetAccountLocks,
+    SetSettings,
+    UpdateTerritory,
+)
+from territory_desktop.core.kpis import KpiState
+from territory_desktop.core.plan import Plan
+from territory_desktop.core.settings import BalanceSettings, WorkloadModel
+from territory_desktop.core.territory import Territory
+from territory_desktop.io.paths import recovery_dir
+from territory_desktop.io.project import save_project
+from territory_desktop.io.recovery import Journal, RecoveryError, discard, list_recoverable, recover
+from tests.conftest import make_plan
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def scripted_session(plan: Plan) -> int:
+    """A planner's session: moves, undo, territory edits, locks, settings, a bulk action. Returns #edits."""
+    undo = plan.apply(MoveAccounts(np.arange(0, 30), 1))
+    plan.apply(MoveAccounts(np.arange(30, 60), np.arange(30, 60) % 3))
+    plan.apply(undo)
+    plan.apply(UpdateTerritory(2, {"name": "Gulf Coast", "home_lat": 29.9, "home_lon": -90.1}))
+    plan.apply(UpdateTerritory(0, {"home_lat": float("nan"), "rep": "Zoë Ω"}))
+    plan.apply(AddTerritory(Territory("New Seat", rep="", capacity_hours=900.0)))
+    plan.apply(MoveAccounts(np.arange(100, 120), plan.n_territories - 1))
+    plan.apply(SetAccountLocks(np.arange(100, 105), True))
+    undo_remove = plan.apply(RemoveTerritory(3, to=-1))
+    plan.apply(undo_remove)
+    plan.apply(RemoveTerritory(4, to=1))
+    plan.apply(SetSettings(BalanceSettings(workload=WorkloadModel(speed_kmh=55.0), capacity_hard=False)))
+    plan.apply(Batch([MoveAccounts(np.array([200, 201]), -1), SetAccountLocks(np.array([200]), True)], "Bulk"))
+    return 13
+
+
+def kpi_tuple(k: KpiState) -> tuple:
+    return (k.counts.tolist(), k.sums.tolist(), k.workload.tolist(), k.seg_counts.tolist(), k.moved_count,
+            k.moved_sums.tolist())
+
+
+def assert_same_state(expected: Plan, got: Plan) -> None:
+    assert np.array_equal(got.assignment, expected.assignment)
+    assert np.array_equal(got.baseline, expected.baseline)
+    assert np.array_equal(got.locked, expected.locked)
+    assert [t.to_dict() for t in got.territories] == [t.to_dict() for t in expected.territories]
+    assert got.settings == expected.settings
+    assert kpi_tuple(got.kpis) == kpi_tuple(expected.kpis) == kpi_tuple(KpiState.full(got))
+
+
+def crash(journal: Journal) -> Path:
+    """Simulate a crash of the session owning `journal`: it disappears without close()."""
+    path = journal.path
+    del journal
+    return path
+
+
+def test_unsaved_plan_is_recovered_exactly_after_the_journal_is_dropped() -> None:
+    plan = make_plan(300, 5, seed=4)
+    journal = Journal.start(plan, None, source_path=Path("/data/accounts.csv"))
+    n_edits = scripted_session(plan)
+    assert list_recoverable() == []  # a live session's journal is never offered
+    del journal
+    [session] = list_recoverable()
+    assert session.edit_count == n_edits and not session.torn_tail and session.project_path is None
+    assert "accounts.csv" in session.description and f"{n_edits} unsaved edits" in session.description
+    assert_same_state(plan, recover(session))
+
+
+def test_killed_process_leaves_a_journal_that_recovers_its_plan() -> None:
+    code = ("import sys, time; sys.path.insert(0, sys.argv[1]);"
+            "from tests.conftest import make_plan; from tests.io.test_recovery import scripted_session;"
+            "from territory_desktop.io.recovery import Journal;"
+            "p = make_plan(300, 5, seed=9); j = Journal.start(p, None); scripted_session(p);"
+            "print('done', flush=True); time.sleep(60)")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(ROOT)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "done"
+        assert list_recoverable() == []  # still running: its lock is held
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    expected = make_plan(300, 5, seed=9)
+    scripted_session(expected)
+    [session] = list_recoverable()
+    assert_same_state(expected, recover(session))
+
+
+def test_project_journal_restarts_at_each_save_and_replays_onto_the_saved_file(tmp_path: Path) -> None:
+    path = tmp_path / "q3.territory"
+    plan = make_plan(300, 5, seed=5)
+    save_project(plan, path)
+    journal = Journal.start(plan, path)
+    plan.apply(MoveAccounts(np.arange(10), 2))
+    save_project(plan, path)
+    journal.mark_saved(path)
+    assert len(list(recovery_dir().glob("*.journal"))) == 1
+    plan.apply(MoveAccounts(np.arange(10, 50), 3))
+    plan.apply(SetAccountLocks(np.arange(10, 20), True))
+    crash(journal)
+    del journal
+    [session] = list_recoverable()
+    assert session.project_path == path.resolve() and session.edit_count == 2 and session.base_snapshot is None
+    assert session.description.startswith("q3.territory: 2 unsaved edits")
+    assert_same_state(plan, recover(session))
+
+    save_project(make_plan(300, 5, seed=6), path)  # the file changed after the crash: edits no longer apply
+    with pytest.raises(RecoveryError, match="saved again"):
+        recover(session)
+    discard(session)
+    assert list_recoverable() == [] and path.exists()
+    assert sorted(p.name for p in recovery_dir().iterdir()) == []
+
+
+def test_clean_close_leaves_nothing_and_an_unedited_project_is_not_offered(tmp_path: Path) -> None:
+    path = tmp_path / "p.territory"
+    plan = make_plan(50, 3)
+    save_project(plan, path)
+    Journal.start(plan, path).close()
+    assert list(recovery_dir().iterdir()) == []
+    journal = Journal.start(plan, path)
+    del journal  # crashed before any edit: nothing to give back
+    assert list_recoverable() == [] and list(recovery_dir().iterdir()) == []
+
+
+def test_edit_cut_off_by_the_crash_is_skipped_and_reported() -> None:
+    plan = make_plan(200, 4, seed=2)
+    journal = Journal.start(plan, None)
+    plan.apply(MoveAccounts(np.arange(20), 1))
+    path = journal.path
+    del journal
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write('{"kind": "move", "rows": [1, 2')
+    [session] = list_recoverable()
+    assert session.torn_tail and session.edit_count == 1 and "cut off" in session.description
+    assert_same_state(plan, recover(session))
+
+
+def _journal_with(lines: list[str]) -> Path:
+    plan = make_plan(40, 3, seed=1)
+    journal = Journal.start(plan, None)
+    plan.apply(MoveAccounts(np.arange(5), 1))
+    path = journal.path
+    del journal
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.writelines(line + "\n" for line in lines)
+    return path
+
+
+@pytest.mark.parametrize(("lines", "words"), [
+    (["not json at all", json.dumps({"kind": "move", "rows": [1], "to": 0})], "line 3"),
+    ([json.dumps({"kind": "__import__('os').system('echo hi')"})], "unknown edit"),
+    ([json.dumps({"kind": "move", "rows": [-1], "to": 0})], "outside"),
+    ([json.dumps({"kind": "move", "rows": [1], "to": 99})], "outside"),
+    ([json.dumps({"kind": "move", "rows": "abc", "to": 0})], "line 3"),
+    ([json.dumps({"kind": "update_territory", "index": 0, "changes": {"__class__": 1}})], "line 3"),
+    ([json.dumps([1, 2, 3])], "not an edit record"),
+])
+def test_malformed_journal_lines_give_a_clear_error(lines: list[str], words: str) -> None:
+    path = _journal_with(lines)
+    [session] = list_recoverable()
+    with pytest.raises(RecoveryError) as info:
+        recover(session)
+    assert path.name in str(info.value) and words in str(info.value)
+
+
+def test_damaged_header_is_listed_with_its_problem_and_can_be_discarded() -> None:
+    bad = recovery_dir() / "20260101T000000-1-deadbeef.journal"
+    bad.write_text("garbage\n", encoding="utf-8")
+    [session] = list_recoverable()
+    assert session.problem and bad.name in session.problem
+    with pytest.raises(RecoveryError):
+        recover(session)
+    discard(session)
+    assert not bad.exists()
