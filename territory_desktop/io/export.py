@@ -1,0 +1,161 @@
+"""Files for the CRM: the assignment of every account and the change list (who moves where, from when).
+
+Account names come from CRM exports and may start with "=", "+", "-" or "@": a spreadsheet would run such a
+cell as a formula (CSV injection). Every text cell that could be read that way gets a leading apostrophe, in
+CSV and XLSX alike, and XLSX cells are written as explicit strings. Numbers stay numbers. Files are written
+to a temporary name and renamed, so a failed export never leaves half a file where the old one was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import math
+import os
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..core.plan import Plan
+
+_FORMULA_START = re.compile(r"^\s*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]")
+"""A cell a spreadsheet may execute: = + - @ (also full-width) or tab/CR, possibly after leading spaces."""
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""Control characters XML (and so XLSX) cannot hold."""
+
+ASSIGNMENT_HEADERS = ("Account ID", "Account Name", "City", "State", "Segment", "Potential", "Territory", "Rep",
+                      "Baseline Territory", "Baseline Rep", "Moved")
+CHANGE_HEADERS = ("Account ID", "Account Name", "From Territory", "From Rep", "To Territory", "To Rep",
+                  "Effective Date", "Reason")
+
+
+class ExportError(Exception):
+    """An export that could not be written; the message names the file and says what to do."""
+
+
+def neutralise(text: str) -> str:
+    """The cell text a spreadsheet shows but never runs: a leading apostrophe before a formula trigger."""
+    return "'" + text if _FORMULA_START.match(text) else text
+
+
+# ----- tables ----------------------------------------------------------------------------------------------
+def _text(plan: Plan, column: str) -> np.ndarray:
+    return plan.accounts[column].astype(object).where(plan.accounts[column].notna(), "").astype(str) \
+        .to_numpy(dtype=object)
+
+
+def _by_territory(plan: Plan, assignment: np.ndarray, field: str) -> np.ndarray:
+    """Territory field per account; the extra last slot is "" for unassigned accounts."""
+    values = np.array([str(getattr(t, field)) for t in plan.territories] + [""], dtype=object)
+    a = assignment.astype(np.int64)
+    return values[np.where(a < 0, len(plan.territories), a)]
+
+
+def assignment_table(plan: Plan) -> tuple[tuple[str, ...], list[np.ndarray]]:
+    """Headers and columns of the assignment file, one row per account."""
+    potential = pd.to_numeric(plan.accounts["potential"], errors="coerce").to_numpy(dtype=np.float64)
+    moved = np.where(plan.assignment != plan.baseline, "yes", "no").astype(object)
+    return ASSIGNMENT_HEADERS, [
+        _text(plan, "account_id"), _text(plan, "name"), _text(plan, "city"), _text(plan, "state"),
+        _text(plan, "segment"), potential, _by_territory(plan, plan.assignment, "name"),
+        _by_territory(plan, plan.assignment, "rep"), _by_territory(plan, plan.baseline, "name"),
+        _by_territory(plan, plan.baseline, "rep"), moved,
+    ]
+
+
+def change_table(plan: Plan, effective_date: dt.date, reason: str) -> tuple[tuple[str, ...], list[np.ndarray]]:
+    """Headers and columns of the change list: only accounts whose territory differs from the baseline."""
+    rows = np.flatnonzero(plan.assignment != plan.baseline)
+    n = len(rows)
+    base, now = plan.baseline[rows], plan.assignment[rows]
+    when = effective_date.date() if isinstance(effective_date, dt.datetime) else effective_date
+    return CHANGE_HEADERS, [
+        _text(plan, "account_id")[rows], _text(plan, "name")[rows],
+        _by_territory(plan, base, "name"), _by_territory(plan, base, "rep"),
+        _by_territory(plan, now, "name"), _by_territory(plan, now, "rep"),
+        np.full(n, when.isoformat(), dtype=object), np.full(n, str(reason), dtype=object),
+    ]
+
+
+# ----- public API ------------------------------------------------------------------------------------------
+def export_assignments(plan: Plan, path: str | os.PathLike[str]) -> int:
+    """Write every account with its territory and rep (.csv or .xlsx by suffix); returns the rows written."""
+    headers, columns = assignment_table(plan)
+    return _write(Path(path), "Assignments", headers, columns)
+
+
+def export_changes(plan: Plan, path: str | os.PathLike[str], effective_date: dt.date, reason: str = "") -> int:
+    """Write the change list against the baseline (.csv or .xlsx by suffix); returns the rows written."""
+    headers, columns = change_table(plan, effective_date, reason)
+    return _write(Path(path), "Changes", headers, columns)
+
+
+# ----- writers ---------------------------------------------------------------------------------------------
+def _write(path: Path, sheet: str, headers: Sequence[str], columns: list[np.ndarray]) -> int:
+    suffix = path.suffix.lower()
+    writers: dict[str, Callable[[Path, str, Sequence[str], list[np.ndarray]], None]] = {
+        ".csv": _write_csv, ".xlsx": _write_xlsx}
+    if suffix not in writers:
+        raise ExportError(f"Cannot export to {path.name}: use a file name ending in .csv or .xlsx.")
+    if not path.parent.is_dir():
+        raise ExportError(f"Cannot export to {path.name}: the folder {path.parent} does not exist.")
+    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}{suffix}.tmp")
+    try:
+        writers[suffix](tmp, sheet, headers, columns)
+        os.replace(tmp, path)
+    except PermissionError as exc:
+        raise ExportError(f"Cannot write {path.name}: it is open in another program or the folder is "
+                          "read-only. Close it and try again.") from exc
+    except OSError as exc:
+        raise ExportError(f"Cannot write {path.name}: {exc.strerror or exc}.") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    return len(columns[0]) if columns else 0
+
+
+def _csv_number(x: float) -> str:
+    if not math.isfinite(x):
+        return ""
+    text = repr(float(x))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _write_csv(path: Path, _sheet: str, headers: Sequence[str], columns: list[np.ndarray]) -> None:
+    cells = [[_csv_number(v) for v in col.tolist()] if col.dtype.kind == "f" else [neutralise(v) for v in col]
+             for col in columns]
+    # utf-8-sig: Excel opens the file with the right accents instead of guessing a code page.
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([neutralise(h) for h in headers])
+        writer.writerows(zip(*cells, strict=True))
+
+
+def _write_xlsx(path: Path, sheet: str, headers: Sequence[str], columns: list[np.ndarray]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet)
+
+    def text_cell(value: str) -> Any:
+        value = _XLSX_ILLEGAL.sub("", value)
+        safe = neutralise(value)
+        if safe is value and not value.startswith("="):
+            return value
+        cell = WriteOnlyCell(ws, value=safe)
+        cell.data_type = "s"  # never let openpyxl take it for a formula
+        return cell
+
+    cells = [[None if not math.isfinite(v) else v for v in col.tolist()] if col.dtype.kind == "f"
+             else [text_cell(v) for v in col] for col in columns]
+    ws.append([text_cell(h) for h in headers])
+    for row in zip(*cells, strict=True):
+        ws.append(list(row))
+    wb.save(path)
