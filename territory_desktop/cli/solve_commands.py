@@ -3,7 +3,134 @@
 from __future__ import annotations
 
 import argparse
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .errors import CliError
+
+CARVE_LIMIT = 5000
+"""Carve mode builds an account x account distance table: beyond this many accounts it would not fit."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the solver commands to the CLI."""
+    p = sub.add_parser("solve", help="rebalance (or re-carve) a plan with the solver and save the result",
+                       description="Run the co-pilot's solver on a project and save the improved plan. "
+                                   "Locked and named accounts, locked territories and open pipeline stay put.")
+    p.add_argument("plan", help=".territory project")
+    p.add_argument("-o", "--output", required=True, help="the .territory file to write")
+    p.add_argument("--mode", choices=("rebalance", "carve"), default="rebalance")
+    p.add_argument("--time-limit", type=float, default=10.0, metavar="S", help="seconds (default 10)")
+    p.add_argument("--max-moves", type=int, metavar="N", help="at most N accounts away from their baseline owner")
+    p.add_argument("--max-moved-share", type=float, metavar="X",
+                   help="at most this share of potential away from its baseline owner (0.05 = 5%%)")
+    p.set_defaults(func=cmd_solve)
+
+    p = sub.add_parser("solve-points", help="assign points to territories (generic, for scripts and benchmarks)",
+                       description="POINTS.csv: id, x,y or lat,lon, measure columns, optional territory and "
+                                   "locked (and capacity when a point may be a centre). TERRITORIES.csv: id, "
+                                   "optional centre x,y or lat,lon (blank = to be chosen), optional capacity. "
+                                   "Writes id,territory and prints one JSON line.")
+    p.add_argument("points")
+    p.add_argument("territories")
+    p.add_argument("-o", "--output", required=True, help="assignment CSV to write (id,territory)")
+    p.add_argument("--measure", action="append", help="balanced measure column (repeatable; default: all)")
+    p.add_argument("--band", type=float, default=0.2, help="band around the mean, 0.2 = ±20%% (default)")
+    p.add_argument("--bounds", help="lower,upper share of the mean instead of --band, e.g. 0.8,1.2")
+    p.add_argument("--objective", choices=("distance", "disruption", "weighted"), default="distance")
+    p.add_argument("--distance", choices=("euclidean", "floor-euclidean", "haversine"), default="euclidean")
+    p.add_argument("--distance-matrix", help="CSV: rows = point ids, columns = territory ids")
+    p.add_argument("--q", type=int, choices=(1, 2), default=1, help="distance power (2 = squared)")
+    p.add_argument("--weight-by", help="measure weighting each point's distance (default: 1)")
+    p.add_argument("--mode", choices=("rebalance", "carve"), help="default: carve when no centre is given")
+    p.add_argument("--time-limit", type=float, default=10.0, metavar="S")
+    p.set_defaults(func=cmd_solve_points)
+
+
+def _positive_time(t: float) -> float:
+    if not (math.isfinite(t) and t > 0):
+        raise CliError("--time-limit must be a positive number of seconds")
+    return t
+
+
+def cmd_solve_points(args: argparse.Namespace) -> int:
+    from territory_desktop.solver.engine import explain_infeasibility, solve
+    from territory_desktop.solver.points import PointsError, load_points, write_assignment
+
+    limit = _positive_time(args.time_limit)
+    bounds = None
+    if args.bounds:
+        try:
+            lo, hi = (float(v) for v in args.bounds.split(","))
+        except ValueError as exc:
+            raise CliError(f"--bounds must be two numbers like 0.8,1.2, not {args.bounds!r}") from exc
+        if not 0 <= lo <= 1 <= hi:
+            raise CliError("--bounds must satisfy 0 <= lower <= 1 <= upper")
+        bounds = (lo, hi)
+    if not (args.band >= 0):
+        raise CliError("--band must be 0 or more")
+    try:
+        data = load_points(Path(args.points), Path(args.territories), measures=args.measure, band=args.band,
+                           bounds=bounds, objective=args.objective, distance=args.distance, q=args.q,
+                           mode=args.mode,
+                           distance_matrix=Path(args.distance_matrix) if args.distance_matrix else None,
+                           weight_by=args.weight_by)
+    except PointsError as exc:
+        raise CliError(str(exc)) from exc
+    p = data.problem
+    if p.mode == "carve" and p.n > CARVE_LIMIT:
+        raise CliError(f"carve mode handles up to {CARVE_LIMIT:,} points; {p.n:,} given")
+    if p.mode == "carve" and p.k > p.n:
+        raise CliError(f"cannot carve {p.k} territories out of {p.n} points")
+    sol = solve(p, limit)
+    try:
+        write_assignment(Path(args.output), data, sol.assignment)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.output}: {exc}") from exc
+    summary = {
+        "objective": round(float(sol.objective), 6),
+        "bound": None if sol.bound is None else round(float(sol.bound), 6),
+        "feasible": bool(sol.feasible and sol.in_band), "in_band": bool(sol.in_band),
+        "status": sol.status, "time": round(sol.elapsed, 3),
+        "moved": int(((sol.assignment != p.current) & (p.current >= 0)).sum()), "message": sol.message,
+    }
+    if not sol.in_band:
+        summary["violation"] = round(float(sol.violation), 6)
+        summary["conflicts"] = explain_infeasibility(p, list(data.territory_ids))
+    print(json.dumps(summary))
+    return 0
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from territory_desktop.core.edits import MoveAccounts
+    from territory_desktop.solver.engine import explain_infeasibility, solve
+    from territory_desktop.solver.problem import problem_from_plan
+
+    from .loading import load_plan, save_plan
+
+    limit = _positive_time(args.time_limit)
+    if args.max_moves is not None and args.max_moves < 0:
+        raise CliError("--max-moves must be 0 or more")
+    if args.max_moved_share is not None and not 0 <= args.max_moved_share <= 1:
+        raise CliError("--max-moved-share must be between 0 and 1")
+    plan = load_plan(args.plan, allow_import=False)
+    if args.mode == "carve" and plan.n_accounts > CARVE_LIMIT:
+        raise CliError(f"carve mode handles up to {CARVE_LIMIT:,} accounts; this plan has {plan.n_accounts:,}")
+    try:
+        problem = problem_from_plan(plan, mode=args.mode, max_moves=args.max_moves,
+                                    max_moved_share=args.max_moved_share)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    sol = solve(problem, limit)
+    rows = np.flatnonzero(sol.assignment != plan.assignment)
+    if len(rows):
+        plan.apply(MoveAccounts(rows, sol.assignment[rows], label="Solver suggestions", check_locks=False))
+    save_plan(plan, args.output)
+    print(f"{sol.message} ({sol.status}, {sol.elapsed:.1f} s). Saved {args.output}.")
+    if not sol.in_band:
+        for line in explain_infeasibility(problem, [t.name for t in plan.territories]):
+            print(f"  {line}")
+    return 0

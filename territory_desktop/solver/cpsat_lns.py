@@ -36,14 +36,14 @@ class SubResult:
     status: str
 
 
-def _scale_for(values: np.ndarray, total: float) -> float:
-    """Integer scale of a measure: exact when the values are decimals with few digits, else ~1e5 per target."""
+def _scale_for(values: np.ndarray, total: float, top: float) -> tuple[float, bool]:
+    """Integer scale of a measure and whether it is exact (decimals with few digits), else ~1e9 per target."""
     for d in range(0, 5):
         f = 10.0 ** d
         v = values * f
-        if np.all(np.abs(v - np.rint(v)) < 1e-6) and total * f < 2e6:
-            return f
-    return 1e6 / max(total, 1e-12)
+        if np.all(np.abs(v - np.rint(v)) < 1e-6) and total * f < 1e12:
+            return f, True
+    return 1e9 / max(top, 1e-12), False
 
 
 def solve_rows(problem: Problem, assignment: np.ndarray, rows: np.ndarray, options: list[np.ndarray],
@@ -99,29 +99,33 @@ def solve_rows(problem: Problem, assignment: np.ndarray, rows: np.ndarray, optio
     if cap_col is not None and cap_col not in cols:
         cols.append(cap_col)
     for c in cols:
-        scale = _scale_for(np.concatenate([vals[:, c], fixed[:, c]]), float(full[:, c].sum()))
+        scale, exact = _scale_for(np.concatenate([vals[:, c], fixed[:, c]]), float(np.abs(full[:, c]).sum()),
+                                  float(np.abs(tgt[:, c]).max()))
         iv = np.rint(vals[:, c] * scale).astype(np.int64)
         for t in terrs:
             t = int(t)
             sel = np.flatnonzero(opt_terr == t)
-            expr = sum(int(iv[j]) * x[j] for j in sel) if len(sel) else 0
+            expr = cp_model.LinearExpr.weighted_sum([x[j] for j in sel], [int(iv[j]) for j in sel])
             base = int(np.rint(fixed[t, c] * scale))
-            ref = max(tgt[t, c] * scale, 1.0)
+            # rounding can never push the true total out of band: keep a margin of the worst case
+            margin = 0 if exact else (len(sel) + 1) // 2 + 1
             w = max(p.weights[c], 0.05)
-            slack_cap = int(max(full[:, c].sum() * scale, 1.0)) + int(np.abs(iv).sum()) + 1
-            uppers = []
+            limits = []
             if np.isfinite(hi[t, c]) and np.isfinite(p.bands[c]):
-                uppers.append((math.floor(hi[t, c] * scale + 1e-6), w / ref))
+                limits.append((1, math.floor(hi[t, c] * scale + 1e-6) - margin, tgt[t, c] * scale, w))
             if c == cap_col and np.isfinite(p.capacity[t]):
-                uppers.append((math.floor(p.capacity[t] * scale + 1e-6), 4.0 / max(p.capacity[t] * scale, 1.0)))
-            for ub, wt in uppers:
-                s = m.new_int_var(0, slack_cap, "su")
-                m.add(base + expr - s <= ub)
-                penalty_terms.append((s, wt))
+                limits.append((1, math.floor(p.capacity[t] * scale + 1e-6) - margin, p.capacity[t] * scale, 4.0))
             if np.isfinite(lo[t, c]) and np.isfinite(p.band_low[c]):
-                s = m.new_int_var(0, slack_cap, "sl")
-                m.add(base + expr + s >= math.ceil(lo[t, c] * scale - 1e-6))
-                penalty_terms.append((s, w / ref))
+                limits.append((-1, math.ceil(lo[t, c] * scale - 1e-6) + margin, tgt[t, c] * scale, w))
+            top = base + int(iv[sel].clip(min=0).sum()) + 1
+            for sign, bound_, ref, wt in limits:
+                unit = max(1, int(ref // 1e5))  # slack counts 1e-5 of the target: small objective numbers
+                s = m.new_int_var(0, top // unit + 2 + abs(int(bound_)) // unit, "slack")
+                if sign > 0:
+                    m.add(base + expr - unit * s <= bound_)
+                else:
+                    m.add(base + expr + unit * s >= bound_)
+                penalty_terms.append((s, min(100, max(1, int(round(10 * wt))))))
     # change budget over the whole plan
     moved_out = a != p.baseline
     moved_out[rows] = False
@@ -132,12 +136,12 @@ def solve_rows(problem: Problem, assignment: np.ndarray, rows: np.ndarray, optio
     wlim = p.moved_share_limit()
     if wlim is not None:
         bv = p.budget_values()
-        scale = _scale_for(bv, float(bv.sum()))
+        scale, _ = _scale_for(bv, float(bv.sum()), float(bv.sum()))
         mv = [(int(np.rint(bv[gr[j]] * scale)), x[j]) for j in range(len(opt_rows))
               if opt_terr[j] != p.baseline[gr[j]]]
         used = float(bv[moved_out].sum())
         m.add(sum(c * v for c, v in mv) <= int(math.floor((wlim - used) * scale + 1e-6)))
-    pen = sum(min(1000, max(1, int(round(10 * wt * 1e5)))) * s for s, wt in penalty_terms) if penalty_terms else 0
+    pen = sum(wt * s for s, wt in penalty_terms) if penalty_terms else 0
     m.minimize(big * pen + sum(int(icost[j]) * x[j] for j in range(len(opt_rows)) if icost[j]))
 
     solver = cp_model.CpSolver()

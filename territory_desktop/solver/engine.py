@@ -135,7 +135,8 @@ def _improve(problem: Problem, g: Greedy, best: Solution, best_e: Evaluation, t0
             b[rows] = res.assignment
             sol, e = _solution(p, b, t0, "optimal" if res.optimal else "improved", res.bound)
             if _better(e, best_e) or res.optimal:
-                sol.bound = res.bound
+                # the model's costs are rounded to integers: a bound can never exceed the plan it proves
+                sol.bound = None if res.bound is None else min(res.bound, e.cost)
                 yield sol
         return
     rng = np.random.default_rng(0)

@@ -1,0 +1,214 @@
+"""Carve mode: choose K territory centres among the accounts and assign every account (capacitated p-median).
+
+Why a MIP here and CP-SAT elsewhere: the p-median LP relaxation with the strong linking rows x[i,j] <= y[j] is
+nearly integral, so HiGHS (through OR-Tools' pywraplp) proves the OR-Library pmedcap optima (n = 100, p = 10)
+in seconds, where CP-SAT spends its time on the bound. Each account may only go to its L nearest candidate
+centres (all of them for n <= 150), which keeps SJC-size models (402 points) to ~16k variables. A locate-allocate
+pass (centre = best member, then re-assign) gives the first answer and the MIP's starting point.
+
+Balance bands (a measure within its band of the mean) become rows lo*y[j] <= sum v[i] x[i,j] <= hi*y[j];
+capacity is sum demand[i] x[i,j] <= Q[j] y[j]. Disruption does not apply: a carve starts from nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from .problem import Problem
+
+EXACT_N = 150
+
+
+def site_distance(problem: Problem, sites: np.ndarray) -> np.ndarray:
+    """(N, len(sites)) cost distance d^q from every account to every candidate centre (an account)."""
+    p = problem
+    sites = np.asarray(sites, dtype=np.int64)
+    if p.distance == "haversine" and p.lat is not None:
+        from ..core.geo import haversine_km
+        d = haversine_km(p.lat[:, None], p.lon[:, None], p.lat[None, sites], p.lon[None, sites])
+    else:
+        d = np.hypot(p.x[:, None] - p.x[None, sites], p.y[:, None] - p.y[None, sites])
+        if p.distance == "floor-euclidean":
+            d = np.floor(d + 1e-9)
+    d = np.where(np.isfinite(d), d, 0.0)
+    return p.cost_weight()[:, None] * d ** p.q
+
+
+def _demand_and_capacity(p: Problem) -> tuple[np.ndarray, np.ndarray]:
+    col = p.capacity_column if p.capacity_column is not None else 0
+    demand = p.measures[:, col] if p.m else np.ones(p.n)
+    if p.site_capacity is not None:
+        cap = np.asarray(p.site_capacity, dtype=np.float64)
+    elif p.capacity is not None:
+        cap = np.full(p.n, float(np.nanmin(p.capacity)))
+    else:
+        cap = np.full(p.n, np.inf)
+    return demand, cap
+
+
+def _bands(p: Problem, k: int) -> list[tuple[np.ndarray, float, float]]:
+    out = []
+    for c in range(p.m):
+        if np.isfinite(p.bands[c]) or np.isfinite(p.band_low[c]):
+            tgt = p.measures[:, c].sum() / k
+            lo = tgt * (1 - p.band_low[c]) if np.isfinite(p.band_low[c]) else -np.inf
+            hi = tgt * (1 + p.bands[c]) if np.isfinite(p.bands[c]) else np.inf
+            out.append((p.measures[:, c], lo, hi))
+    return out
+
+
+def locate_allocate(p: Problem, k: int, dist: np.ndarray, rng: np.random.Generator,
+                    rounds: int = 20) -> tuple[np.ndarray, np.ndarray]:
+    """Centres by weighted k-means++ seeding, then alternate greedy capacitated assignment / best member."""
+    demand, cap = _demand_and_capacity(p)
+    n = p.n
+    first = int(rng.integers(n))
+    centres = [first]
+    dmin = dist[:, first].copy()
+    for _ in range(1, k):
+        prob = dmin / dmin.sum() if dmin.sum() > 0 else np.full(n, 1 / n)
+        c = int(rng.choice(n, p=prob))
+        centres.append(c)
+        dmin = np.minimum(dmin, dist[:, c])
+    centres = np.array(centres)
+    assign = np.zeros(n, dtype=np.int64)
+    for _ in range(rounds):
+        assign = _greedy_assign(dist[:, centres], demand, cap[centres])
+        new = centres.copy()
+        for j in range(k):
+            mem = np.flatnonzero(assign == j)
+            if not len(mem):
+                continue
+            need = demand[mem].sum()
+            cost = dist[np.ix_(mem, mem)].sum(axis=0)
+            cost[cap[mem] < need - 1e-9] = np.inf
+            if np.isfinite(cost).any():
+                new[j] = mem[int(np.argmin(cost))]
+        if np.array_equal(new, centres):
+            break
+        centres = new
+    return centres, assign
+
+
+def _greedy_assign(d: np.ndarray, demand: np.ndarray, cap: np.ndarray) -> np.ndarray:
+    """Regret-ordered greedy: accounts with most to lose pick first, into the nearest centre with room."""
+    n, k = d.shape
+    srt = np.sort(d, axis=1)
+    regret = srt[:, 1] - srt[:, 0] if k > 1 else np.zeros(n)
+    left = cap.astype(np.float64).copy()
+    out = np.full(n, -1, dtype=np.int64)
+    for i in np.argsort(-regret, kind="stable"):
+        for j in np.argsort(d[i]):
+            if left[j] >= demand[i] - 1e-9:
+                out[i] = j
+                left[j] -= demand[i]
+                break
+        if out[i] < 0:
+            out[i] = int(np.argmin(d[i]))
+    return out
+
+
+def mip(p: Problem, k: int, dist: np.ndarray, time_limit: float, hint: tuple[np.ndarray, np.ndarray] | None,
+        width: int | None = None) -> tuple[np.ndarray, np.ndarray, float, float | None, bool] | None:
+    """Capacitated p-median MIP (HiGHS): centres, assignment (index into centres), objective, bound, optimal."""
+    demand, cap = _demand_and_capacity(p)
+    n = p.n
+    if width is None:
+        width = n if n <= EXACT_N else int(min(n, max(25, 6 * n // k)))
+    near = np.argsort(dist, axis=1)[:, :width]
+    if hint is not None:  # keep the hinted assignment representable
+        hc, ha = hint
+        extra = hc[ha]
+        near = np.column_stack([near, extra])
+    solver = pywraplp.Solver.CreateSolver("SCIP")
+    if solver is None:
+        return None
+    y = [solver.BoolVar(f"y{j}") for j in range(n)]
+    x: dict[tuple[int, int], pywraplp.Variable] = {}
+    cols: list[list[tuple[int, pywraplp.Variable]]] = [[] for _ in range(n)]
+    obj = solver.Objective()
+    for i in range(n):
+        row = []
+        for j in np.unique(near[i]):
+            v = solver.BoolVar("")
+            x[i, int(j)] = v
+            row.append(v)
+            cols[int(j)].append((i, v))
+            obj.SetCoefficient(v, float(dist[i, j]))
+            solver.Add(v <= y[int(j)])
+        solver.Add(solver.Sum(row) == 1)
+    solver.Add(solver.Sum(y) == k)
+    for j in range(n):
+        if not cols[j]:
+            solver.Add(y[j] == 0)
+            continue
+        if np.isfinite(cap[j]):
+            solver.Add(solver.Sum([float(demand[i]) * v for i, v in cols[j]]) <= float(cap[j]) * y[j])
+        for vals, lo, hi in _bands(p, k):
+            s = solver.Sum([float(vals[i]) * v for i, v in cols[j]])
+            if np.isfinite(hi):
+                solver.Add(s <= hi * y[j])
+            if np.isfinite(lo):
+                solver.Add(s >= lo * y[j])
+    obj.SetMinimization()
+    if hint is not None:
+        hc, ha = hint
+        hv = [(y[int(j)], 1.0) for j in hc] + [(x[i, int(hc[ha[i]])], 1.0) for i in range(n)]
+        solver.SetHint([v for v, _ in hv], [val for _, val in hv])
+    solver.SetTimeLimit(int(max(time_limit, 0.1) * 1000))
+    status = solver.Solve()
+    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return None
+    centres = np.array([j for j in range(n) if y[j].solution_value() > 0.5])
+    pos = {int(c): t for t, c in enumerate(centres)}
+    assign = np.zeros(n, dtype=np.int64)
+    for (i, j), v in x.items():
+        if v.solution_value() > 0.5:
+            assign[i] = pos.get(j, 0)
+    bound = obj.BestBound() if width >= n else None
+    return centres, assign, obj.Value(), bound, status == pywraplp.Solver.OPTIMAL
+
+
+def carve_stream(problem: Problem, time_limit: float,
+                 should_stop: Callable[[], bool] = lambda: False) -> Iterator:
+    """Yield carve solutions: locate-allocate first, then the MIP's answer (with its bound when proven)."""
+    from .engine import _solution  # the engine scores and words every solution the same way
+    p = problem
+    t0 = time.monotonic()
+    k = int(p.active.sum())
+    slots = np.flatnonzero(p.active)
+    sites = np.arange(p.n)
+    dist = site_distance(p, sites)
+    rng = np.random.default_rng(0)
+    best_c, best_a = locate_allocate(p, k, dist, rng)
+    best_v = float(dist[np.arange(p.n), best_c[best_a]].sum())
+    for _ in range(8):  # a few restarts while the clock allows a tenth of the budget
+        if time.monotonic() - t0 > 0.1 * time_limit or should_stop():
+            break
+        c, a = locate_allocate(p, k, dist, rng)
+        v = float(dist[np.arange(p.n), c[a]].sum())
+        if v < best_v:
+            best_c, best_a, best_v = c, a, v
+
+    def emit(c: np.ndarray, a: np.ndarray, status: str, bound: float | None):
+        centres = np.full((p.k, 2), np.nan)
+        centres[slots] = np.column_stack([p.x[c], p.y[c]])
+        assign = slots[a].astype(np.int32)
+        sol, _ = _solution(p, assign, t0, status, bound, centres)
+        sol.objective = float(dist[np.arange(p.n), c[a]].sum())
+        sol.centres = centres
+        return sol
+
+    yield emit(best_c, best_a, "heuristic", None)
+    left = time_limit - (time.monotonic() - t0)
+    if left < 0.2 or should_stop():
+        return
+    res = mip(p, k, dist, left, (best_c, best_a))
+    if res is not None:
+        c, a, v, bound, optimal = res
+        if v < best_v - 1e-9 or optimal:
+            yield emit(c, a, "optimal" if optimal else "improved", bound)

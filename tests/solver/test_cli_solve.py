@@ -1,0 +1,102 @@
+"""solve-points and solve from the command line: files in, assignment out, one JSON line, clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from territory_desktop.cli import main
+from tests.conftest import make_plan
+
+
+def _write(tmp: Path, n: int = 30, seed: int = 0) -> tuple[Path, Path]:
+    rng = np.random.default_rng(seed)
+    pts = pd.DataFrame({"id": [f"P{i}" for i in range(n)], "x": rng.uniform(0, 10, n), "y": rng.uniform(0, 10, n),
+                        "sales": rng.integers(1, 10, n), "territory": ["A"] * (n - 5) + ["B"] * 5,
+                        "locked": [""] * (n - 1) + ["yes"]})
+    ter = pd.DataFrame({"id": ["A", "B", "C"], "x": [2.0, 5.0, 8.0], "y": [2.0, 5.0, 8.0]})
+    pts.to_csv(tmp / "points.csv", index=False)
+    ter.to_csv(tmp / "territories.csv", index=False)
+    return tmp / "points.csv", tmp / "territories.csv"
+
+
+def test_solve_points_round_trip_balances_and_keeps_locked_points(tmp_path, capsys):
+    pts, ter = _write(tmp_path)
+    out = tmp_path / "assignment.csv"
+    rc = main(["solve-points", str(pts), str(ter), "-o", str(out), "--measure", "sales", "--band", "0.2",
+               "--time-limit", "3"])
+    assert rc == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["feasible"] and summary["in_band"]
+    got = pd.read_csv(out, dtype=str)
+    assert list(got.columns) == ["id", "territory"] and len(got) == 30
+    assert got["territory"].iloc[-1] == "B"          # the locked point stayed
+    src = pd.read_csv(pts)
+    sums = src.groupby(got["territory"])["sales"].sum()
+    assert sums.max() <= 1.2 * src["sales"].sum() / 3 + 1e-9
+    assert sums.min() >= 0.8 * src["sales"].sum() / 3 - 1e-9
+
+
+def test_solve_points_carves_when_no_centre_is_given(tmp_path, capsys):
+    pts, _ = _write(tmp_path, 24, seed=2)
+    pd.read_csv(pts).drop(columns=["territory", "locked"]).to_csv(pts, index=False)
+    ter = tmp_path / "blank.csv"
+    pd.DataFrame({"id": ["N", "S"]}).to_csv(ter, index=False)
+    out = tmp_path / "a.csv"
+    assert main(["solve-points", str(pts), str(ter), "-o", str(out), "--measure", "sales",
+                 "--time-limit", "3"]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["in_band"]
+    assert set(pd.read_csv(out, dtype=str)["territory"]) == {"N", "S"}
+
+
+def test_solve_points_with_a_distance_matrix(tmp_path, capsys):
+    pts = tmp_path / "p.csv"
+    pd.DataFrame({"id": ["a", "b", "c", "d"], "w": [1, 1, 1, 1], "territory": ["T1"] * 4}).to_csv(pts, index=False)
+    ter = tmp_path / "t.csv"
+    pd.DataFrame({"id": ["T1", "T2"]}).to_csv(ter, index=False)
+    mat = tmp_path / "m.csv"
+    pd.DataFrame({"T1": [1, 1, 9, 9], "T2": [9, 9, 1, 1]}, index=["a", "b", "c", "d"]).to_csv(mat)
+    out = tmp_path / "o.csv"
+    assert main(["solve-points", str(pts), str(ter), "-o", str(out), "--distance-matrix", str(mat),
+                 "--bounds", "0.9,1.1", "--time-limit", "2"]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["objective"] == pytest.approx(4.0)
+    assert list(pd.read_csv(out, dtype=str)["territory"]) == ["T1", "T1", "T2", "T2"]
+
+
+@pytest.mark.parametrize("bad, expected", [
+    ("x", "row 3, column 'x'"),
+    ("territory", "'Z' is not in"),
+])
+def test_bad_points_file_names_row_and_column(tmp_path, capsys, bad, expected):
+    pts, ter = _write(tmp_path)
+    df = pd.read_csv(pts, dtype=str, keep_default_na=False)
+    df.loc[1, bad] = "Z"
+    df.to_csv(pts, index=False)
+    rc = main(["solve-points", str(pts), str(ter), "-o", str(tmp_path / "o.csv")])
+    assert rc == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_unknown_measure_is_a_clear_error(tmp_path, capsys):
+    pts, ter = _write(tmp_path)
+    assert main(["solve-points", str(pts), str(ter), "-o", str(tmp_path / "o.csv"), "--measure", "revenue"]) == 2
+    assert "no measure column 'revenue'" in capsys.readouterr().err
+
+
+def test_solve_a_project_respects_the_move_budget(tmp_path, capsys):
+    project = pytest.importorskip("territory_desktop.io.project")
+    plan = make_plan(300, 5, seed=4)
+    src = tmp_path / "plan.territory"
+    project.save_project(plan, src)
+    out = tmp_path / "out.territory"
+    assert main(["solve", str(src), "-o", str(out), "--time-limit", "2", "--max-moves", "7"]) == 0
+    solved = project.open_project(out)
+    assert int((solved.assignment != solved.baseline).sum()) <= 7
+    assert np.array_equal(solved.assignment[solved.locked], plan.assignment[plan.locked])
+    assert "Saved" in capsys.readouterr().out
