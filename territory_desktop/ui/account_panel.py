@@ -1,0 +1,425 @@
+"""The account table of the main window: search, filters, column chooser, the table, its context menu.
+
+The panel never changes the plan itself: moves and locks go through `PlanController.apply` (so they are
+undoable and refusals are reported in one place), and the table follows the plan's change events. Selection
+is shared with every other view through `Selection`; the panel ignores the echo of its own changes.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, QRect, QSettings, Qt, QTimer
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QDrag,
+    QFont,
+    QFontMetrics,
+    QKeySequence,
+    QPainter,
+    QPixmap,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from territory_desktop.core import format as fmt
+from territory_desktop.core.edits import MoveAccounts, SetAccountLocks
+from territory_desktop.core.plan import Plan, PlanChange
+
+from .account_filters import AccountFilters, distinct_values
+from .account_model import AccountTableModel, swatch_icon
+from .column_chooser import ChecklistButton, ColumnChooser
+from .mime import encode_rows
+from .selection import Selection
+from .undo import PlanController
+
+SEARCH_DEBOUNCE_MS = 150
+_WIDTHS = {"territory": 150, "rep": 130, "moved": 120, "locked": 48, "account_id": 100, "name": 230,
+           "city": 130, "state": 60, "zip": 70, "potential": 96, "pipeline": 96, "employees": 90}
+_CHIPS = (("moved", "Moved", "Only accounts that moved since the baseline"),
+          ("locked", "Locked", "Only locked accounts"),
+          ("unassigned", "Unassigned", "Only accounts no territory owns"),
+          ("unplaced", "Unplaced", "Only accounts the map could not place"))
+_CHIP_STYLE = """
+QToolButton#chip, QToolButton#filter { padding: 3px 10px; border: 1px solid palette(mid); border-radius: 11px; }
+QToolButton#chip:checked, QToolButton#filter[active="true"] { background: palette(highlight);
+    color: palette(highlighted-text); border-color: palette(highlight); }
+"""
+
+
+class AccountTableView(QTableView):
+    """A table whose drag carries the selected plan rows (row numbers only) and whose menu key works."""
+
+    def __init__(self, panel: AccountPanel) -> None:
+        super().__init__(panel)
+        self._panel = panel
+
+    def startDrag(self, supported: Qt.DropAction) -> None:  # noqa: N802 (Qt API)
+        """Build the payload from selection ranges: Qt's default would list every selected cell first."""
+        rows = self._panel.selected_rows()
+        if not len(rows):
+            return
+        drag = QDrag(self)
+        drag.setMimeData(encode_rows(rows, self._panel.plan.version))
+        drag.setPixmap(_badge(f"{len(rows):,} account{'s' if len(rows) != 1 else ''}", self.font()))
+        drag.exec(Qt.DropAction.MoveAction)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt API)
+        if event.reason() == QContextMenuEvent.Reason.Keyboard:
+            rect = self.visualRect(self.currentIndex())
+            pos = rect.bottomLeft() if rect.isValid() else QPoint(8, 8)
+        else:
+            pos = event.pos()
+        self._panel.context_menu().exec(self.viewport().mapToGlobal(pos))
+
+
+class AccountPanel(QWidget):
+    """Search, filters and the account table of one plan, wired to the shared selection and undo stack."""
+
+    def __init__(self, plan: Plan, selection: Selection, controller: PlanController,
+                 settings_key: str = "accountTable", settings: QSettings | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plan, self.controller, self.selection = plan, controller, selection
+        self._settings_key = settings_key
+        self._settings = settings if settings is not None else QSettings()
+        self._syncing = False
+        self._current_row = -1
+        self.model = AccountTableModel(plan, self)
+        self._build_tools()
+        self._build_view()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(6)
+        lay.addLayout(self._tools)
+        lay.addWidget(self.view, 1)
+        self.setStyleSheet(_CHIP_STYLE)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self._apply_search)
+        self._save_timer = QTimer(self, singleShot=True, interval=400)
+        self._save_timer.timeout.connect(self.save_columns)
+        self._wire()
+        plan.changed.connect(self._on_plan_changed)
+        self._fill_filters()
+        self._restore_columns()
+        self._update_count()
+        self.setTabOrder(self.search, self.territory_filter)
+        chain = [self.territory_filter, self.segment_filter, self.industry_filter, *self.chips.values(),
+                 self.columns_button, self.view]
+        for a, b in zip(chain, chain[1:], strict=False):
+            self.setTabOrder(a, b)
+
+    # ----- construction -------------------------------------------------------------------------------------
+    def _build_tools(self) -> None:
+        self._tools = row = QHBoxLayout()
+        row.setContentsMargins(6, 6, 6, 0)
+        row.setSpacing(6)
+        self.search = QLineEdit(self, placeholderText="Search name, id or city", clearButtonEnabled=True)
+        self.search.setToolTip("Quick search (Ctrl+F): accounts whose name, id or city contains the text")
+        self.search.setMinimumWidth(200)
+        self.search.setMaximumWidth(320)
+        row.addWidget(self.search)
+        self.territory_filter = ChecklistButton("Territory", self)
+        self.segment_filter = ChecklistButton("Segment", self)
+        self.industry_filter = ChecklistButton("Industry", self)
+        for w in (self.territory_filter, self.segment_filter, self.industry_filter):
+            w.setObjectName("filter")
+            row.addWidget(w)
+        self.chips: dict[str, QToolButton] = {}
+        for key, text, tip in _CHIPS:
+            chip = QToolButton(self, text=text, toolTip=tip, checkable=True, objectName="chip")
+            chip.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            self.chips[key] = chip
+            row.addWidget(chip)
+        row.addStretch(1)
+        self.count_label = QLabel(self)
+        self.count_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.count_label)
+        self.columns_button = ColumnChooser(self)
+        self.columns_button.setObjectName("filter")
+        row.addWidget(self.columns_button)
+
+    def _build_view(self) -> None:
+        v = self.view = AccountTableView(self)
+        v.setModel(self.model)
+        v.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        v.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        v.setAlternatingRowColors(True)
+        v.setShowGrid(False)
+        v.setWordWrap(False)
+        v.setTextElideMode(Qt.TextElideMode.ElideRight)
+        v.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        v.setDragEnabled(True)
+        v.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        v.setDefaultDropAction(Qt.DropAction.MoveAction)
+        vh = v.verticalHeader()
+        vh.hide()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform rows: no per-row size queries
+        vh.setDefaultSectionSize(v.fontMetrics().height() + 10)
+        h = v.horizontalHeader()
+        h.setHighlightSections(False)
+        h.setStretchLastSection(False)
+        h.setSortIndicatorClearable(True)
+        h.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        h.setSectionsClickable(True)
+        v.setSortingEnabled(True)
+
+    def _wire(self) -> None:
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self._search_now)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, activated=self.focus_search)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search, activated=self.search.clear,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        for w in (self.territory_filter, self.segment_filter, self.industry_filter):
+            w.changed.connect(self._apply_filters)
+        for chip in self.chips.values():
+            chip.toggled.connect(self._apply_filters)
+        self.columns_button.changed.connect(self._apply_columns)
+        self.view.horizontalHeader().sectionResized.connect(lambda *_: self._save_timer.start())
+        self.view.selectionModel().selectionChanged.connect(self._on_view_selection)
+        self.selection.changed.connect(self._on_shared_selection)
+        self.model.about_to_reorder.connect(self._forget_view_selection)
+        self.model.modelAboutToBeReset.connect(self._forget_view_selection)
+        self.model.reordered.connect(self._restore_view_selection)
+        self.model.modelReset.connect(self._restore_view_selection)
+        self.model.view_changed.connect(self._update_count)
+
+    # ----- public ------------------------------------------------------------------------------------------
+    def selected_rows(self) -> np.ndarray:
+        """Plan rows selected in the table (sorted, unique), read from selection ranges, not cell lists."""
+        ranges = [np.arange(r.top(), r.bottom() + 1) for r in self.view.selectionModel().selection()]
+        if not ranges:
+            return np.empty(0, dtype=np.int64)
+        return np.unique(self.model.plan_rows(np.concatenate(ranges)))
+
+    def set_plan(self, plan: Plan, controller: PlanController) -> None:
+        """Show another plan (opened file): filters reset, search and visible columns kept."""
+        self.plan.changed.disconnect(self._on_plan_changed)
+        self.plan, self.controller = plan, controller
+        plan.changed.connect(self._on_plan_changed)
+        self._set_filter_controls_silently()
+        self.model.set_plan(plan)
+        self._fill_filters()
+        self._restore_columns()
+        self._update_count()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def context_menu(self) -> QMenu:
+        """The actions on the selected rows (built fresh so the territory list and enabled states are current)."""
+        rows = self.selected_rows()
+        menu = QMenu(self)
+        move = menu.addMenu("Move to")
+        p = self.plan
+        order = sorted(p.active_territories().tolist(), key=lambda i: p.territories[i].name.casefold())
+        for i in order:
+            t = p.territories[i]
+            act = move.addAction(swatch_icon(t.color), t.name + ("  (locked)" if t.locked else ""))
+            act.triggered.connect(lambda _=False, i=i: self.move_selected_to(i))
+        move.setEnabled(bool(len(rows)) and bool(order))
+        menu.addAction("Unassign", lambda: self.move_selected_to(-1)).setEnabled(bool(len(rows)))
+        menu.addSeparator()
+        locked = p.locked[rows] if len(rows) else np.empty(0, dtype=bool)
+        menu.addAction("Lock", lambda: self._set_locks(True)).setEnabled(bool((~locked).any()))
+        menu.addAction("Unlock", lambda: self._set_locks(False)).setEnabled(bool(locked.any()))
+        menu.addSeparator()
+        terrs = np.unique(p.assignment[rows]) if len(rows) else np.empty(0, dtype=np.int32)
+        terrs = terrs[terrs >= 0]
+        label = (f"Select all in {p.territories[int(terrs[0])].name}" if len(terrs) == 1
+                 else "Select all in territory")
+        menu.addAction(label, lambda: self.selection.set_rows(np.flatnonzero(np.isin(p.assignment, terrs))))\
+            .setEnabled(bool(len(terrs)))
+        return menu
+
+    def move_selected_to(self, territory: int) -> bool:
+        """Move the selected accounts (territory -1 = unassign) as one undoable step."""
+        rows = self.selected_rows()
+        if not len(rows):
+            return False
+        name = "Unassigned" if territory < 0 else self.plan.territories[territory].name
+        label = f"Move {len(rows):,} account{'s' if len(rows) != 1 else ''} to {name}"
+        return self.controller.apply(MoveAccounts(rows, territory, label))
+
+    def _set_locks(self, locked: bool) -> None:
+        rows = self.selected_rows()
+        if len(rows):
+            self.controller.apply(SetAccountLocks(rows, locked))
+
+    # ----- filters and search ---------------------------------------------------------------------------
+    def _fill_filters(self) -> None:
+        p = self.plan
+        keep = set(self.territory_filter.checked())
+        items = [(int(i), p.territories[i].name, swatch_icon(p.territories[i].color))
+                 for i in p.active_territories().tolist()]
+        self.territory_filter.set_items(sorted(items, key=lambda it: it[1].casefold()), keep)
+        for w, col in ((self.segment_filter, "segment"), (self.industry_filter, "industry")):
+            keep = set(w.checked())
+            w.set_items([(v, v, None) for v in distinct_values(p, col)], keep)
+
+    def _set_filter_controls_silently(self) -> None:
+        for w in (self.territory_filter, self.segment_filter, self.industry_filter):
+            w.set_checked((), emit=False)
+        for chip in self.chips.values():
+            chip.blockSignals(True)
+            chip.setChecked(False)
+            chip.blockSignals(False)
+
+    def current_filters(self) -> AccountFilters:
+        return AccountFilters(
+            territories=frozenset(int(k) for k in self.territory_filter.checked()),  # type: ignore[arg-type]
+            segments=frozenset(str(k) for k in self.segment_filter.checked()),
+            industries=frozenset(str(k) for k in self.industry_filter.checked()),
+            **{key: chip.isChecked() for key, chip in self.chips.items()})
+
+    def _apply_filters(self) -> None:
+        self.model.set_filters(self.current_filters())
+
+    def _apply_search(self) -> None:
+        self.model.set_search(self.search.text())
+
+    def _search_now(self) -> None:
+        self._search_timer.stop()
+        self._apply_search()
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _update_count(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total_rows
+        noun = "account" if total == 1 else "accounts"
+        self.count_label.setText(f"{fmt.count(total)} {noun}" if shown == total
+                                 else f"{fmt.count(shown)} of {fmt.count(total)} {noun}")
+
+    def _on_plan_changed(self, change: PlanChange) -> None:
+        if change.kind == "territories":
+            self._fill_filters()
+
+    # ----- selection sync -------------------------------------------------------------------------------
+    def _on_view_selection(self, *_: object) -> None:
+        if not self._syncing:
+            self.selection.set_rows(self.selected_rows(), source=self)
+
+    def _on_shared_selection(self, rows: np.ndarray, source: object) -> None:
+        if source is not self:
+            self._show_selection(rows, scroll=True)
+
+    def _show_selection(self, rows: np.ndarray, scroll: bool) -> None:
+        """Select these plan rows in the table (those visible), without echoing back to the shared selection."""
+        pos = np.sort(self.model.view_row_of(rows)) if len(rows) else np.empty(0, np.int64)
+        pos = pos[pos >= 0]
+        sel = QItemSelection()
+        last = self.model.columnCount() - 1
+        if len(pos):
+            breaks = np.flatnonzero(np.diff(pos) != 1)
+            starts, ends = pos[np.r_[0, breaks + 1]], pos[np.r_[breaks, len(pos) - 1]]
+            for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+                sel.select(self.model.index(s, 0), self.model.index(e, last))
+        sm = self.view.selectionModel()
+        self._syncing = True
+        try:
+            sm.select(sel, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                      | QItemSelectionModel.SelectionFlag.Rows)
+            if len(pos):
+                first = self.model.index(int(pos[0]), max(0, self.view.currentIndex().column()))
+                sm.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
+                if scroll:
+                    self.view.scrollTo(first, QAbstractItemView.ScrollHint.EnsureVisible)
+        finally:
+            self._syncing = False
+
+    def _forget_view_selection(self) -> None:
+        """Before a sort or re-filter: drop the view's selection (re-applied from the shared one after), so Qt
+        does not remap thousands of persistent indexes one by one."""
+        cur = self.view.currentIndex()
+        self._current_row = int(self.model.view_rows[cur.row()]) if cur.isValid() else -1
+        self._syncing = True
+        try:
+            self.view.selectionModel().clearSelection()
+        finally:
+            self._syncing = False
+
+    def _restore_view_selection(self) -> None:
+        self._show_selection(self.selection.rows, scroll=True)
+        if self._current_row >= 0:
+            r = int(self.model.view_row_of([self._current_row])[0])
+            if r >= 0:
+                idx = self.model.index(r, max(0, self.view.currentIndex().column()))
+                self.view.selectionModel().setCurrentIndex(idx, QItemSelectionModel.SelectionFlag.NoUpdate)
+
+    # ----- columns ---------------------------------------------------------------------------------------
+    def _default_visible(self) -> list[str]:
+        return [c.key for c in self.model.columns if not c.key.startswith("src:")]
+
+    def _restore_columns(self) -> None:
+        """Visible columns and widths from QSettings (imported columns start hidden: most duplicate fields)."""
+        state = self._load_state()
+        keys = [c.key for c in self.model.columns]
+        visible = [k for k in state.get("visible", []) if k in keys] or self._default_visible()
+        widths: dict[str, int] = state.get("widths", {})
+        h = self.view.horizontalHeader()
+        h.blockSignals(True)
+        for i, key in enumerate(keys):
+            h.resizeSection(i, int(widths.get(key, _WIDTHS.get(key, 110))))
+            h.setSectionHidden(i, key not in visible)
+        h.blockSignals(False)
+        self.columns_button.set_columns([(c.key, c.title, None) for c in self.model.columns], visible,
+                                        self._default_visible())
+
+    def _apply_columns(self) -> None:
+        shown = set(self.columns_button.checked())
+        h = self.view.horizontalHeader()
+        for i, c in enumerate(self.model.columns):
+            h.setSectionHidden(i, c.key not in shown)
+        self._save_timer.start()
+
+    def _load_state(self) -> dict:
+        raw = self._settings.value(f"{self._settings_key}/columns", "")
+        try:
+            state = json.loads(raw) if isinstance(raw, str) and raw else {}
+        except ValueError:
+            state = {}  # a damaged setting only costs the planner their column layout
+        return state if isinstance(state, dict) else {}
+
+    def save_columns(self) -> None:
+        """Persist visible columns and widths (merged with the widths of columns this plan does not have)."""
+        state = self._load_state()
+        h = self.view.horizontalHeader()
+        widths = dict(state.get("widths", {}))
+        for i, c in enumerate(self.model.columns):
+            if not h.isSectionHidden(i) and h.sectionSize(i) > 0:
+                widths[c.key] = h.sectionSize(i)
+        state = {"visible": [c.key for i, c in enumerate(self.model.columns) if not h.isSectionHidden(i)],
+                 "widths": widths}
+        self._settings.setValue(f"{self._settings_key}/columns", json.dumps(state))
+
+
+def _badge(text: str, font: QFont) -> QPixmap:
+    """The drag cursor's label: a small rounded pill saying how many accounts are being moved."""
+    f = QFont(font)
+    f.setBold(True)
+    w = QFontMetrics(f).horizontalAdvance(text) + 20
+    pm = QPixmap(w, 24)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setBrush(QColor("#2F6FDE"))
+    p.setPen(Qt.PenStyle.NoPen)
+    p.drawRoundedRect(QRect(0, 0, w, 24), 12, 12)
+    p.setPen(QColor("white"))
+    p.setFont(f)
+    p.drawText(QRect(0, 0, w, 24), Qt.AlignmentFlag.AlignCenter, text)
+    p.end()
+    return pm
