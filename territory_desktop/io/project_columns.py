@@ -162,7 +162,7 @@ def _decode(col: EncodedColumn, n: int) -> pd.Series:
         spec = json.loads(col.dtype)
         na = np.nan if spec["na_value"] == "nan" else pd.NA
         values = _json_list(col.data, n)
-        if any(v is not None and not isinstance(v, str) for v in values):
+        if not set(map(type, values)) <= {str, type(None)}:
             raise ColumnFormatError("a text column holds a value that is not text")
         return pd.Series(values, dtype=pd.StringDtype(storage=spec["storage"], na_value=na))
     if col.kind == "masked":
