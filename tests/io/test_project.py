@@ -3,6 +3,7 @@ with a message that names the file."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import random
 import sqlite3
@@ -100,6 +101,26 @@ def test_save_then_open_gives_back_the_same_plan(plan: Plan, tmp_path: Path) -> 
     path = tmp_path / "plan.territory"
     save_project(plan, path)
     assert_same_plan(plan, open_project(path))
+
+
+def test_every_column_type_an_import_can_produce_comes_back_with_its_dtype(tmp_path: Path) -> None:
+    raw = ["2024-01-01 00:00", None, "2025-06-30 12:30", "1999-12-31 00:00"]
+    source = pd.DataFrame({
+        "Created": pd.to_datetime(raw), "Closed (NY)": pd.to_datetime(raw).tz_localize("US/Eastern"),
+        "Age": pd.to_timedelta([1, None, 3, 4], unit="D"), "Score": pd.Series([1.5, None, -2, 3], dtype="Float64"),
+        "Rank": pd.Series([1, None, -2, 3], dtype="Int8"), "Seats": pd.Series([1, 2, 3, 4], dtype="UInt16"),
+        "Active": pd.Series([True, None, False, True], dtype="boolean"),
+        "Tier": pd.Categorical(["b", "a", None, "b"], categories=["b", "a"], ordered=True),
+        "Band": pd.Series([1, 2, None, 1], dtype="category"),
+        "Mixed": pd.Series([pd.Timestamp("2020-01-01"), dt.date(2020, 1, 2), None, float("inf")], dtype=object),
+        "Comment": pd.Series(["x", None, "", "ü"], dtype="string"),
+        "Ratio": pd.Series([1, 2, np.nan, 4], dtype=np.float32),
+        7: [1, 2, 3, 4],  # a header that was a number
+    })
+    acc = accounts_frame({"account_id": list("abcd")})
+    plan = Plan(acc, [Territory("T")], np.zeros(4, dtype=np.int32), source=source)
+    save_project(plan, tmp_path / "types.territory")
+    assert_same_plan(plan, open_project(tmp_path / "types.territory"))
 
 
 def test_edited_plan_round_trips_and_save_leaves_the_plan_untouched(tmp_path: Path) -> None:
