@@ -131,7 +131,7 @@ class BalanceSettingsDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
-            lambda: self._load(BalanceSettings()))
+            self.restore_defaults)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 16, 16, 12)
@@ -151,14 +151,17 @@ class BalanceSettingsDialog(QDialog):
         intro.setWordWrap(True)
         self.primary_group = QButtonGroup(self)
         self.primary_group.setExclusive(True)
-        self.measures_grid = QGridLayout()
+        self.measures_box = QWidget(page)  # parented now so Tab order can be set while rows are added
+        self.measures_grid = QGridLayout(self.measures_box)
+        self.measures_grid.setContentsMargins(0, 0, 0, 0)
+        self._next_grid_row = 1
         self.measures_grid.setHorizontalSpacing(12)
         self.measures_grid.setVerticalSpacing(6)
         for col, text in enumerate(("Measure", "Primary", "Band ±", "Weight", "")):
             h = QLabel(f"<b>{text}</b>")
             self.measures_grid.addWidget(h, 0, col)
         self.measures_grid.setColumnStretch(0, 1)
-        self.add_button = QPushButton("&Add measure")
+        self.add_button = QPushButton("&Add measure", page)
         self.add_button.clicked.connect(self._add_unused_measure)
         for m in s.measures:
             self._add_measure_row(m)
@@ -176,7 +179,7 @@ class BalanceSettingsDialog(QDialog):
         lay.setContentsMargins(12, 12, 12, 12)
         lay.setSpacing(10)
         lay.addWidget(intro)
-        lay.addLayout(self.measures_grid)
+        lay.addWidget(self.measures_box)
         lay.addLayout(add_row)
         lay.addSpacing(6)
         lay.addLayout(form)
@@ -201,13 +204,17 @@ class BalanceSettingsDialog(QDialog):
         remove.setToolTip("Remove this measure")
         remove.setAutoRaise(True)
         row = _MeasureRow(combo, primary, band, weight, remove)
-        remove.clicked.connect(lambda: self._remove_measure_row(row))
+        remove.clicked.connect(self._remove_clicked)
         combo.currentIndexChanged.connect(self._revalidate)
         primary.toggled.connect(self._revalidate)
         band.valueChanged.connect(self._revalidate)
         weight.valueChanged.connect(self._revalidate)
         self._rows.append(row)
-        self._relayout_measures()
+        for col, w in enumerate(row.widgets()):
+            align = Qt.AlignmentFlag.AlignCenter if col == 1 else Qt.AlignmentFlag(0)
+            self.measures_grid.addWidget(w, self._next_grid_row, col, align)
+        self._next_grid_row += 1  # grid rows are never reused: a removed row just leaves an empty line
+        self._sync_add_button()
         return row
 
     def _add_unused_measure(self) -> None:
@@ -218,21 +225,27 @@ class BalanceSettingsDialog(QDialog):
         row.measure.setFocus()
         self._revalidate()
 
+    def _remove_clicked(self) -> None:
+        """A row's ✕ button (a bound slot: a lambda holding self would keep the dialog alive in a cycle)."""
+        row = next((r for r in self._rows if r.remove is self.sender()), None)
+        if row is not None:
+            self._remove_measure_row(row)
+
     def _remove_measure_row(self, row: _MeasureRow) -> None:
         self._rows.remove(row)
         self.primary_group.removeButton(row.primary)
         for w in row.widgets():
             self.measures_grid.removeWidget(w)
             w.deleteLater()
-        self._relayout_measures()
+        self._sync_add_button()
         self._revalidate()
 
-    def _relayout_measures(self) -> None:
-        for i, row in enumerate(self._rows, start=1):
-            for col, w in enumerate(row.widgets()):
-                align = Qt.AlignmentFlag.AlignCenter if col == 1 else Qt.AlignmentFlag(0)
-                self.measures_grid.addWidget(w, i, col, align)
+    def _sync_add_button(self) -> None:
+        """Enable Add while a measure is unused; keep Tab going row by row, then to Add and the near spin."""
         self.add_button.setEnabled(len(self._rows) < len(self._measures_available))
+        chain = [w for r in self._rows for w in r.widgets()[:4]] + [self.add_button]
+        for a, b in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(a, b)
 
     # ----- workload --------------------------------------------------------------------------------------
     def _build_workload_tab(self, w: WorkloadModel, segments: list[str]) -> QWidget:
@@ -336,6 +349,10 @@ class BalanceSettingsDialog(QDialog):
     def _sync_pipeline(self) -> None:
         self.pipeline_threshold.setEnabled(not self.allow_pipeline.isChecked())
         self._revalidate()
+
+    def restore_defaults(self) -> None:
+        """Show the factory settings (applied only on OK, like any other change)."""
+        self._load(BalanceSettings())
 
     # ----- state -----------------------------------------------------------------------------------------
     def _load(self, s: BalanceSettings) -> None:
