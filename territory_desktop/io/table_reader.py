@@ -12,6 +12,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -110,15 +111,18 @@ def _read_text(p: Path, nrows: int | None) -> pd.DataFrame:
         raise ImportFailed(f"{p.name}: the file is empty")
     delimiter = sniff_delimiter(text)
     try:
-        df = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
-                         skip_blank_lines=False, nrows=nrows, engine="c", header=0, quotechar='"',
-                         index_col=False)
+        with warnings.catch_warnings():
+            # pandas only warns when a row has more cells than the header, and drops them: take the slow path
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            df = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
+                             skip_blank_lines=False, nrows=nrows, engine="c", header=0, quotechar='"',
+                             index_col=False)
         header_cells = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
         if len(header_cells) != len(df.columns):
             raise ValueError("header and columns disagree")
         df.columns = header_cells
         return df
-    except (pd.errors.ParserError, ValueError, csv.Error, UnicodeError, IndexError):
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, csv.Error, UnicodeError, IndexError):
         return _read_ragged(text, delimiter, nrows, p.name)
 
 

@@ -20,6 +20,9 @@ BLANK_TOKENS = frozenset({"", "-", "--", "—", "n/a", "na", "n.a.", "#n/a", "no
                           "(blank)", "#value!", "#ref!", "#div/0!"})
 """Cell texts that mean "no value": they become blank without a warning."""
 
+MAX_NUMBER = 1e15
+"""Larger magnitudes are typing accidents (or "1e308"), not money: they are reported, not summed."""
+
 _MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mio": 1e6, "million": 1e6,
                 "b": 1e9, "bn": 1e9, "billion": 1e9}
 _CURRENCY = r"(?:us\$|usd|eur|gbp|cad|aud|chf|jpy|sek|nok|dkk|nzd|mxn|[$€£¥])"
@@ -78,7 +81,7 @@ def _parse_numbers(s: pd.Series, decimal_comma: bool | None) -> tuple[np.ndarray
     out[fast_ok] = fast[fast_ok]
     todo = ~blank & ~fast_ok
     if not todo.any():
-        return out, bad
+        return _drop_huge(out, bad)
     t = raw[todo].str.casefold().str.replace("\u2212", "-", regex=False)
     neg = t.str.startswith("(") & t.str.endswith(")")
     t = t.str.strip("() ")
@@ -125,7 +128,14 @@ def _parse_numbers(s: pd.Series, decimal_comma: bool | None) -> tuple[np.ndarray
     vals = val.to_numpy(dtype=np.float64, na_value=np.nan)
     out[todo] = vals
     bad[todo] = ~np.isfinite(vals)
-    return out, bad
+    return _drop_huge(out, bad)
+
+
+def _drop_huge(out: np.ndarray, bad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    with np.errstate(invalid="ignore"):
+        huge = np.abs(out) > MAX_NUMBER
+    out[huge] = np.nan
+    return out, bad | huge
 
 
 def uses_decimal_comma(columns: list[pd.Series], sample: int = 5000) -> bool | None:

@@ -251,6 +251,16 @@ def test_name_is_the_id_when_there_is_no_id_column(tmp_path):
     _check_counts(r, "names.csv")
 
 
+def test_rows_longer_than_the_header_keep_their_cells(tmp_path):
+    p = tmp_path / "ragged.csv"
+    p.write_text("Account ID,Account Name,ZIP\nA1,Acme,02134,extra cell\n\nA2,Beta\n", encoding="utf-8")
+    r = import_plan(p)
+    assert list(r.plan.source.columns) == ["Account ID", "Account Name", "ZIP", "Column D"]
+    assert r.plan.source["Column D"].tolist() == ["extra cell", ""]
+    assert [(p.row, p.reason) for p in r.problems] == [(3, "empty row"), (4, r.problems[1].reason)]
+    assert r.plan.accounts["geo_source"].tolist() == ["zip", "none"]
+
+
 # ----- file-level failures ---------------------------------------------------------------------------------
 @pytest.mark.parametrize(("content", "reason"), [
     (b"", "the file is empty"),

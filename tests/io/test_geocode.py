@@ -1,0 +1,73 @@
+"""Offline geocoding: own coordinates first, then the ZIP centroid, then the city; never a made-up place."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from territory_desktop.io.geocode import city_key, geocode, valid_latlon, zip_table
+from territory_desktop.io.reps import book_centre, weighted_median
+
+NAN = np.nan
+
+
+def _geo(rows: list[tuple]):
+    lat, lon, z, city, state, country = zip(*rows, strict=True)
+    return geocode(np.array(lat, float), np.array(lon, float), pd.Series(z, dtype=str),
+                   pd.Series(city, dtype=str), pd.Series(state, dtype=str), pd.Series(country, dtype=str))
+
+
+def test_order_of_sources():
+    r = _geo([
+        (41.0, -72.0, "02134", "Boston", "MA", "US"),      # own coordinates win over the ZIP
+        (NAN, NAN, "02134", "", "", "US"),                 # ZIP centroid
+        (95.0, 10.0, "60601", "", "", ""),                 # impossible coordinates: the ZIP instead
+        (NAN, NAN, "99999", "St. Louis", "MO", "US"),      # unknown ZIP: the city
+        (NAN, NAN, "", "Montréal", "", "CA"),              # world city by country
+        (NAN, NAN, "", "Xyzzyville", "", ""),              # nothing known: not placed
+        (0.0, 0.0, "", "", "", ""),                        # (0, 0) is a blank GPS field, not the Atlantic
+    ])
+    assert r.source.tolist() == ["latlon", "zip", "zip", "city", "city", "none", "none"]
+    assert (r.lat[0], r.lon[0]) == (41.0, -72.0)
+    assert r.lat[1] == pytest.approx(42.35, abs=0.05) and r.lon[1] == pytest.approx(-71.13, abs=0.05)
+    assert r.lat[2] == pytest.approx(41.88, abs=0.05)
+    assert r.lat[3] == pytest.approx(38.6, abs=0.3) and r.lon[3] == pytest.approx(-90.2, abs=0.3)
+    assert r.lat[4] == pytest.approx(45.5, abs=0.2) and r.lon[4] == pytest.approx(-73.6, abs=0.2)
+    assert np.isnan(r.lat[5:]).all() and np.isnan(r.lon[5:]).all()
+    assert r.bad_latlon.tolist() == [False, False, True, False, False, False, True]
+
+
+def test_zip_fills_blank_city_and_state_but_keeps_given_ones():
+    r = _geo([(NAN, NAN, "10001", "", "", ""), (NAN, NAN, "10001", "Manhattan", "NY", "US")])
+    assert r.city.tolist() == ["New York", "Manhattan"] and r.state.tolist() == ["NY", "NY"]
+
+
+def test_us_zip_is_not_used_for_other_countries():
+    r = _geo([(NAN, NAN, "10115", "Berlin", "", "DE")])
+    assert r.source.tolist() == ["city"] and r.lat[0] == pytest.approx(52.5, abs=0.2)
+
+
+def test_same_city_name_in_two_states():
+    r = _geo([(NAN, NAN, "", "Portland", "OR", "US"), (NAN, NAN, "", "Portland", "ME", "")])
+    assert r.lon[0] == pytest.approx(-122.6, abs=0.5) and r.lon[1] == pytest.approx(-70.3, abs=0.5)
+
+
+def test_city_keys_and_validity():
+    assert city_key("St. Louis") == city_key("Saint Louis") == city_key("ST LOUIS")
+    assert city_key("Montréal") == "montreal"
+    assert valid_latlon(np.array([45.0, 91.0, NAN, 0.0]), np.array([-181.0, 0.0, 1.0, 0.0])).tolist() == [
+        False, False, False, False]
+    assert len(zip_table()) > 40_000 and zip_table().index.is_unique
+
+
+def test_home_at_the_weighted_median_of_the_book():
+    # three accounts around Boston carry the potential; a small one in Hawaii must not drag the rep west
+    lat = np.array([42.3, 42.4, 42.5, 21.3])
+    lon = np.array([-71.1, -71.0, -71.2, -157.8])
+    pot = np.array([100.0, 100.0, 100.0, 10.0])
+    home = book_centre(lat, lon, pot)
+    assert home == pytest.approx((42.4, -71.1))
+    assert weighted_median(np.array([1.0, 2.0, 3.0]), np.array([0.0, 0.0, 10.0])) == 3.0
+    assert weighted_median(np.array([1.0, 2.0, NAN]), np.zeros(3)) in (1.0, 2.0)
+    assert np.isnan(weighted_median(np.array([NAN]), np.array([1.0])))
