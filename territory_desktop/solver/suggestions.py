@@ -1,0 +1,293 @@
+"""Turn the solver's plan into suggestions a planner can judge one at a time.
+
+A suggestion is a small group of moves (1–5 accounts sharing a from→to pair, neighbours on the map) with the
+KPI change it predicts for the two territories it touches and a sentence saying why. The numbers use the same
+arithmetic as the core KPIs (fixed-point totals from `plan.kpis`, workload from `plan.workload_of`), so what a
+suggestion predicts is what the territory panel shows after accepting it. Groups are ranked by improvement per
+disruption, and accepting all of them is one edit that yields exactly the solver's plan.
+
+Hard rules are re-checked against the live plan here, not trusted from the solver: locked and named accounts,
+accounts with open pipeline (unless allowed), locked or removed territories.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..core.edits import MoveAccounts
+from ..core.format import money
+from ..core.plan import Plan
+from ..core.settings import ACCOUNTS, WORKLOAD
+from ..core.workload import SCALE
+
+COLUMNS = (ACCOUNTS, "potential", "pipeline", WORKLOAD)
+"""Every total a suggestion predicts; balanced measures are a subset of these."""
+SPREAD_WEIGHT = 0.1
+"""Weight of the squared deviations next to the band excess: in-band moves towards the mean still rank."""
+
+
+@dataclass(frozen=True)
+class KpiDelta:
+    """One measure of one touched territory, before and after the suggestion (display units)."""
+
+    territory: int
+    measure: str
+    before: float
+    after: float
+    dev_before: float
+    dev_after: float
+
+
+@dataclass(eq=False)
+class Suggestion:
+    """Move `rows` from territory `from_territory` (-1: unassigned) to `to_territory`, for plan `version`.
+
+    `deltas` and `reason` are worded on first use: a 100k-account solution yields thousands of groups, and the
+    window shows a few dozen, so only those pay for their sentences.
+    """
+
+    rows: np.ndarray
+    from_territory: int
+    to_territory: int
+    version: int
+    improvement: float = 0.0
+    score: float = 0.0
+    pipeline: float = 0.0
+    _detail: Callable[[Suggestion], tuple[tuple[KpiDelta, ...], str]] | None = field(default=None, repr=False)
+    _cache: tuple[tuple[KpiDelta, ...], str] | None = field(default=None, repr=False)
+
+    def is_stale(self, plan: Plan) -> bool:
+        """True once the plan has changed since the suggestion was computed."""
+        return plan.version != self.version
+
+    @property
+    def n_accounts(self) -> int:
+        return len(self.rows)
+
+    @property
+    def deltas(self) -> tuple[KpiDelta, ...]:
+        """Predicted totals and deviations of every balanced measure in the touched territories."""
+        return self._described()[0]
+
+    @property
+    def reason(self) -> str:
+        return self._described()[1]
+
+    def _described(self) -> tuple[tuple[KpiDelta, ...], str]:
+        if self._cache is None:
+            self._cache = self._detail(self) if self._detail is not None else ((), "")
+        return self._cache
+
+    def moves(self) -> frozenset[tuple[int, int]]:
+        """(row, target) pairs: how a rejected suggestion is recognised in later solutions."""
+        return frozenset((int(r), self.to_territory) for r in self.rows)
+
+
+def movable_mask(plan: Plan, rows: np.ndarray, targets: np.ndarray,
+                 allow_pipeline_moves: bool | None = None) -> np.ndarray:
+    """Which of these moves a suggestion may offer under the plan's hard rules (elementwise)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    targets = np.asarray(targets, dtype=np.int64)
+    k = plan.n_territories
+    t_locked = np.array([t.locked for t in plan.territories] + [True], dtype=bool)  # -1 -> last slot
+    t_removed = np.array([t.removed for t in plan.territories] + [True], dtype=bool)
+    src = plan.assignment[rows].astype(np.int64)
+    ok = ~plan.locked[rows] & ~plan.named[rows]
+    allow = plan.settings.allow_pipeline_moves if allow_pipeline_moves is None else allow_pipeline_moves
+    if not allow:
+        pipe = plan.measure_values[rows, plan.measure_names.index("pipeline")] / SCALE
+        ok &= ~(pipe > plan.settings.pipeline_lock_threshold)
+    tgt = np.where(targets < 0, k, targets)
+    ok &= (targets >= 0) & ~t_locked[tgt] & ~t_removed[tgt]
+    ok &= (src < 0) | ~t_locked[np.where(src < 0, k, src)]
+    return ok
+
+
+def make_suggestions(plan: Plan, solution_assignment: np.ndarray, version: int, max_group: int = 5,
+                     allow_pipeline_moves: bool | None = None,
+                     rejected: set[tuple[int, int]] | None = None) -> list[Suggestion]:
+    """The moves from the current plan to the solver's plan, as ranked groups of at most `max_group` accounts.
+
+    `rejected` holds (row, target) moves the planner turned down; they are not offered again.
+    """
+    sol = np.asarray(solution_assignment, dtype=np.int64)
+    if sol.shape != (plan.n_accounts,):
+        raise ValueError(f"the solver's plan has {sol.size:,} accounts but the plan has {plan.n_accounts:,}; "
+                         "it belongs to another plan")
+    rows = np.flatnonzero(sol != plan.assignment)
+    rows = rows[movable_mask(plan, rows, sol[rows], allow_pipeline_moves)]
+    if rejected:
+        keep = np.array([(int(r), int(sol[r])) not in rejected for r in rows], dtype=bool)
+        rows = rows[keep] if len(rows) else rows
+    if not len(rows):
+        return []
+    groups = _group(plan, rows, sol[rows], max(1, int(max_group)))
+    model = _Model(plan)
+    out = model.score(groups, version)
+    out.sort(key=lambda s: (-s.score, -s.improvement, s.from_territory, s.to_territory, int(s.rows[0])))
+    return out
+
+
+def suggestion_edit(suggestions: Sequence[Suggestion]) -> MoveAccounts:
+    """One undoable edit accepting the suggestions (each row to its own target)."""
+    if not suggestions:
+        raise ValueError("there are no suggestions to accept")
+    rows = np.concatenate([s.rows for s in suggestions]).astype(np.int64)
+    if len(np.unique(rows)) != len(rows):
+        raise ValueError("these suggestions move the same account twice; they come from different solutions")
+    if len(suggestions) == 1:
+        s = suggestions[0]
+        return MoveAccounts(rows, int(s.to_territory), f"Accept suggestion ({_accounts(len(rows))})")
+    to = np.concatenate([np.full(len(s.rows), s.to_territory, dtype=np.int32) for s in suggestions])
+    return MoveAccounts(rows, to, f"Accept {len(suggestions):,} suggestions ({_accounts(len(rows))})")
+
+
+# ----- grouping ---------------------------------------------------------------------------------------
+def _group(plan: Plan, rows: np.ndarray, targets: np.ndarray, max_group: int) -> list[tuple[np.ndarray, int, int]]:
+    """Split moves by (from, to) pair, then into runs of map neighbours of near-equal size."""
+    src = plan.assignment[rows].astype(np.int64)
+    order = np.lexsort((targets, src))
+    rows, src, targets = rows[order], src[order], targets[order]
+    cut = np.flatnonzero((np.diff(src) != 0) | (np.diff(targets) != 0)) + 1
+    out: list[tuple[np.ndarray, int, int]] = []
+    for part in np.split(np.arange(len(rows)), cut):
+        pr = rows[part]
+        f, t = int(src[part[0]]), int(targets[part[0]])
+        if len(pr) > max_group:
+            pr = pr[_spatial_order(plan, pr)]
+        for chunk in np.array_split(pr, math.ceil(len(pr) / max_group)):
+            out.append((np.sort(chunk).astype(np.int64), f, t))
+    return out
+
+
+def _spatial_order(plan: Plan, rows: np.ndarray) -> np.ndarray:
+    """Order rows along their wider geographic spread, so consecutive runs are neighbours (unplaced last)."""
+    lat, lon = plan.lat[rows], plan.lon[rows]
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    key = np.full(len(rows), np.inf)
+    if ok.any():
+        x = lon[ok] * math.cos(math.radians(float(lat[ok].mean())))
+        key[ok] = x if np.ptp(x) >= np.ptp(lat[ok]) else lat[ok]
+    return np.lexsort((rows, key))
+
+
+# ----- scoring ----------------------------------------------------------------------------------------
+class _Model:
+    """The plan's totals and balance rules, to predict each group's effect on its own."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        s = plan.kpis
+        k = plan.n_territories
+        pj = [plan.measure_names.index(c) for c in ("potential", "pipeline")]
+        self.totals = np.column_stack([s.counts[:k].astype(np.float64), s.sums[:k, pj[0]] / SCALE,
+                                       s.sums[:k, pj[1]] / SCALE, s.workload[:k] / SCALE])
+        self.active = np.array([not t.removed for t in plan.territories], dtype=bool)
+        shares = np.array([t.target_share for t in plan.territories], dtype=np.float64)
+        shares = np.where(self.active, shares, 0.0)
+        self.share = shares / shares.sum() if shares.sum() > 0 else shares
+        measures = [m for m in plan.settings.measures if m.measure in COLUMNS]
+        self.cols = np.array([COLUMNS.index(m.measure) for m in measures], dtype=np.int64)
+        self.names = [m.measure for m in measures]
+        self.bands = np.array([m.band for m in measures], dtype=np.float64)
+        self.weights = np.array([m.weight for m in measures], dtype=np.float64)
+        cap = np.array([t.capacity_hours for t in plan.territories], dtype=np.float64)
+        self.cap = np.where((cap > 0) & self.active, cap, np.inf) if plan.settings.capacity_hard \
+            else np.full(k, np.inf)
+        self.grand = self.totals[self.active].sum(axis=0)
+        self.dev0 = self._dev(self.totals, self.grand[None, :], self.share)
+        self.bad0 = self._badness(self.totals, self.dev0, self.cap)
+
+    def _dev(self, totals: np.ndarray, grand: np.ndarray, share: np.ndarray) -> np.ndarray:
+        """Deviation of each row of (R, 4) totals from its share of the (R, 4) grand totals, per measure."""
+        target = grand[:, self.cols] * share[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dev = np.where(target > 0, totals[:, self.cols] / np.where(target > 0, target, 1.0) - 1.0, 0.0)
+        return np.where((share > 0)[:, None], dev, 0.0)
+
+    def _badness(self, totals: np.ndarray, dev: np.ndarray, cap: np.ndarray) -> np.ndarray:
+        """Weighted band excess plus a little squared deviation plus relative capacity excess, per row."""
+        excess = np.maximum(np.abs(dev) - self.bands[None, :], 0.0)
+        finite = np.isfinite(cap)
+        over = np.where(finite, np.maximum(totals[:, 3] - np.where(finite, cap, 0.0), 0.0)
+                        / np.where(finite, cap, 1.0), 0.0)
+        return ((excess + SPREAD_WEIGHT * dev ** 2) * self.weights[None, :]).sum(axis=1) + over
+
+    def score(self, groups: list[tuple[np.ndarray, int, int]], version: int) -> list[Suggestion]:
+        """Each group's effect on its own: the touched territories exactly (the others keep their targets,
+        which shift by a negligible fraction when travel time changes the grand total of workload)."""
+        plan = self.plan
+        g_rows = np.concatenate([g[0] for g in groups])
+        gid = np.repeat(np.arange(len(groups)), [len(g[0]) for g in groups])
+        f = np.array([g[1] for g in groups], dtype=np.int64)
+        t = np.array([g[2] for g in groups], dtype=np.int64)
+        pj = [plan.measure_names.index(c) for c in ("potential", "pipeline")]
+        vals = np.column_stack([np.ones(len(g_rows)), plan.measure_values[g_rows][:, pj] / SCALE])
+        n = len(groups)
+        out_d = np.zeros((n, 4))
+        in_d = np.zeros((n, 4))
+        np.add.at(out_d[:, :3], gid, vals)
+        np.add.at(in_d[:, :3], gid, vals)
+        np.add.at(out_d[:, 3], gid, plan.workload_of(g_rows, f[gid]) / SCALE)
+        np.add.at(in_d[:, 3], gid, plan.workload_of(g_rows, t[gid]) / SCALE)
+        has_f = f >= 0
+        fz = np.where(has_f, f, t)
+        grand = self.grand[None, :] - out_d * (has_f & self.active[fz])[:, None] + in_d * self.active[t][:, None]
+        tot_t = self.totals[t] + in_d
+        tot_f = self.totals[fz] - out_d
+        dev_t = self._dev(tot_t, grand, self.share[t])
+        dev_f = self._dev(tot_f, grand, self.share[fz])
+        before = self.bad0[t] + np.where(has_f, self.bad0[fz], 0.0)
+        after = self._badness(tot_t, dev_t, self.cap[t]) + np.where(
+            has_f, self._badness(tot_f, dev_f, self.cap[fz]), 0.0)
+        improvement = before - after
+        away = np.zeros(n, dtype=np.int64)
+        np.add.at(away, gid, plan.baseline[g_rows] != t[gid])
+        score = np.where(away > 0, improvement / np.maximum(away, 1), improvement * 2.0)
+        out: list[Suggestion] = []
+        for i, (rows, fi, ti) in enumerate(groups):
+            touched = ((fi, tot_f[i], dev_f[i]),) if fi >= 0 else ()
+            touched += ((ti, tot_t[i], dev_t[i]),)
+            out.append(Suggestion(rows, fi, ti, version, float(improvement[i]), float(score[i]),
+                                  float(out_d[i, 2]), _detail=self._describer(touched, int(away[i]))))
+        return out
+
+    def _describer(self, touched: tuple[tuple[int, np.ndarray, np.ndarray], ...],
+                   away: int) -> Callable[[Suggestion], tuple[tuple[KpiDelta, ...], str]]:
+        def describe(s: Suggestion) -> tuple[tuple[KpiDelta, ...], str]:
+            deltas = tuple(KpiDelta(x, name, float(self.totals[x, c]), float(tot[c]), float(self.dev0[x, j]),
+                                    float(dev[j]))
+                           for x, tot, dev in touched
+                           for j, (name, c) in enumerate(zip(self.names, self.cols, strict=True)))
+            return deltas, self._reason(deltas, s, away)
+        return describe
+
+    def _reason(self, deltas: tuple[KpiDelta, ...], s: Suggestion, away: int) -> str:
+        plan = self.plan
+        gain = {id(d): (abs(d.dev_before) - abs(d.dev_after)) * self.weights[self.names.index(d.measure)]
+                for d in deltas}
+        helped = sorted((d for d in deltas if gain[id(d)] > 1e-4), key=lambda d: -gain[id(d)])
+        clauses: list[str] = []
+        for d in helped[:2]:
+            if clauses and (d.territory == helped[0].territory or gain[id(d)] < 0.5 * gain[id(helped[0])]):
+                continue
+            clauses.append(f"{_name(plan, d.territory)} from {d.dev_before:+.0%} to {d.dev_after:+.0%} "
+                           f"{d.measure}")
+        back = " back to their original owner" if away == 0 else ""
+        tail = (f"moves {_accounts(s.n_accounts)} from {_name(plan, s.from_territory)} to "
+                f"{_name(plan, s.to_territory)}{back}, {money(s.pipeline)} open pipeline")
+        if not clauses or s.improvement <= 0:
+            return f"Part of the solver's plan (helps together with the other moves); {tail}"
+        return "Brings " + " and ".join(clauses) + "; " + tail
+
+
+def _name(plan: Plan, index: int) -> str:
+    return "Unassigned" if index < 0 else plan.territories[index].name
+
+
+def _accounts(n: int) -> str:
+    return f"{n:,} account{'s' if n != 1 else ''}"
