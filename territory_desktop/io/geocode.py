@@ -15,6 +15,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from .values import clean_text
+
 GEO_SOURCES = ("latlon", "zip", "city", "none")
 US_LIKE = frozenset({"", "US", "PR", "GU", "VI", "AS", "MP"})
 """Countries whose postal codes are US ZIPs (blank counts: most CRM exports that omit it are American)."""
@@ -129,8 +131,8 @@ def geocode(lat: np.ndarray, lon: np.ndarray, zips: pd.Series, city: pd.Series, 
     n = len(lat)
     lat = np.asarray(lat, dtype=np.float64).copy()
     lon = np.asarray(lon, dtype=np.float64).copy()
-    city = city.fillna("").astype(str).str.strip().reset_index(drop=True)
-    state = state.fillna("").astype(str).str.strip().reset_index(drop=True)
+    city = clean_text(city).reset_index(drop=True)
+    state = clean_text(state).reset_index(drop=True)
     zips = zips.fillna("").astype(str).reset_index(drop=True)
     country = country.fillna("").astype(str).reset_index(drop=True)
     given = np.isfinite(lat) | np.isfinite(lon)
@@ -193,3 +195,12 @@ def _place_by_city(rows: np.ndarray, lat: np.ndarray, lon: np.ndarray, source: n
     left = source[rows] == "none"
     step3 = left & (ctry == "")
     fill(step3, _world_by_name(), pd.Index(keys[step3]))
+
+
+def preload_tables() -> None:
+    """Build the lookup tables now (about 1 s), e.g. in a worker thread while the import dialog is open,
+    so the import itself only pays for the matching."""
+    zip_table()
+    us_city_table()
+    world_city_table()
+    _world_by_name()

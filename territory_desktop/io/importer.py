@@ -74,10 +74,10 @@ def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
     if "account_id" not in used:
         problems.append(ImportProblem(file, None, used["name"], "", "no account id column: the account name "
                                       "is used as the id, so accounts with the same name are rejected", WARNING))
-    step(0.25, "Reading values and placing accounts")
-    built = build_accounts(df, used, file)
+    step(0.2, "Checking rows")
+    built = build_accounts(df, used, file, lambda f, text: step(0.2 + 0.6 * f, text))
     problems += built.problems
-    step(0.75, "Building territories")
+    step(0.8, "Building territories")
     terr = build_territories(built.accounts, used.get("owner"), file, reps_path, reps_mapping,
                              sheet_rows=built.kept + 2)
     problems += terr.problems

@@ -83,8 +83,7 @@ def _read_reps(path: str | Path, mapping: dict[str, str] | None) -> tuple[pd.Dat
     def text(f: str) -> pd.Series:
         if f not in mapping:
             return pd.Series([""] * len(df), dtype=str)
-        s = df[mapping[f]].astype(str).str.strip()
-        return s.where(~V.blank_mask(s), "")
+        return V.clean_text(df[mapping[f]])
 
     rep, terr = text("rep"), text("territory")
     name = terr.where(terr != "", rep)

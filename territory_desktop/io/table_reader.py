@@ -12,6 +12,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -109,7 +110,11 @@ def _read_text(p: Path, nrows: int | None) -> pd.DataFrame:
     text = decode_bytes(data, p.name)
     if not text.strip():
         raise ImportFailed(f"{p.name}: the file is empty")
-    delimiter = sniff_delimiter(text)
+    hint = re.match(r"\s*sep=(.)[ \t]*\r?\n", text)
+    if hint:  # Excel's "sep=;" first line: it names the delimiter and Excel does not show it as a row
+        delimiter, text = hint.group(1), text[hint.end():]
+    else:
+        delimiter = sniff_delimiter(text)
     try:
         with warnings.catch_warnings():
             # pandas only warns when a row has more cells than the header, and drops them: take the slow path

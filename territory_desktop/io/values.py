@@ -31,6 +31,16 @@ _BODY_EU = r"(?:\d{1,3}(?:\.\d{3})+|\d+)?(?:,\d+)?"
 _SPACED_GROUPS = re.compile(r"(?<=\d)[ \u00a0\u202f'’](?=\d{3}(?:\D|$))")
 
 
+def _map_text(s: pd.Series, fn: Callable[[str], str]) -> pd.Series:
+    """Apply a text function to each distinct trimmed cell once (columns of places repeat heavily)."""
+    return _on_uniques(s, lambda u: pd.Series([fn(x.strip()) for x in u.tolist()], dtype=object))
+
+
+def clean_text(s: pd.Series) -> pd.Series:
+    """Trimmed text with the "no value" tokens ("N/A", "-", "null"...) made blank."""
+    return _map_text(s, lambda x: "" if x.casefold() in BLANK_TOKENS else x)
+
+
 def blank_mask(s: pd.Series) -> np.ndarray:
     """True where a cell holds nothing a planner would call a value ("", "N/A", "-", ...)."""
     return _on_uniques(s, lambda u: (u.str.strip().str.casefold().isin(BLANK_TOKENS).to_numpy(),))[0]
@@ -244,11 +254,8 @@ def _country_codes() -> dict[str, str]:
 
 def parse_country(s: pd.Series) -> pd.Series:
     """Countries as ISO 2-letter codes ("USA", "United States", "U.S.A." -> "US"); unknown names kept as typed."""
-    raw = s.fillna("").astype(str).str.strip()
-    uniques = pd.unique(raw)
     table = _country_codes()
-    lookup = {u: table.get(_key(u), u) if u else "" for u in uniques}
-    return raw.map(lookup).astype(str)
+    return _map_text(s, lambda u: table.get(_key(u), u) if u else "")
 
 
 @lru_cache(maxsize=1)
@@ -268,10 +275,8 @@ def _state_codes() -> dict[str, str]:
 
 def parse_state(s: pd.Series) -> pd.Series:
     """US states as 2-letter codes ("Massachusetts" -> "MA", "ma" -> "MA"); other regions kept as typed."""
-    raw = s.fillna("").astype(str).str.strip()
     table = _state_codes()
-    lookup = {u: table.get(_key(u), u) for u in pd.unique(raw)}
-    return raw.map(lookup).astype(str)
+    return _map_text(s, lambda u: table.get(_key(u), u) if u else "")
 
 
 # ----- flags and labels ----------------------------------------------------------------------------------
@@ -282,10 +287,12 @@ FALSE_TOKENS = frozenset({"no", "n", "false", "f", "0", "0.0", "off", "unchecked
 
 def parse_bool(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Yes/no flags ("yes", "true", "1", "x" -> True); returns (values, mask of cells that are neither)."""
-    low = s.fillna("").astype(str).str.strip().str.casefold()
-    yes = low.isin(TRUE_TOKENS).to_numpy()
-    no = low.isin(FALSE_TOKENS).to_numpy()
-    return yes, ~(yes | no)
+    def parse(u: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        low = u.str.strip().str.casefold()
+        yes = low.isin(TRUE_TOKENS).to_numpy()
+        return yes, ~(yes | low.isin(FALSE_TOKENS).to_numpy())
+
+    return _on_uniques(s, parse)
 
 
 _SEGMENTS = {"smb": "SMB", "smallbusiness": "SMB", "small": "SMB", "smallmediumbusiness": "SMB",
@@ -298,9 +305,7 @@ _SEGMENTS = {"smb": "SMB", "smallbusiness": "SMB", "small": "SMB", "smallmediumb
 
 def parse_segment(s: pd.Series) -> pd.Series:
     """Known segment spellings ("mid market", "ENT", "Small Business") -> the workload model's names."""
-    raw = s.fillna("").astype(str).str.strip()
-    lookup = {u: _SEGMENTS.get(_key(u), u) for u in pd.unique(raw)}
-    return raw.map(lookup).astype(str)
+    return _map_text(s, lambda u: _SEGMENTS.get(_key(u), u))
 
 
 ENTERPRISE_EMPLOYEES = 1000
