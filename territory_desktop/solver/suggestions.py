@@ -270,7 +270,8 @@ class _Model:
         plan = self.plan
         gain = {id(d): (abs(d.dev_before) - abs(d.dev_after)) * self.weights[self.names.index(d.measure)]
                 for d in deltas}
-        helped = sorted((d for d in deltas if gain[id(d)] > 1e-4), key=lambda d: -gain[id(d)])
+        visible = {id(d) for d in deltas if round(d.dev_before * 100) != round(d.dev_after * 100)}
+        helped = sorted((d for d in deltas if gain[id(d)] > 1e-4 and id(d) in visible), key=lambda d: -gain[id(d)])
         clauses: list[str] = []
         for d in helped[:2]:
             if clauses and (d.territory == helped[0].territory or gain[id(d)] < 0.5 * gain[id(helped[0])]):
