@@ -55,7 +55,7 @@ class MoveChooser(QDialog):
         self.list.setUniformItemSizes(True)
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing always goes to the filter
         self.hint = QLabel("↑↓ choose · Enter move · Esc cancel")
-        self.hint.setStyleSheet("color: palette(mid);")
+        self.hint.setStyleSheet("color: #6B6F76;")
         counts = np.bincount(plan.assignment[plan.assignment >= 0], minlength=plan.n_territories)
         for i in plan.active_territories():
             t = plan.territories[int(i)]

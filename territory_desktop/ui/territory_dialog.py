@@ -130,7 +130,7 @@ class TerritoryDialog(QDialog):
         home.setSpacing(6)
         for text, edit in (("Lat", self.home_lat), ("Lon", self.home_lon)):
             caption = QLabel(text)
-            caption.setStyleSheet("color: palette(mid);")
+            caption.setStyleSheet("color: #6B6F76;")
             home.addWidget(caption)
             home.addWidget(edit)
         home.addSpacing(6)
