@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import math
 import os
@@ -36,6 +37,7 @@ SCHEMA_VERSION = 1
 SQLITE_MAGIC = b"SQLite format 3\x00"
 TEMP_SUFFIX = ".saving"
 STALE_TEMP_SECONDS = 3600
+DIGEST_KEY = "content_sha256"
 
 _TERRITORY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "TEXT"), ("rep", "TEXT"), ("role", "TEXT"), ("region", "TEXT"), ("home_lat", "REAL"),
@@ -90,10 +92,13 @@ def _write_database(plan: Plan, tmp: Path) -> None:
         for stmt in _SCHEMA.split(";"):
             if stmt.strip():
                 con.execute(stmt)
-        con.executemany("INSERT INTO meta VALUES (?, ?)", _meta_rows(plan))
-        con.executemany("INSERT INTO columns VALUES (?, ?, ?, ?, ?, ?, ?, ?)", _column_rows(plan))
+        meta, columns = _meta_rows(plan), _column_rows(plan)
+        territories = [_territory_row(i, t) for i, t in enumerate(plan.territories)]
+        meta.append((DIGEST_KEY, _digest(meta, columns, territories)))
+        con.executemany("INSERT INTO meta VALUES (?, ?)", meta)
+        con.executemany("INSERT INTO columns VALUES (?, ?, ?, ?, ?, ?, ?, ?)", columns)
         con.executemany(f"INSERT INTO territories VALUES ({', '.join('?' * (len(_TERRITORY_COLUMNS) + 1))})",
-                        [_territory_row(i, t) for i, t in enumerate(plan.territories)])
+                        territories)
         con.execute("COMMIT")
     finally:
         con.close()
@@ -142,14 +147,24 @@ def _crc(data: bytes, mask: bytes | None) -> int:
 
 def _territory_row(index: int, t: Territory) -> tuple[Any, ...]:
     vals: list[Any] = [index]
-    for name, _ in _TERRITORY_COLUMNS:
+    for name, kind in _TERRITORY_COLUMNS:
         v = getattr(t, name)
-        if isinstance(v, float) and not math.isfinite(v):
-            v = None if math.isnan(v) else repr(v)  # SQLite has no NaN; inf is kept as text
-        elif isinstance(v, bool):
+        if isinstance(v, bool | np.bool_):
             v = int(v)
+        elif kind == "REAL":
+            v = float(v) + 0.0  # SQLite stores -0.0 as 0: normalise so the digest sees what is read back
+            if not math.isfinite(v):
+                v = None if math.isnan(v) else repr(v)  # SQLite has no NaN; inf is kept as text
         vals.append(v)
     return tuple(vals)
+
+
+def _digest(meta: list[tuple[str, str]], columns: list[tuple[Any, ...]], territories: list[tuple[Any, ...]]) -> str:
+    """A hash of everything but the column bytes (those have their own CRC): a flipped bit in a name,
+    a setting or a territory field must not open as a silently different plan."""
+    canon = [sorted((k, v) for k, v in meta if k != DIGEST_KEY),
+             sorted([*c[:5], c[7]] for c in columns), [list(t) for t in territories]]
+    return hashlib.sha256(json.dumps(canon, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _fsync_file(path: Path) -> None:
@@ -212,7 +227,7 @@ def read_save_id(path: str | os.PathLike[str]) -> str | None:
     try:
         row = con.execute("SELECT value FROM meta WHERE key = 'save_id'").fetchone()
         return str(row[0]) if row else None
-    except sqlite3.Error:
+    except (sqlite3.Error, ValueError):
         return None
     finally:
         con.close()
@@ -250,7 +265,7 @@ def _connect_checked(path: Path) -> sqlite3.Connection:
                                    "Territory Desktop project.")
         if con.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             raise ProjectFileError(f"{name} is damaged (database disk image is malformed).")
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, ValueError) as exc:  # ValueError: text that is not UTF-8
         con.close()
         raise ProjectFileError(f"{name} is damaged and cannot be opened ({exc}).") from exc
     except ProjectFileError:
@@ -266,7 +281,7 @@ def _read_plan(con: sqlite3.Connection, path: Path) -> Plan:
     if missing:
         raise ProjectFileError(f"{name} is incomplete: table(s) {', '.join(sorted(missing))} are missing.")
     meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-    for key in ("n_accounts", "settings", "save_id"):
+    for key in ("n_accounts", "settings", "save_id", DIGEST_KEY):
         if key not in meta:
             raise ProjectFileError(f"{name} is incomplete: the {key!r} entry is missing.")
     n = int(meta["n_accounts"])
@@ -300,16 +315,20 @@ def _read_plan(con: sqlite3.Connection, path: Path) -> Plan:
         raise ProjectFileError(f"{name} is incomplete: account column(s) {', '.join(lacking)} are missing.")
     source = _frame(frames["source"], meta.get("source_columns_dtype"), n) \
         if meta.get("has_source") == "1" else None
-    territories = _read_territories(con, name)
+    raw_territories, territories = _read_territories(con, name)
     try:
         settings = BalanceSettings.from_dict(json.loads(meta["settings"]))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ProjectFileError(f"{name} is damaged: the balance settings cannot be read ({exc}).") from exc
     try:
-        return Plan(accounts, territories, arrays["assignment"].to_numpy(), arrays["baseline"].to_numpy(),
+        plan = Plan(accounts, territories, arrays["assignment"].to_numpy(), arrays["baseline"].to_numpy(),
                     arrays["locked"].to_numpy(), settings, source)
     except ValueError as exc:
         raise ProjectFileError(f"{name} is damaged: {exc}.") from exc
+    # Last, so the specific complaints above win: anything else that changed is caught here.
+    if _digest(list(meta.items()), cols, raw_territories) != meta[DIGEST_KEY]:
+        raise ProjectFileError(f"{name} is damaged: its names, settings or territories fail their checksum.")
+    return plan
 
 
 def _frame(columns: list[tuple[Any, pd.Series]], columns_dtype: str | None, n: int) -> pd.DataFrame:
@@ -319,7 +338,8 @@ def _frame(columns: list[tuple[Any, pd.Series]], columns_dtype: str | None, n: i
     return df
 
 
-def _read_territories(con: sqlite3.Connection, name: str) -> list[Territory]:
+def _read_territories(con: sqlite3.Connection, name: str) -> tuple[list[tuple[Any, ...]], list[Territory]]:
+    """The stored rows (for the digest) and the territories built from them."""
     have = [r[1] for r in con.execute("PRAGMA table_info(territories)")]
     lacking = [c for c, _ in _TERRITORY_COLUMNS if c not in have]
     if lacking:
@@ -339,7 +359,7 @@ def _read_territories(con: sqlite3.Connection, name: str) -> list[Territory]:
                 locked=bool(d["locked"]), target_share=_real(d["target_share"]), removed=bool(d["removed"])))
         except (TypeError, ValueError) as exc:
             raise ProjectFileError(f"{name} is damaged: territory {i + 1} ({exc}).") from exc
-    return out
+    return rows, out
 
 
 def _real(v: Any) -> float:

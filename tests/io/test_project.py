@@ -253,6 +253,8 @@ def test_file_from_a_newer_version_names_both_schema_versions(saved: Path) -> No
     ("UPDATE columns SET dtype='|O' WHERE frame='accounts' AND position=7", ("unsupported dtype",)),
     ("UPDATE meta SET value='{broken' WHERE key='settings'", ("settings",)),
     ("UPDATE territories SET position=7 WHERE position=2", ("territory 3",)),
+    ("UPDATE territories SET name='T9' WHERE position=0", ("checksum",)),
+    ("UPDATE meta SET value='{}' WHERE key='settings'", ("checksum",)),
 ])
 def test_incomplete_or_inconsistent_files_are_refused(saved: Path, statement: str, words: tuple[str, ...]) -> None:
     _sql(saved, statement)
@@ -262,3 +264,40 @@ def test_incomplete_or_inconsistent_files_are_refused(saved: Path, statement: st
 def test_assignment_pointing_past_the_territories_is_refused(saved: Path) -> None:
     _sql(saved, "DELETE FROM territories WHERE position=3")
     _expect_error(saved, "territory that does not exist")
+
+
+@pytest.fixture(scope="module")
+def small_saved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Plan, bytes, Path]:
+    """One saved plan shared by every fuzz example (saving it each time would dominate the test's time)."""
+    folder = tmp_path_factory.mktemp("fuzz")
+    plan = make_plan(60, 3, seed=12)
+    plan.apply(UpdateTerritory(0, {"name": "Nord-Est", "capacity_hours": 1234.5}))
+    save_project(plan, folder / "good.territory")
+    return plan, (folder / "good.territory").read_bytes(), folder
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_damaged_bytes_never_open_as_a_different_plan(small_saved: tuple[Plan, bytes, Path],
+                                                      data: st.DataObject) -> None:
+    """Whatever gets damaged (bit flips, zeroed blocks, truncation): a clear error, or exactly the saved plan."""
+    plan, good, folder = small_saved
+    damaged = bytearray(good)
+    how = data.draw(st.sampled_from(["flip", "zero", "truncate"]))
+    if how == "truncate":
+        damaged = damaged[:data.draw(st.integers(0, len(good) - 1))]
+    else:
+        for _ in range(data.draw(st.integers(1, 4))):
+            at = data.draw(st.integers(100, len(good) - 1))  # past the header, where damage is silent
+            if how == "flip":
+                damaged[at] ^= 1 << data.draw(st.integers(0, 7))
+            else:
+                damaged[at:at + data.draw(st.integers(1, 512))] = bytes(len(damaged[at:at + 512]))
+    path = folder / "damaged.territory"
+    path.write_bytes(bytes(damaged[:len(good)]))
+    try:
+        reopened = open_project(path)
+    except ProjectFileError as exc:
+        assert "damaged.territory" in str(exc)
+    else:
+        assert_same_plan(plan, reopened)
