@@ -217,13 +217,13 @@ def _writer_alive(journal: Path) -> bool:
 def _read_journal(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
     """Header, edit records and whether a torn last line was skipped; RecoveryError naming the line if bad."""
     try:
-        text = path.read_bytes().decode("utf-8", errors="replace")
+        data = path.read_bytes()
     except OSError as exc:
         raise RecoveryError(f"Cannot read the recovery file {path.name}: {exc.strerror or exc}.") from exc
-    lines = text.split("\n")
-    torn = bool(lines and lines[-1].strip("\x00 \r"))  # the crash cut the last write short
+    lines = data.split(b"\n")  # bytes: json.loads then decodes each line as strict UTF-8
+    torn = bool(lines and lines[-1].strip(b"\x00 \r"))  # the crash cut the last write short
     lines = lines[:-1]
-    while lines and not lines[-1].strip("\x00 \r"):
+    while lines and not lines[-1].strip(b"\x00 \r"):
         lines.pop()
     if not lines:
         raise RecoveryError(f"The recovery file {path.name} is empty.")
@@ -325,6 +325,9 @@ def recover(session: RecoverableSession) -> Plan:
             raise RecoveryError(f"Cannot recover {name}: its starting snapshot is missing.")
     except ProjectFileError as exc:
         raise RecoveryError(f"Cannot recover {name}: {exc}") from exc
+    if header.get("n_accounts", plan.n_accounts) != plan.n_accounts:
+        raise RecoveryError(f"Cannot recover {name}: it was recorded for {header.get('n_accounts')} accounts, "
+                            f"but its starting plan has {plan.n_accounts}.")
     for line, record in enumerate(records, start=2):
         try:
             edit = Edit.from_dict(record)

@@ -188,3 +188,23 @@ def test_damaged_header_is_listed_with_its_problem_and_can_be_discarded() -> Non
         recover(session)
     discard(session)
     assert not bad.exists()
+
+
+def test_invalid_utf8_inside_the_journal_is_an_error_not_a_silent_change() -> None:
+    path = _journal_with([])
+    with open(path, "ab") as fh:
+        fh.write(b'{"kind": "update_territory", "index": 0, "changes": {"name": "Caf\xe9"}}\n')
+        fh.write(json.dumps({"kind": "move", "rows": [1], "to": 0}).encode() + b"\n")
+    [session] = list_recoverable()
+    assert session.problem and "line 3" in session.problem
+
+
+def test_journal_recorded_for_another_number_of_accounts_is_refused() -> None:
+    path = _journal_with([])
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = json.loads(lines[0])
+    header["n_accounts"] = 41
+    path.write_text(json.dumps(header) + "\n" + "".join(lines[1:]), encoding="utf-8")
+    [session] = list_recoverable()
+    with pytest.raises(RecoveryError, match="41 accounts"):
+        recover(session)
