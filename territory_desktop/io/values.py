@@ -273,6 +273,11 @@ def _state_codes() -> dict[str, str]:
     return table
 
 
+def us_state_codes() -> frozenset[str]:
+    """The 2-letter codes of US states, DC and territories."""
+    return frozenset(_state_codes().values())
+
+
 def parse_state(s: pd.Series) -> pd.Series:
     """US states as 2-letter codes ("Massachusetts" -> "MA", "ma" -> "MA"); other regions kept as typed."""
     table = _state_codes()

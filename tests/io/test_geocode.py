@@ -48,6 +48,11 @@ def test_us_zip_is_not_used_for_other_countries():
     assert r.source.tolist() == ["city"] and r.lat[0] == pytest.approx(52.5, abs=0.2)
 
 
+def test_blank_country_with_a_foreign_province_is_not_taken_for_the_us():
+    r = _geo([(NAN, NAN, "", "Toronto", "ON", "")])
+    assert r.source.tolist() == ["city"] and r.lon[0] == pytest.approx(-79.4, abs=0.3)
+
+
 def test_same_city_name_in_two_states():
     r = _geo([(NAN, NAN, "", "Portland", "OR", "US"), (NAN, NAN, "", "Portland", "ME", "")])
     assert r.lon[0] == pytest.approx(-122.6, abs=0.5) and r.lon[1] == pytest.approx(-70.3, abs=0.5)

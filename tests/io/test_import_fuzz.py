@@ -87,3 +87,29 @@ def test_random_workbooks_never_crash(rows):
     buf = io.BytesIO()
     wb.save(buf)
     _import(buf.getvalue(), "fuzz.xlsx")
+
+
+REP_HEADERS = ["Rep Name", "Territory", "Home ZIP", "Home City", "Role", "Capacity", "Region", "Lat", "Long", ""]
+
+
+@SETTINGS
+@given(heads=st.lists(st.one_of(st.sampled_from(REP_HEADERS), st.text(max_size=8)), min_size=1, max_size=6),
+       rows=st.lists(st.lists(st.one_of(st.sampled_from(CELLS + ["Ann Lee", "ann lee ", "Carl Cruz"]),
+                                        st.text(max_size=8)), max_size=7), max_size=8))
+def test_random_reps_files_never_crash(heads, rows):
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(heads)
+    w.writerows(rows)
+    accounts = Path(__file__).resolve().parents[1] / "fixtures" / "crm" / "hubspot_companies_utf8bom.csv"
+    with tempfile.TemporaryDirectory() as d:
+        reps = Path(d) / "reps.csv"
+        reps.write_text(buf.getvalue(), encoding="utf-8")
+        try:
+            result = import_plan(accounts, reps)
+        except ImportFailed as exc:
+            assert "reps.csv" in str(exc)
+            return
+    _check(result, accounts.name)
+    keys = [t.name.casefold() for t in result.plan.territories]
+    assert len(keys) == len(set(keys))  # one territory per name: owners never split across two

@@ -18,6 +18,7 @@ from territory_desktop.io.importer import (
     import_plan,
     write_problems_csv,
 )
+from territory_desktop.io.table_reader import read_table
 
 CRM = Path(__file__).resolve().parents[1] / "fixtures" / "crm"
 SALESFORCE = CRM / "salesforce_accounts_cp1252.csv"
@@ -278,6 +279,25 @@ def test_a_last_row_with_only_an_id_is_still_an_account(tmp_path):
     p = tmp_path / "short.csv"
     p.write_text("Account ID,Account Name,ZIP\nA1,Acme,02134\nA2,,\n", encoding="utf-8")
     assert import_plan(p).plan.accounts["account_id"].tolist() == ["A1", "A2"]
+
+
+# ----- the table reader the import dialog previews with ------------------------------------------------------
+def test_preview_reads_the_first_rows_as_text(tmp_path):
+    xlsx = _dynamics_xlsx(tmp_path / "dynamics.xlsx")
+    head = read_table(xlsx, nrows=2)
+    assert len(head) == 2 and head.iloc[1]["Address 1: ZIP/Postal Code"] == "2134"
+    assert all(str(t) in ("str", "string", "object") for t in head.dtypes)
+    csv_head = read_table(SALESFORCE, nrows=3)
+    assert csv_head["Account Name"].tolist() == ["Café Müller GmbH", "Acme Corp", "Orphan Co"]
+    assert csv_head.iloc[2]["Account ID"] == ""
+
+
+def test_utf16_tab_text_and_duplicate_headers(tmp_path):
+    p = tmp_path / "unicode.txt"
+    p.write_bytes("Account ID\tName\tName\t\nA1\tZoë\tZoe\tx\n".encode("utf-16"))
+    df = read_table(p)
+    assert list(df.columns) == ["Account ID", "Name", "Name (2)", "Column D"]
+    assert df.iloc[0].tolist() == ["A1", "Zoë", "Zoe", "x"]
 
 
 # ----- file-level failures ---------------------------------------------------------------------------------
