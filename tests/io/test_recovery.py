@@ -208,3 +208,30 @@ def test_journal_recorded_for_another_number_of_accounts_is_refused() -> None:
     [session] = list_recoverable()
     with pytest.raises(RecoveryError, match="41 accounts"):
         recover(session)
+
+
+def test_first_save_of_an_imported_plan_drops_its_snapshot(tmp_path: Path) -> None:
+    plan = make_plan(80, 3)
+    journal = Journal.start(plan, None)
+    assert len(list(recovery_dir().glob("*.base.territory"))) == 1
+    plan.apply(MoveAccounts(np.arange(4), 2))
+    save_project(plan, tmp_path / "first.territory")
+    journal.mark_saved(tmp_path / "first.territory")
+    assert sorted(p.suffix for p in recovery_dir().iterdir()) == [".journal", ".lock"]
+    plan.apply(MoveAccounts(np.arange(4, 8), 1))
+    journal.close(discard=False)  # quit without saving, keeping the edits for the next start
+    plan.apply(MoveAccounts(np.arange(8, 12), 1))  # no longer journaled
+    [session] = list_recoverable()
+    assert session.edit_count == 1 and session.base_snapshot is None
+    recovered = recover(session)
+    assert (recovered.assignment[4:8] == 1).all() and not np.array_equal(recovered.assignment, plan.assignment)
+
+
+def test_a_journal_that_cannot_write_never_breaks_editing() -> None:
+    plan = make_plan(80, 3)
+    journal = Journal.start(plan, None)
+    journal._fh.close()  # the disk went away
+    plan.apply(MoveAccounts(np.arange(4), 2))
+    assert (plan.assignment[:4] == 2).all()
+    assert journal.error and journal.path.name in journal.error
+    journal.close()
