@@ -75,6 +75,9 @@ def save_project(plan: Plan, path: str | os.PathLike[str]) -> None:
         raise ProjectFileError(f"Cannot save {path.name}: {exc.strerror or exc}.") from exc
     except sqlite3.Error as exc:
         raise ProjectFileError(f"Cannot save {path.name}: {exc}.") from exc
+    except UnicodeEncodeError as exc:  # a territory name or header holding half of a surrogate pair
+        raise ProjectFileError(f"Cannot save {path.name}: some text cannot be stored ({exc.reason}: "
+                               f"{exc.object[max(exc.start - 10, 0):exc.end + 10]!r}).") from exc
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -70,7 +70,8 @@ def _is_masked(dtype: Any) -> bool:
 
 
 def _json_bytes(values: list[Any]) -> bytes:
-    return json.dumps(values, ensure_ascii=False, allow_nan=True).encode("utf-8")
+    # surrogatepass: text decoded with surrogateescape (undecodable CSV bytes) survives; json.loads undoes it
+    return json.dumps(values, ensure_ascii=False, allow_nan=True).encode("utf-8", "surrogatepass")
 
 
 def _b64(b: bytes) -> str:
@@ -147,7 +148,7 @@ def _frombuffer(data: bytes, dtype: np.dtype, n: int) -> np.ndarray:
 
 
 def _json_list(data: bytes, n: int) -> list[Any]:
-    values = json.loads(data.decode("utf-8"))
+    values = json.loads(data)
     if not isinstance(values, list):
         raise ColumnFormatError("does not hold a list of values")
     if len(values) != n:
@@ -193,14 +194,17 @@ def _decode(col: EncodedColumn, n: int) -> pd.Series:
         return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories,
                                                                                      bool(spec["ordered"]))))
     if col.kind == "object":
-        return pd.Series([_untag(v) for v in json.loads(col.data.decode("utf-8"))], dtype=object)
+        values = json.loads(col.data)
+        if not isinstance(values, list) or len(values) != n:
+            raise ColumnFormatError(f"does not hold a list of {n} values")
+        return pd.Series([_untag(v) for v in values], dtype=object)
     raise ColumnFormatError(f"unknown column kind {col.kind!r}")
 
 
 def _category_count(col: EncodedColumn) -> int:
     """Number of values in a nested categories record (stored without its own length)."""
     if col.kind in ("string", "object"):
-        values = json.loads(col.data.decode("utf-8"))
+        values = json.loads(col.data)
         if not isinstance(values, list):
             raise ColumnFormatError("categories are not a list")
         return len(values)

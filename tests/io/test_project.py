@@ -114,6 +114,7 @@ def test_every_column_type_an_import_can_produce_comes_back_with_its_dtype(tmp_p
         "Band": pd.Series([1, 2, None, 1], dtype="category"),
         "Mixed": pd.Series([pd.Timestamp("2020-01-01"), dt.date(2020, 1, 2), None, float("inf")], dtype=object),
         "Comment": pd.Series(["x", None, "", "ü"], dtype="string"),
+        "Raw bytes": pd.Series(["ok", "caf\udce9", None, "\x00nul"], dtype="str"),  # surrogateescape'd CSV
         "Ratio": pd.Series([1, 2, np.nan, 4], dtype=np.float32),
         7: [1, 2, 3, 4],  # a header that was a number
     })
