@@ -131,7 +131,8 @@ def _write_csv(path: Path, _sheet: str, headers: Sequence[str], columns: list[np
     cells = [[_csv_number(v) for v in col.tolist()] if col.dtype.kind == "f" else [neutralise(v) for v in col]
              for col in columns]
     # utf-8-sig: Excel opens the file with the right accents instead of guessing a code page.
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+    # errors="replace": a name with undecodable bytes from the source file becomes "?" instead of failing
+    with open(path, "w", encoding="utf-8-sig", errors="replace", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow([neutralise(h) for h in headers])
         writer.writerows(zip(*cells, strict=True))
@@ -146,6 +147,8 @@ def _write_xlsx(path: Path, sheet: str, headers: Sequence[str], columns: list[np
 
     def text_cell(value: str) -> Any:
         value = _XLSX_ILLEGAL.sub("", value)
+        if not value.isascii():  # a lone surrogate (undecodable source byte) would corrupt the XML: "?"
+            value = value.encode("utf-8", "replace").decode("utf-8")
         safe = neutralise(value)
         if safe is value and not value.startswith("="):
             return value

@@ -124,12 +124,14 @@ def test_no_changes_gives_a_header_only_file(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8-sig").strip().startswith("Account ID,Account Name,From Territory")
 
 
-def test_control_characters_do_not_break_the_workbook(tmp_path: Path) -> None:
-    acc = accounts_frame({"account_id": ["A1"], "name": ["Bell\x07 Co\x00"]})
-    plan = Plan(acc, [Territory("T")], np.zeros(1, dtype=np.int32))
-    export_assignments(plan, tmp_path / "a.xlsx")
+def test_control_characters_and_undecodable_bytes_do_not_break_the_files(tmp_path: Path) -> None:
+    acc = accounts_frame({"account_id": ["A1", "A2"], "name": ["Bell\x07 Co\x00", "Caf\udce9"]})
+    plan = Plan(acc, [Territory("T")], np.zeros(2, dtype=np.int32))
+    assert export_assignments(plan, tmp_path / "a.xlsx") == 2
     _, rows = read_xlsx(tmp_path / "a.xlsx")
-    assert rows[0][1] == "Bell Co"
+    assert rows[0][1] == "Bell Co" and rows[1][1] == "Caf?"
+    assert export_assignments(plan, tmp_path / "a.csv") == 2
+    assert read_csv(tmp_path / "a.csv")[1]["Account Name"] == "Caf?"
 
 
 def test_write_errors_name_the_file(tmp_path: Path) -> None:
