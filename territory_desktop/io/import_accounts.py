@@ -38,7 +38,8 @@ def _text(df: pd.DataFrame, mapping: dict[str, str], field: str) -> pd.Series:
     return V.clean_text(df[mapping[field]])
 
 
-def reject_rows(df: pd.DataFrame, mapping: dict[str, str], file: str) -> tuple[np.ndarray, list[ImportProblem]]:
+def reject_rows(df: pd.DataFrame, mapping: dict[str, str], file: str,
+                header_row: int = 1) -> tuple[np.ndarray, list[ImportProblem]]:
     """Rows to keep: not empty, with an id, and the first of their id. Every rejected row gets an error."""
     problems: list[ImportProblem] = []
     filled = np.zeros(len(df), dtype=bool)
@@ -53,16 +54,16 @@ def reject_rows(df: pd.DataFrame, mapping: dict[str, str], file: str) -> tuple[n
     if footer.any():
         rows = np.flatnonzero(footer)
         problems += problems_for(file, rows, df.columns[0], df.iloc[rows, 0].to_numpy(),
-                                 "report footer, not an account: {value!r}", ERROR)
+                                 "report footer, not an account: {value!r}", ERROR, header_row)
         empty |= footer  # excluded from the checks below (already reported)
     rows = np.flatnonzero(empty & ~footer)
-    problems += problems_for(file, rows, None, [""] * len(rows), "empty row", ERROR)
+    problems += problems_for(file, rows, None, [""] * len(rows), "empty row", ERROR, header_row)
     id_col = mapping.get("account_id") or mapping["name"]
     what = "account id" if "account_id" in mapping else "account name (used as the id)"
     ids = _text(df, {"id": id_col}, "id")
     blank = (ids == "").to_numpy() & ~empty
     rows = np.flatnonzero(blank)
-    problems += problems_for(file, rows, id_col, df[id_col].to_numpy()[rows], f"blank {what}", ERROR)
+    problems += problems_for(file, rows, id_col, df[id_col].to_numpy()[rows], f"blank {what}", ERROR, header_row)
     candidate = ~empty & ~blank
     dup = np.zeros(len(df), dtype=bool)
     dup[candidate] = ids[candidate].duplicated(keep="first").to_numpy()
@@ -71,8 +72,8 @@ def reject_rows(df: pd.DataFrame, mapping: dict[str, str], file: str) -> tuple[n
         first_pos = first_pos[~first_pos.index.duplicated(keep="first")]
         for r in np.flatnonzero(dup).tolist():
             value = ids.iloc[r]
-            first = sheet_row(int(first_pos[value]))
-            problems.append(ImportProblem(file, sheet_row(r), id_col, value,
+            first = sheet_row(int(first_pos[value]), header_row)
+            problems.append(ImportProblem(file, sheet_row(r, header_row), id_col, value,
                                           f"duplicate {what} {value!r} (first seen in row {first}); "
                                           "the first one is kept", ERROR))
     return candidate & ~dup, problems
@@ -97,13 +98,13 @@ def _report_footer(df: pd.DataFrame) -> np.ndarray:
 
 
 def build_accounts(df: pd.DataFrame, mapping: dict[str, str], file: str,
-                   step: Callable[[float, str], None] | None = None) -> AccountsBuild:
+                   step: Callable[[float, str], None] | None = None, header_row: int = 1) -> AccountsBuild:
     """Parse and place the accounts of `df` (already read as strings) according to `mapping`.
 
     `step(fraction of this stage, text)` reports progress and is where a cancel can interrupt.
     """
     step = step or (lambda _f, _s: None)
-    keep, problems = reject_rows(df, mapping, file)
+    keep, problems = reject_rows(df, mapping, file, header_row)
     step(0.2, "Reading numbers")
     kept = np.flatnonzero(keep)
     src = df.iloc[kept].reset_index(drop=True)
@@ -129,7 +130,7 @@ def build_accounts(df: pd.DataFrame, mapping: dict[str, str], file: str,
             vals, bad = V.parse_numbers(src[col], decimal_comma)
         rows = np.flatnonzero(bad)
         problems.extend(problems_for(file, kept[rows], col, src[col].to_numpy()[rows],
-                                     f"cannot read {{value!r}} as {label}; left blank", WARNING))
+                                     f"cannot read {{value!r}} as {label}; left blank", WARNING, header_row))
         return vals
 
     out["potential"] = numbers("potential", "a number")
@@ -152,7 +153,7 @@ def build_accounts(df: pd.DataFrame, mapping: dict[str, str], file: str,
         named, bad = V.parse_bool(src[col])
         rows = np.flatnonzero(bad)
         problems.extend(problems_for(file, kept[rows], col, src[col].to_numpy()[rows],
-                                     "cannot read {value!r} as yes/no; taken as no", WARNING))
+                                     "cannot read {value!r} as yes/no; taken as no", WARNING, header_row))
         out["named"] = named
     else:
         out["named"] = np.zeros(n, dtype=bool)
@@ -161,7 +162,7 @@ def build_accounts(df: pd.DataFrame, mapping: dict[str, str], file: str,
     geo = geocode(lat, lon, zips, out["city"], state, country)  # type: ignore[arg-type]
     out.update(lat=geo.lat, lon=geo.lon, geo_source=geo.source, city=geo.city, state=geo.state, zip=zips,
                country=country)
-    problems.extend(_geo_problems(src, kept, mapping, geo.bad_latlon, geo.source, file))
+    problems.extend(_geo_problems(src, kept, mapping, geo.bad_latlon, geo.source, file, header_row))
     accounts = pd.DataFrame({c: _plain(out[c]) for c in CANONICAL_COLUMNS})
     return AccountsBuild(accounts, kept, problems)
 
@@ -171,7 +172,7 @@ def _plain(v: object) -> object:
 
 
 def _geo_problems(src: pd.DataFrame, kept: np.ndarray, mapping: dict[str, str], bad_latlon: np.ndarray,
-                  source: np.ndarray, file: str) -> list[ImportProblem]:
+                  source: np.ndarray, file: str, header_row: int) -> list[ImportProblem]:
     problems: list[ImportProblem] = []
     lat_col = mapping.get("lat")
     if lat_col and bad_latlon.any():
@@ -181,7 +182,7 @@ def _geo_problems(src: pd.DataFrame, kept: np.ndarray, mapping: dict[str, str], 
         fallback = np.where(source[rows] == "none", "it could not be placed otherwise",
                             np.char.add("placed by ", source[rows].astype(str)))
         for r, v, fb in zip(rows.tolist(), vals, fallback.tolist(), strict=True):
-            problems.append(ImportProblem(file, sheet_row(kept[r]), lat_col, v,
+            problems.append(ImportProblem(file, sheet_row(kept[r], header_row), lat_col, v,
                                           f"latitude/longitude {v!r} is not a valid position; {fb}", WARNING))
     none = np.flatnonzero(source == "none")
     if len(none):
@@ -189,5 +190,5 @@ def _geo_problems(src: pd.DataFrame, kept: np.ndarray, mapping: dict[str, str], 
         vals = src[place_col].to_numpy()[none] if place_col else [""] * len(none)
         problems.extend(problems_for(file, kept[none], place_col, vals,
                                      "cannot place this account (no valid latitude/longitude, known US ZIP or "
-                                     "known city); kept without a location", WARNING))
+                                     "known city); kept without a location", WARNING, header_row))
     return problems

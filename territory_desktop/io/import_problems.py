@@ -35,19 +35,20 @@ class ImportProblem:
         return f"{', '.join(where)}: {self.reason}"
 
 
-def sheet_row(index: int) -> int:
-    """The spreadsheet row of the data record at 0-based position `index` (the header is row 1)."""
-    return int(index) + 2
+def sheet_row(index: int, header_row: int = 1) -> int:
+    """The spreadsheet row of the data record at 0-based position `index` (the header is usually row 1)."""
+    return int(index) + header_row + 1
 
 
 def problems_for(file: str, rows: np.ndarray, column: str | None, values: Iterable[object], reason: str,
-                 severity: str) -> list[ImportProblem]:
+                 severity: str, header_row: int = 1) -> list[ImportProblem]:
     """One problem per row; `reason` may use {value} for the cell text (kept short)."""
     out = []
     for r, v in zip(rows.tolist(), values, strict=True):
         text = "" if v is None else str(v)
         shown = text if len(text) <= 60 else text[:57] + "..."
-        out.append(ImportProblem(file, sheet_row(r), column, text, reason.format(value=shown), severity))
+        out.append(ImportProblem(file, sheet_row(r, header_row), column, text, reason.format(value=shown),
+                                 severity))
     return out
 
 

@@ -65,6 +65,7 @@ def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
     if len(df) == 0:
         raise ImportFailed(f"{file}: has a header row but no data rows")
     columns = list(df.columns)
+    header_row = int(df.attrs.get("header_row", 1))
     used = default_mapping(columns) if mapping is None else check_mapping(mapping, columns, ACCOUNT_FIELDS, file)
     if "account_id" not in used and "name" not in used:
         shown = ", ".join(map(repr, columns[:30])) + (" ..." if len(columns) > 30 else "")
@@ -75,11 +76,11 @@ def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
         problems.append(ImportProblem(file, None, used["name"], "", "no account id column: the account name "
                                       "is used as the id, so accounts with the same name are rejected", WARNING))
     step(0.2, "Checking rows")
-    built = build_accounts(df, used, file, lambda f, text: step(0.2 + 0.6 * f, text))
+    built = build_accounts(df, used, file, lambda f, text: step(0.2 + 0.6 * f, text), header_row)
     problems += built.problems
     step(0.8, "Building territories")
     terr = build_territories(built.accounts, used.get("owner"), file, reps_path, reps_mapping,
-                             sheet_rows=built.kept + 2)
+                             sheet_rows=built.kept + header_row + 1)
     problems += terr.problems
     step(0.9, "Computing balance")
     source = df.iloc[built.kept].reset_index(drop=True)

@@ -20,7 +20,7 @@ from . import values as V
 from .columns import REP_FIELDS, check_mapping, guess_reps_mapping
 from .geocode import geocode
 from .import_errors import ImportFailed
-from .import_problems import ERROR, WARNING, ImportProblem, problems_for, sheet_row
+from .import_problems import ERROR, WARNING, ImportProblem, problems_for
 from .table_reader import read_table
 
 DEFAULT_CAPACITY_HOURS = 1600.0
@@ -69,7 +69,7 @@ def _read_reps(path: str | Path, mapping: dict[str, str] | None) -> tuple[pd.Dat
                                                                              list[ImportProblem]]:
     """The reps table parsed: one row per territory with name, rep, home, role, capacity and region."""
     file = Path(path).name
-    df = read_table(path)
+    df = read_table(path, find_header=False)
     columns = list(df.columns)
     if mapping is None:
         mapping = {f: c for f, (c, _) in guess_reps_mapping(columns).items()}
@@ -90,7 +90,8 @@ def _read_reps(path: str | Path, mapping: dict[str, str] | None) -> tuple[pd.Dat
     keycol = mapping.get("territory") or mapping["rep"]
     blank = (name == "").to_numpy()
     rows = np.flatnonzero(blank)
-    problems += problems_for(file, rows, keycol, [""] * len(rows), "no rep or territory name; row ignored", ERROR)
+    problems += problems_for(file, rows, keycol, [""] * len(rows), "no rep or territory name; row ignored",
+                             ERROR)
     dup = _key(name).duplicated(keep="first").to_numpy() & ~blank
     rows = np.flatnonzero(dup)
     problems += problems_for(file, rows, keycol, name.to_numpy()[rows],
@@ -119,7 +120,7 @@ def _read_reps(path: str | Path, mapping: dict[str, str] | None) -> tuple[pd.Dat
     reps = pd.DataFrame({
         "row": np.arange(len(df)), "name": name, "rep": rep.where(rep != "", name), "role": text("role"),
         "region": text("region"), "lat": geo.lat, "lon": geo.lon, "capacity": capacity,
-        "located": geo.source != "none",
+        "located": geo.source != "none", "sheet_row": np.arange(len(df)) + 2,
     })
     return reps[~blank & ~dup].reset_index(drop=True), mapping, file, problems
 
@@ -148,7 +149,7 @@ def build_territories(accounts: pd.DataFrame, owner_column: str | None, accounts
                                          home_lat=float(r.lat), home_lon=float(r.lon),
                                          capacity_hours=float(r.capacity), color=color_for(i)))
             located.append(bool(r.located))
-            rep_rows.append(sheet_row(int(r.row)))
+            rep_rows.append(int(r.sheet_row))
         for i, t in enumerate(territories):  # territory names win over rep names
             index.setdefault(t.name.casefold(), i)
         for i, t in enumerate(territories):

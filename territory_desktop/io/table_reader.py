@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .columns import guess_mapping
 from .import_errors import ImportFailed
 
 _DELIMITERS = (",", ";", "\t", "|")
@@ -28,10 +29,14 @@ _LATIN1_FALLBACK = "territory_desktop_latin1"
 codecs.register_error(_LATIN1_FALLBACK, lambda e: (chr(e.object[e.start]), e.start + 1))  # type: ignore[index]
 
 
-def read_table(path: str | Path, sheet: str | None = None, nrows: int | None = None) -> pd.DataFrame:
+def read_table(path: str | Path, sheet: str | None = None, nrows: int | None = None,
+               find_header: bool = True) -> pd.DataFrame:
     """The file as a DataFrame of strings ("" for blanks), header from the first row; raise ImportFailed.
 
     `sheet` picks an Excel sheet by name (default: the first); `nrows` limits the data rows (for previews).
+    With `find_header`, title rows above the header of a formatted report are skipped when the first row
+    names no account id or name column but a later one does; `df.attrs["header_row"]` is then the header's
+    1-based row (so problems still name the rows a spreadsheet shows).
     """
     p = Path(path)
     try:
@@ -51,7 +56,8 @@ def read_table(path: str | Path, sheet: str | None = None, nrows: int | None = N
         if sheet is not None and p.suffix.lower() in (".csv", ".txt", ".tsv"):
             raise ImportFailed(f"{p.name}: is a text file, it has no sheet {sheet!r}")
         df = _read_text(p, nrows)
-    return _finish(df, p.name)
+    df = _finish(df, p.name)
+    return _skip_title_rows(df, p.name) if find_header else df
 
 
 # ----- text ---------------------------------------------------------------------------------------------
@@ -247,3 +253,27 @@ def _finish(df: pd.DataFrame, name: str) -> pd.DataFrame:
         last = int(filled.nonzero()[0].max()) + 1 if filled.any() else 0
         df = df.iloc[:last]
     return df.reset_index(drop=True)
+
+
+TITLE_ROWS_SCANNED = 30
+
+
+def _skip_title_rows(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Formatted report exports put a title, filters and a blank line above the header: find the header.
+
+    Only done when the first row names no account id or name column (the import would fail anyway), so a
+    normal file is never touched.
+    """
+    def names_accounts(cells: list[str]) -> bool:
+        g = guess_mapping(cells)
+        return "account_id" in g or "name" in g
+
+    if names_accounts(list(df.columns)):
+        return df
+    for h in range(min(TITLE_ROWS_SCANNED, len(df))):
+        cells = [c.strip() for c in df.iloc[h].astype(str).tolist()]
+        if sum(1 for c in cells if c) >= 2 and names_accounts(cells):
+            out = _finish(df.iloc[h + 1:].set_axis(cells, axis=1), name)
+            out.attrs["header_row"] = h + 2
+            return out
+    return df

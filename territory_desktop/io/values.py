@@ -285,8 +285,8 @@ def parse_state(s: pd.Series) -> pd.Series:
 
 
 # ----- flags and labels ----------------------------------------------------------------------------------
-TRUE_TOKENS = frozenset({"yes", "y", "true", "t", "1", "1.0", "x", "✓", "✔", "named", "checked", "on", "ja", "oui",
-                         "si", "sí"})
+TRUE_TOKENS = frozenset({"yes", "y", "true", "t", "1", "1.0", "x", "✓", "✔", "named", "checked", "on", "ja",
+                         "oui", "si", "sí"})
 FALSE_TOKENS = frozenset({"no", "n", "false", "f", "0", "0.0", "off", "unchecked", "nein", "non"}) | BLANK_TOKENS
 
 

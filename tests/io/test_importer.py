@@ -281,6 +281,23 @@ def test_a_last_row_with_only_an_id_is_still_an_account(tmp_path):
     assert import_plan(p).plan.accounts["account_id"].tolist() == ["A1", "A2"]
 
 
+def test_title_rows_of_a_formatted_report_are_skipped(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Accounts by Owner"])
+    ws.append(["Filtered By:", None, None])
+    ws.append([None])
+    ws.append(["Account ID", "Account Name", "Billing Zip/Postal Code", "Annual Revenue"])
+    ws.append(["A1", "Acme", "02134", "1,000"])
+    ws.append(["A1", "Acme again", "02134", "lots"])
+    path = tmp_path / "report.xlsx"
+    wb.save(path)
+    r = import_plan(path)
+    assert r.plan.accounts["account_id"].tolist() == ["A1"] and r.rows_in == 2
+    assert [(p.row, p.column) for p in r.problems] == [(6, "Account ID")]  # the row Excel shows
+    assert read_table(path).attrs["header_row"] == 4
+
+
 # ----- the table reader the import dialog previews with ------------------------------------------------------
 def test_preview_reads_the_first_rows_as_text(tmp_path):
     xlsx = _dynamics_xlsx(tmp_path / "dynamics.xlsx")
