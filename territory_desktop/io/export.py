@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..core.plan import Plan
 
-_FORMULA_START = re.compile(r"^\s*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]")
+FORMULA_START = re.compile(r"^\s*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]")
 """A cell a spreadsheet may execute: = + - @ (also full-width) or tab/CR, possibly after leading spaces."""
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 """Control characters XML (and so XLSX) cannot hold."""
@@ -41,7 +41,7 @@ class ExportError(Exception):
 
 def neutralise(text: str) -> str:
     """The cell text a spreadsheet shows but never runs: a leading apostrophe before a formula trigger."""
-    return "'" + text if _FORMULA_START.match(text) else text
+    return "'" + text if FORMULA_START.match(text) else text
 
 
 # ----- tables ----------------------------------------------------------------------------------------------

@@ -10,12 +10,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from territory_desktop.core.edits import MoveAccounts, RemoveTerritory, UpdateTerritory
 from territory_desktop.core.plan import Plan, accounts_frame
 from territory_desktop.core.territory import Territory
-from territory_desktop.io.export import ExportError, export_assignments, export_changes, neutralise
+from territory_desktop.io.export import (
+    FORMULA_START,
+    ExportError,
+    export_assignments,
+    export_changes,
+    neutralise,
+)
 from tests.conftest import make_plan
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\r=1", "  =1+1",
@@ -157,3 +165,19 @@ def test_read_only_folder_is_reported(tmp_path: Path) -> None:
             export_changes(make_plan(10, 2), folder / "c.xlsx", dt.date(2027, 1, 1))
     finally:
         folder.chmod(0o700)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(st.text(max_size=12), min_size=1, max_size=8))
+def test_no_text_a_crm_can_hold_becomes_a_formula(names: list[str], tmp_path: Path) -> None:
+    n = len(names)
+    acc = accounts_frame({"account_id": [f"A{i}" for i in range(n)], "name": names})
+    plan = Plan(acc, [Territory("T"), Territory("U")], np.zeros(n, dtype=np.int32))
+    plan.apply(MoveAccounts(np.arange(n), 1))
+    export_changes(plan, tmp_path / "c.csv", dt.date(2027, 1, 1), reason=names[0])
+    assert [r["Account Name"] for r in read_csv(tmp_path / "c.csv")] == [neutralise(s) for s in names]
+    export_changes(plan, tmp_path / "c.xlsx", dt.date(2027, 1, 1), reason=names[0])
+    _, rows = read_xlsx(tmp_path / "c.xlsx")  # asserts no cell is a formula
+    for row in rows:
+        for value in row:
+            assert not isinstance(value, str) or not FORMULA_START.match(value), value
