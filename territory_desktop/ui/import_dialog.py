@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -93,13 +93,7 @@ class ImportDialog(QDialog):
         self.import_fn = import_fn
         self._preview: pd.DataFrame | None = None
         self._loaded_path = ""
-        self._close_requested = False
-        self.runner = ImportRunner(self)
-        self.runner.progress.connect(self._on_progress)
-        self.runner.succeeded.connect(self._on_succeeded)
-        self.runner.failed.connect(self._on_failed)
-        self.runner.cancelled.connect(self._on_cancelled)
-        self.runner.finished.connect(self._on_runner_finished)
+        self.runner: ImportRunner | None = None  # the import in progress, if any
 
         self.step_label = QLabel()
         self.step_label.setStyleSheet("color: #6B6F76;")
@@ -236,7 +230,7 @@ class ImportDialog(QDialog):
 
     def _update_buttons(self) -> None:
         page = self.current_page()
-        running = self.runner.running
+        running = self.importing
         self.back_button.setEnabled(page in (MAPPING, REPORT) and not running)
         if page == FILES:
             self.next_button.setEnabled(bool(self.accounts_edit.text().strip()))
@@ -279,6 +273,7 @@ class ImportDialog(QDialog):
             self.preview_label.setStyleSheet("")
             self._update_buttons()
             return False
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # ~0.6 s for a 1M-row CSV
         try:
             df = read_table(path, nrows=PREVIEW_ROWS)
         except ImportFailed as exc:
@@ -286,6 +281,8 @@ class ImportDialog(QDialog):
             self.preview_label.setStyleSheet(_ERROR_STYLE)
             self._update_buttons()
             return False
+        finally:
+            QApplication.restoreOverrideCursor()
         self._preview = df
         self.preview_model.set_frame(df)
         shown = f"the first {len(df):,} rows" if len(df) >= PREVIEW_ROWS else f"all {len(df):,} rows"
@@ -316,32 +313,47 @@ class ImportDialog(QDialog):
             self._show_page(MAPPING)
 
     # ----- the import ------------------------------------------------------------------------------------
+    @property
+    def importing(self) -> bool:
+        return self.runner is not None and self.runner.running
+
     def start_import(self) -> None:
         errors, _ = self.mapping.issues()
-        if errors or self.runner.running:
+        if errors or self.importing:
             return
         reps = self.reps_edit.text().strip() or None
         self.result_import = None
         self._set_outcome("")
         self.stage_label.setText("Starting…")
         self.progress.setValue(0)
-        self.stop_button.setEnabled(True)
         self._show_page(RUNNING)
         self.title_label.setText(f"Importing {Path(self._loaded_path).name}")
-        self.runner.start(self._loaded_path, reps, self.mapping.mapping(), self.import_fn)
+        runner = ImportRunner()
+        runner.progress.connect(self._on_progress)
+        runner.succeeded.connect(self._on_succeeded)
+        runner.failed.connect(self._on_failed)
+        runner.finished.connect(self._on_runner_finished)
+        self.runner = runner
+        runner.start(self._loaded_path, reps, self.mapping.mapping(), self.import_fn)
         self._update_buttons()
         self.stop_button.setFocus()
 
     def cancel_import(self) -> None:
-        """Ask the worker to stop; the page says so until it has (the importer checks between stages)."""
-        if self.runner.running:
-            self.runner.cancel()
-            self.stop_button.setEnabled(False)
-            self.stage_label.setText("Cancelling…")
+        """Stop the import: the worker is told to stop (it does at its next check, its result is dropped)
+        and the dialog lets go of it at once, so the planner is never kept waiting."""
+        runner = self.runner
+        if runner is None:
+            return
+        runner.cancel()
+        for signal, slot in ((runner.progress, self._on_progress), (runner.succeeded, self._on_succeeded),
+                             (runner.failed, self._on_failed), (runner.finished, self._on_runner_finished)):
+            signal.disconnect(slot)
+        self.runner = None
+        self._show_page(MAPPING)
+        self._set_outcome("Import cancelled. Nothing was changed.", "font-weight: 600;")
 
     def _on_progress(self, fraction: float, stage: str) -> None:
-        if self.stop_button.isEnabled():
-            self.stage_label.setText(f"{stage}…" if not stage.endswith("…") else stage)
+        self.stage_label.setText(stage if stage.endswith("…") else f"{stage}…")
         self.progress.setValue(int(round(max(0.0, min(1.0, fraction)) * 1000)))
 
     def _on_succeeded(self, result: ImportResult) -> None:
@@ -358,15 +370,9 @@ class ImportDialog(QDialog):
         self._show_page(MAPPING)
         self._set_outcome(f"The import stopped: {message}", _ERROR_STYLE + " font-weight: 600;")
 
-    def _on_cancelled(self) -> None:
-        self._show_page(MAPPING)
-        self._set_outcome("Import cancelled. Nothing was changed.", "font-weight: 600;")
-
     def _on_runner_finished(self) -> None:
+        self.runner = None
         self._update_buttons()
-        if self._close_requested:
-            self._close_requested = False
-            super().reject()
 
     # ----- report ----------------------------------------------------------------------------------------
     def _ask_save_path(self) -> str:
@@ -389,17 +395,7 @@ class ImportDialog(QDialog):
 
     # ----- closing ---------------------------------------------------------------------------------------
     def reject(self) -> None:
-        """Cancel closes the dialog; during an import it first stops the import, then closes."""
-        if self.runner.running:
-            self._close_requested = True
-            self.cancel_import()
-            return
+        """Cancel (or Esc, or the close box) stops a running import and closes at once."""
+        self.cancel_import()
         self.result_import = None
         super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
-        if self.runner.running:
-            event.ignore()
-            self.reject()
-            return
-        super().closeEvent(event)

@@ -1,8 +1,10 @@
 """Runs an import on a worker thread, so the window stays responsive and Cancel works on a big file.
 
 The io importer is plain Python (no Qt): it reports `progress(fraction, stage)` and polls `cancelled()`
-between its stages. `ImportRunner` owns the QThread and the worker, turns those calls into queued signals
-for the dialog, and keeps both objects alive until the thread has really finished.
+between its steps. `ImportRunner` owns the QThread and the worker and turns those calls into queued signals.
+A cancelled import may need a moment to reach its next check, so the dialog lets go of it at once; the
+module keeps every running runner alive until its thread has really ended (and waits for them at quit), so a
+closed dialog never destroys a running thread.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from territory_desktop.io.importer import ImportCancelled, ImportFailed, import_plan
 
@@ -80,8 +82,26 @@ class ImportWorker(QObject):
             self.done.emit()
 
 
+_ACTIVE: set[ImportRunner] = set()
+_QUIT_HOOKED = False
+
+
+def wait_for_imports(timeout_ms: int = 30_000) -> bool:
+    """Block until every running import thread has ended (at application quit); True if all did."""
+    return all(r.wait(timeout_ms) for r in list(_ACTIVE))
+
+
+def _cancel_and_wait_all() -> None:
+    for r in list(_ACTIVE):
+        r.cancel()
+    wait_for_imports()
+
+
 class ImportRunner(QObject):
-    """Starts one import on its own QThread; forwards the worker's signals; `running` until it ends."""
+    """Starts one import on its own QThread; forwards the worker's signals; `running` until it ends.
+
+    Runners have no Qt parent: the module holds each one while its thread runs, whoever else lets go.
+    """
 
     progress = Signal(float, str)
     succeeded = Signal(object)
@@ -89,8 +109,8 @@ class ImportRunner(QObject):
     cancelled = Signal()
     finished = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self) -> None:
+        super().__init__()
         self._thread: QThread | None = None
         self._worker: ImportWorker | None = None
 
@@ -114,6 +134,8 @@ class ImportRunner(QObject):
         worker.done.connect(thread.quit)
         thread.finished.connect(self._thread_finished)
         self._thread, self._worker = thread, worker
+        _ACTIVE.add(self)
+        _hook_quit()
         thread.start()
 
     def cancel(self) -> None:
@@ -129,3 +151,13 @@ class ImportRunner(QObject):
     def _thread_finished(self) -> None:
         self._thread, self._worker = None, None  # the last references: both are freed here, in the GUI thread
         self.finished.emit()
+        _ACTIVE.discard(self)
+
+
+def _hook_quit() -> None:
+    """At application quit, stop and wait for imports still running (a QThread must not outlive its app)."""
+    global _QUIT_HOOKED
+    app = QCoreApplication.instance()
+    if not _QUIT_HOOKED and app is not None:
+        app.aboutToQuit.connect(_cancel_and_wait_all)
+        _QUIT_HOOKED = True
