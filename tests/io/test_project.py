@@ -153,6 +153,16 @@ def test_every_save_gets_a_new_save_id_and_replaces_the_file(tmp_path: Path) -> 
     assert [p.name for p in tmp_path.iterdir()] == ["p.territory"]  # no temporary file left behind
 
 
+def test_folder_and_file_names_with_uri_characters_work(tmp_path: Path) -> None:
+    folder = tmp_path / "Q3 #1 ?%20 é"
+    folder.mkdir()
+    path = folder / "plan #2%3F?.territory"
+    plan = make_plan(30, 2)
+    save_project(plan, path)
+    assert_same_plan(plan, open_project(path))
+    assert read_save_id(path)
+
+
 def test_saving_into_a_missing_folder_says_so(tmp_path: Path) -> None:
     with pytest.raises(ProjectFileError, match="nowhere"):
         save_project(make_plan(5, 2), tmp_path / "nowhere" / "p.territory")
