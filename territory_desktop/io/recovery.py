@@ -277,16 +277,25 @@ def list_recoverable() -> list[RecoverableSession]:
 
     Journals with nothing to give back (a project opened and never edited) are deleted on the way.
     """
+    folder = recovery_dir()
+    for lock in folder.glob(f"*{LOCK_SUFFIX}"):  # a crash before the journal was written leaves only these
+        journal = lock.with_suffix(JOURNAL_SUFFIX)
+        if not journal.exists() and not _writer_alive(journal):
+            for p in (lock, folder / f"{lock.stem}{SNAPSHOT_SUFFIX}"):
+                with contextlib.suppress(OSError):
+                    p.unlink()
     found: list[tuple[float, RecoverableSession]] = []
-    for path in recovery_dir().glob(f"*{JOURNAL_SUFFIX}"):
+    for path in folder.glob(f"*{JOURNAL_SUFFIX}"):
         if _writer_alive(path):
             continue
         try:
             mtime = path.stat().st_mtime
+            if b"\n" not in path.read_bytes():  # died while writing the header: nothing was recorded
+                discard(_bare_session(path, ""))
+                continue
             header, edits, torn = _read_journal(path)
         except RecoveryError as exc:
-            found.append((0.0, RecoverableSession(path, None, None, None, None, "", 0, False,
-                                                  f"Damaged recovery file {path.name}", str(exc))))
+            found.append((0.0, _bare_session(path, str(exc))))
             continue
         except OSError:
             continue
@@ -299,6 +308,11 @@ def list_recoverable() -> list[RecoverableSession]:
             continue
         found.append((mtime, session))
     return [s for _, s in sorted(found, key=lambda x: -x[0])]
+
+
+def _bare_session(path: Path, problem: str) -> RecoverableSession:
+    return RecoverableSession(path, None, None, None, None, "", 0, False, f"Damaged recovery file {path.name}",
+                              problem or None)
 
 
 def recover(session: RecoverableSession) -> Plan:
@@ -386,7 +400,8 @@ def _check_indices(edit: Edit, n: int, k: int) -> int:
 def discard(session: RecoverableSession) -> None:
     """Delete a journal and its own snapshot (never the user's project file)."""
     folder = recovery_dir().resolve()
-    targets = [session.path, session.path.with_suffix(LOCK_SUFFIX)]
+    targets = [session.path, session.path.with_suffix(LOCK_SUFFIX),
+               session.path.with_name(f"{session.path.stem}{SNAPSHOT_SUFFIX}")]
     if session.base_snapshot is not None and session.base_snapshot.resolve().parent == folder:
         targets.append(session.base_snapshot)
     for p in targets:

@@ -235,3 +235,16 @@ def test_a_journal_that_cannot_write_never_breaks_editing() -> None:
     assert (plan.assignment[:4] == 2).all()
     assert journal.error and journal.path.name in journal.error
     journal.close()
+
+
+def test_leftovers_of_a_crash_during_journal_start_are_cleaned_up() -> None:
+    folder = recovery_dir()
+    (folder / "20260101T000000-1-aaaaaaaa.lock").write_bytes(b"")
+    save_project(make_plan(10, 2), folder / "20260101T000000-1-aaaaaaaa.base.territory")
+    (folder / "20260101T000000-1-bbbbbbbb.journal").write_bytes(b'{"journal_for')  # header cut short
+    (folder / "20260101T000000-1-cccccccc.journal").write_bytes(b"")
+    live = Journal.start(make_plan(10, 2), None)
+    assert list_recoverable() == []
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [live.path.name, live.path.with_suffix(".lock").name, live.path.stem + ".base.territory"])
+    live.close()
