@@ -154,12 +154,16 @@ def _open_files(plan: Plan, project_path: Path | None,
         _write_line(fh, header)
     except (OSError, ProjectFileError) as exc:
         lock.close()
+        for p in (Path(lock.name), snapshot):
+            if p is not None:
+                with contextlib.suppress(OSError):
+                    p.unlink()
         raise RecoveryError(f"Cannot start the recovery journal in {folder}: {exc}") from exc
     return path, lock, fh, snapshot
 
 
 def _write_line(fh: IO[str], record: dict[str, Any]) -> None:
-    fh.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
+    fh.write(json.dumps(record, default=_json_default) + "\n")  # ASCII: any text, even lone surrogates
     fh.flush()
     os.fsync(fh.fileno())
 
