@@ -11,9 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 from territory_desktop.io.columns import guess_mapping
 from territory_desktop.io.importer import ImportFailed, ImportResult, write_problems_csv
 from territory_desktop.io.table_reader import read_table
+from territory_desktop.ui.import_preview import PreviewModel, sheet_names
 from territory_desktop.ui.import_report import ReportPage
 from territory_desktop.ui.import_worker import ImportFn, ImportRunner, import_plan
 from territory_desktop.ui.mapping_model import MappingEditor
@@ -41,37 +43,6 @@ FILES, MAPPING, RUNNING, REPORT = range(4)
 _TITLES = ("Choose the files", "Match the columns", "Importing", "Review the import")
 _FILTER = "Tables (*.csv *.txt *.tsv *.xlsx);;All files (*)"
 _ERROR_STYLE = "color: #B3261E;"
-_Index = QModelIndex | QPersistentModelIndex
-
-
-class PreviewModel(QAbstractTableModel):
-    """The first rows of the file exactly as read (all text), with spreadsheet row numbers."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._df = pd.DataFrame()
-
-    def set_frame(self, df: pd.DataFrame) -> None:
-        self.beginResetModel()
-        self._df = df
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008 (Qt API)
-        return 0 if parent.isValid() else len(self._df)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008 (Qt API)
-        return 0 if parent.isValid() else len(self._df.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt API)
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return str(self._df.columns[section]) if orientation == Qt.Orientation.Horizontal else str(section + 2)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if index.isValid() and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return str(self._df.iat[index.row(), index.column()])
-        return None
 
 
 def _file_row(edit: QLineEdit, browse: QPushButton) -> QHBoxLayout:
@@ -164,6 +135,16 @@ class ImportDialog(QDialog):
         reps_label = QLabel("Re&ps file:")
         reps_label.setBuddy(self.reps_edit)
         form.addRow(acc_label, _file_row(self.accounts_edit, browse))
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.setMinimumContentsLength(24)
+        self.sheet_combo.activated.connect(self._sheet_chosen)
+        self.sheet_label = QLabel("S&heet:")
+        self.sheet_label.setBuddy(self.sheet_combo)
+        sheet_row = QHBoxLayout()
+        sheet_row.addWidget(self.sheet_combo)
+        sheet_row.addStretch(1)
+        form.addRow(self.sheet_label, sheet_row)
+        self._files_form, self._sheet_form_row = form, form.rowCount() - 1
         form.addRow(reps_label, _file_row(self.reps_edit, browse_reps))
         self.preview_label = QLabel("Choose a file to see its first rows.")
         self.preview_label.setWordWrap(True)
@@ -179,6 +160,7 @@ class ImportDialog(QDialog):
         lay.setSpacing(10)
         lay.addLayout(form)
         lay.addWidget(self.preview_label)
+        self._fill_sheets("")
         lay.addWidget(self.preview, 1)
         return page
 
@@ -266,6 +248,8 @@ class ImportDialog(QDialog):
         path = self.accounts_edit.text().strip()
         if path == self._loaded_path and self._preview is not None:
             return True
+        if path != self._loaded_path:
+            self._fill_sheets(path)
         self._preview, self._loaded_path = None, path
         self.preview_model.set_frame(pd.DataFrame())
         if not path:
@@ -275,7 +259,7 @@ class ImportDialog(QDialog):
             return False
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # ~0.6 s for a 1M-row CSV
         try:
-            df = read_table(path, nrows=PREVIEW_ROWS)
+            df = read_table(path, sheet=self.sheet(), nrows=PREVIEW_ROWS)
         except ImportFailed as exc:
             self.preview_label.setText(str(exc))
             self.preview_label.setStyleSheet(_ERROR_STYLE)
@@ -286,11 +270,26 @@ class ImportDialog(QDialog):
         self._preview = df
         self.preview_model.set_frame(df)
         shown = f"the first {len(df):,} rows" if len(df) >= PREVIEW_ROWS else f"all {len(df):,} rows"
-        self.preview_label.setText(f"{Path(path).name}: {len(df.columns)} columns; showing {shown}.")
+        where = f"{Path(path).name}" + (f", sheet {self.sheet()!r}" if self.sheet() else "")
+        self.preview_label.setText(f"{where}: {len(df.columns)} columns; showing {shown}.")
         self.preview_label.setStyleSheet("")
         self.mapping.set_columns(list(df.columns), guess_mapping(list(df.columns)), df)
         self._update_buttons()
         return True
+
+    def _fill_sheets(self, path: str) -> None:
+        names = sheet_names(path) if path else []
+        self.sheet_combo.clear()
+        self.sheet_combo.addItems(names)
+        self._files_form.setRowVisible(self._sheet_form_row, len(names) > 1)  # one sheet: no choice to make
+
+    def sheet(self) -> str | None:
+        """The chosen sheet of a workbook with several, else None (the first sheet, or a text file)."""
+        return self.sheet_combo.currentText() or None if self.sheet_combo.count() > 1 else None
+
+    def _sheet_chosen(self) -> None:
+        self._preview = None  # same file, another sheet: read it again
+        self.load_preview()
 
     # ----- navigation ------------------------------------------------------------------------------------
     def go_next(self) -> None:
@@ -334,7 +333,7 @@ class ImportDialog(QDialog):
         runner.failed.connect(self._on_failed)
         runner.finished.connect(self._on_runner_finished)
         self.runner = runner
-        runner.start(self._loaded_path, reps, self.mapping.mapping(), self.import_fn)
+        runner.start(self._loaded_path, reps, self.mapping.mapping(), self.import_fn, self.sheet())
         self._update_buttons()
         self.stop_button.setFocus()
 

@@ -36,9 +36,10 @@ class ImportWorker(QObject):
     done = Signal()  # after exactly one of succeeded / failed / cancelled
 
     def __init__(self, accounts_path: str, reps_path: str | None, mapping: dict[str, str] | None,
-                 import_fn: ImportFn = import_plan) -> None:
+                 import_fn: ImportFn = import_plan, sheet: str | None = None) -> None:
         super().__init__()
         self.accounts_path = accounts_path
+        self.sheet = sheet
         self.reps_path = reps_path
         self.mapping = mapping
         self.import_fn = import_fn
@@ -61,7 +62,7 @@ class ImportWorker(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            result = self.import_fn(self.accounts_path, self.reps_path, mapping=self.mapping,
+            result = self.import_fn(self.accounts_path, self.reps_path, mapping=self.mapping, sheet=self.sheet,
                                     progress=self._report, cancelled=self.is_cancelled)
         except ImportCancelled:
             self.cancelled.emit()
@@ -119,10 +120,10 @@ class ImportRunner(QObject):
         return self._thread is not None
 
     def start(self, accounts_path: str, reps_path: str | None, mapping: dict[str, str] | None,
-              import_fn: ImportFn = import_plan) -> None:
+              import_fn: ImportFn = import_plan, sheet: str | None = None) -> None:
         if self.running:
             raise RuntimeError("an import is already running")
-        worker = ImportWorker(accounts_path, reps_path, mapping, import_fn)
+        worker = ImportWorker(accounts_path, reps_path, mapping, import_fn, sheet)
         thread = QThread()
         thread.setObjectName("territory-import")
         worker.moveToThread(thread)

@@ -198,3 +198,28 @@ def test_closing_during_import_stops_it(qtbot, tmp_path):
     with qtbot.waitSignal(runner.finished, timeout=20_000):
         pass
     assert seen["outcome"] == ["cancelled"] and d.result_import is None
+
+
+def test_workbook_sheet_can_be_chosen(qtbot, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    notes = wb.active
+    notes.title = "Notes"
+    notes.append(["Exported from the CRM on Monday"])
+    accounts = wb.create_sheet("Accounts")
+    accounts.append(["Account ID", "Account Name", "Zip", "Potential"])
+    for i in range(5):
+        accounts.append([f"X{i}", f"Firm {i}", "02134", 1000 * (i + 1)])
+    path = tmp_path / "export.xlsx"
+    wb.save(path)
+
+    d = _dialog(qtbot, path)
+    assert d.sheet_combo.isVisibleTo(d) and d.sheet() == "Notes"
+    d.sheet_combo.setCurrentIndex(d.sheet_combo.findText("Accounts"))
+    d.sheet_combo.activated.emit(d.sheet_combo.currentIndex())
+    assert d.preview_model.rowCount() == 5 and "sheet 'Accounts'" in d.preview_label.text()
+    _click(qtbot, d.next_button)
+    _click(qtbot, d.next_button)
+    qtbot.waitUntil(lambda: d.current_page() == REPORT, timeout=15_000)
+    assert list(d.result_import.plan.ids) == [f"X{i}" for i in range(5)]
