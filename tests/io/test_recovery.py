@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from territory_desktop.core.edits import (
     AddTerritory,
@@ -20,7 +23,7 @@ from territory_desktop.core.edits import (
     UpdateTerritory,
 )
 from territory_desktop.core.kpis import KpiState
-from territory_desktop.core.plan import Plan
+from territory_desktop.core.plan import EditRefused, Plan
 from territory_desktop.core.settings import BalanceSettings, WorkloadModel
 from territory_desktop.core.territory import Territory
 from territory_desktop.io.paths import recovery_dir
@@ -248,3 +251,42 @@ def test_leftovers_of_a_crash_during_journal_start_are_cleaned_up() -> None:
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         [live.path.name, live.path.with_suffix(".lock").name, live.path.stem + ".base.territory"])
     live.close()
+
+
+@settings(max_examples=25, deadline=None)
+@given(ops=st.lists(st.tuples(st.sampled_from(["move", "lock", "undo", "home", "settings", "remove"]),
+                              st.integers(0, 10**6)), max_size=25))
+def test_any_session_of_edits_and_undos_recovers_exactly(ops: list[tuple[str, int]]) -> None:
+    for stale in list_recoverable():  # examples share the data folder of one test
+        discard(stale)
+    plan = make_plan(60, 4, seed=3)
+    journal = Journal.start(plan, None)
+    undo: list = []
+    applied = 0
+    for op, r in ops:
+        rng = np.random.default_rng(r)
+        k = int(rng.integers(0, plan.n_territories))
+        if op == "move":
+            edit = MoveAccounts(rng.choice(60, size=int(rng.integers(1, 10)), replace=False),
+                                int(rng.integers(-1, plan.n_territories)))
+        elif op == "lock":
+            edit = SetAccountLocks(rng.choice(60, size=3, replace=False), bool(r % 2))
+        elif op == "home":
+            edit = UpdateTerritory(k, {"home_lat": float(rng.uniform(30, 45)), "capacity_hours": float(r)})
+        elif op == "settings":
+            edit = SetSettings(BalanceSettings(workload=WorkloadModel(speed_kmh=float(20 + r % 80))))
+        elif op == "remove":
+            edit = RemoveTerritory(k, to=-1)
+        else:
+            if undo:
+                plan.apply(undo.pop())
+                applied += 1
+            continue
+        with contextlib.suppress(EditRefused):  # refused edits are not applied, so not journaled either
+            undo.append(plan.apply(edit))
+            applied += 1
+    del journal
+    sessions = list_recoverable()
+    assert len(sessions) == 1 and sessions[0].edit_count == applied
+    assert_same_state(plan, recover(sessions[0]))
+    discard(sessions[0])
