@@ -11,21 +11,21 @@ ZIP centroid jittered by a couple of kilometres, as a geocoded street address wo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
-STATES = frozenset(
-    ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY"])
+_WEST = ["AK", "AZ", "CA", "HI", "ID", "NV", "OR", "UT", "WA"]
+_CENTRAL = ["CO", "IA", "IL", "IN", "KS", "MI", "MN", "MO", "MT", "ND", "NE", "OH", "SD", "WI", "WY"]
+_SOUTH = ["AL", "AR", "KY", "LA", "MS", "NM", "OK", "TN", "TX"]
+_SOUTHEAST = ["FL", "GA", "NC", "SC"]
+_EAST = ["CT", "DC", "DE", "MA", "MD", "ME", "NH", "NJ", "NY", "PA", "RI", "VA", "VT", "WV"]
+REGION_OF_STATE = {**dict.fromkeys(_WEST, "West"), **dict.fromkeys(_CENTRAL, "Central"),
+                   **dict.fromkeys(_SOUTH, "South"), **dict.fromkeys(_SOUTHEAST, "Southeast"),
+                   **dict.fromkeys(_EAST, "East")}
+"""Sales regions by state, as a US field organisation commonly draws them."""
+STATES = frozenset(REGION_OF_STATE)
 """The 50 states and DC: territories (PR, GU, military APO) are not part of the sample."""
-
-REGION_OF_STATE = {
-    **dict.fromkeys(["AK", "AZ", "CA", "HI", "ID", "NV", "OR", "UT", "WA"], "West"),
-    **dict.fromkeys(["CO", "IA", "IL", "IN", "KS", "MI", "MN", "MO", "MT", "ND", "NE", "OH", "SD", "WI", "WY"], "Central"),
-    **dict.fromkeys(["AL", "AR", "KY", "LA", "MS", "NM", "OK", "TN", "TX"], "South"),
-    **dict.fromkeys(["FL", "GA", "NC", "SC"], "Southeast"),
-    **dict.fromkeys(["CT", "DC", "DE", "MA", "MD", "ME", "NH", "NJ", "NY", "PA", "RI", "VA", "VT", "WV"], "East"),
-}
 
 METRO_EXPONENT = 1.1
 """City weight = population^1.1: slightly super-linear, so business density concentrates in big metros."""
@@ -50,24 +50,14 @@ class ZipTable:
     def __len__(self) -> int:
         return len(self.zip)
 
-    @property
+    @cached_property
     def zip_obj(self) -> np.ndarray:
         """ZIPs as Python strings (what a DataFrame column holds), converted once."""
-        return _as_objects(self, "zip")
+        return self.zip.astype(object)
 
-    @property
+    @cached_property
     def state_obj(self) -> np.ndarray:
-        return _as_objects(self, "state")
-
-
-_OBJECT_CACHE: dict[tuple[int, str], np.ndarray] = {}
-
-
-def _as_objects(table: ZipTable, name: str) -> np.ndarray:
-    key = (id(table), name)
-    if key not in _OBJECT_CACHE:
-        _OBJECT_CACHE[key] = getattr(table, name).astype(object)
-    return _OBJECT_CACHE[key]
+        return self.state.astype(object)
 
 
 @dataclass(frozen=True)
