@@ -165,7 +165,11 @@ def _decode(col: EncodedColumn, n: int) -> pd.Series:
         values = _json_list(col.data, n)
         if not set(map(type, values)) <= {str, type(None)}:
             raise ColumnFormatError("a text column holds a value that is not text")
-        return pd.Series(values, dtype=pd.StringDtype(storage=spec["storage"], na_value=na))
+        try:
+            dtype = pd.StringDtype(storage=spec["storage"], na_value=na)
+        except ImportError:  # saved where pyarrow was installed, opened where it is not: same text
+            dtype = pd.StringDtype(storage="python", na_value=na)
+        return pd.Series(values, dtype=dtype)
     if col.kind == "masked":
         dtype = pd.api.types.pandas_dtype(col.dtype)
         if not _is_masked(dtype):

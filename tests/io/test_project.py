@@ -4,6 +4,7 @@ with a message that names the file."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import random
 import sqlite3
@@ -24,6 +25,7 @@ from territory_desktop.core.plan import Plan, accounts_frame
 from territory_desktop.core.settings import BalancedMeasure, BalanceSettings, WorkloadModel
 from territory_desktop.core.territory import Territory
 from territory_desktop.io.project import ProjectFileError, open_project, read_save_id, save_project
+from territory_desktop.io.project_columns import EncodedColumn, decode_series
 from tests.conftest import make_plan
 from tests.io._save_victim import victim_plans
 
@@ -312,3 +314,10 @@ def test_damaged_bytes_never_open_as_a_different_plan(small_saved: tuple[Plan, b
         assert "damaged.territory" in str(exc)
     else:
         assert_same_plan(plan, reopened)
+
+
+def test_text_saved_with_pyarrow_strings_opens_without_pyarrow() -> None:
+    """The codec alone: a file written where pandas used pyarrow strings, read where pyarrow is missing."""
+    spec = json.dumps({"storage": "pyarrow", "na_value": "nan"})
+    s = decode_series(EncodedColumn("string", spec, json.dumps(["Acme", None]).encode()), 2)
+    assert s.tolist()[0] == "Acme" and s.isna().tolist() == [False, True]
