@@ -141,7 +141,7 @@ class ReportPage(QWidget):
         self.filter.currentIndexChanged.connect(self._filter_changed)
         filter_label = QLabel("&Show:")
         filter_label.setBuddy(self.filter)
-        self.save_button = QPushButton("&Save Report as CSV…")
+        self.save_button = QPushButton("Sa&ve Report as CSV…")
         bar = QHBoxLayout()
         bar.addWidget(QLabel("<b>Problems by row</b>"))
         bar.addStretch(1)

@@ -74,7 +74,10 @@ class _NumberDelegate(QStyledItemDelegate):
         self.hi = hi
 
     def createEditor(self, parent, option, index):  # noqa: N802 (Qt API)
-        return _spin(0.0, self.hi, 0.0, decimals=1, step=0.5)
+        editor = _spin(0.0, self.hi, 0.0, decimals=1, step=0.5)
+        editor.setParent(parent)  # inside the cell, not a window of its own
+        editor.setFrame(False)
+        return editor
 
     def setEditorData(self, editor, index):  # noqa: N802 (Qt API)
         editor.setValue(float(index.data(Qt.ItemDataRole.EditRole) or 0.0))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QDoubleSpinBox
 
 from territory_desktop.core.settings import ACCOUNTS, WORKLOAD, BalanceSettings
 from territory_desktop.ui.settings_dialog import BalanceSettingsDialog
@@ -35,8 +35,15 @@ def test_primary_band_and_smb_hours_come_back_in_result(qtbot):
     primary_row = next(r for r in d._rows if r.primary.isChecked())
     _type_into(qtbot, primary_row.band, "20")
     d.tabs.setCurrentIndex(1)
-    row = d.segment_row("SMB")
-    d.segment_table.item(row, 1).setData(Qt.ItemDataRole.EditRole, 9.5)
+    table = d.segment_table
+    cell = table.item(d.segment_row("SMB"), 1)
+    table.editItem(cell)  # what a double-click or F2 on the cell does
+    editors = table.viewport().findChildren(QDoubleSpinBox)
+    assert len(editors) == 1
+    editor = editors[0]
+    _type_into(qtbot, editor, "9.5")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: cell.data(Qt.ItemDataRole.EditRole) == 9.5)  # the view commits on its next turn
     qtbot.mouseClick(_ok(d), Qt.MouseButton.LeftButton)
     s = d.result_settings
     assert s is not None
