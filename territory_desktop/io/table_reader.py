@@ -14,13 +14,13 @@ import datetime as dt
 import io
 import re
 import warnings
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from .columns import guess_mapping
 from .import_errors import ImportFailed
+from .table_reader_xlsx import MissingSheet, read_xlsx_rows
 
 _DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_LINES = 60
@@ -173,12 +173,25 @@ def _cell_text(v: object) -> str:
 
 
 def _read_xlsx(p: Path, sheet: str | None, nrows: int | None) -> pd.DataFrame:
+    """The fast stdlib reader first; openpyxl if it meets anything it does not understand."""
+    limit = None if nrows is None else nrows + 1
+    try:
+        title, rows = read_xlsx_rows(p, sheet, limit)
+    except MissingSheet as exc:
+        if not exc.names:
+            raise ImportFailed(f"{p.name}: the workbook has no sheets") from None
+        raise ImportFailed(f"{p.name}: has no sheet {sheet!r}; its sheets are "
+                           f"{', '.join(map(repr, exc.names))}") from None
+    except Exception:  # anything unexpected: let openpyxl have a go (and word the failure)
+        title, rows = _read_xlsx_openpyxl(p, sheet, limit)
+    return _rows_frame(rows, title, p.name)
+
+
+def _read_xlsx_openpyxl(p: Path, sheet: str | None, limit: int | None) -> tuple[str, list[list[str]]]:
     import openpyxl
 
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
-        raise ImportFailed(f"{p.name}: is not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
     except Exception as exc:  # openpyxl raises many kinds on corrupt parts; all mean "unreadable"
         raise ImportFailed(f"{p.name}: is not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
     try:
@@ -192,28 +205,32 @@ def _read_xlsx(p: Path, sheet: str | None, nrows: int | None) -> pd.DataFrame:
         else:
             raise ImportFailed(f"{p.name}: has no sheet {sheet!r}; its sheets are {', '.join(map(repr, names))}")
         rows: list[list[str]] = []
-        limit = None if nrows is None else nrows + 1
         for values in ws.iter_rows(values_only=True):
             rows.append([_cell_text(v) for v in values])
             if limit is not None and len(rows) >= limit:
                 break
+        return ws.title, rows
     except ImportFailed:
         raise
     except Exception as exc:  # a corrupt sheet part surfaces only while iterating
         raise ImportFailed(f"{p.name}: is not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
     finally:
         wb.close()
+
+
+def _rows_frame(rows: list[list[str]], title: str, name: str) -> pd.DataFrame:
+    """Rows of a sheet as a frame: trailing empty rows and formatted-but-empty columns dropped."""
     while rows and not any(rows[-1]):
         rows.pop()
     if not rows:
-        raise ImportFailed(f"{p.name}: the sheet {ws.title!r} is empty")
+        raise ImportFailed(f"{name}: the sheet {title!r} is empty")
     width = max(len(r) for r in rows)
     while width > 0 and not any(len(r) >= width and r[width - 1] for r in rows):
-        width -= 1  # trailing formatted-but-empty columns
+        width -= 1
     if width == 0:
-        raise ImportFailed(f"{p.name}: the sheet {ws.title!r} is empty")
+        raise ImportFailed(f"{name}: the sheet {title!r} is empty")
     if width > MAX_COLUMNS:
-        raise ImportFailed(f"{p.name}: is not a table ({width} columns)")
+        raise ImportFailed(f"{name}: is not a table ({width} columns)")
     rows = [(r + [""] * (width - len(r)))[:width] for r in rows]
     return pd.DataFrame(rows[1:], columns=range(width), dtype=str).set_axis(rows[0], axis=1)
 

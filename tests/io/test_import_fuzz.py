@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import tempfile
 from pathlib import Path
@@ -11,9 +12,12 @@ import numpy as np
 import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from territory_desktop.core.plan import CANONICAL_COLUMNS
 from territory_desktop.io.importer import ImportFailed, import_plan
+from territory_desktop.io.table_reader import _read_xlsx_openpyxl
+from territory_desktop.io.table_reader_xlsx import read_xlsx_rows
 
 HEADERS = ["Account ID", "Account Name", "Billing City", "Billing State/Province", "Billing Zip/Postal Code",
            "Billing Country", "Annual Revenue", "Account Owner", "Latitude", "Lng", "Number of Employees",
@@ -113,3 +117,37 @@ def test_random_reps_files_never_crash(heads, rows):
     _check(result, accounts.name)
     keys = [t.name.casefold() for t in result.plan.territories]
     assert len(keys) == len(set(keys))  # one territory per name: owners never split across two
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.lists(st.one_of(
+    st.none(), st.text(max_size=8), st.integers(-10**12, 10**12), st.booleans(),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2100, 1, 1)).map(
+        lambda d: d.replace(microsecond=0)),
+    st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(2100, 1, 1))), max_size=6), min_size=1, max_size=8),
+    gap=st.integers(0, 3))
+def test_fast_xlsx_reader_agrees_with_openpyxl(rows, gap):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for i, r in enumerate(rows):
+        for j, v in enumerate(r):
+            if isinstance(v, str):
+                v = ILLEGAL_CHARACTERS_RE.sub("", v)
+            ws.cell(row=i + 1 + (gap if i else 0), column=j + 1, value=v)
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "book.xlsx"
+        wb.save(p)
+        fast = read_xlsx_rows(p)
+        slow = _read_xlsx_openpyxl(p, None, None)
+
+    def trimmed(table: tuple[str, list[list[str]]]) -> list[list[str]]:
+        out = [list(r) for r in table[1]]
+        for r in out:
+            while r and r[-1] == "":
+                r.pop()
+        while out and not out[-1]:
+            out.pop()
+        return out
+
+    assert fast[0] == slow[0] and trimmed(fast) == trimmed(slow)

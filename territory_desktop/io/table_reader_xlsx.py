@@ -1,0 +1,196 @@
+"""A fast, read-only .xlsx cell reader (stdlib zipfile + ElementTree), because openpyxl is too slow for CRMs.
+
+openpyxl's read-only mode takes 15-40 s for a 100k-row export; streaming the sheet XML directly takes about
+one second. Only what an import needs is read: sheet names, shared strings, which styles are dates, and the
+cell values of one sheet as the text a user sees. `table_reader` falls back to openpyxl if this raises, and
+a test checks that both agree on random workbooks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree as ET
+
+NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+_BUILTIN_DATE_FORMATS = frozenset(range(14, 23)) | frozenset(range(27, 37)) | frozenset(range(45, 48)) | \
+    frozenset(range(50, 59))
+_DATE_CODE = re.compile(r"[dmyhs]", re.IGNORECASE)
+_NOT_DATE_PARTS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
+
+
+class MissingSheet(LookupError):
+    """The asked-for sheet is not in the workbook; `names` lists the sheets it has."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+def _sheets(z: zipfile.ZipFile) -> tuple[list[tuple[str, str]], bool]:
+    """[(sheet name, part path)] in workbook order, and whether dates count from 1904."""
+    wb = ET.fromstring(z.read("xl/workbook.xml"))
+    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{PKG_REL}Relationship")}
+    out = []
+    for s in wb.iter(f"{NS}sheet"):
+        target = targets.get(s.get(f"{REL}id"), "")
+        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        out.append((s.get("name", ""), path))
+    pr = wb.find(f"{NS}workbookPr")
+    date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
+    return out, date1904
+
+
+def _shared_strings(z: zipfile.ZipFile) -> list[str]:
+    try:
+        data = z.open("xl/sharedStrings.xml")
+    except KeyError:
+        return []
+    out: list[str] = []
+    with data:
+        for _, el in ET.iterparse(data, events=("end",)):
+            if el.tag == f"{NS}si":
+                out.append(_text_of(el).strip())
+                el.clear()
+    return out
+
+
+def _text_of(el: ET.Element) -> str:
+    """Text of a rich string (<t> directly or in runs <r><t>), without phonetic hints (<rPh>)."""
+    parts = []
+    for child in el:
+        if child.tag == f"{NS}t":
+            parts.append(child.text or "")
+        elif child.tag == f"{NS}r":
+            parts.extend(t.text or "" for t in child.iter(f"{NS}t"))
+    return "".join(parts)
+
+
+def _date_styles(z: zipfile.ZipFile) -> set[int]:
+    """Indices of the cell styles whose number format shows a date or time."""
+    try:
+        root = ET.fromstring(z.read("xl/styles.xml"))
+    except KeyError:
+        return set()
+    custom = {int(f.get("numFmtId", "-1")): f.get("formatCode", "") for f in root.iter(f"{NS}numFmt")}
+    dates: set[int] = set()
+    xfs = root.find(f"{NS}cellXfs")
+    for i, xf in enumerate(xfs if xfs is not None else []):
+        fmt = int(xf.get("numFmtId", "0"))
+        code = custom.get(fmt)
+        if code is not None:
+            if _DATE_CODE.search(_NOT_DATE_PARTS.sub("", code).split(";")[0]):
+                dates.add(i)
+        elif fmt in _BUILTIN_DATE_FORMATS:
+            dates.add(i)
+    return dates
+
+
+def _number_text(v: str) -> str:
+    """A stored number as the importer wants it: 2134 -> "2134", 2134.0 -> "2134", 0.1 -> "0.1"."""
+    if "." not in v and "e" not in v and "E" not in v:
+        return str(int(v))
+    f = float(v)
+    return str(int(f)) if f.is_integer() and abs(f) < 1e16 else repr(f)
+
+
+def _date_text(v: str, date1904: bool) -> str:
+    serial = float(v)
+    base = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
+    when = base + dt.timedelta(days=serial)
+    if when.microsecond < 1000 or when.microsecond > 999_000:  # float noise of a whole second
+        when = (when + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
+    if not date1904 and 0 <= serial < 1:
+        return when.time().isoformat()
+    return when.date().isoformat() if when.time() == dt.time() else when.isoformat(sep=" ")
+
+
+def read_xlsx_rows(path: str | Path, sheet: str | None = None,
+                   limit: int | None = None) -> tuple[str, list[list[str]]]:
+    """(sheet title, rows of cell texts) of the named or first sheet; empty rows between data are kept."""
+    with zipfile.ZipFile(path) as z:
+        sheets, date1904 = _sheets(z)
+        if not sheets:
+            raise MissingSheet([])
+        names = [n for n, _ in sheets]
+        if sheet is None:
+            title, part = sheets[0]
+        elif sheet in names:
+            title, part = sheets[names.index(sheet)]
+        else:
+            raise MissingSheet(names)
+        shared = _shared_strings(z)
+        dates = _date_styles(z)
+        rows: list[list[str]] = []
+        columns: dict[str, int] = {}
+        with z.open(part) as fh:
+            for _, el in ET.iterparse(fh, events=("end",)):
+                if el.tag != f"{NS}row":
+                    continue
+                r = el.get("r")
+                number = int(r) if r else len(rows) + 1
+                while len(rows) < number - 1:
+                    rows.append([])
+                rows.append(_row_cells(el, shared, dates, date1904, columns))
+                el.clear()
+                if limit is not None and len(rows) >= limit:
+                    break
+    return title, rows
+
+
+def _row_cells(row: ET.Element, shared: list[str], dates: set[int], date1904: bool,
+               columns: dict[str, int]) -> list[str]:
+    cells: list[str] = []
+    v_tag, is_tag = f"{NS}v", f"{NS}is"
+    for c in row:
+        ref = c.get("r")
+        if ref:
+            letters = ref.rstrip("0123456789")
+            col = columns.get(letters)
+            if col is None:
+                col = columns[letters] = _column_index(letters)
+        else:
+            col = len(cells)
+        t = c.get("t", "n")
+        if t == "inlineStr":
+            is_el = c.find(is_tag)
+            text = _text_of(is_el).strip() if is_el is not None else ""
+        else:
+            v_el = c.find(v_tag)
+            v = v_el.text if v_el is not None else None
+            if v is None:
+                text = ""
+            elif t == "s":
+                text = shared[int(v)]
+            elif t == "n":
+                s = c.get("s")
+                text = _date_text(v, date1904) if s is not None and int(s) in dates else _number_text(v)
+            elif t == "b":
+                text = "TRUE" if v.strip() in ("1", "true") else "FALSE"
+            elif t == "str":
+                text = v.strip()
+            elif t == "d":
+                text = v[:10] if v.endswith("T00:00:00") or len(v) == 10 else v.replace("T", " ")
+            else:
+                text = v
+        if col == len(cells):
+            cells.append(text)
+        elif col > len(cells):
+            cells.extend([""] * (col - len(cells)))
+            cells.append(text)
+        else:
+            cells[col] = text
+    return cells
