@@ -119,16 +119,23 @@ def _greedy_assign(d: np.ndarray, demand: np.ndarray, cap: np.ndarray) -> np.nda
 
 def mip(p: Problem, k: int, dist: np.ndarray, time_limit: float, hint: tuple[np.ndarray, np.ndarray] | None,
         width: int | None = None) -> tuple[np.ndarray, np.ndarray, float, float | None, bool] | None:
-    """Capacitated p-median MIP (HiGHS): centres, assignment (index into centres), objective, bound, optimal."""
+    """The whole carve as one MIP: centres, assignment (index into centres), objective, bound, optimal."""
     demand, cap = _demand_and_capacity(p)
-    n = p.n
+    return mip_arrays(dist, demand, cap, k, _bands(p, k), time_limit, hint, width)
+
+
+def mip_arrays(dist: np.ndarray, demand: np.ndarray, cap: np.ndarray, k: int,
+               bands: list[tuple[np.ndarray, float, float]], time_limit: float,
+               hint: tuple[np.ndarray, np.ndarray] | None, width: int | None = None,
+               ) -> tuple[np.ndarray, np.ndarray, float, float | None, bool] | None:
+    """Capacitated p-median MIP (SCIP) over a distance table: sites are the rows themselves."""
+    n = len(dist)
     if width is None:
         width = n if n <= EXACT_N else int(min(n, max(25, 6 * n // k)))
     near = np.argsort(dist, axis=1)[:, :width]
     if hint is not None:  # keep the hinted assignment representable
         hc, ha = hint
-        extra = hc[ha]
-        near = np.column_stack([near, extra])
+        near = np.column_stack([near, hc[ha]])
     solver = pywraplp.Solver.CreateSolver("SCIP")
     if solver is None:
         return None
@@ -153,7 +160,7 @@ def mip(p: Problem, k: int, dist: np.ndarray, time_limit: float, hint: tuple[np.
             continue
         if np.isfinite(cap[j]):
             solver.Add(solver.Sum([float(demand[i]) * v for i, v in cols[j]]) <= float(cap[j]) * y[j])
-        for vals, lo, hi in _bands(p, k):
+        for vals, lo, hi in bands:
             s = solver.Sum([float(vals[i]) * v for i, v in cols[j]])
             if np.isfinite(hi):
                 solver.Add(s <= hi * y[j])
@@ -162,9 +169,9 @@ def mip(p: Problem, k: int, dist: np.ndarray, time_limit: float, hint: tuple[np.
     obj.SetMinimization()
     if hint is not None:
         hc, ha = hint
-        hv = [(y[int(j)], 1.0) for j in hc] + [(x[i, int(hc[ha[i]])], 1.0) for i in range(n)]
-        solver.SetHint([v for v, _ in hv], [val for _, val in hv])
-    solver.SetTimeLimit(int(max(time_limit, 0.1) * 1000))
+        hv = [y[int(j)] for j in hc] + [x[i, int(hc[ha[i]])] for i in range(n)]
+        solver.SetHint(hv, [1.0] * len(hv))
+    solver.SetTimeLimit(int(max(time_limit, 0.05) * 1000))
     status = solver.Solve()
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return None
@@ -176,6 +183,72 @@ def mip(p: Problem, k: int, dist: np.ndarray, time_limit: float, hint: tuple[np.
             assign[i] = pos.get(j, 0)
     bound = obj.BestBound() if width >= n else None
     return centres, assign, obj.Value(), bound, status == pywraplp.Solver.OPTIMAL
+
+
+def _excess(demand: np.ndarray, cap: np.ndarray, centres: np.ndarray, assign: np.ndarray,
+            bands: list[tuple[np.ndarray, float, float]]) -> float:
+    """Capacity and band excess of a carve (0 = every rule holds)."""
+    k = len(centres)
+    load = np.bincount(assign, weights=demand, minlength=k)
+    ex = float(np.maximum(load - cap[centres], 0.0).sum())
+    for vals, lo, hi in bands:
+        tot = np.bincount(assign, weights=vals, minlength=k)
+        ex += float((np.maximum(tot - hi, 0.0) + np.maximum(lo - tot, 0.0)).sum())
+    return ex
+
+
+def region_lns(p: Problem, k: int, dist: np.ndarray, centres: np.ndarray, assign: np.ndarray,
+               deadline: float, should_stop: Callable[[], bool], region: int = 4,
+               sub_limit: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+    """Re-solve a few neighbouring territories at a time exactly (their points, their candidate centres).
+
+    Why: the whole MIP stalls beyond ~50 points, while a region of 3-5 territories (a few dozen points) solves
+    to optimality in tens of milliseconds; sweeping the regions until none improves is a classic matheuristic
+    for the capacitated p-median.
+    """
+    demand, cap = _demand_and_capacity(p)
+    bands = _bands(p, k)
+    centres, assign = centres.copy(), assign.copy()
+    r = min(region, k)
+    rng = np.random.default_rng(1)
+    settled: set[int] = set()
+    improved = True
+    while improved and time.monotonic() < deadline and not should_stop():
+        improved = False
+        for seed in rng.permutation(k):
+            if time.monotonic() > deadline or should_stop():
+                break
+            cd = dist[centres[seed], centres]
+            group = np.argsort(cd)[:r]
+            pts = np.flatnonzero(np.isin(assign, group))
+            sig = hash((r, pts.tobytes(), centres[np.sort(group)].tobytes()))
+            if sig in settled:  # this very region was already solved to optimality: skip it
+                continue
+            sub = dist[np.ix_(pts, pts)]
+            local = {int(g): t for t, g in enumerate(group)}
+            h_assign = np.array([local[int(a)] for a in assign[pts]])
+            h_centres = np.array([int(np.flatnonzero(pts == centres[g])[0]) for g in group])
+            old = float(sub[np.arange(len(pts)), h_centres[h_assign]].sum())
+            old_ex = _excess(demand[pts], cap[pts], h_centres, h_assign,
+                             [(v[pts], lo, hi) for v, lo, hi in bands])
+            left = min(sub_limit, deadline - time.monotonic())
+            if left <= 0.02:
+                break
+            res = mip_arrays(sub, demand[pts], cap[pts], r, [(v[pts], lo, hi) for v, lo, hi in bands], left,
+                             (h_centres, h_assign) if old_ex <= 0 else None, width=len(pts))
+            if res is None:
+                continue
+            c2, a2, v2, _, optimal = res
+            if optimal:
+                settled.add(sig)
+            if old_ex > 0 or v2 < old - 1e-7 * max(1.0, abs(old)):
+                centres[group] = pts[c2]
+                assign[pts] = group[a2]
+                improved = True
+        if not improved and r < min(k, region + 3):  # a local optimum for this size: widen the regions
+            r += 1
+            improved = True
+    return centres, assign
 
 
 def carve_stream(problem: Problem, time_limit: float,
@@ -209,12 +282,20 @@ def carve_stream(problem: Problem, time_limit: float,
         return sol
 
     yield emit(best_c, best_a, "heuristic", None)
+    total = time_limit - (time.monotonic() - t0)
+    lns_share = 0.4 if p.n <= 60 else 0.95
+    c, a = region_lns(p, k, dist, best_c, best_a, time.monotonic() + lns_share * total, should_stop)
+    v = float(dist[np.arange(p.n), c[a]].sum())
+    demand, cap = _demand_and_capacity(p)
+    bands = _bands(p, k)
+    if _excess(demand, cap, c, a, bands) < _excess(demand, cap, best_c, best_a, bands) or v < best_v - 1e-9:
+        best_c, best_a, best_v = c, a, v
+        yield emit(best_c, best_a, "improved", None)
     left = time_limit - (time.monotonic() - t0)
-    if left < 0.2 or should_stop():
+    if left < 0.2 or should_stop() or p.n > 60:  # beyond ~60 points the whole MIP only burns the clock
         return
     res = mip(p, k, dist, left, (best_c, best_a))
     if res is not None:
         c, a, v, bound, optimal = res
         if v < best_v - 1e-9 or optimal:
             yield emit(c, a, "optimal" if optimal else "improved", bound)
-
