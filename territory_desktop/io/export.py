@@ -69,18 +69,30 @@ def assignment_table(plan: Plan) -> tuple[tuple[str, ...], list[np.ndarray]]:
     ]
 
 
-def change_table(plan: Plan, effective_date: dt.date, reason: str) -> tuple[tuple[str, ...], list[np.ndarray]]:
+def change_table(plan: Plan, effective_date: dt.date | str, reason: str) -> tuple[tuple[str, ...], list[np.ndarray]]:
     """Headers and columns of the change list: only accounts whose territory differs from the baseline."""
     rows = np.flatnonzero(plan.assignment != plan.baseline)
     n = len(rows)
     base, now = plan.baseline[rows], plan.assignment[rows]
-    when = effective_date.date() if isinstance(effective_date, dt.datetime) else effective_date
+    when = _as_date(effective_date)
     return CHANGE_HEADERS, [
         _text(plan, "account_id")[rows], _text(plan, "name")[rows],
         _by_territory(plan, base, "name"), _by_territory(plan, base, "rep"),
         _by_territory(plan, now, "name"), _by_territory(plan, now, "rep"),
         np.full(n, when.isoformat(), dtype=object), np.full(n, str(reason), dtype=object),
     ]
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    """A date from a date, a datetime or "YYYY-MM-DD" text (the CLI passes text)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError as exc:
+        raise ExportError(f"The effective date {value!r} is not a date: write it as YYYY-MM-DD.") from exc
 
 
 # ----- public API ------------------------------------------------------------------------------------------
@@ -90,7 +102,8 @@ def export_assignments(plan: Plan, path: str | os.PathLike[str]) -> int:
     return _write(Path(path), "Assignments", headers, columns)
 
 
-def export_changes(plan: Plan, path: str | os.PathLike[str], effective_date: dt.date, reason: str = "") -> int:
+def export_changes(plan: Plan, path: str | os.PathLike[str], effective_date: dt.date | str,
+                   reason: str = "") -> int:
     """Write the change list against the baseline (.csv or .xlsx by suffix); returns the rows written."""
     headers, columns = change_table(plan, effective_date, reason)
     return _write(Path(path), "Changes", headers, columns)

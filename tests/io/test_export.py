@@ -181,3 +181,14 @@ def test_no_text_a_crm_can_hold_becomes_a_formula(names: list[str], tmp_path: Pa
     for row in rows:
         for value in row:
             assert not isinstance(value, str) or not FORMULA_START.match(value), value
+
+
+def test_effective_date_may_be_iso_text_and_bad_text_is_explained(tmp_path: Path) -> None:
+    plan = make_plan(30, 3)
+    plan.apply(MoveAccounts(np.arange(3), 2))
+    moved = int((plan.assignment != plan.baseline).sum())
+    assert export_changes(plan, tmp_path / "c.csv", "2027-02-01") == moved
+    assert {r["Effective Date"] for r in read_csv(tmp_path / "c.csv")} == {"2027-02-01"}
+    with pytest.raises(ExportError, match="YYYY-MM-DD"):
+        export_changes(plan, tmp_path / "d.csv", "01/02/2027")
+    assert not (tmp_path / "d.csv").exists()
