@@ -152,8 +152,10 @@ def _territory_row(index: int, t: Territory) -> tuple[Any, ...]:
     vals: list[Any] = [index]
     for name, kind in _TERRITORY_COLUMNS:
         v = getattr(t, name)
-        if isinstance(v, bool | np.bool_):
-            v = int(v)
+        if kind == "TEXT":
+            v = "" if v is None else str(v)  # what SQLite's column affinity would make of it anyway
+        elif isinstance(v, bool | np.bool_) or kind == "INTEGER":
+            v = int(bool(v))
         elif kind == "REAL":
             v = float(v) + 0.0  # SQLite stores -0.0 as 0: normalise so the digest sees what is read back
             if not math.isfinite(v):
@@ -193,13 +195,13 @@ def _fsync_dir(folder: Path) -> None:
 def _remove_stale_temps(path: Path) -> None:
     """Drop temporary files left by a save that was killed long ago (a recent one may still be running)."""
     now = time.time()
-    for p in path.parent.glob(f".{glob_escape(path.name)}.*{TEMP_SUFFIX}"):
+    for p in path.parent.glob(f".{_glob_escape(path.name)}.*{TEMP_SUFFIX}"):
         with contextlib.suppress(OSError):
             if now - p.stat().st_mtime > STALE_TEMP_SECONDS:
                 p.unlink()
 
 
-def glob_escape(text: str) -> str:
+def _glob_escape(text: str) -> str:
     return "".join(f"[{c}]" if c in "*?[]" else c for c in text)
 
 
