@@ -265,10 +265,10 @@ def _finish(df: pd.DataFrame, name: str) -> pd.DataFrame:
     if len(df.columns) == 0:
         raise ImportFailed(f"{name}: the file has no columns")
     df = df.fillna("").astype(str)
-    if len(df):
-        filled = (df != "").to_numpy().any(axis=1)
-        last = int(filled.nonzero()[0].max()) + 1 if filled.any() else 0
-        df = df.iloc[:last]
+    last = len(df)
+    while last and not any(str(c).strip() for c in df.iloc[last - 1].tolist()):
+        last -= 1  # usually stops at once: only trailing empty rows are walked
+    df = df.iloc[:last]
     return df.reset_index(drop=True)
 
 
