@@ -321,3 +321,12 @@ def test_text_saved_with_pyarrow_strings_opens_without_pyarrow() -> None:
     spec = json.dumps({"storage": "pyarrow", "na_value": "nan"})
     s = decode_series(EncodedColumn("string", spec, json.dumps(["Acme", None]).encode()), 2)
     assert s.tolist()[0] == "Acme" and s.isna().tolist() == [False, True]
+
+
+def test_every_territory_field_has_a_column_in_the_file() -> None:
+    """When the core grows a Territory field, the project file must learn to store it (or it is lost)."""
+    from dataclasses import fields
+
+    from territory_desktop.io.project import _TERRITORY_COLUMNS
+
+    assert {f.name for f in fields(Territory)} == {name for name, _ in _TERRITORY_COLUMNS}
