@@ -219,6 +219,25 @@ def check_mapping(mapping: dict[str, str | None], columns: list[str], fields: tu
     return out
 
 
+def resolve_mapping(overrides: dict[str, str | None] | None, columns: list[str], fields: tuple[str, ...],
+                    file: str, guesses: dict[str, tuple[str, float]]) -> dict[str, str]:
+    """The guesses, overridden by the user's choices: {field: column} sets a field, {field: ""} unmaps it.
+
+    A field the user does not mention keeps its guess, unless the user gave its column to another field.
+    So the dialog can pass its complete mapping and a CLI mapping file can fix just one field.
+    """
+    used = {f: c for f, (c, _) in guesses.items()}
+    if not overrides:
+        return used
+    explicit = check_mapping(overrides, columns, fields, file)
+    claimed = set(explicit.values())
+    for f in overrides:
+        used.pop(f, None)
+    used = {f: c for f, c in used.items() if c not in claimed}
+    used.update(explicit)
+    return {f: used[f] for f in fields if f in used}
+
+
 def load_mapping_file(path: str | Path) -> dict[str, str]:
     """Read a mapping: JSON {"field": "Column"} or a 2-column CSV (field,column; a header row is optional)."""
     p = Path(path)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.plan import Plan
-from .columns import ACCOUNT_FIELDS, check_mapping, default_mapping
+from .columns import ACCOUNT_FIELDS, guess_mapping, resolve_mapping
 from .import_accounts import build_accounts
 from .import_errors import ImportCancelled, ImportFailed
 from .import_problems import ERROR, WARNING, ImportProblem, write_problems_csv
@@ -49,8 +49,9 @@ def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
                 cancelled: Callable[[], bool] | None = None) -> ImportResult:
     """Read, map, parse, place and assign the accounts; build territories; return the plan and problems.
 
-    `mapping` ({field: source column}) is the complete mapping the user confirmed: fields left out (or
-    mapped to "") are not imported. None means "use the guesses" (columns.default_mapping).
+    `mapping` ({field: source column}) overrides the guesses (columns.guess_mapping): a field mapped to ""
+    or None is not imported, a field left out keeps its guess (unless its column was given to another
+    field). `reps_mapping` works the same for the reps file.
     """
     file = Path(accounts_path).name
 
@@ -66,7 +67,7 @@ def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
         raise ImportFailed(f"{file}: has a header row but no data rows")
     columns = list(df.columns)
     header_row = int(df.attrs.get("header_row", 1))
-    used = default_mapping(columns) if mapping is None else check_mapping(mapping, columns, ACCOUNT_FIELDS, file)
+    used = resolve_mapping(mapping, columns, ACCOUNT_FIELDS, file, guess_mapping(columns))
     if "account_id" not in used and "name" not in used:
         shown = ", ".join(map(repr, columns[:30])) + (" ..." if len(columns) > 30 else "")
         raise ImportFailed(f"{file}: cannot find an account id or account name column (the columns are "

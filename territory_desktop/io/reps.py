@@ -17,7 +17,7 @@ import pandas as pd
 from ..core.palette import color_for
 from ..core.territory import Territory
 from . import values as V
-from .columns import REP_FIELDS, check_mapping, guess_reps_mapping
+from .columns import REP_FIELDS, guess_reps_mapping, resolve_mapping
 from .geocode import geocode
 from .import_errors import ImportFailed
 from .import_problems import ERROR, WARNING, ImportProblem, problems_for
@@ -71,10 +71,7 @@ def _read_reps(path: str | Path, mapping: dict[str, str] | None) -> tuple[pd.Dat
     file = Path(path).name
     df = read_table(path, find_header=False)
     columns = list(df.columns)
-    if mapping is None:
-        mapping = {f: c for f, (c, _) in guess_reps_mapping(columns).items()}
-    else:
-        mapping = check_mapping(mapping, columns, REP_FIELDS, file)
+    mapping = resolve_mapping(mapping, columns, REP_FIELDS, file, guess_reps_mapping(columns))
     if "rep" not in mapping and "territory" not in mapping:
         raise ImportFailed(f"{file}: cannot find a rep or territory column; the columns are "
                            f"{', '.join(map(repr, columns))} (map 'rep' or 'territory' by hand)")

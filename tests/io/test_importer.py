@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from territory_desktop.core.palette import color_for
+from territory_desktop.io.columns import load_mapping_file
 from territory_desktop.io.importer import (
     ImportCancelled,
     ImportFailed,
@@ -226,13 +227,23 @@ def test_xlsx_other_sheet_and_missing_sheet(tmp_path):
 
 
 # ----- mappings -------------------------------------------------------------------------------------------
-def test_user_mapping_replaces_the_guesses(tmp_path):
-    r = import_plan(HUBSPOT, mapping={"account_id": "Record ID", "name": "Company name",
-                                      "potential": "Open Pipeline", "zip": "Postal Code"})
-    assert r.mapping == {"account_id": "Record ID", "name": "Company name", "potential": "Open Pipeline",
-                         "zip": "Postal Code"}
+def test_user_mapping_overrides_the_guesses(tmp_path):
+    # the import dialog passes every field ("" = not mapped)
+    full = dict.fromkeys(("account_id", "name", "address", "city", "state", "zip", "country", "lat", "lon",
+                          "segment", "industry", "potential", "pipeline", "owner", "status", "employees",
+                          "named"), "")
+    full.update(account_id="Record ID", name="Company name", potential="Open Pipeline", zip="Postal Code")
+    r = import_plan(HUBSPOT, mapping=full)
+    assert r.mapping == {"account_id": "Record ID", "name": "Company name", "zip": "Postal Code",
+                         "potential": "Open Pipeline"}
     assert _row(r, "1001")["potential"] == 25000
     assert (r.plan.assignment == -1).all() and r.plan.territories == []  # owner was not mapped
+    # a mapping file that fixes one field keeps the other guesses; the column it takes leaves its old field
+    m = tmp_path / "fix.json"
+    m.write_text('{"potential": "Open Pipeline", "lat": ""}', encoding="utf-8")
+    r = import_plan(HUBSPOT, mapping=load_mapping_file(m))
+    assert r.mapping["potential"] == "Open Pipeline" and "pipeline" not in r.mapping and "lat" not in r.mapping
+    assert r.mapping["owner"] == "Company owner" and r.mapping["lon"] == "Lng"
 
 
 def test_bad_mappings_name_the_problem():
