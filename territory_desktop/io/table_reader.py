@@ -106,9 +106,19 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+PREVIEW_BYTES = 4 * 1024 * 1024
+"""A preview (nrows given) reads at most this much of a big CSV, cut at a line end, so the dialog opens fast."""
+
+
 def _read_text(p: Path, nrows: int | None) -> pd.DataFrame:
     try:
-        data = p.read_bytes()
+        with p.open("rb") as fh:
+            data = fh.read(PREVIEW_BYTES + 1) if nrows is not None else fh.read()
+        if nrows is not None and len(data) > PREVIEW_BYTES:
+            if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: a byte cut could split a character
+                data = p.read_bytes()
+            elif b"\n" in data[:PREVIEW_BYTES]:
+                data = data[:data.rindex(b"\n", 0, PREVIEW_BYTES) + 1]
     except OSError as exc:
         raise ImportFailed(f"{p.name}: cannot be read ({exc.strerror or exc})") from None
     if not data.strip():

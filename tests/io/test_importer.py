@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from territory_desktop.core.palette import color_for
+from territory_desktop.io import table_reader
 from territory_desktop.io.columns import load_mapping_file
 from territory_desktop.io.importer import (
     ImportCancelled,
@@ -318,6 +319,19 @@ def test_preview_reads_the_first_rows_as_text(tmp_path):
     csv_head = read_table(SALESFORCE, nrows=3)
     assert csv_head["Account Name"].tolist() == ["Café Müller GmbH", "Acme Corp", "Orphan Co"]
     assert csv_head.iloc[2]["Account ID"] == ""
+
+
+def test_preview_of_a_big_csv_reads_only_its_start(tmp_path, monkeypatch):
+    monkeypatch.setattr(table_reader, "PREVIEW_BYTES", 64)
+    p = tmp_path / "big.csv"
+    p.write_text("Account ID,Account Name\n" + "".join(f"A{i},Zoë Ünal {i}\n" for i in range(50)),
+                 encoding="utf-8")
+    head = read_table(p, nrows=200)
+    assert 0 < len(head) < 10 and head["Account Name"].iloc[0] == "Zoë Ünal 0"
+    assert len(read_table(p)) == 50
+    u16 = tmp_path / "big16.txt"
+    u16.write_bytes(p.read_text(encoding="utf-8").encode("utf-16"))
+    assert len(read_table(u16, nrows=200)) == 50
 
 
 def test_utf16_tab_text_and_duplicate_headers(tmp_path):
