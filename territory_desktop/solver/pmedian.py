@@ -209,7 +209,7 @@ def region_lns(p: Problem, k: int, dist: np.ndarray, centres: np.ndarray, assign
     demand, cap = _demand_and_capacity(p)
     bands = _bands(p, k)
     centres, assign = centres.copy(), assign.copy()
-    r = min(region, k)
+    r = 2 if k <= 6 else min(region, k)  # few territories: pairs first, the whole problem last
     rng = np.random.default_rng(1)
     settled: set[int] = set()
     improved = True
@@ -231,7 +231,9 @@ def region_lns(p: Problem, k: int, dist: np.ndarray, centres: np.ndarray, assign
             old = float(sub[np.arange(len(pts)), h_centres[h_assign]].sum())
             old_ex = _excess(demand[pts], cap[pts], h_centres, h_assign,
                              [(v[pts], lo, hi) for v, lo, hi in bands])
-            left = min(sub_limit, deadline - time.monotonic())
+            left = deadline - time.monotonic()
+            if r < k:  # a true region: small and quick; the whole problem gets the whole clock
+                left = min(sub_limit, left)
             if left <= 0.02:
                 break
             res = mip_arrays(sub, demand[pts], cap[pts], r, [(v[pts], lo, hi) for v, lo, hi in bands], left,
@@ -249,6 +251,29 @@ def region_lns(p: Problem, k: int, dist: np.ndarray, centres: np.ndarray, assign
             r += 1
             improved = True
     return centres, assign
+
+
+def balance_fixed_centres(p: Problem, slots: np.ndarray, centres: np.ndarray, assign: np.ndarray,
+                          time_limit: float, should_stop: Callable[[], bool]) -> np.ndarray:
+    """Bring a carve into band with the rebalance greedy, the chosen centres held fixed (as rep homes)."""
+    from dataclasses import replace
+
+    from .heuristic import Greedy
+    demand, cap = _demand_and_capacity(p)
+    xy = np.zeros((p.k, 2))
+    xy[slots] = np.column_stack([p.x[centres], p.y[centres]])
+    cur = slots[assign].astype(np.int32)
+    tcap = np.full(p.k, np.inf)
+    tcap[slots] = cap[centres]
+    q = replace(p, centres=xy, current=cur, baseline=cur.copy(), mode="rebalance", disruption_weight=0.0,
+                capacity=tcap if np.isfinite(tcap).any() else None,
+                capacity_column=p.capacity_column if p.capacity_column is not None else 0)
+    g = Greedy(q, width=min(p.k, 8))
+    a = cur.copy()
+    g.run(a, time.monotonic() + time_limit, should_stop)
+    pos = np.full(p.k, -1)
+    pos[slots] = np.arange(len(slots))
+    return pos[a]
 
 
 def carve_stream(problem: Problem, time_limit: float,
@@ -281,13 +306,16 @@ def carve_stream(problem: Problem, time_limit: float,
         sol.centres = centres
         return sol
 
+    demand, cap = _demand_and_capacity(p)
+    bands = _bands(p, k)
+    if _excess(demand, cap, best_c, best_a, bands) > 0:
+        best_a = balance_fixed_centres(p, slots, best_c, best_a, 0.15 * time_limit, should_stop)
+        best_v = float(dist[np.arange(p.n), best_c[best_a]].sum())
     yield emit(best_c, best_a, "heuristic", None)
     total = time_limit - (time.monotonic() - t0)
     lns_share = 0.4 if p.n <= 60 else 0.95
     c, a = region_lns(p, k, dist, best_c, best_a, time.monotonic() + lns_share * total, should_stop)
     v = float(dist[np.arange(p.n), c[a]].sum())
-    demand, cap = _demand_and_capacity(p)
-    bands = _bands(p, k)
     if _excess(demand, cap, c, a, bands) < _excess(demand, cap, best_c, best_a, bands) or v < best_v - 1e-9:
         best_c, best_a, best_v = c, a, v
         yield emit(best_c, best_a, "improved", None)
