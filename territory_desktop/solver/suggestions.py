@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..core import kpis
 from ..core.edits import MoveAccounts
 from ..core.format import money
 from ..core.plan import Plan
@@ -189,7 +190,10 @@ class _Model:
         self.active = np.array([not t.removed for t in plan.territories], dtype=bool)
         shares = np.array([t.target_share for t in plan.territories], dtype=np.float64)
         shares = np.where(self.active, shares, 0.0)
-        self.share = shares / shares.sum() if shares.sum() > 0 else shares
+        self.group = _peer_groups(plan)
+        group_share = np.bincount(self.group, weights=shares)
+        self.share = np.where(group_share[self.group] > 0, shares / np.where(group_share[self.group] > 0,
+                                                                             group_share[self.group], 1.0), 0.0)
         measures = [m for m in plan.settings.measures if m.measure in COLUMNS]
         self.cols = np.array([COLUMNS.index(m.measure) for m in measures], dtype=np.int64)
         self.names = [m.measure for m in measures]
@@ -198,8 +202,9 @@ class _Model:
         cap = np.array([t.capacity_hours for t in plan.territories], dtype=np.float64)
         self.cap = np.where((cap > 0) & self.active, cap, np.inf) if plan.settings.capacity_hard \
             else np.full(k, np.inf)
-        self.grand = self.totals[self.active].sum(axis=0)
-        self.dev0 = self._dev(self.totals, self.grand[None, :], self.share)
+        self.grand = np.zeros((int(self.group.max()) + 1 if k else 1, 4))
+        np.add.at(self.grand, self.group[self.active], self.totals[self.active])
+        self.dev0 = self._dev(self.totals, self.grand[self.group], self.share)
         self.bad0 = self._badness(self.totals, self.dev0, self.cap)
 
     def _dev(self, totals: np.ndarray, grand: np.ndarray, share: np.ndarray) -> np.ndarray:
@@ -236,11 +241,15 @@ class _Model:
         np.add.at(in_d[:, 3], gid, plan.workload_of(g_rows, t[gid]) / SCALE)
         has_f = f >= 0
         fz = np.where(has_f, f, t)
-        grand = self.grand[None, :] - out_d * (has_f & self.active[fz])[:, None] + in_d * self.active[t][:, None]
+        out_g = out_d * (has_f & self.active[fz])[:, None]  # what leaves the source's peer group
+        in_g = in_d * self.active[t][:, None]  # what enters the target's peer group
+        same = (self.group[fz] == self.group[t])[:, None]
+        grand_t = self.grand[self.group[t]] + in_g - np.where(same, out_g, 0.0)
+        grand_f = self.grand[self.group[fz]] - out_g + np.where(same, in_g, 0.0)
         tot_t = self.totals[t] + in_d
         tot_f = self.totals[fz] - out_d
-        dev_t = self._dev(tot_t, grand, self.share[t])
-        dev_f = self._dev(tot_f, grand, self.share[fz])
+        dev_t = self._dev(tot_t, grand_t, self.share[t])
+        dev_f = self._dev(tot_f, grand_f, self.share[fz])
         before = self.bad0[t] + np.where(has_f, self.bad0[fz], 0.0)
         after = self._badness(tot_t, dev_t, self.cap[t]) + np.where(
             has_f, self._badness(tot_f, dev_f, self.cap[fz]), 0.0)
@@ -284,6 +293,18 @@ class _Model:
         if not clauses or s.improvement <= 0:
             return f"Part of the solver's plan (helps together with the other moves); {tail}"
         return "Brings " + " and ".join(clauses) + "; " + tail
+
+
+def _peer_groups(plan: Plan) -> np.ndarray:
+    """Peer group of every territory slot, as core's KPIs compare them (by rep role when the settings say so).
+
+    Uses core.kpis.peer_groups where the core has it; a core without peer groups compares every territory.
+    """
+    k = plan.n_territories
+    fn = getattr(kpis, "peer_groups", None)
+    if fn is None or k == 0:
+        return np.zeros(k, dtype=np.int64)
+    return np.asarray(fn(plan, np.arange(k)), dtype=np.int64)
 
 
 def _name(plan: Plan, index: int) -> str:

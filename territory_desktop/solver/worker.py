@@ -10,7 +10,9 @@ clears a stop meant for the job after it). CP-SAT does not poll `should_stop`, s
 watcher thread calls `CpSolver.stop_search()` on any running solve when its job is superseded. The child bumps a
 heartbeat counter on every `should_stop` call (and while CP-SAT, which has its own time limit, is running); if a
 running job shows no heartbeat for `watchdog_s`, or the process dies, the parent restarts it and reports
-`Failed`. If a superseded job ignores the stop for `cancel_grace_s`, the process is replaced quietly.
+`Failed`. If a superseded job ignores the stop for `cancel_grace_s`, the process is replaced quietly (a restart
+costs ~1.5 s of imports, so the grace is longer than the engine's slowest stretch between stop checks, ~1 s at
+100k accounts).
 
 Frozen apps: the process uses the `spawn` context and the importable top-level `run_worker`, so it starts under
 PyInstaller once app.py has called `multiprocessing.freeze_support()`. OR-Tools is imported in the child only.
@@ -114,8 +116,9 @@ def run_worker(jobs: Any, results: Any, generation: Any, heartbeat: Any,
         if job is None:
             return
         gen, version, problem, time_limit = job
-        if generation.value != gen:
-            continue  # replaced before it started
+        if generation.value != gen:  # replaced before it started: still say it ended, the parent waits for it
+            results.put((gen, Finished(version, "cancelled")))
+            continue
         state.gen = gen
         _run_job(engine, results, generation, heartbeat, gen, version, problem, time_limit)
 
@@ -172,12 +175,14 @@ class _Job:
 class SolverWorker:
     """Owns the solver process: submit snapshots, cancel, and poll for messages without ever blocking."""
 
-    def __init__(self, *, watchdog_s: float = 10.0, cancel_grace_s: float = 1.0,
+    def __init__(self, *, watchdog_s: float = 10.0, cancel_grace_s: float = 3.0,
                  engine_module: str = ENGINE_MODULE) -> None:
         self.watchdog_s = watchdog_s
         self.cancel_grace_s = cancel_grace_s
         self.engine_module = engine_module
         self.restarts = 0
+        self.restart_reasons: list[str] = []
+        """Why each restart happened ("crash", "hang", "cancel ignored"): for diagnostics and benchmarks."""
         self._ctx = multiprocessing.get_context("spawn")
         self._proc: Any = None
         self._jobs: Any = None
@@ -307,24 +312,25 @@ class SolverWorker:
         version = self._current.version if self._current is not None else -1
         if broken or not self._proc.is_alive():
             code = self._proc.exitcode
-            self._restart()
+            self._restart("crash")
             return [Failed(version, f"The solver process stopped unexpectedly (exit code {code}) and was "
                                     "restarted. Your plan is unchanged.")]
         if self.busy and now - self._beat_at > self.watchdog_s:
-            self._restart()
+            self._restart("hang")
             return [Failed(version, f"The solver stopped responding for {self.watchdog_s:.0f} s and was "
                                     "restarted. Your plan is unchanged.")]
         late = [j for j in self._stopping if j.stop_at is not None and now - j.stop_at > self.cancel_grace_s]
         if late:  # a solve that ignores the stop: replace the process, keep the current job
             out: list[WorkerMessage] = [Finished(j.version, "cancelled") for j in late if j.explicit_cancel]
             current = self._current
-            self._restart()
+            self._restart("cancel ignored")
             if current is not None:
                 self.submit(current.problem, current.time_limit)
             return out
         return []
 
-    def _restart(self) -> None:
+    def _restart(self, reason: str) -> None:
+        self.restart_reasons.append(reason)
         self._kill_process()
         self._current = None
         self._stopping = []

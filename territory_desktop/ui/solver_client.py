@@ -180,7 +180,11 @@ class SolverClient(QObject):
     # ----- worker messages ---------------------------------------------------------------------------
     def _on_poll(self) -> None:
         plan = self._plan
-        for msg in self._worker.poll():
+        msgs = self._worker.poll()
+        newest = max((i for i, m in enumerate(msgs) if isinstance(m, Improved)), default=-1)
+        for i, msg in enumerate(msgs):
+            if isinstance(msg, Improved) and i != newest:
+                continue  # several plans in one poll: only the best one becomes suggestions
             current = plan is not None and msg.version == plan.version
             if isinstance(msg, Failed):
                 self._set_status(ERROR, msg.message)

@@ -96,17 +96,24 @@ def test_accepting_all_yields_the_solvers_plan():
     assert np.array_equal(plan.assignment, sol.assignment)
 
 
-def test_predicted_deltas_are_what_the_territory_table_shows_after_accepting():
+@pytest.mark.parametrize("roles", [("", "", "", "", ""), ("SMB", "ENT", "SMB", "ENT", "SMB")])
+def test_predicted_deltas_are_what_the_territory_table_shows_after_accepting(roles):
     plan = make_plan(500, 5, seed=2)
     plan.settings = SETTINGS
+    for t, role in zip(plan.territories, roles, strict=True):
+        t.role = role  # peers are compared within a role when the core balances by role
     sol = solve(problem_from_plan(plan), 1.0)
-    top = make_suggestions(plan, sol.assignment, plan.version)[0]
-    plan.apply(suggestion_edit([top]))
-    table = plan.territory_table()
-    for d in top.deltas:
-        col = "accounts" if d.measure == ACCOUNTS else d.measure
-        assert table.loc[d.territory, col] == pytest.approx(d.after, rel=1e-12)
-        assert table.loc[d.territory, f"dev_{d.measure}"] == pytest.approx(d.dev_after, abs=1e-9)
+    for s in make_suggestions(plan, sol.assignment, plan.version)[:6]:
+        plan2 = make_plan(500, 5, seed=2)
+        plan2.settings = SETTINGS
+        for t, role in zip(plan2.territories, roles, strict=True):
+            t.role = role
+        plan2.apply(suggestion_edit([s]))
+        table = plan2.territory_table()
+        for d in s.deltas:
+            col = "accounts" if d.measure == ACCOUNTS else d.measure
+            assert table.loc[d.territory, col] == pytest.approx(d.after, rel=1e-12)
+            assert table.loc[d.territory, f"dev_{d.measure}"] == pytest.approx(d.dev_after, abs=1e-9)
 
 
 def test_the_best_suggestion_relieves_the_overloaded_territory_first():

@@ -107,6 +107,22 @@ def test_a_new_job_replaces_the_running_one(worker: SolverWorker):
     assert msgs[-1].status != "cancelled"
 
 
+def test_a_burst_of_edits_winds_down_every_replaced_job(worker: SolverWorker):
+    problems = [problem_from_plan(_plan(300, 4, seed=s)) for s in range(4)]
+    for i, p in enumerate(problems):
+        p.version = 100 + i
+        worker.submit(p, time_limit=1.0)
+        if i == 2:
+            worker.cancel()  # jobs replaced or cancelled before the process even took them
+    collect(worker, lambda m: isinstance(m, Finished) and m.version == 103, timeout=30)
+    end = time.monotonic() + 2
+    while worker.busy and time.monotonic() < end:
+        worker.poll()
+        time.sleep(0.01)
+    assert not worker.busy, "a replaced job never reported its end (the worker would restart needlessly)"
+    assert worker.restarts == 0
+
+
 def test_conflicting_rules_are_explained(worker: SolverWorker):
     plan = _plan(300, 4, seed=6)
     plan.territories[0].locked = True
