@@ -76,12 +76,62 @@ class _Scorer:
         self.w[~p.active] = 0.0
         self.band = np.where(np.isfinite(p.bands), np.maximum(p.bands, 1e-6), 1.0)
         self.pull = pull
+        # normalised limits: lo/target and hi/target are the same for every territory
+        self.inv = 1.0 / self.safe
+        self.hi_c = 1.0 + np.where(np.isfinite(p.bands), p.bands, np.inf)
+        self.lo_c = 1.0 - np.where(np.isfinite(p.band_low), p.band_low, np.inf)
+        self.band_c = self.band.copy()
+        self.w_c = np.where(finite, np.maximum(p.weights, 0.05), 0.0)
         self.cap = None
         if p.capacity is not None and p.capacity_column is not None:
             self.cap = np.where(np.isfinite(p.capacity), p.capacity, np.inf)
             self.cap_safe = np.where((self.cap > 0) & np.isfinite(self.cap), self.cap, 1.0)
             self.cap_col = p.capacity_column
             self.cap_w = 4.0 if p.capacity_hard else 1.0
+
+    def f_fast(self, x: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """`f` for active territories in normalised units: one gather (1/target) instead of four."""
+        z = x * self.inv[t]
+        ex = np.maximum(z - self.hi_c, 0.0) + np.maximum(self.lo_c - z, 0.0)
+        if self.pull > 0:
+            d = np.maximum(np.abs(z - 1.0) - INNER * self.band_c, 0.0)
+            ex += self.pull * d * d / self.band_c
+        s = ex @ self.w_c
+        if self.cap is not None:
+            s += self.cap_w * np.maximum(x[..., self.cap_col] - self.cap[t], 0.0) / self.cap_safe[t]
+        return s
+
+    def lists(self) -> None:
+        """Plain-Python copies for the per-move check (numpy's call overhead dominates on 4 numbers)."""
+        self.l_lo, self.l_hi = self.lo.tolist(), self.hi.tolist()
+        self.l_safe, self.l_w = self.safe.tolist(), self.w.tolist()
+        self.l_band = self.band.tolist()
+        self.l_cap = self.cap.tolist() if self.cap is not None else None
+        self.l_cap_safe = self.cap_safe.tolist() if self.cap is not None else None
+
+    def f1(self, x: list[float], t: int) -> float:
+        """f of one territory's totals, in plain Python (same formula as `f`)."""
+        lo, hi, safe, w = self.l_lo[t], self.l_hi[t], self.l_safe[t], self.l_w[t]
+        s = 0.0
+        for c, xc in enumerate(x):
+            wc = w[c]
+            if wc == 0.0:
+                continue
+            sc = safe[c]
+            if xc > hi[c]:
+                s += wc * (xc - hi[c]) / sc
+            elif xc < lo[c]:
+                s += wc * (lo[c] - xc) / sc
+            if self.pull > 0:
+                b = self.l_band[c]
+                d = abs(xc / sc - 1.0) - INNER * b
+                if d > 0:
+                    s += self.pull * d * d / b * wc
+        if self.l_cap is not None:
+            e = x[self.cap_col] - self.l_cap[t]
+            if e > 0:
+                s += self.cap_w * e / self.l_cap_safe[t]
+        return s
 
     def f(self, x: np.ndarray, t: np.ndarray) -> np.ndarray:
         """Score of totals x (..., M) for territories t (...)."""
@@ -217,13 +267,14 @@ class Greedy:
         valid = (cand >= 0) & (cand != a[:, None])
         cflat = np.where(cand >= 0, cand, 0)
         v = self._vals_now(assignment[self.free_rows])[sel]
-        f_src_old = sc.f(tot[a], a)
-        f_src_new = sc.f(tot[a] - v, a)
+        fk = sc.f(tot, np.arange(p.k))
+        f_src_old = fk[a]
+        f_src_new = sc.f_fast(tot[a] - v, a)
         vd = np.broadcast_to(self.vals[sel][:, None, :], cand.shape + (p.m,)).copy()
         if self.wcol is not None:
             vd[:, :, self.wcol] = self.work_c[sel]
-        f_dst_old = sc.f(tot[cflat], cflat)
-        f_dst_new = sc.f(tot[cflat] + vd, cflat)
+        f_dst_old = fk[cflat]
+        f_dst_new = sc.f_fast(tot[cflat] + vd, cflat)
         dfb = (f_src_new - f_src_old)[:, None] + (f_dst_new - f_dst_old)
         cost_now = self._cost_now(assignment[self.free_rows])[sel]
         dc = self.cost_c[sel] - cost_now[:, None]
@@ -241,18 +292,20 @@ class Greedy:
         order = rows_ok[np.argsort(bkey[rows_ok], kind="stable")][:batch]
         moved, moved_w = budget
         accepted = 0
+        sc.lists()
+        tl = tot.tolist()
+        touched = set()
         for i in order:
             src = int(a[i])
             li = int(best[i])
             dst = int(cand[i, li])
-            vi = v[i]
-            vj = vd[i, li]
-            x_src, x_dst = tot[src], tot[dst]
-            pair = np.array([src, dst])
-            old = sc.f(np.stack([x_src, x_dst]), pair).sum()
-            new = sc.f(np.stack([x_src - vi, x_dst + vj]), pair).sum()
-            dfi = new - old
-            dci = dc[i, li]
+            vi = v[i].tolist()
+            vj = vd[i, li].tolist()
+            x_src, x_dst = tl[src], tl[dst]
+            n_src = [xs - vs for xs, vs in zip(x_src, vi, strict=True)]
+            n_dst = [xd + vs for xd, vs in zip(x_dst, vj, strict=True)]
+            dfi = sc.f1(n_src, src) + sc.f1(n_dst, dst) - sc.f1(x_src, src) - sc.f1(x_dst, dst)
+            dci = float(dc[i, li])
             if phase == 1 and not dfi < -1e-9:
                 continue
             if phase == 2 and not (dfi <= 1e-12 and dci < 0):
@@ -265,13 +318,15 @@ class Greedy:
                 continue
             if wlim is not None and bw > 0 and moved_w + bw > wlim + 1e-9:
                 continue
-            tot[src] -= vi
-            tot[dst] += vj
+            tl[src], tl[dst] = n_src, n_dst
+            touched.update((src, dst))
             assignment[row] = dst
             moved += dm
             moved_w += bw
             accepted += 1
             self.moves[sel[i]] += 1
+        for t in touched:
+            tot[t] = tl[t]
         return moved, moved_w, accepted
 
 
