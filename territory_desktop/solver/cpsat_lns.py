@@ -102,13 +102,16 @@ def solve_rows(problem: Problem, assignment: np.ndarray, rows: np.ndarray, optio
         scale, exact = _scale_for(np.concatenate([vals[:, c], fixed[:, c]]), float(np.abs(full[:, c]).sum()),
                                   float(np.abs(tgt[:, c]).max()))
         iv = np.rint(vals[:, c] * scale).astype(np.int64)
+        shift = 0.0
+        if c == p.workload_column and p.work_base is not None:
+            shift = _hold_the_mean(p, m, x, iv, cur_r, opt_rows, opt_terr, full, lo, hi, terrs, c, scale)
         for t in terrs:
             t = int(t)
             sel = np.flatnonzero(opt_terr == t)
             expr = cp_model.LinearExpr.weighted_sum([x[j] for j in sel], [int(iv[j]) for j in sel])
             base = int(np.rint(fixed[t, c] * scale))
             # rounding can never push the true total out of band: keep a margin of the worst case
-            margin = 0 if exact else (len(sel) + 1) // 2 + 1
+            margin = (0 if exact else (len(sel) + 1) // 2 + 1) + int(math.ceil(shift * p.shares[t] * 1.5))
             w = max(p.weights[c], 0.05)
             limits = []
             if np.isfinite(hi[t, c]) and np.isfinite(p.bands[c]):
@@ -159,6 +162,36 @@ def solve_rows(problem: Problem, assignment: np.ndarray, rows: np.ndarray, optio
     if optimal and all(solver.value(s) == 0 for s, _ in penalty_terms):
         bound = float(solver.objective_value) / cscale
     return SubResult(out.astype(np.int32), optimal, bound, solver.status_name(status))
+
+
+def _hold_the_mean(p: Problem, m: cp_model.CpModel, x: list, iv: np.ndarray, cur_r: np.ndarray,
+                   opt_rows: np.ndarray, opt_terr: np.ndarray, full: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                   terrs: np.ndarray, c: int, scale: float) -> float:
+    """Workload depends on who serves an account, so a neighbourhood can move the plan's mean workload and
+    push territories outside it out of band. Bound the change of the total by the room those territories have;
+    return the largest shift of a (share 1) target it allows, in scaled units, for the inside margins."""
+    act = np.flatnonzero(p.active)
+    outside = np.setdiff1d(act, terrs)
+    ssum = float(p.shares[act].sum())
+    if not len(outside) or ssum <= 0:
+        return 0.0
+    b_hi = p.bands[c] if np.isfinite(p.bands[c]) else np.inf
+    b_lo = p.band_low[c] if np.isfinite(p.band_low[c]) else np.inf
+    share = p.shares[outside] / ssum
+    room_up = np.maximum(hi[outside, c] - full[outside, c], 0.0)     # mean may fall this far
+    room_dn = np.maximum(full[outside, c] - lo[outside, c], 0.0)     # mean may rise this far
+    dn = float(np.min(room_up / (share * (1 + b_hi)))) if np.isfinite(b_hi) else np.inf
+    up = float(np.min(room_dn / (share * (1 - b_lo)))) if np.isfinite(b_lo) else np.inf
+    if not (np.isfinite(dn) or np.isfinite(up)):
+        return 0.0
+    now = sum(int(iv[j]) for j in range(len(opt_rows)) if opt_terr[j] == cur_r[opt_rows[j]])
+    change = cp_model.LinearExpr.weighted_sum(x, [int(v) for v in iv]) - now
+    if np.isfinite(dn):
+        m.add(change >= -math.floor(dn * scale))
+    if np.isfinite(up):
+        m.add(change <= math.floor(up * scale))
+    worst = min(dn if np.isfinite(dn) else up, up if np.isfinite(up) else dn)
+    return worst * scale / ssum
 
 
 def neighbourhood(problem: Problem, assignment: np.ndarray, cand: np.ndarray, free_rows: np.ndarray,

@@ -27,7 +27,8 @@ from .problem import Evaluation, Problem, band_limits, evaluate, targets_for
 
 FIRST_ANSWER_S = 0.8
 EXACT_OPTIONS = 40_000   # whole problem in one CP-SAT model below this many account x territory options
-LNS_ROWS = 3000
+LNS_ROWS = 800
+LNS_TERRITORIES = 3
 LNS_SLICE_S = 1.0
 
 
@@ -146,7 +147,7 @@ def _improve(problem: Problem, g: Greedy, best: Solution, best_e: Evaluation, t0
     centres = p.centres
     act = np.flatnonzero(p.active & p.territory_open)
     cd = np.hypot(centres[act, None, 0] - centres[None, act, 0], centres[act, None, 1] - centres[None, act, 1])
-    near = act[np.argsort(cd, axis=1)[:, :7]]
+    near = act[np.argsort(cd, axis=1)[:, :LNS_TERRITORIES]]
     tried: dict[int, int] = {}
     while time.monotonic() < deadline - 0.1 and not should_stop():
         a = best.assignment
