@@ -1,0 +1,105 @@
+"""Start the window: one QApplication with the house style, the given file (or the bundled sample), the
+recovery offer once the window is up. `render_screenshot` renders the same window offscreen to a PNG.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from territory_desktop.core.plan import Plan
+
+from .document import APPLICATION, ORGANISATION, Document, DocumentError, import_note, load_path
+from .style import apply_style
+
+
+def ensure_app(offscreen: bool = False) -> QApplication:
+    """The QApplication (created once, styled); offscreen when asked or when there is no display."""
+    app = QApplication.instance()
+    if app is None:
+        headless = sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
+                                                             or os.environ.get("WAYLAND_DISPLAY"))
+        if offscreen or headless:
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        app = QApplication(sys.argv[:1])
+        app.setOrganizationName(ORGANISATION)
+        app.setApplicationName(APPLICATION)
+        app.setApplicationDisplayName(APPLICATION)
+        apply_style(app)
+    assert isinstance(app, QApplication)
+    return app
+
+
+def sample_document() -> Document:
+    """The bundled sample (5,000 accounts, 25 reps) imported as an untitled plan; generated if not shipped."""
+    try:
+        from territory_desktop.io.importer import ImportFailed, import_plan
+        from territory_desktop.io.sample import bundled_sample_paths, write_sample
+    except ImportError as exc:
+        raise DocumentError("The sample plan is not available yet in this build.") from exc
+    try:
+        accounts, reps = bundled_sample_paths()
+    except FileNotFoundError:
+        accounts, reps = write_sample(Path(tempfile.mkdtemp(prefix="territory-sample-")), 5000, 25)
+    try:
+        result = import_plan(accounts, reps)
+    except ImportFailed as exc:
+        raise DocumentError(str(exc)) from exc
+    doc = Document(result.plan, None, accounts)
+    doc.untitled_name = "Sample plan"
+    doc.note = import_note(result)
+    return doc
+
+
+def document_for(path: str | None) -> Document:
+    """A document for a file (project or export), or the sample when no file is given."""
+    if not path:
+        return sample_document()
+    loaded = load_path(path)
+    doc = Document(loaded.plan, loaded.project_path, loaded.source_path)
+    doc.note = loaded.note
+    return doc
+
+
+def _fallback_plan() -> Plan:
+    """An empty plan, so the window can open (and say what went wrong) even when nothing could be read."""
+    from territory_desktop.core.plan import accounts_frame
+
+    return Plan(accounts_frame({"account_id": []}), [], [])
+
+
+def run_gui(paths: list[str]) -> int:
+    """`territory-desktop [FILE]`: show the window on FILE (or the sample) and run until it closes."""
+    app = ensure_app()
+    from .main_window import MainWindow
+
+    problem = ""
+    try:
+        doc = document_for(paths[0] if paths else None)
+    except DocumentError as exc:
+        problem = str(exc)
+        try:
+            doc = sample_document() if paths else Document(_fallback_plan())
+        except DocumentError:
+            doc = Document(_fallback_plan())
+    window = MainWindow(doc)
+    window.show()
+    if problem:
+        QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Cannot Open File", problem))
+    elif doc.note:
+        window.show_status(doc.note)
+    QTimer.singleShot(0, window.offer_recovery)
+    return app.exec()
+
+
+def render_screenshot(path_or_none: str | None, out_png: str, size: tuple[int, int] = (1920, 1080)) -> None:
+    """Render the main window on `path_or_none` (or the sample) offscreen at `size` and save it as a PNG."""
+    from .screenshot import grab_window
+
+    ensure_app(offscreen=True)
+    grab_window(document_for(path_or_none), Path(out_png), size)

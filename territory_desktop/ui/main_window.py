@@ -1,0 +1,352 @@
+"""The planner's workspace: the account table in the middle, territories and edit history in docks, the
+plan's health in the status bar, and the File/Edit/Accounts/Territories/View menus.
+
+The window owns one `Document` at a time (plan + file + undo stack + recovery journal). Views never talk
+to each other: each follows the plan's change events and the shared `Selection`. File commands (open,
+import, save, recovery, export) live in document.py's `FileWorkflow`, so this module is layout and wiring.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoGroup
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
+
+from territory_desktop.core.edits import SetAccountLocks, SetSettings
+from territory_desktop.core.plan import Plan
+from territory_desktop.core.settings import ACCOUNTS, WORKLOAD, BalanceSettings
+
+from .actions import build_menus, dock_entry
+from .document import OPENABLE, Document, FileWorkflow, app_settings
+from .history_view import HistoryView
+from .selection import Selection
+from .status_health import HealthStatus, Notice
+from .style import MUTED
+from .territory_panel import TerritoryPanel
+
+APP_TITLE = "Territory Desktop"
+STATE_VERSION = 1
+
+
+class MainWindow(FileWorkflow, QMainWindow):
+    """Main window over one document. `MainWindow(plan)` for an in-memory plan, or pass a Document."""
+
+    def __init__(self, plan: Plan | Document, settings: QSettings | None = None,
+                 restore_state: bool = True, start_journal: bool = True) -> None:
+        super().__init__()
+        self.settings = settings if settings is not None else app_settings()
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+        self.doc = plan if isinstance(plan, Document) else Document(plan, parent=self)
+        self.doc.setParent(self)
+        self._start_journal = start_journal
+        self.selection = Selection(self)
+        self.undo_group = QUndoGroup(self)
+        self.undo_group.addStack(self.doc.controller.stack)
+        self.undo_group.setActiveStack(self.doc.controller.stack)
+
+        self.account_panel = self._make_account_panel()
+        self.setCentralWidget(self.account_panel)
+        # An explicit minimum stops the table's filter row from dictating the dock widths on a 1366 px screen.
+        self.account_panel.setMinimumWidth(420)
+        self.territory_panel = TerritoryPanel(self.doc.plan, self.doc.controller, self)
+        self.territory_panel.message.connect(self.show_status)
+        self.history = HistoryView(self.undo_group, self)
+        self.health = HealthStatus(self.doc.plan, self)
+        self.statusBar().addPermanentWidget(self.health)
+        self.statusBar().setSizeGripEnabled(True)
+        self.notice = Notice(self)
+
+        self.actions_by_name = build_menus(self)
+        self.territory_dock = self.add_dock("territoriesDock", "Territories", self.territory_panel,
+                                            Qt.DockWidgetArea.RightDockWidgetArea, "Ctrl+Shift+T")
+        self.history_dock = self.add_dock("historyDock", "Edit History", self.history,
+                                          Qt.DockWidgetArea.RightDockWidgetArea, "Ctrl+Shift+H")
+        self._size_default_layout()
+        self._default_state = self.saveState(STATE_VERSION)
+        self._wire_document()
+        if restore_state:
+            self._restore_window_state()
+        if start_journal:
+            QTimer.singleShot(0, self._start_doc_journal)
+
+    # ----- construction ---------------------------------------------------------------------------------
+    def _make_account_panel(self) -> QWidget:
+        try:
+            from .account_panel import AccountPanel  # another engineer's table; optional until it lands
+        except ImportError:
+            label = QLabel("The account table is not available yet in this build.\n"
+                           "Territories, moves by keyboard (Ctrl+M) and undo work already.")
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setStyleSheet(f"color: {MUTED};")
+            return label
+        return AccountPanel(self.doc.plan, self.selection, self.doc.controller, settings=self.settings,
+                            parent=self)
+
+    def add_dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea,
+                 shortcut: str | None = None) -> QDockWidget:
+        """Add a dock with its View-menu toggle: the one call a new panel (map, co-pilot) needs."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        toggle = dock.toggleViewAction()
+        toggle.setText(f"Show {title}")
+        if shortcut:
+            toggle.setShortcut(shortcut)
+        dock_entry(self.view_menu, self.dock_menu_anchor, toggle)
+        return dock
+
+    def _size_default_layout(self) -> None:
+        """A first-start size that fits the screen (85%), with docks proportioned to it."""
+        screen = QGuiApplication.primaryScreen()
+        avail = screen.availableGeometry() if screen is not None else None
+        if avail is not None and avail.width() > 0:
+            self.resize(max(1024, int(avail.width() * 0.85)), max(700, int(avail.height() * 0.85)))
+        self.fit_docks_to_width()
+
+    def fit_docks_to_width(self) -> None:
+        """Territories get ~45% of the width (their columns fit from ~1,600 px); history a short strip."""
+        width = max(self.width(), 800)
+        self.resizeDocks([self.territory_dock], [max(560, min(920, int(width * 0.47)))],
+                         Qt.Orientation.Horizontal)
+        height = max(self.height(), 600)
+        self.resizeDocks([self.territory_dock, self.history_dock], [int(height * 0.7), int(height * 0.2)],
+                         Qt.Orientation.Vertical)
+
+    def _wire_document(self) -> None:
+        doc = self.doc
+        doc.controller.refused.connect(self.show_refusal)
+        doc.modifiedChanged.connect(lambda _m: self.update_title())
+        self.update_title()
+
+    def _start_doc_journal(self) -> None:
+        self.doc.start_journal()
+        if self.doc.journal_problem:
+            self.show_status(self.doc.journal_problem)
+
+    # ----- document -------------------------------------------------------------------------------------
+    @property
+    def plan(self) -> Plan:
+        return self.doc.plan
+
+    @property
+    def controller(self):  # noqa: ANN201 — PlanController
+        return self.doc.controller
+
+    def set_document(self, doc: Document) -> None:
+        """Show another document: every view follows the new plan; the old document is closed cleanly."""
+        old = self.doc
+        old.controller.refused.disconnect(self.show_refusal)
+        self.undo_group.removeStack(old.controller.stack)
+        old.close()
+        old.deleteLater()
+        self.doc = doc
+        doc.setParent(self)
+        self.undo_group.addStack(doc.controller.stack)
+        self.undo_group.setActiveStack(doc.controller.stack)
+        self.selection.clear()
+        if hasattr(self.account_panel, "set_plan"):
+            self.account_panel.set_plan(doc.plan, doc.controller)
+        self.territory_panel.set_plan(doc.plan, doc.controller)
+        self.health.set_plan(doc.plan)
+        self._wire_document()
+        if self._start_journal:
+            self._start_doc_journal()
+
+    def update_title(self) -> None:
+        self.setWindowTitle(f"{self.doc.display_name}[*] — {APP_TITLE}")
+        self.setWindowModified(self.doc.modified)
+
+    # ----- messages -------------------------------------------------------------------------------------
+    def show_status(self, text: str, seconds: float = 6.0) -> None:
+        self.statusBar().showMessage(text, int(seconds * 1000))
+
+    def show_refusal(self, text: str) -> None:
+        """A refused edit: the reason in the status bar and in a notice that does not steal focus."""
+        self.show_status(text, 10)
+        self.notice.show_message(text, "error")
+
+    def show_error(self, title: str, text: str) -> None:
+        """A file problem after an explicit command: a modal message (hookable by tests)."""
+        QMessageBox.warning(self, title, text)
+
+    def ask(self, title: str, text: str, buttons: QMessageBox.StandardButton,
+            default: QMessageBox.StandardButton) -> QMessageBox.StandardButton:
+        """A question with standard buttons (hookable by tests): the button the planner chose."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, self)
+        box.setDefaultButton(default)
+        return QMessageBox.StandardButton(box.exec())
+
+    # ----- accounts -------------------------------------------------------------------------------------
+    def selected_rows(self) -> np.ndarray:
+        rows = self.selection.rows
+        if not len(rows) and hasattr(self.account_panel, "selected_rows"):
+            rows = self.account_panel.selected_rows()
+        return rows
+
+    def move_selection(self, territory: int | None = None) -> bool:
+        """Ctrl+M: move the selected accounts to a territory picked from a filterable list."""
+        rows = self.selected_rows()
+        if not len(rows):
+            self.show_status("Select accounts in the table first, then press Ctrl+M to move them.")
+            return False
+        if territory is None:
+            try:
+                from .move_chooser import MoveChooser  # the table engineer's chooser; optional
+            except ImportError:
+                self.show_status("The territory chooser is not available yet: drag the accounts instead.")
+                return False
+            territory = MoveChooser.choose(self.plan, self, allow_unassigned=True)
+            if territory is None:
+                return False
+        return self.territory_panel.move_rows_to(rows, territory)
+
+    def lock_selection(self, locked: bool) -> bool:
+        rows = self.selected_rows()
+        if not len(rows):
+            self.show_status("Select accounts in the table first.")
+            return False
+        ok = self.controller.apply(SetAccountLocks(rows, locked))
+        if ok:
+            self.show_status(f"{'Locked' if locked else 'Unlocked'} {len(rows):,} account"
+                             f"{'s' if len(rows) != 1 else ''}.")
+        return ok
+
+    # ----- balance settings -----------------------------------------------------------------------------
+    def open_balance_settings(self) -> bool:
+        """The settings dialog previews live; OK applies one undoable SetSettings edit."""
+        try:
+            from .settings_dialog import BalanceSettingsDialog
+        except ImportError:
+            self.show_status("The balance settings dialog is not available yet in this build.")
+            return False
+        plan = self.plan
+        dlg = BalanceSettingsDialog(plan.settings, [*plan.measure_names, ACCOUNTS, WORKLOAD],
+                                    list(plan.segment_names), self)
+        dlg.settingsPreview.connect(self.preview_settings)
+        accepted = dlg.exec()
+        result = dlg.result_settings if accepted else None
+        self.preview_settings(plan.settings)
+        if result is None or result == plan.settings:
+            return False
+        return self.controller.apply(SetSettings(result))
+
+    def preview_settings(self, settings: BalanceSettings) -> None:
+        """Re-evaluate the panel and the status bar under `settings` without editing the plan."""
+        plan = self.plan
+        current = plan.settings
+        plan.settings = settings
+        try:
+            self.territory_panel.model.refresh()
+            self.health.refresh()
+        finally:
+            plan.settings = current
+
+    # ----- focus and layout -----------------------------------------------------------------------------
+    def focus_table(self) -> None:
+        view = getattr(self.account_panel, "view", self.account_panel)
+        view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_search(self) -> None:
+        if hasattr(self.account_panel, "focus_search"):
+            self.account_panel.focus_search()
+
+    def focus_territories(self) -> None:
+        self.territory_dock.show()
+        self.territory_dock.raise_()
+        self.territory_panel.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_history(self) -> None:
+        self.history_dock.show()
+        self.history_dock.raise_()
+        self.history.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state, STATE_VERSION)
+        for dock in self.findChildren(QDockWidget):
+            if not dock.isFloating():
+                dock.show()
+
+    def _restore_window_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(geometry))
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(QByteArray(state), STATE_VERSION)
+
+    def save_window_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(STATE_VERSION))
+        if hasattr(self.account_panel, "save_columns"):
+            self.account_panel.save_columns()
+        self.settings.sync()
+
+    # ----- help -----------------------------------------------------------------------------------------
+    def show_shortcuts(self) -> None:
+        rows = [("Ctrl+O", "Open a plan or an export"), ("Ctrl+S", "Save"), ("Ctrl+Z", "Undo"),
+                ("Ctrl+Shift+Z / Ctrl+Y", "Redo"), ("Ctrl+M", "Move the selected accounts to…"),
+                ("Ctrl+F", "Search accounts"), ("Ctrl+1 / 2 / 3", "Go to table / territories / history"),
+                ("F2", "Rename the selected territory"), ("Ctrl+E", "Edit the selected territory"),
+                ("Ctrl+L", "Lock or unlock the selected territory"), ("Ctrl+,", "Balance settings")]
+        html = "<table cellpadding='3'>" + "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
+        QMessageBox.information(self, "Keyboard Shortcuts", html + "</table>")
+
+    def show_about(self) -> None:
+        from territory_desktop import __version__
+
+        QMessageBox.about(self, f"About {APP_TITLE}",
+                          f"<b>{APP_TITLE}</b> {__version__}<br>Carve and balance sales territories, offline.")
+
+    # ----- Qt events ------------------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if self.notice.isVisible():
+            self.notice.place()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if event.key() == Qt.Key.Key_Escape and self.notice.isVisible():
+            self.notice.hide()
+            return
+        super().keyPressEvent(event)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt API) — a plan file dropped on the window
+        if _dropped_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        path = _dropped_file(event.mimeData())
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        QTimer.singleShot(0, lambda: self.open_path(path))  # leave the drag loop before any dialog
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if not self.confirm_discard("closing"):
+            event.ignore()
+            return
+        self.save_window_state()
+        self.doc.close()
+        event.accept()
+
+
+def _dropped_file(mime) -> Path | None:  # noqa: ANN001 — QMimeData
+    if mime is None or not mime.hasUrls():
+        return None
+    for url in mime.urls():
+        if url.isLocalFile():
+            p = Path(url.toLocalFile())
+            if p.suffix.lower() in OPENABLE:
+                return p
+    return None
