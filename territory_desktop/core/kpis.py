@@ -111,15 +111,30 @@ def measure_totals(plan: Plan, measure: str) -> np.ndarray:
     return s.sums[:-1, plan.measure_names.index(measure)] / SCALE
 
 
-def deviations(totals: np.ndarray, shares: np.ndarray) -> np.ndarray:
-    """Deviation of each territory from its fair share of the total (0.12 = 12% above its target)."""
-    share_sum = shares.sum()
-    if share_sum <= 0:
-        return np.zeros_like(totals)
-    target = totals.sum() * shares / share_sum
+def deviations(totals: np.ndarray, shares: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
+    """Deviation of each territory from its fair share (0.12 = 12% above its target).
+
+    The fair share is taken within the territory's peer group (reps of the same role): an SMB book is
+    compared with other SMB books, never with an enterprise book ten times its size.
+    """
+    groups = np.zeros(len(totals), dtype=np.int64) if groups is None else groups
+    target = np.zeros(len(totals), dtype=np.float64)
+    for g in np.unique(groups):
+        m = groups == g
+        share_sum = shares[m].sum()
+        if share_sum > 0:
+            target[m] = totals[m].sum() * shares[m] / share_sum
     with np.errstate(divide="ignore", invalid="ignore"):
-        dev = np.where(target > 0, totals / target - 1.0, 0.0)
+        dev = np.where(target > 0, totals / np.where(target > 0, target, 1.0) - 1.0, 0.0)
     return dev
+
+
+def peer_groups(plan: Plan, territories: np.ndarray) -> np.ndarray:
+    """Group code of each territory: its role when the settings balance within roles, else one group."""
+    if not plan.settings.balance_within_role:
+        return np.zeros(len(territories), dtype=np.int64)
+    roles = [plan.territories[int(i)].role.strip().casefold() for i in territories]
+    return pd.factorize(pd.Series(roles, dtype=object))[0].astype(np.int64)
 
 
 def band_status(dev: np.ndarray, band: float, near_fraction: float) -> np.ndarray:
@@ -144,10 +159,11 @@ def territory_table(plan: Plan) -> pd.DataFrame:
         "utilisation": np.where(cap > 0, work / np.where(cap > 0, cap, 1.0), np.nan),
     }, index=pd.Index(act, name="territory"))
     shares = np.array([t.target_share for t in terr], dtype=np.float64)
+    groups = peer_groups(plan, act)
     in_band = np.ones(len(act), dtype=bool)
     settings: BalanceSettings = plan.settings
     for m in settings.measures:
-        dev = deviations(measure_totals(plan, m.measure)[act], shares)
+        dev = deviations(measure_totals(plan, m.measure)[act], shares, groups)
         status = band_status(dev, m.band, settings.near_fraction)
         df[f"dev_{m.measure}"] = dev
         df[f"status_{m.measure}"] = status
@@ -180,10 +196,8 @@ def plan_health(plan: Plan) -> PlanHealth:
     primary = plan.settings.primary
     totals = measure_totals(plan, primary.measure)[act]
     shares = np.array([plan.territories[i].target_share for i in act], dtype=np.float64)
-    dev = deviations(totals, shares)
-    norm = totals / np.where(shares > 0, shares, 1.0)
-    mean = norm.mean() if len(norm) else 0.0
-    cv = float(norm.std() / mean) if mean > 0 else 0.0
+    dev = deviations(totals, shares, peer_groups(plan, act))
+    cv = float(dev.std())  # the CV of share-normalised totals around each peer group's mean
     table = territory_table(plan) if len(act) else None
     pot_j = plan.measure_names.index("potential")
     total_pot = plan.kpis.sums[:, pot_j].sum() / SCALE

@@ -88,6 +88,8 @@ class BalanceSettings:
     pipeline_lock_threshold: float = 0.0
     """Accounts with open pipeline above this stay put when the solver suggests moves (0 = any open deal)."""
     allow_pipeline_moves: bool = False
+    balance_within_role: bool = True
+    """Compare each territory with its peers (same rep role) rather than with every territory."""
 
     @property
     def primary(self) -> BalancedMeasure:
@@ -105,6 +107,7 @@ class BalanceSettings:
             "near_fraction": self.near_fraction, "capacity_hard": self.capacity_hard,
             "pipeline_lock_threshold": self.pipeline_lock_threshold,
             "allow_pipeline_moves": self.allow_pipeline_moves,
+            "balance_within_role": self.balance_within_role,
         }
 
     @classmethod
@@ -117,4 +120,5 @@ class BalanceSettings:
             capacity_hard=bool(d.get("capacity_hard", True)),
             pipeline_lock_threshold=float(d.get("pipeline_lock_threshold", 0.0)),
             allow_pipeline_moves=bool(d.get("allow_pipeline_moves", False)),
+            balance_within_role=bool(d.get("balance_within_role", True)),
         )

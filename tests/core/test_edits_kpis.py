@@ -120,3 +120,24 @@ def test_change_events_name_rows_and_territories(small_plan):
     assert seen[-1].rows.tolist() == [row]
     assert seen[-1].territories == (0, 3)
     assert seen[-1].version == small_plan.version
+
+
+def test_deviation_compares_a_territory_with_its_peers_of_the_same_role(small_plan):
+    from dataclasses import replace
+
+    from territory_desktop.core.edits import SetSettings
+
+    # Two enterprise books ten times the size of three SMB books: balanced within each role.
+    pot = small_plan.measure_values[:, 0]
+    for k, role in enumerate(["Enterprise AE", "Enterprise AE", "SMB AE", "SMB AE", "SMB AE"]):
+        small_plan.apply(UpdateTerritory(k, {"role": role}))
+    big = np.isin(small_plan.assignment, [0, 1])
+    assert pot[big].sum() > 0
+    table = small_plan.territory_table()
+    ent, smb = table.iloc[:2], table.iloc[2:]
+    assert abs(ent["potential"].sum() / 2 * (1 + ent["dev_potential"].iloc[0]) - ent["potential"].iloc[0]) < 1
+    assert abs(smb["dev_potential"].mean()) < 1e-9 and abs(ent["dev_potential"].mean()) < 1e-9
+    small_plan.apply(SetSettings(replace(small_plan.settings, balance_within_role=False)))
+    whole = small_plan.territory_table()
+    assert abs(whole["dev_potential"].mean()) < 1e-9
+    assert not np.allclose(whole["dev_potential"].to_numpy(), table["dev_potential"].to_numpy())
