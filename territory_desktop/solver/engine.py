@@ -5,12 +5,13 @@ then hands over to CP-SAT: the whole problem when it is small (proved optimal wh
 neighbourhoods around the worst imbalance (cpsat_lns.py). Carve mode (centres to choose) goes to pmedian.py.
 Solutions are compared lexicographically: hard rules, then band violation, then cost (disruption+compactness).
 
-Measured on the 2-core machine: greedy on a nearest-home plan with every account movable: 10k x 50 in band
-in ~0.4-0.7 s; 100k x 200 with uniform random homes (start: 167% total band violation, 3 balanced measures incl.
-travel-dependent workload) down to 14% in 10 s, not in band (it is not known whether a balanced plan exists
-there). CP-SAT on a whole 2,000 x 20 model hinted with the greedy plan cut the violation from 0.075 to 0.011 in
-10 s. Exact small models: Pfizer 22 x 4 and 100 x 10 at [0.8, 1.2], min distance and min disruption all proved
-optimal in < 1 s and equal to the published values (benchmarks/solver_quality.py).
+Measured on the 2-core machine (shared with other jobs), generated plans with homes at random accounts, every
+account assigned to its nearest home, all accounts movable, bands potential 15% / accounts 30% / workload 30%:
+10k x 50: first solution at 0.80 s, already in band; 100k x 200: first solution at 0.85 s (start: 156
+territories out of band), all 200 in band at 5.2 s (18.9k accounts moved), then LNS lowers the cost.
+Uniform random homes make a harder 100k case (total violation 167% at the start): down to 14% in 10 s.
+Exact small models: Pfizer 22 x 4 and 100 x 10 at [0.8, 1.2], min distance and min disruption proved optimal
+in < 1 s and equal to the published values (benchmarks/solver_quality.py).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .heuristic import Greedy, _Scorer
 from .problem import Evaluation, Problem, band_limits, evaluate, targets_for
 
 FIRST_ANSWER_S = 0.8
-EXACT_OPTIONS = 40_000   # whole problem in one CP-SAT model below this many account x territory options
+EXACT_OPTIONS = 10_000   # whole problem in one CP-SAT model up to this many account x territory options
 LNS_ROWS = 800
 LNS_TERRITORIES = 3
 LNS_SLICE_S = 1.0
