@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -181,3 +183,55 @@ class ChangeListDialog(QDialog):
     def values(self) -> tuple[dt.date, str]:
         d = self.date.date()
         return dt.date(d.year(), d.month(), d.day()), self.reason.text().strip()
+
+
+class ExportCommands:
+    """File → Export commands of the main window (mixed into MainWindow): CRM assignment file, change list."""
+
+    def export_assignments(self, path: str | Path | None = None) -> bool:
+        """Account → territory/rep file for the CRM (.csv or .xlsx by the chosen suffix)."""
+        try:
+            from territory_desktop.io.export import ExportError, export_assignments
+        except ImportError:
+            self.show_status("Export is not available yet in this build.")
+            return False
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Export Assignments",
+                                                  str(Path(self._start_folder()) / "assignments.csv"),
+                                                  "CSV (*.csv);;Excel workbook (*.xlsx)")
+            if not path:
+                return False
+        try:
+            n = export_assignments(self.doc.plan, path)
+        except (ExportError, OSError) as exc:
+            self.show_error("Cannot Export", str(exc))
+            return False
+        self.show_status(f"Exported {n:,} assignments to {Path(path).name}.")
+        return True
+
+    def export_changes(self, path: str | Path | None = None, effective: dt.date | None = None,
+                       reason: str = "") -> bool:
+        """Accounts that moved since the baseline, effective from a date the planner picks."""
+        try:
+            from territory_desktop.io.export import ExportError, export_changes
+        except ImportError:
+            self.show_status("Export is not available yet in this build.")
+            return False
+        if effective is None:
+            dlg = ChangeListDialog(self.doc.plan.kpis.moved_count, self)
+            if not dlg.exec():
+                return False
+            effective, reason = dlg.values()
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Export Change List",
+                                                  str(Path(self._start_folder()) / "changes.csv"),
+                                                  "CSV (*.csv);;Excel workbook (*.xlsx)")
+            if not path:
+                return False
+        try:
+            n = export_changes(self.doc.plan, path, effective, reason)
+        except (ExportError, OSError) as exc:
+            self.show_error("Cannot Export", str(exc))
+            return False
+        self.show_status(f"Exported {n:,} changes to {Path(path).name}.")
+        return True

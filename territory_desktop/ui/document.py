@@ -8,7 +8,6 @@ built by other engineers are imported lazily: the window works on an in-memory p
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,7 +147,10 @@ class Document(QObject):
         """Shown instead of "Untitled" for a plan without a file (e.g. "Sample plan")."""
         self.note = ""
         """What happened while loading (rows rejected...), for the status bar once the window shows."""
-        self.controller.stack.cleanChanged.connect(lambda _clean: self.modifiedChanged.emit(self.modified))
+        self.controller.stack.cleanChanged.connect(self._on_clean_changed)
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.modifiedChanged.emit(self._dirty_base or not clean)
 
     @property
     def modified(self) -> bool:
@@ -385,54 +387,4 @@ class FileWorkflow:
         self.set_document(Document(plan, s.project_path, s.source_path, modified=True))
         recovery.discard(s)  # the restored plan has its own journal now
         self.show_status(f"Restored {s.edit_count} edit{'s' if s.edit_count != 1 else ''}: save to keep them.")
-        return True
-
-    def export_assignments(self, path: str | Path | None = None) -> bool:
-        """Account → territory/rep file for the CRM (.csv or .xlsx by the chosen suffix)."""
-        try:
-            from territory_desktop.io.export import ExportError, export_assignments
-        except ImportError:
-            self.show_status("Export is not available yet in this build.")
-            return False
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export Assignments",
-                                                  str(Path(self._start_folder()) / "assignments.csv"),
-                                                  "CSV (*.csv);;Excel workbook (*.xlsx)")
-            if not path:
-                return False
-        try:
-            n = export_assignments(self.doc.plan, path)
-        except (ExportError, OSError) as exc:
-            self.show_error("Cannot Export", str(exc))
-            return False
-        self.show_status(f"Exported {n:,} assignments to {Path(path).name}.")
-        return True
-
-    def export_changes(self, path: str | Path | None = None, effective: dt.date | None = None,
-                       reason: str = "") -> bool:
-        """Accounts that moved since the baseline, effective from a date the planner picks."""
-        try:
-            from territory_desktop.io.export import ExportError, export_changes
-        except ImportError:
-            self.show_status("Export is not available yet in this build.")
-            return False
-        if effective is None:
-            from .actions import ChangeListDialog
-
-            dlg = ChangeListDialog(self.doc.plan.kpis.moved_count, self)
-            if not dlg.exec():
-                return False
-            effective, reason = dlg.values()
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export Change List",
-                                                  str(Path(self._start_folder()) / "changes.csv"),
-                                                  "CSV (*.csv);;Excel workbook (*.xlsx)")
-            if not path:
-                return False
-        try:
-            n = export_changes(self.doc.plan, path, effective, reason)
-        except (ExportError, OSError) as exc:
-            self.show_error("Cannot Export", str(exc))
-            return False
-        self.show_status(f"Exported {n:,} changes to {Path(path).name}.")
         return True

@@ -19,7 +19,7 @@ from territory_desktop.core.edits import SetAccountLocks, SetSettings
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.settings import ACCOUNTS, WORKLOAD, BalanceSettings
 
-from .actions import build_menus, dock_entry
+from .actions import ExportCommands, build_menus, dock_entry
 from .document import OPENABLE, Document, FileWorkflow, app_settings
 from .history_view import HistoryView
 from .selection import Selection
@@ -31,7 +31,7 @@ APP_TITLE = "Territory Desktop"
 STATE_VERSION = 1
 
 
-class MainWindow(FileWorkflow, QMainWindow):
+class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
     """Main window over one document. `MainWindow(plan)` for an in-memory plan, or pass a Document."""
 
     def __init__(self, plan: Plan | Document, settings: QSettings | None = None,

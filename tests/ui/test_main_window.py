@@ -1,0 +1,167 @@
+"""The main window as a planner uses it: title and modified mark, files, recent files, layout, keyboard."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from territory_desktop.core.edits import MoveAccounts, SetAccountLocks, UpdateTerritory
+from territory_desktop.core.settings import BalanceSettings
+from territory_desktop.ui.document import app_settings, recent_files
+from territory_desktop.ui.main_window import MainWindow
+from tests.conftest import make_plan
+from tests.ui.test_drag_drop import drop_on, make_window
+
+project = pytest.importorskip("territory_desktop.io.project")
+
+
+def test_title_names_the_file_and_marks_unsaved_changes(qtbot, tmp_path):
+    w = make_window(qtbot, tmp_path, make_plan(n=120, k=3))
+    assert w.windowTitle() == "Untitled[*] — Territory Desktop"
+    assert not w.isWindowModified()
+    drop_on(w.territory_panel, [1, 2, 3], 2)
+    assert w.isWindowModified()
+    w.actions_by_name["undo"].trigger()
+    assert not w.isWindowModified()  # back at the saved state
+    w.actions_by_name["redo"].trigger()
+    assert w.isWindowModified()
+    assert w.save_as(tmp_path / "north")
+    assert w.windowTitle() == "north.territory[*] — Territory Desktop"
+    assert not w.isWindowModified()
+
+
+def test_save_then_reopen_restores_the_whole_plan(qtbot, tmp_path):
+    plan = make_plan(n=300, k=5, seed=11)
+    w = make_window(qtbot, tmp_path, plan)
+    ctl = w.doc.controller
+    drop_on(w.territory_panel, np.arange(10, 40), 3)
+    ctl.apply(SetAccountLocks([5, 6], True))
+    w.territory_panel.rename_territory(1, "Great Lakes")
+    w.territory_panel.set_locked(4, True)
+    w.territory_panel.remove_territory(0, 2)
+    new = w.territory_panel.add_territory("Gulf Coast")
+    assert new is not None
+    ctl.apply(MoveAccounts([100, 101], new))
+    settings = BalanceSettings().with_measures(BalanceSettings().measures[:2])
+    w.preview_settings(settings)  # a preview alone must not change the plan
+    assert w.plan.settings == BalanceSettings()
+    path = tmp_path / "plan.territory"
+    assert w.save_as(path)
+    assert recent_files(w.settings)[0] == str(path.resolve())
+
+    other = make_window(qtbot, tmp_path, make_plan(n=10, k=2))
+    assert other.open_path(path)
+    p2, p1 = other.plan, plan
+    assert np.array_equal(p2.assignment, p1.assignment)
+    assert np.array_equal(p2.baseline, p1.baseline)
+    assert np.array_equal(p2.locked, p1.locked)
+    assert [t.to_dict() for t in p2.territories] == [t.to_dict() for t in p1.territories]
+    assert p2.kpis.equals(p1.kpis)
+    assert other.territory_panel.model.rowCount() == len(p1.active_territories())
+    assert other.windowTitle().startswith("plan.territory")
+    assert not other.isWindowModified()
+
+
+def test_unsaved_changes_prompt_can_cancel_or_discard_an_open(qtbot, tmp_path):
+    path = tmp_path / "other.territory"
+    project.save_project(make_plan(n=50, k=2, seed=3), path)
+    w = make_window(qtbot, tmp_path, make_plan(n=80, k=3))
+    drop_on(w.territory_panel, [0, 1], 1)
+    asked = []
+    w.ask = lambda title, text, *_: asked.append(text) or QMessageBox.StandardButton.Cancel
+    assert not w.open_path(path)
+    assert "unsaved changes" in asked[0] and w.plan.n_accounts == 80
+    w.ask = lambda *_: QMessageBox.StandardButton.Discard
+    assert w.open_path(path)
+    assert w.plan.n_accounts == 50
+
+
+def test_file_errors_are_shown_as_a_message_not_a_traceback(qtbot, tmp_path):
+    w = make_window(qtbot, tmp_path, make_plan(n=40, k=2))
+    bad = tmp_path / "broken.territory"
+    bad.write_bytes(b"this is not a plan")
+    (tmp_path / "notes.docx").write_bytes(b"PK")
+    assert not w.open_path(bad)
+    assert not w.open_path(tmp_path / "missing.territory")
+    assert not w.open_path(tmp_path / "notes.docx")
+    titles, texts = zip(*w.errors, strict=True)
+    assert set(titles) == {"Cannot Open File"}
+    assert "broken.territory" in texts[0] and "Traceback" not in texts[0]
+    assert "missing.territory does not exist" in texts[1]
+    assert "notes.docx is not a file Territory Desktop can open" in texts[2]
+    assert w.plan.n_accounts == 40  # the plan on screen is untouched
+
+
+def test_a_plan_file_dropped_on_the_window_opens(qtbot, tmp_path):
+    path = tmp_path / "dropped.territory"
+    project.save_project(make_plan(n=60, k=3, seed=2), path)
+    w = make_window(qtbot, tmp_path, make_plan(n=30, k=2))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    enter = QDragEnterEvent(QPoint(200, 200), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(w, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(w, drop)
+    qtbot.waitUntil(lambda: w.plan.n_accounts == 60, timeout=3000)
+    assert w.windowTitle().startswith("dropped.territory")
+
+
+def test_move_selection_by_keyboard_with_the_chooser(qtbot, tmp_path):
+    chooser = pytest.importorskip("territory_desktop.ui.move_chooser")
+    plan = make_plan(n=100, k=4, seed=9)
+    w = make_window(qtbot, tmp_path, plan)
+    w.doc.controller.apply(UpdateTerritory(3, {"name": "Pacific Northwest"}))
+    rows = np.flatnonzero(plan.assignment != 3)[:4]
+    w.selection.set_rows(rows)
+
+    def pick() -> None:
+        dlg = QApplication.activeModalWidget()
+        assert isinstance(dlg, chooser.MoveChooser)
+        qtbot.keyClicks(dlg.filter, "pacific")
+        qtbot.keyClick(dlg.filter, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, pick)
+    w.actions_by_name["move"].trigger()
+    assert (plan.assignment[rows] == 3).all()
+    assert "Moved 4 accounts to Pacific Northwest" in w.statusBar().currentMessage()
+
+
+def test_docks_and_window_state_persist_between_sessions(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(make_plan(n=50, k=2), settings=settings, start_journal=False)
+    qtbot.addWidget(w)
+    w.show()
+    w.history_dock.hide()
+    w.close()
+    w2 = MainWindow(make_plan(n=50, k=2), settings=settings, start_journal=False)
+    qtbot.addWidget(w2)
+    w2.show()
+    assert w2.history_dock.isHidden() and not w2.territory_dock.isHidden()
+    w2.reset_layout()
+    assert not w2.history_dock.isHidden()
+
+
+def test_settings_stay_inside_the_test_data_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("TERRITORY_DESKTOP_DATA_DIR", str(tmp_path))
+    assert app_settings().fileName() == str(tmp_path / "settings.ini")
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_screenshot_is_written_and_not_blank(qtbot, tmp_path, size):
+    from territory_desktop.ui.gui_main import render_screenshot
+
+    plan_path = tmp_path / "shot.territory"
+    project.save_project(make_plan(n=400, k=8, seed=4), plan_path)
+    out = tmp_path / "shot.png"
+    render_screenshot(str(plan_path), str(out), size)
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == size
+    small = img.scaled(96, 54).convertToFormat(QImage.Format.Format_RGB32)
+    colours = {small.pixel(x, y) for x in range(96) for y in range(54)}
+    assert len(colours) > 40  # text, swatches, bars: a real window, not a flat fill
