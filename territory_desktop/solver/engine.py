@@ -232,10 +232,11 @@ def explain_infeasibility(problem: Problem, names: list[str]) -> list[str]:
                 msgs.append(f"{names[t]} is over capacity with its locked accounts alone "
                             f"({w:,.0f} of {p.capacity[t]:,.0f} hours).")
     if len(fr):
-        orphans = fr[~np.array([p.allowed(np.full(p.k, r), np.arange(p.k)).any() for r in fr[:20000]]
-                               + [True] * max(len(fr) - 20000, 0))]
-        if len(orphans):
-            msgs.append(f"{len(orphans):,} account(s) have no territory they are eligible for "
+        open_t = p.territory_open & p.active
+        can = (p.eligible[fr] & open_t[None, :]).any(axis=1) if p.eligible is not None \
+            else np.full(len(fr), bool(open_t.any()))
+        if (~can).any():
+            msgs.append(f"{int((~can).sum()):,} account(s) have no territory they are eligible for "
                         "(check the eligibility rules or unlock a territory).")
     if not msgs and (p.max_moves is not None or p.max_moved_share is not None):
         msgs.append("The change budget may be too small to bring every territory into band.")

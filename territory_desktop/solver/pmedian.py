@@ -278,14 +278,89 @@ def balance_fixed_centres(p: Problem, slots: np.ndarray, centres: np.ndarray, as
 
 def carve_stream(problem: Problem, time_limit: float,
                  should_stop: Callable[[], bool] = lambda: False) -> Iterator:
-    """Yield carve solutions: locate-allocate first, then the MIP's answer (with its bound when proven)."""
+    """Yield carve solutions (engine Solutions): locate-allocate first, then region re-solves, then the MIP.
+
+    Hard rules hold: unmovable accounts and locked territories are left out of the carve and stay as they are;
+    carved territories take the open slots that share most accounts with today's plan (least disruption);
+    an account carved into a territory it is not eligible for goes to its nearest eligible one.
+    """
     from .engine import _solution  # the engine scores and words every solution the same way
     p = problem
     t0 = time.monotonic()
-    k = int(p.active.sum())
-    slots = np.flatnonzero(p.active)
-    sites = np.arange(p.n)
-    dist = site_distance(p, sites)
+    free_rows = np.flatnonzero(p.free())
+    slots = np.flatnonzero(p.active & p.territory_open)
+    if not len(free_rows) or not len(slots):
+        yield _solution(p, p.current.copy(), t0, "nothing to carve")[0]
+        return
+    sub = _subset(p, free_rows, slots)
+    mapping: np.ndarray | None = None
+    for c, a, status, bound in _carve_core(sub, len(slots), time_limit, should_stop):
+        if mapping is None:
+            mapping = _match_slots(a, p.current[free_rows], slots)
+        full = p.current.copy()
+        full[free_rows] = mapping[a]
+        centres = np.full((p.k, 2), np.nan)
+        centres[mapping] = np.column_stack([sub.x[c], sub.y[c]])
+        done = np.isfinite(centres).all(axis=1)
+        centres[~done] = p.centres[~done] if np.isfinite(p.centres).all() else 0.0
+        _eligible_fix(p, full, free_rows, centres)
+        sol, _ = _solution(p, full, t0, status, None if bound is None else bound * p.compactness_weight,
+                           centres)
+        yield sol
+
+
+def _subset(p: Problem, rows: np.ndarray, slots: np.ndarray) -> Problem:
+    """The carve's own problem: the free accounts and the open territories only."""
+    from dataclasses import replace
+
+    def take(v: np.ndarray | None) -> np.ndarray | None:
+        return None if v is None else v[rows]
+    k = len(slots)
+    return replace(p, x=p.x[rows], y=p.y[rows], measures=p.measures[rows], shares=p.shares[slots],
+                   centres=np.full((k, 2), np.nan), capacity=None if p.capacity is None else p.capacity[slots],
+                   current=np.full(len(rows), -1, np.int32), baseline=np.full(len(rows), -1, np.int32),
+                   movable=np.ones(len(rows), bool), eligible=None, territory_open=np.ones(k, bool),
+                   active=np.ones(k, bool), work_base=take(p.work_base), work_rate=take(p.work_rate),
+                   lat=take(p.lat), lon=take(p.lon), centre_latlon=None, site_capacity=take(p.site_capacity),
+                   distance_matrix=None, names=None, max_moves=None, max_moved_share=None,
+                   distance="euclidean" if p.distance == "matrix" else p.distance)
+
+
+def _match_slots(a: np.ndarray, current: np.ndarray, slots: np.ndarray) -> np.ndarray:
+    """Carved territory j -> the open slot whose accounts it shares most (greedy matching on overlap)."""
+    k = len(slots)
+    pos = {int(t): i for i, t in enumerate(slots)}
+    cur = np.array([pos.get(int(t), -1) for t in current])
+    overlap = np.zeros((k, k))
+    ok = cur >= 0
+    np.add.at(overlap, (a[ok], cur[ok]), 1.0)
+    out = np.full(k, -1)
+    used = np.zeros(k, bool)
+    for flat in np.argsort(-overlap, axis=None, kind="stable"):
+        j, t = divmod(int(flat), k)
+        if out[j] < 0 and not used[t]:
+            out[j] = t
+            used[t] = True
+    return slots[out]
+
+
+def _eligible_fix(p: Problem, full: np.ndarray, rows: np.ndarray, centres: np.ndarray) -> None:
+    """Accounts carved into a territory they may not join go to the nearest one they may."""
+    if p.eligible is None:
+        return
+    bad = rows[~p.eligible[rows, full[rows]]]
+    for r in bad:
+        ok = np.flatnonzero(p.eligible[r] & p.territory_open & p.active)
+        if len(ok):
+            d = np.hypot(centres[ok, 0] - p.x[r], centres[ok, 1] - p.y[r])
+            full[r] = ok[int(np.argmin(d))]
+
+
+def _carve_core(p: Problem, k: int, time_limit: float, should_stop: Callable[[], bool]) -> Iterator:
+    """(centres as account rows, assignment as centre positions, status, bound) ever better."""
+    t0 = time.monotonic()
+    slots = np.arange(k)
+    dist = site_distance(p, np.arange(p.n))
     rng = np.random.default_rng(0)
     best_c, best_a = locate_allocate(p, k, dist, rng)
     best_v = float(dist[np.arange(p.n), best_c[best_a]].sum())
@@ -296,29 +371,19 @@ def carve_stream(problem: Problem, time_limit: float,
         v = float(dist[np.arange(p.n), c[a]].sum())
         if v < best_v:
             best_c, best_a, best_v = c, a, v
-
-    def emit(c: np.ndarray, a: np.ndarray, status: str, bound: float | None):
-        centres = np.full((p.k, 2), np.nan)
-        centres[slots] = np.column_stack([p.x[c], p.y[c]])
-        assign = slots[a].astype(np.int32)
-        sol, _ = _solution(p, assign, t0, status, bound, centres)
-        sol.objective = float(dist[np.arange(p.n), c[a]].sum())
-        sol.centres = centres
-        return sol
-
     demand, cap = _demand_and_capacity(p)
     bands = _bands(p, k)
     if _excess(demand, cap, best_c, best_a, bands) > 0:
         best_a = balance_fixed_centres(p, slots, best_c, best_a, 0.15 * time_limit, should_stop)
         best_v = float(dist[np.arange(p.n), best_c[best_a]].sum())
-    yield emit(best_c, best_a, "heuristic", None)
+    yield best_c, best_a, "heuristic", None
     total = time_limit - (time.monotonic() - t0)
     lns_share = 0.4 if p.n <= 60 else 0.95
     c, a = region_lns(p, k, dist, best_c, best_a, time.monotonic() + lns_share * total, should_stop)
     v = float(dist[np.arange(p.n), c[a]].sum())
     if _excess(demand, cap, c, a, bands) < _excess(demand, cap, best_c, best_a, bands) or v < best_v - 1e-9:
         best_c, best_a, best_v = c, a, v
-        yield emit(best_c, best_a, "improved", None)
+        yield best_c, best_a, "improved", None
     left = time_limit - (time.monotonic() - t0)
     if left < 0.2 or should_stop() or p.n > 60:  # beyond ~60 points the whole MIP only burns the clock
         return
@@ -326,4 +391,4 @@ def carve_stream(problem: Problem, time_limit: float,
     if res is not None:
         c, a, v, bound, optimal = res
         if v < best_v - 1e-9 or optimal:
-            yield emit(c, a, "optimal" if optimal else "improved", bound)
+            yield c, a, "optimal" if optimal else "improved", bound

@@ -106,3 +106,27 @@ def test_a_plan_without_conflicts_gets_no_conflict_message():
     plan.settings = SETTINGS
     p = problem_from_plan(plan)
     assert explain_infeasibility(p, [t.name for t in plan.territories]) == []
+
+
+def test_accounts_no_open_territory_may_take_are_reported():
+    plan = make_plan(60, 3, seed=5)
+    plan.settings = SETTINGS
+    p = problem_from_plan(plan, eligibility={"Enterprise": {"enterprise"}})
+    n_ent = int((plan.accounts["segment"] == "Enterprise").sum())
+    msgs = explain_infeasibility(p, [t.name for t in plan.territories])
+    assert any(m.startswith(f"{n_ent:,} account(s) have no territory") for m in msgs)
+
+
+def test_carve_mode_on_a_plan_keeps_every_rule():
+    plan = make_plan(120, 4, seed=6)
+    plan.settings = SETTINGS
+    plan.locked[:10] = True
+    plan.territories[3].locked = True
+    p = problem_from_plan(plan, mode="carve")
+    sols = list(solve_stream(p, 3.0))
+    for sol in sols:
+        a = sol.assignment
+        assert (a >= 0).all() and sol.feasible
+        assert np.array_equal(a[:10], plan.assignment[:10])                   # locked accounts stay
+        assert np.array_equal(a == 3, plan.assignment == 3)                   # the locked territory too
+        assert sol.centres is not None and np.isfinite(sol.centres).all()
