@@ -41,9 +41,18 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 REAPPLY_DELAY_MS = 250
 """After a move, a filter or sort that depends on the territory is re-applied this long after the last edit,
 so a burst of drags costs one re-filter and rows do not jump away under the planner's cursor mid-burst."""
-MAX_RANGES = 32
+MAX_RANGES = 2000
 """More separate row ranges than this and one min..max dataChanged is cheaper than many signals."""
 _SORT_HISTORY = 3
+CHUNK = 1024
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole.value)
+_ITEM_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+_HANDLED = frozenset({_DISPLAY, _ALIGN, _DECORATION, _FOREGROUND, _TOOLTIP, _ACCESSIBLE})
 
 
 class AccountTableModel(QAbstractTableModel):
@@ -83,7 +92,12 @@ class AccountTableModel(QAbstractTableModel):
         plan.changed.connect(self._on_plan_changed)
         self.columns = build_columns(plan)
         self._col_of = {c.key: i for i, c in enumerate(self.columns)}
+        self._key_of = [c.key for c in self.columns]
+        left, right = Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignRight
+        self._align = [int(((right if c.numeric else left) | Qt.AlignmentFlag.AlignVCenter).value)
+                       for c in self.columns]
         self._display: dict[str, np.ndarray] = {}
+        self._numbers: dict[str, np.ndarray] = {}
         self._keys: dict[str, np.ndarray] = {}
         self._search_index: SearchIndex | None = None
         self._filters = AccountFilters()  # territory indices and values belong to the old plan
@@ -291,30 +305,27 @@ class AccountTableModel(QAbstractTableModel):
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802 (Qt API)
         return 0 if parent.isValid() else len(self.columns)
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: ModelIndex, role: int = _DISPLAY) -> Any:
+        """Called for every visible cell and role on each paint: unknown roles leave before any lookup."""
+        if role not in _HANDLED or not index.isValid():
             return None
-        col = self.columns[index.column()]
+        c = index.column()
+        key = self._key_of[c]
         row = int(self.view_rows[index.row()])
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col.key in STATUS_KEYS:
-                return self._dynamic_text(col.key, row)
-            return self.display_array(col.key)[row]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            h = Qt.AlignmentFlag.AlignRight if col.numeric else Qt.AlignmentFlag.AlignLeft
-            return int(h | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.DecorationRole:
-            t = int(self.plan.assignment[row])
-            if col.key == "territory" and t >= 0:
-                return self._t_colors[t]
-            if col.key == "locked" and self.plan.locked[row]:
-                return lock_icon()
+        if role == _DISPLAY:
+            return self._dynamic_text(key, row) if key in STATUS_KEYS else self.display_value(key, row)
+        if role == _ALIGN:
+            return self._align[c]
+        if role == _DECORATION:
+            if key == "territory":
+                t = int(self.plan.assignment[row])
+                return self._t_colors[t] if t >= 0 else None
+            return lock_icon() if key == "locked" and self.plan.locked[row] else None
+        if role == _FOREGROUND:
+            if key == "territory" and self.plan.assignment[row] < 0:
+                return QApplication.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
             return None
-        if role == Qt.ItemDataRole.ForegroundRole and col.key == "territory" and self.plan.assignment[row] < 0:
-            return QApplication.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._tooltip(col.key, row, role)
-        return None
+        return self._tooltip(key, row, role)
 
     def _dynamic_text(self, key: str, row: int) -> str:
         p = self.plan
@@ -333,26 +344,35 @@ class AccountTableModel(QAbstractTableModel):
         if key == "locked":
             if p.locked[row]:
                 return "Locked: this account stays where it is"
-            return "Not locked" if role == Qt.ItemDataRole.AccessibleTextRole else None
+            return "Not locked" if role == _ACCESSIBLE else None
         if key == "moved" and p.assignment[row] != p.baseline[row]:
             return (f"Moved from {self._t_names[int(p.baseline[row])]} (baseline) "
                     f"to {self._t_names[int(p.assignment[row])]}")
         return None
 
-    def display_array(self, key: str) -> np.ndarray:
-        """Formatted strings of a static column for every plan row, built on first use."""
+    def display_value(self, key: str, row: int) -> str:
+        """Formatted text of a static column at a plan row. Text columns are taken whole on first use;
+        formatted numbers are built CHUNK rows at a time, so the first paint does not format 100k values."""
         arr = self._display.get(key)
         if arr is None:
-            s = self._series(key)
             col = self.columns[self._col_of[key]]
-            if col.numeric and col.formatter is not None:
-                f = col.formatter
-                vals = pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-                arr = np.array(["" if v != v else f(v) for v in vals.tolist()], dtype=object)
+            if col.formatter is None:
+                arr = self._series(key).fillna("").astype(str).to_numpy(dtype=object)
             else:
-                arr = s.fillna("").astype(str).to_numpy(dtype=object)
+                arr = np.empty(self.plan.n_accounts, dtype=object)
+                self._numbers[key] = pd.to_numeric(self._series(key), errors="coerce").to_numpy(
+                    dtype=np.float64, na_value=np.nan)
             self._display[key] = arr
-        return arr
+        value = arr[row]
+        if value is None:
+            col = self.columns[self._col_of[key]]
+            f = col.formatter
+            assert f is not None
+            lo = row - row % CHUNK
+            chunk = self._numbers[key][lo:lo + CHUNK].tolist()
+            arr[lo:lo + len(chunk)] = ["" if v != v else f(v) for v in chunk]
+            value = arr[row]
+        return value
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt API)
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -364,14 +384,11 @@ class AccountTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return col.tooltip
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            h = Qt.AlignmentFlag.AlignRight if col.numeric else Qt.AlignmentFlag.AlignLeft
-            return int(h | Qt.AlignmentFlag.AlignVCenter)
+            return self._align[section]
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+        return _ITEM_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802 (Qt API)
         return Qt.DropAction.MoveAction

@@ -200,10 +200,13 @@ class AccountPanel(QWidget):
     # ----- public ------------------------------------------------------------------------------------------
     def selected_rows(self) -> np.ndarray:
         """Plan rows selected in the table (sorted, unique), read from selection ranges, not cell lists."""
-        ranges = [np.arange(r.top(), r.bottom() + 1) for r in self.view.selectionModel().selection()]
-        if not ranges:
+        bounds = np.array([(r.top(), r.bottom()) for r in self.view.selectionModel().selection()],
+                          dtype=np.int64).reshape(-1, 2)
+        if not len(bounds):
             return np.empty(0, dtype=np.int64)
-        return np.unique(self.model.plan_rows(np.concatenate(ranges)))
+        lengths = bounds[:, 1] - bounds[:, 0] + 1
+        starts = np.repeat(bounds[:, 0] - np.cumsum(lengths) + lengths, lengths)
+        return np.unique(self.model.plan_rows(starts + np.arange(lengths.sum())))
 
     def set_plan(self, plan: Plan, controller: PlanController) -> None:
         """Show another plan (opened file): filters reset, search and visible columns kept."""
@@ -326,7 +329,8 @@ class AccountPanel(QWidget):
             breaks = np.flatnonzero(np.diff(pos) != 1)
             starts, ends = pos[np.r_[0, breaks + 1]], pos[np.r_[breaks, len(pos) - 1]]
             for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
-                sel.select(self.model.index(s, 0), self.model.index(e, last))
+                # += rather than select(): PySide6 6.12 on Python 3.11 loses a ref to None per void call
+                sel += QItemSelection(self.model.index(s, 0), self.model.index(e, last))
         sm = self.view.selectionModel()
         self._syncing = True
         try:

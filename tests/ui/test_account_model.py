@@ -9,7 +9,7 @@ from PySide6.QtCore import QMimeData, Qt
 from territory_desktop.core.edits import MoveAccounts, SetAccountLocks, UpdateTerritory
 from territory_desktop.core.plan import Plan
 from territory_desktop.ui.account_filters import AccountFilters
-from territory_desktop.ui.account_model import AccountTableModel
+from territory_desktop.ui.account_model import MAX_RANGES, AccountTableModel
 from territory_desktop.ui.mime import MIME, decode_rows, decode_version, encode_rows
 from tests.conftest import make_plan
 
@@ -105,11 +105,12 @@ def test_move_refreshes_only_the_moved_rows_without_reset(qtbot):
 
 
 def test_many_scattered_rows_collapse_into_one_range(qtbot):
-    plan = make_plan(n=2000, k=5, seed=6)
+    n = 2 * (MAX_RANGES + 50)  # every other row moves: more separate ranges than the model emits one by one
+    plan = make_plan(n=n, k=5, seed=6)
     model = AccountTableModel(plan)
     spy = _Spy(model)
-    plan.apply(MoveAccounts(np.arange(0, 2000, 3), 4))
-    assert len(spy.ranges) == 1 and spy.ranges[0][:2] == (0, 1998)
+    plan.apply(MoveAccounts(np.arange(0, n, 2), 4))
+    assert len(spy.ranges) == 1 and spy.ranges[0][:2] == (0, n - 2)
 
 
 def test_lock_refreshes_lock_column_and_locked_filter_follows(qtbot):
