@@ -29,6 +29,9 @@ from .territory_panel import TerritoryPanel
 
 APP_TITLE = "Territory Desktop"
 STATE_VERSION = 1
+WIDE_LAYOUT_PX = 2200
+"""From this window width the territories sit beside the account table; below it, under the table (the
+table's filter row and the territory columns each need ~1,000 px, so side by side needs a 2K+ screen)."""
 
 
 class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
@@ -51,8 +54,6 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
 
         self.account_panel = self._make_account_panel()
         self.setCentralWidget(self.account_panel)
-        # An explicit minimum stops the table's filter row from dictating the dock widths on a 1366 px screen.
-        self.account_panel.setMinimumWidth(420)
         self.territory_panel = TerritoryPanel(self.doc.plan, self.doc.controller, self)
         self.territory_panel.message.connect(self.show_status)
         self.history = HistoryView(self.undo_group, self)
@@ -67,7 +68,6 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
         self.history_dock = self.add_dock("historyDock", "Edit History", self.history,
                                           Qt.DockWidgetArea.RightDockWidgetArea, "Ctrl+Shift+H")
         self._size_default_layout()
-        self._default_state = self.saveState(STATE_VERSION)
         self._wire_document()
         if restore_state:
             self._restore_window_state()
@@ -89,10 +89,19 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
 
     def add_dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea,
                  shortcut: str | None = None) -> QDockWidget:
-        """Add a dock with its View-menu toggle: the one call a new panel (map, co-pilot) needs."""
-        dock = QDockWidget(title, self)
+        """Add a dock with its View-menu toggle: the one call a new panel (map, co-pilot) needs.
+
+        `widget` may be a ready QDockWidget (e.g. the co-pilot's SuggestionsDock) or any widget to wrap.
+        The object name keys the saved layout, so keep it stable.
+        """
+        if isinstance(widget, QDockWidget):
+            dock = widget
+            dock.setParent(self)
+            dock.setWindowTitle(title)
+        else:
+            dock = QDockWidget(title, self)
+            dock.setWidget(widget)
         dock.setObjectName(name)
-        dock.setWidget(widget)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)
@@ -105,21 +114,36 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
         return dock
 
     def _size_default_layout(self) -> None:
-        """A first-start size that fits the screen (85%), with docks proportioned to it."""
+        """A first-start size that fits the screen (85%), with docks arranged for it."""
         screen = QGuiApplication.primaryScreen()
         avail = screen.availableGeometry() if screen is not None else None
         if avail is not None and avail.width() > 0:
             self.resize(max(1024, int(avail.width() * 0.85)), max(700, int(avail.height() * 0.85)))
-        self.fit_docks_to_width()
+        self.arrange_default_layout()
 
-    def fit_docks_to_width(self) -> None:
-        """Territories get ~45% of the width (their columns fit from ~1,600 px); history a short strip."""
-        width = max(self.width(), 800)
-        self.resizeDocks([self.territory_dock], [max(560, min(920, int(width * 0.47)))],
-                         Qt.Orientation.Horizontal)
-        height = max(self.height(), 600)
-        self.resizeDocks([self.territory_dock, self.history_dock], [int(height * 0.7), int(height * 0.2)],
-                         Qt.Orientation.Vertical)
+    def arrange_default_layout(self) -> None:
+        """Wide windows: territories beside the table, history under them. Narrow (a 1366 px laptop):
+        territories under the table at full width, so neither the table's filters nor the territory
+        columns are squeezed, with the history beside them."""
+        width, height = max(self.width(), 800), max(self.height(), 600)
+        wide = width >= WIDE_LAYOUT_PX
+        area = Qt.DockWidgetArea.RightDockWidgetArea if wide else Qt.DockWidgetArea.BottomDockWidgetArea
+        for dock in (self.territory_dock, self.history_dock):
+            dock.setFloating(False)
+            self.addDockWidget(area, dock)
+            dock.show()
+        if wide:
+            self.splitDockWidget(self.territory_dock, self.history_dock, Qt.Orientation.Vertical)
+            self.resizeDocks([self.territory_dock], [max(560, min(920, int(width * 0.47)))],
+                             Qt.Orientation.Horizontal)
+            self.resizeDocks([self.territory_dock, self.history_dock], [int(height * 0.7), int(height * 0.2)],
+                             Qt.Orientation.Vertical)
+        else:
+            self.splitDockWidget(self.territory_dock, self.history_dock, Qt.Orientation.Horizontal)
+            self.resizeDocks([self.territory_dock], [int(height * 0.42)], Qt.Orientation.Vertical)
+            history = max(260, min(420, int(width * 0.22)))
+            self.resizeDocks([self.territory_dock, self.history_dock], [width - history, history],
+                             Qt.Orientation.Horizontal)
 
     def _wire_document(self) -> None:
         doc = self.doc
@@ -270,10 +294,8 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
         self.history.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def reset_layout(self) -> None:
-        self.restoreState(self._default_state, STATE_VERSION)
-        for dock in self.findChildren(QDockWidget):
-            if not dock.isFloating():
-                dock.show()
+        """Put the panels back where a first start puts them, for the current window size."""
+        self.arrange_default_layout()
 
     def _restore_window_state(self) -> None:
         geometry = self.settings.value("window/geometry")

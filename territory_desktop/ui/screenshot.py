@@ -24,7 +24,7 @@ def grab_window(doc: Document, out_png: Path, size: tuple[int, int]) -> Path:
         window = MainWindow(doc, settings=settings, restore_state=False, start_journal=False)
         try:
             window.resize(*size)
-            window.fit_docks_to_width()
+            window.arrange_default_layout()
             window.show()
             for _ in range(5):
                 QApplication.processEvents()

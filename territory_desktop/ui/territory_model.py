@@ -58,7 +58,7 @@ _FIXED_HEAD = (
     Column("rep", "Rep", "The rep who owns the territory (empty: an open seat)"),
     Column("accounts", "Accounts", "Accounts assigned to the territory"),
     Column("potential", "Potential", "Total potential of the territory's accounts"),
-    Column("workload", "Workload / capacity", "Yearly hours of service and travel against the rep's capacity"),
+    Column("workload", "Workload", "Yearly hours of service and travel against the rep's capacity"),
 )
 _LOCK = Column("locked", "Lock", "A locked territory keeps its accounts: nothing moves in or out")
 

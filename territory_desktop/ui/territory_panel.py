@@ -33,6 +33,9 @@ from .style import ACCENT
 from .territory_model import SORT_ROLE, TERRITORY_ROLE, BandDelegate, TerritoryTableModel, WorkloadBarDelegate
 from .undo import PlanController
 
+NAME_MIN_WIDTH = 184
+REP_MIN_WIDTH = 120
+
 
 class TerritoryView(QTableView):
     """The territory table as a drop target for account drags, outlining the row under the cursor."""
@@ -46,6 +49,21 @@ class TerritoryView(QTableView):
         self.viewport().setAcceptDrops(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self.setDropIndicatorShown(False)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        """The territory name takes the width the other columns leave, so there is no dead band on the right."""
+        super().resizeEvent(event)
+        self.fit_name_column()
+
+    def fit_name_column(self) -> None:
+        header = self.horizontalHeader()
+        if self.model() is None or header.count() == 0:
+            return
+        others = sum(header.sectionSize(c) for c in range(2, header.count()))
+        spare = max(0, self.viewport().width() - others - NAME_MIN_WIDTH - REP_MIN_WIDTH)
+        rep_extra = min(spare, 70)  # rep names first get room to show in full, the territory name the rest
+        self.setColumnWidth(1, REP_MIN_WIDTH + rep_extra)
+        self.setColumnWidth(0, NAME_MIN_WIDTH + spare - rep_extra)
 
     @property
     def hover_row(self) -> int:
@@ -168,18 +186,19 @@ class TerritoryPanel(QWidget):
 
     def _apply_column_setup(self) -> None:
         """Delegates and widths per column kind (the measure columns follow the balance settings)."""
-        widths = {"name": 180, "rep": 116, "accounts": 74, "potential": 78, "workload": 140, "locked": 48}
+        widths = {"name": 184, "rep": 120, "accounts": 84, "potential": 84, "workload": 140, "locked": 52}
         for c in range(self.model.columnCount()):
             key = self.model.column_key(c)
             if key.startswith("dev_"):
                 self.view.setItemDelegateForColumn(c, self._band_delegate)
-                self.view.setColumnWidth(c, 88)
+                self.view.setColumnWidth(c, 104)
             elif key == "workload":
                 self.view.setItemDelegateForColumn(c, self._bar_delegate)
                 self.view.setColumnWidth(c, widths[key])
             else:
                 self.view.setItemDelegateForColumn(c, None)
                 self.view.setColumnWidth(c, widths.get(key, 90))
+        self.view.fit_name_column()
 
     def _build_actions(self) -> None:
         specs = (
