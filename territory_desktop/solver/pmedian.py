@@ -227,23 +227,30 @@ def region_lns(p: Problem, k: int, dist: np.ndarray, centres: np.ndarray, assign
             sub = dist[np.ix_(pts, pts)]
             local = {int(g): t for t, g in enumerate(group)}
             h_assign = np.array([local[int(a)] for a in assign[pts]])
-            h_centres = np.array([int(np.flatnonzero(pts == centres[g])[0]) for g in group])
-            old = float(sub[np.arange(len(pts)), h_centres[h_assign]].sum())
-            old_ex = _excess(demand[pts], cap[pts], h_centres, h_assign,
-                             [(v[pts], lo, hi) for v, lo, hi in bands])
+            if len(pts) < r:
+                continue
+            where = [np.flatnonzero(pts == centres[g]) for g in group]
+            old = float(dist[pts, centres[assign[pts]]].sum())
+            if all(len(w) for w in where):
+                h_centres = np.array([int(w[0]) for w in where])
+                old_ex = _excess(demand[pts], cap[pts], h_centres, h_assign,
+                                 [(v[pts], lo, hi) for v, lo, hi in bands])
+            else:  # a centre serves outside its own group: no hint, any feasible answer is progress
+                h_centres, old_ex = None, 1.0
             left = deadline - time.monotonic()
             if r < k:  # a true region: small and quick; the whole problem gets the whole clock
                 left = min(sub_limit, left)
             if left <= 0.02:
                 break
             res = mip_arrays(sub, demand[pts], cap[pts], r, [(v[pts], lo, hi) for v, lo, hi in bands], left,
-                             (h_centres, h_assign) if old_ex <= 0 else None, width=len(pts))
+                             (h_centres, h_assign) if old_ex <= 0 and h_centres is not None else None,
+                             width=len(pts))
             if res is None:
                 continue
             c2, a2, v2, _, optimal = res
             if optimal:
                 settled.add(sig)
-            if old_ex > 0 or v2 < old - 1e-7 * max(1.0, abs(old)):
+            if (old_ex > 0 and v2 <= old + 1e-7 * max(1.0, abs(old))) or v2 < old - 1e-7 * max(1.0, abs(old)):
                 centres[group] = pts[c2]
                 assign[pts] = group[a2]
                 improved = True
@@ -293,6 +300,12 @@ def carve_stream(problem: Problem, time_limit: float,
         yield _solution(p, p.current.copy(), t0, "nothing to carve")[0]
         return
     sub = _subset(p, free_rows, slots)
+    if sub.n <= len(slots):  # no more accounts than territories: one each
+        full = p.current.copy()
+        full[free_rows] = slots[:sub.n]
+        _eligible_fix(p, full, free_rows, np.nan_to_num(p.centres))
+        yield _solution(p, full, t0, "heuristic")[0]
+        return
     mapping: np.ndarray | None = None
     for c, a, status, bound in _carve_core(sub, len(slots), time_limit, should_stop):
         if mapping is None:
@@ -352,8 +365,10 @@ def _eligible_fix(p: Problem, full: np.ndarray, rows: np.ndarray, centres: np.nd
     for r in bad:
         ok = np.flatnonzero(p.eligible[r] & p.territory_open & p.active)
         if len(ok):
-            d = np.hypot(centres[ok, 0] - p.x[r], centres[ok, 1] - p.y[r])
+            d = np.nan_to_num(np.hypot(centres[ok, 0] - p.x[r], centres[ok, 1] - p.y[r]), nan=np.inf)
             full[r] = ok[int(np.argmin(d))]
+        else:  # nowhere it may go: it stays where the planner put it
+            full[r] = p.current[r]
 
 
 def _carve_core(p: Problem, k: int, time_limit: float, should_stop: Callable[[], bool]) -> Iterator:

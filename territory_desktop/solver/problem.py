@@ -171,13 +171,15 @@ class Problem:
         return ok
 
     def move_limit(self) -> int | None:
-        """Most accounts that may differ from the baseline (never below what the current plan already has)."""
-        if self.max_moves is None:
+        """Most accounts that may differ from the baseline (never below what the current plan already has).
+
+        A carve redraws the map from scratch, so a change budget does not apply to it."""
+        if self.max_moves is None or self.mode == "carve":
             return None
         return max(int(self.max_moves), int((self.current != self.baseline).sum()))
 
     def moved_share_limit(self) -> float | None:
-        if self.max_moved_share is None:
+        if self.max_moved_share is None or self.mode == "carve":
             return None
         col = self.budget_column
         vals = self.measures[:, col] if col is not None else np.ones(self.n)

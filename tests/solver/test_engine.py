@@ -16,7 +16,7 @@ SETTINGS = BalanceSettings(measures=(BalancedMeasure("potential", 0.15, 1.0, pri
                                      BalancedMeasure(ACCOUNTS, 0.30, 0.5)), allow_pipeline_moves=True)
 
 
-def _random_problem(n: int, k: int, seed: int) -> Problem:
+def _random_problem(n: int, k: int, seed: int, mode: str = "rebalance") -> Problem:
     rng = np.random.default_rng(seed)
     eligible = rng.random((n, k)) < 0.7
     eligible[np.arange(n), rng.integers(0, k, n)] = True
@@ -30,13 +30,15 @@ def _random_problem(n: int, k: int, seed: int) -> Problem:
         disruption_weight=1.0, compactness_weight=0.01,
         max_moves=int(rng.integers(0, n)) if rng.random() < 0.5 else None,
         max_moved_share=float(rng.uniform(0, 0.5)) if rng.random() < 0.3 else None, budget_column=0,
+        mode=mode,
     )
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(n=st.integers(5, 40), k=st.integers(2, 5), seed=st.integers(0, 10_000))
-def test_no_solution_breaks_a_hard_rule(n: int, k: int, seed: int):
-    p = _random_problem(n, k, seed)
+@given(n=st.integers(5, 40), k=st.integers(2, 5), seed=st.integers(0, 10_000),
+       mode=st.sampled_from(["rebalance", "carve"]))
+def test_no_solution_breaks_a_hard_rule(n: int, k: int, seed: int, mode: str):
+    p = _random_problem(n, k, seed, mode)
     stuck = ~p.free()
     closed = ~p.territory_open
     lim = p.move_limit()
@@ -48,6 +50,7 @@ def test_no_solution_breaks_a_hard_rule(n: int, k: int, seed: int):
         assert (a[mv] >= 0).all()
         assert p.eligible[mv, a[mv]].all(), "an account went to a territory it is not eligible for"
         assert not closed[a[mv]].any(), "an account moved into a locked territory"
+        assert not closed[p.current[mv][p.current[mv] >= 0]].any(), "an account left a locked territory"
         moved = a != p.baseline
         if lim is not None:
             assert moved.sum() <= lim
