@@ -1,0 +1,128 @@
+"""The Territories panel: numbers as the core computes them, targeted repaints, sorting, territory edits."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+from territory_desktop.core import format as fmt
+from territory_desktop.core.edits import MoveAccounts
+from territory_desktop.core.palette import PALETTE
+from territory_desktop.core.settings import BalancedMeasure, BalanceSettings
+from territory_desktop.ui.territory_model import BAND_ROLE, TERRITORY_ROLE, TerritoryTableModel
+from territory_desktop.ui.territory_panel import TerritoryPanel
+from territory_desktop.ui.undo import PlanController
+from tests.conftest import make_plan
+
+
+def make_panel(qtbot, plan):
+    ctl = PlanController(plan)
+    panel = TerritoryPanel(plan, ctl)
+    qtbot.addWidget(panel)
+    panel.resize(1000, 400)
+    panel.show()
+    return panel, ctl
+
+
+def cell(model: TerritoryTableModel, territory: int, key: str, role=Qt.ItemDataRole.DisplayRole):
+    return model.index(model.row_of(territory), model.column_of(key)).data(role)
+
+
+def test_rows_show_the_core_numbers_formatted(qtbot):
+    plan = make_plan(n=300, k=5, seed=2)
+    panel, _ = make_panel(qtbot, plan)
+    m = panel.model
+    table = plan.territory_table()
+    assert m.rowCount() == 5
+    for t, row in table.iterrows():
+        assert cell(m, t, "name") == row["name"]
+        assert cell(m, t, "accounts") == fmt.count(row["accounts"])
+        assert cell(m, t, "potential") == fmt.money(row["potential"])
+        dev, status = cell(m, t, "dev_potential", BAND_ROLE)
+        assert dev == row["dev_potential"] and status == row["status_potential"]
+        assert cell(m, t, "dev_potential").endswith(status)  # the band is written, not only coloured
+
+
+def test_a_move_repaints_only_the_territories_it_touched(qtbot):
+    plan = make_plan(n=400, k=6, seed=3)
+    # balance on measures whose grand total a move cannot change, so other rows' deviations stay put
+    plan.settings = BalanceSettings(measures=(BalancedMeasure("potential", 0.15, primary=True),
+                                              BalancedMeasure("accounts", 0.3)))
+    panel, ctl = make_panel(qtbot, plan)
+    m = panel.model
+    m.refresh()
+    repainted: set[int] = set()
+    m.dataChanged.connect(lambda a, b, *_: repainted.update(m.territory_at(r) for r in range(a.row(), b.row() + 1)))
+    resets = []
+    m.modelReset.connect(lambda: resets.append(1))
+    rows = np.flatnonzero(plan.assignment == 1)[:5]
+    ctl.apply(MoveAccounts(rows, 4))
+    assert repainted == {1, 4} and not resets
+    assert cell(m, 4, "accounts") == fmt.count(plan.kpis.counts[4])
+
+
+def test_sorting_by_potential_is_numeric(qtbot):
+    plan = make_plan(n=300, k=6, seed=4)
+    panel, _ = make_panel(qtbot, plan)
+    col = panel.model.column_of("potential")
+    panel.view.sortByColumn(col, Qt.SortOrder.DescendingOrder)
+    shown = [int(panel.proxy.index(r, 0).data(TERRITORY_ROLE)) for r in range(panel.proxy.rowCount())]
+    pot = plan.territory_table()["potential"]
+    assert shown == list(pot.sort_values(ascending=False).index)
+
+
+def test_add_rename_recolour_lock_remove_are_each_one_undoable_step(qtbot):
+    plan = make_plan(n=200, k=4, seed=5)
+    panel, ctl = make_panel(qtbot, plan)
+    before = [t.to_dict() for t in plan.territories]
+    assignment = plan.assignment.copy()
+
+    new = panel.add_territory("Gulf Coast")
+    assert new == 4 and panel.model.rowCount() == 5 and cell(panel.model, 4, "name") == "Gulf Coast"
+    assert plan.territories[4].color == PALETTE[0]  # the first palette colour no territory uses yet
+    assert panel.rename_territory(0, "Great Lakes") and cell(panel.model, 0, "name") == "Great Lakes"
+    assert panel.recolour_territory(1, "#CC79A7") and plan.territories[1].color == "#CC79A7"
+    assert panel.toggle_lock(2) and plan.territories[2].locked
+    assert cell(panel.model, 2, "locked", Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    moved = plan.rows_in(3)
+    assert panel.remove_territory(3, to=0)
+    assert (plan.assignment[moved] == 0).all() and panel.model.row_of(3) == -1
+    assert ctl.stack.count() == 5
+
+    while ctl.stack.canUndo():
+        ctl.stack.undo()
+    assert [t.to_dict() for t in plan.territories] == before
+    assert np.array_equal(plan.assignment, assignment)
+    assert panel.model.rowCount() == 4
+
+
+def test_refused_territory_edits_change_nothing(qtbot):
+    plan = make_plan(n=100, k=3, seed=6)
+    panel, ctl = make_panel(qtbot, plan)
+    reasons = []
+    ctl.refused.connect(reasons.append)
+    assert not panel.rename_territory(0, "T1")  # the name is taken
+    assert not panel.add_territory("  ")
+    assert plan.territories[0].name == "T0" and ctl.stack.count() == 0
+    assert "already called" in reasons[0]
+
+
+def test_the_lock_checkbox_locks_the_territory_and_blocks_drops(qtbot):
+    plan = make_plan(n=100, k=3, seed=7)
+    panel, ctl = make_panel(qtbot, plan)
+    m = panel.model
+    idx = m.index(m.row_of(1), m.column_of("locked"))
+    assert m.setData(idx, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert plan.territories[1].locked and ctl.stack.count() == 1
+    rows = plan.rows_in(0)[:3]
+    assert not panel.move_rows_to(rows, 1)
+    assert (plan.assignment[rows] == 0).all()
+
+
+def test_the_panel_follows_a_new_plan(qtbot):
+    panel, _ = make_panel(qtbot, make_plan(n=50, k=3, seed=1))
+    other = make_plan(n=80, k=7, seed=2)
+    panel.set_plan(other, PlanController(other))
+    assert panel.model.rowCount() == 7
+    other.apply(MoveAccounts([0, 1, 2], 6))
+    assert cell(panel.model, 6, "accounts") == fmt.count(other.kpis.counts[6])
