@@ -12,6 +12,7 @@ import json
 import numpy as np
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import (
+    QAction,
     QColor,
     QContextMenuEvent,
     QDrag,
@@ -21,6 +22,7 @@ from PySide6.QtGui import (
     QPainter,
     QPixmap,
     QShortcut,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -180,7 +182,8 @@ class AccountPanel(QWidget):
     def _wire(self) -> None:
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.search.returnPressed.connect(self._search_now)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, activated=self.focus_search)
+        self._find_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self,
+                                        activated=self.focus_search)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search, activated=self.search.clear,
                   context=Qt.ShortcutContext.WidgetShortcut)
         for w in (self.territory_filter, self.segment_filter, self.industry_filter):
@@ -218,6 +221,13 @@ class AccountPanel(QWidget):
         self._fill_filters()
         self._restore_columns()
         self._update_count()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        """Step back from Ctrl+F when the window has its own Find action: two would cancel each other out."""
+        find = QKeySequence(QKeySequence.StandardKey.Find)
+        owned = any(a.shortcut() == find for a in self.window().findChildren(QAction))
+        self._find_shortcut.setEnabled(not owned)
+        super().showEvent(event)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
-from PySide6.QtWidgets import QMenu
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
 
 from territory_desktop.core.edits import MoveAccounts, SetAccountLocks
 from territory_desktop.core.plan import Plan
@@ -76,6 +77,23 @@ def test_ctrl_f_focuses_the_search_box(qtbot, settings):
     panel.view.setFocus()
     qtbot.keyClick(panel.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(panel.search.hasFocus, timeout=1000)
+
+
+def test_ctrl_f_is_left_to_a_window_that_has_its_own_find_action(qtbot, settings):
+    plan = make_plan(n=50, k=2, seed=1)
+    win = QMainWindow()
+    qtbot.addWidget(win)
+    panel = AccountPanel(plan, Selection(), PlanController(plan), settings=settings, parent=win)
+    found: list[bool] = []
+    find = QAction("Find", win, shortcut=QKeySequence(QKeySequence.StandardKey.Find),
+                   triggered=lambda: found.append(True))
+    win.addAction(find)
+    win.setCentralWidget(panel)
+    win.show()
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=1000)
+    qtbot.keyClick(panel.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert found == [True], "one Ctrl+F owner, not two ambiguous ones"
 
 
 def test_territory_popup_and_moved_chip_filter_the_table(qtbot, settings):
@@ -191,3 +209,26 @@ def test_lock_column_follows_an_undo(qtbot, settings):
     assert panel.model.data(idx, Qt.ItemDataRole.DecorationRole) is not None
     panel.controller.stack.undo()
     assert panel.model.data(idx, Qt.ItemDataRole.DecorationRole) is None
+
+
+def test_menu_key_opens_the_actions_at_the_current_row(qtbot, settings):
+    panel = _panel(qtbot, settings)
+    panel.selection.set_rows([30], source="map")
+    opened: list[tuple[list[str], QPoint]] = []
+
+    def look_and_close() -> None:
+        menu = QApplication.activePopupWidget()
+        if isinstance(menu, QMenu):
+            opened.append(([a.text() for a in menu.actions() if a.text()], menu.pos()))
+            menu.close()
+
+    QTimer.singleShot(100, look_and_close)
+    panel.view.setFocus()
+    # What Qt delivers to the focused widget for the Menu key (QTest cannot synthesise it from a key press).
+    QApplication.sendEvent(panel.view, QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, QPoint(0, 0),
+                                                            panel.view.mapToGlobal(QPoint(0, 0))))
+    qtbot.waitUntil(lambda: bool(opened), timeout=2000)
+    texts, pos = opened[0]
+    assert texts[:2] == ["Move to", "Unassign"]
+    row_rect = panel.view.visualRect(panel.model.index(30, 0))
+    assert abs(panel.view.viewport().mapFromGlobal(pos).y() - row_rect.bottom()) <= 2
