@@ -89,8 +89,8 @@ class ProblemsModel(QAbstractTableModel):
             return self._icons.get(p.severity)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 0:
-                return "Error: the row was not imported" if p.severity == ERROR else \
-                    "Warning: the row was imported, this value was left blank or guessed"
+                return "Error: the row was left out" if p.severity == ERROR else \
+                    "Warning: the row was taken, this value was left blank or guessed"
             return str(p)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -177,9 +177,12 @@ class ReportPage(QWidget):
             self.note.setText("Every row was read without a problem.")
         else:
             self.note.setText(
-                f"{fmt.count(errors)} error{'s' if errors != 1 else ''} (rows not imported) and "
-                f"{fmt.count(warnings)} warning{'s' if warnings != 1 else ''} (rows imported with a value left "
+                f"{fmt.count(errors)} error{'s' if errors != 1 else ''} (rows left out) and "
+                f"{fmt.count(warnings)} warning{'s' if warnings != 1 else ''} (rows taken with a value left "
                 "blank or guessed). Nothing is changed until you open the plan.")
+        if result.reps_mapping:
+            used = ", ".join(f"{field} ← {column!r}" for field, column in result.reps_mapping.items())
+            self.note.setText(self.note.text() + f"\nFrom the reps file: {used}.")
         self.filter.blockSignals(True)
         self.filter.clear()
         self.filter.addItem(f"All problems ({fmt.count(errors + warnings)})", ALL)
@@ -188,6 +191,9 @@ class ReportPage(QWidget):
         self.filter.blockSignals(False)
         self.model.set_problems(result.problems)
         self.model.set_severity(ALL)
+        for col in range(1, 5):  # file, row, column, value: as wide as their text, within reason
+            self.table.resizeColumnToContents(col)
+            self.table.setColumnWidth(col, max(50, min(self.table.columnWidth(col) + 8, 240)))
         self.save_button.setEnabled(bool(result.problems))
 
     def set_filter(self, severity: str) -> None:

@@ -79,6 +79,12 @@ class _NumberDelegate(QStyledItemDelegate):
         editor.setFrame(False)
         return editor
 
+    def displayText(self, value, locale):  # noqa: N802 (Qt API)
+        try:
+            return f"{float(value):,.1f}"  # same precision as the spin boxes beside the table
+        except (TypeError, ValueError):
+            return str(value)
+
     def setEditorData(self, editor, index):  # noqa: N802 (Qt API)
         editor.setValue(float(index.data(Qt.ItemDataRole.EditRole) or 0.0))
 
