@@ -12,7 +12,7 @@ from typing import Any
 ACCOUNTS = "accounts"
 WORKLOAD = "workload"
 
-DEFAULT_HOURS = {"SMB": 3.0, "Mid-Market": 8.0, "Enterprise": 24.0}
+DEFAULT_HOURS = {"SMB": 2.5, "Mid-Market": 6.0, "Enterprise": 20.0}
 DEFAULT_VISITS = {"SMB": 0.0, "Mid-Market": 1.0, "Enterprise": 2.0}
 """Service hours and on-site visits per account and year. SMB accounts are served remotely (no travel), so a
 field rep's ~1,600 h year holds ~200 accounts of a typical mix, which is what planners use as a rule of thumb."""
@@ -22,7 +22,8 @@ field rep's ~1,600 h year holds ~200 accounts of a typical mix, which is what pl
 class WorkloadModel:
     """Hours a rep spends on an account per year: servicing by segment plus travel from the rep's home.
 
-    Travel = round-trip road distance (great circle × circuity) × visits per year ÷ speed.
+    Travel = round-trip road distance (great circle × circuity) ÷ speed, at most `max_trip_hours` per visit
+    (beyond a day's drive the rep flies: the visit costs a day, not a week), × visits per year.
     """
 
     hours_by_segment: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_HOURS))
@@ -31,12 +32,13 @@ class WorkloadModel:
     default_visits: float = 1.0
     speed_kmh: float = 70.0
     circuity: float = 1.25
+    max_trip_hours: float = 8.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "hours_by_segment": dict(self.hours_by_segment), "default_hours": self.default_hours,
             "visits_by_segment": dict(self.visits_by_segment), "default_visits": self.default_visits,
-            "speed_kmh": self.speed_kmh, "circuity": self.circuity,
+            "speed_kmh": self.speed_kmh, "circuity": self.circuity, "max_trip_hours": self.max_trip_hours,
         }
 
     @classmethod
@@ -48,6 +50,7 @@ class WorkloadModel:
             default_visits=float(d.get("default_visits", 1.0)),
             speed_kmh=float(d.get("speed_kmh", 70.0)),
             circuity=float(d.get("circuity", 1.25)),
+            max_trip_hours=float(d.get("max_trip_hours", 8.0)),
         )
 
 

@@ -36,5 +36,6 @@ def account_workload(base_hours: np.ndarray, visits: np.ndarray, lat: np.ndarray
     """
     dist = haversine_km(lat, lon, home_lat, home_lon)
     dist = np.where(np.isfinite(dist), dist, 0.0)
-    travel = 2.0 * dist * model.circuity * visits / max(model.speed_kmh, 1e-9)
+    trip = np.minimum(2.0 * dist * model.circuity / max(model.speed_kmh, 1e-9), model.max_trip_hours)
+    travel = trip * visits
     return np.rint((base_hours + travel) * SCALE).astype(np.int64)
