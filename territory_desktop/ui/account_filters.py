@@ -7,8 +7,9 @@ float arrays (text becomes its case-insensitive rank) so any column sorts with o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -114,6 +115,13 @@ class Column:
     tooltip: str
     numeric: bool = False
     formatter: Callable[[float], str] | None = None
+    labels: Mapping[str, str] | None = None
+    """Words shown for stored codes (e.g. geo_source "zip" -> "ZIP centroid")."""
+
+
+PLACEMENT_WORDS: Mapping[str, str] = MappingProxyType({
+    "latlon": "Own coordinates", "zip": "ZIP centroid", "city": "City centroid", "none": "Not placed"})
+"""io/geocode.py GEO_SOURCES in a planner's words."""
 
 
 STATUS_COLUMNS = (
@@ -136,7 +144,8 @@ CANONICAL = (
     Column("status", "Status", "Account status in the CRM"),
     Column("employees", "Employees", "Number of employees", True, fmt.count),
     Column("geo_source", "Placement",
-           "How the account was placed on the map: its own coordinates, ZIP or city centroid, or not at all"),
+           "How the account was placed on the map: its own coordinates, ZIP or city centroid, or not at all",
+           labels=PLACEMENT_WORDS),
 )
 
 

@@ -236,10 +236,14 @@ class AccountTableModel(QAbstractTableModel):
             col = self.columns[self._col_of[key]]
             if col.numeric:
                 self._keys[key] = pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-            else:
-                text = s.fillna("").astype(str).str.lower()
-                self._keys[key] = rank_text(text)
+            else:  # rank what the planner reads ("Not placed", not "none")
+                self._keys[key] = rank_text(self._text_series(key).str.lower())
         return self._keys[key]
+
+    def _text_series(self, key: str) -> pd.Series:
+        s = self._series(key).fillna("").astype(str)
+        labels = self.columns[self._col_of[key]].labels
+        return s.map(lambda v: labels.get(v, v)) if labels else s
 
     def _series(self, key: str) -> pd.Series:
         if key.startswith("src:"):
@@ -357,7 +361,7 @@ class AccountTableModel(QAbstractTableModel):
         if arr is None:
             col = self.columns[self._col_of[key]]
             if col.formatter is None:
-                arr = self._series(key).fillna("").astype(str).to_numpy(dtype=object)
+                arr = self._text_series(key).to_numpy(dtype=object)
             else:
                 arr = np.empty(self.plan.n_accounts, dtype=object)
                 self._numbers[key] = pd.to_numeric(self._series(key), errors="coerce").to_numpy(
@@ -373,6 +377,14 @@ class AccountTableModel(QAbstractTableModel):
             arr[lo:lo + len(chunk)] = ["" if v != v else f(v) for v in chunk]
             value = arr[row]
         return value
+
+    def sample_texts(self, column: int, count: int = 200) -> list[str]:
+        """Display text of the first `count` visible rows of a column (to size the column to its content)."""
+        key = self._key_of[column]
+        rows = self.view_rows[:count].tolist()
+        if key in STATUS_KEYS:
+            return [self._dynamic_text(key, r) for r in rows]
+        return [self.display_value(key, r) for r in rows]
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt API)
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -49,8 +49,8 @@ from .selection import Selection
 from .undo import PlanController
 
 SEARCH_DEBOUNCE_MS = 150
-_WIDTHS = {"territory": 150, "rep": 130, "moved": 120, "locked": 48, "account_id": 100, "name": 230,
-           "city": 130, "state": 60, "zip": 70, "potential": 96, "pipeline": 96, "employees": 90}
+WIDTH_LIMITS = (44, 280)
+"""Bounds (px) of a column sized to its content; the planner can still drag it wider."""
 _CHIPS = (("moved", "Moved", "Only accounts that moved since the baseline"),
           ("locked", "Locked", "Only locked accounts"),
           ("unassigned", "Unassigned", "Only accounts no territory owns"),
@@ -386,11 +386,24 @@ class AccountPanel(QWidget):
         h = self.view.horizontalHeader()
         h.blockSignals(True)
         for i, key in enumerate(keys):
-            h.resizeSection(i, int(widths.get(key, _WIDTHS.get(key, 110))))
+            h.resizeSection(i, int(widths[key]) if key in widths else self._fit_width(i))
             h.setSectionHidden(i, key not in visible)
         h.blockSignals(False)
         self.columns_button.set_columns([(c.key, c.title, None) for c in self.model.columns], visible,
                                         self._default_visible())
+
+    def _fit_width(self, column: int) -> int:
+        """Width that shows the header and the first rows' text whole (CRM ids, territory names)."""
+        fm = self.view.fontMetrics()
+        bold = QFont(self.view.horizontalHeader().font())
+        bold.setBold(True)  # style sheets often make headers bold; err on the wide side
+        title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+        header = QFontMetrics(bold).horizontalAdvance(title) + 34  # padding + sort arrow
+        texts = self.model.sample_texts(column)
+        content = max((fm.horizontalAdvance(s) for s in texts if s), default=0) + 30  # cell padding
+        if self.model.columns[column].key == "territory":
+            content += 22  # the colour swatch
+        return int(min(max(header, content, WIDTH_LIMITS[0]), WIDTH_LIMITS[1]))
 
     def _apply_columns(self) -> None:
         shown = set(self.columns_button.checked())
