@@ -318,9 +318,15 @@ class RemoveTerritoryDialog(QDialog):
         for i in plan.active_territories():
             if int(i) != index:
                 other = plan.territories[int(i)]
-                self.target.addItem(swatch_icon(other.color), other.name + (f" — {other.rep}" if other.rep else ""),
-                                    int(i))
-        self.to_other.setEnabled(self.target.count() > 0)
+                label = other.name + (f" — {other.rep}" if other.rep else "") + (" (locked)" if other.locked else "")
+                self.target.addItem(swatch_icon(other.color), label, int(i))
+                if other.locked:  # a locked book takes no accounts in, not even these
+                    item = self.target.model().item(self.target.count() - 1)
+                    item.setEnabled(False)
+        open_targets = [r for r in range(self.target.count()) if self.target.model().item(r).isEnabled()]
+        if open_targets:
+            self.target.setCurrentIndex(open_targets[0])
+        self.to_other.setEnabled(bool(open_targets))
         self.unassign.setChecked(True)
         self.target.setEnabled(False)
         self.to_other.toggled.connect(self.target.setEnabled)
@@ -353,6 +359,7 @@ class RemoveTerritoryDialog(QDialog):
         self.target.setCurrentIndex(self.target.findData(territory))
 
     def result_edit(self) -> RemoveTerritory:
-        to = int(self.target.currentData()) if self.to_other.isChecked() and self.target.count() else -1
+        usable = self.target.currentIndex() >= 0 and self.target.model().item(self.target.currentIndex()).isEnabled()
+        to = int(self.target.currentData()) if self.to_other.isChecked() and usable else -1
         name = self.plan.territories[self.index].name
         return RemoveTerritory(self.index, to, label=f"Remove territory {name}")

@@ -118,6 +118,14 @@ def test_remove_dialog_sends_accounts_to_the_chosen_territory(qtbot, plan):
     assert (plan.assignment[moving] == 3).all() and plan.territories[1].removed
 
 
+def test_remove_dialog_offers_no_locked_territory(qtbot, plan):
+    plan.territories[0].locked = True
+    d = _show(qtbot, RemoveTerritoryDialog(plan, 2))
+    assert d.target.currentData() != 0  # the first open territory is proposed, not the locked one
+    locked_row = d.target.findData(0)
+    assert not d.target.model().item(locked_row).isEnabled()
+
+
 def test_remove_dialog_defaults_to_unassigned(qtbot, plan):
     d = _show(qtbot, RemoveTerritoryDialog(plan, 2))
     d.accept()
