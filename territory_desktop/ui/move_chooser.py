@@ -1,7 +1,7 @@
 """Ctrl+M "Move selection to…": pick a territory by typing a few letters, without the mouse.
 
-The filter line keeps the focus the whole time; Up/Down/PageUp/PageDown/Home/End go to the list, Enter
-chooses, Esc cancels. Locked territories are listed (so the planner sees why one is missing) but cannot be
+The filter line keeps the focus the whole time; Up/Down/PageUp/PageDown go to the list, Enter chooses,
+Esc cancels. Locked territories are listed (so the planner sees why one is missing) but cannot be
 chosen: a move into them would be refused anyway.
 """
 
@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +28,7 @@ from territory_desktop.core import format as fmt
 from territory_desktop.core.plan import Plan
 
 UNASSIGNED = -1
+DETAIL_ROLE = Qt.ItemDataRole.UserRole + 2
 _NAV_KEYS = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}
 
 
@@ -37,7 +42,42 @@ def swatch_icon(color: str, size: int = 14) -> QIcon:
     p.setBrush(QColor(color))
     p.drawRoundedRect(0.5, 0.5, size - 1, size - 1, 3, 3)
     p.end()
-    return QIcon(pm)
+    icon = QIcon(pm)
+    icon.addPixmap(pm, QIcon.Mode.Selected)  # keep the true colour on a highlighted row
+    return icon
+
+
+class _TerritoryDelegate(QStyledItemDelegate):
+    """Swatch, the territory name, then rep · region · accounts in a quieter colour."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:  # noqa: N802 (Qt API)
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), size.height() + 6)  # room to breathe between rows
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        detail = index.data(DETAIL_ROLE) or ""
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        name = opt.text
+        opt.text = ""
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, opt.widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        enabled = bool(opt.state & QStyle.StateFlag.State_Enabled)
+        group = QPalette.ColorGroup.Normal if enabled else QPalette.ColorGroup.Disabled
+        main = opt.palette.color(group, QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        quiet = QColor(main)
+        quiet.setAlphaF(0.85 if selected else 0.55)
+        painter.save()
+        painter.setPen(main)
+        fm = opt.fontMetrics
+        flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        painter.drawText(text_rect, flags, name)
+        rest = text_rect.adjusted(fm.horizontalAdvance(name) + 14, 0, 0, 0)
+        painter.setPen(quiet)
+        painter.drawText(rest, flags, fm.elidedText(detail, Qt.TextElideMode.ElideRight, rest.width()))
+        painter.restore()
 
 
 class MoveChooser(QDialog):
@@ -54,14 +94,17 @@ class MoveChooser(QDialog):
         self.list.setIconSize(QSize(14, 14))
         self.list.setUniformItemSizes(True)
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing always goes to the filter
+        self.list.setItemDelegate(_TerritoryDelegate(self.list))
+        self.list.setSpacing(1)
         self.hint = QLabel("↑↓ choose · Enter move · Esc cancel")
         self.hint.setStyleSheet("color: #6B6F76;")
         counts = np.bincount(plan.assignment[plan.assignment >= 0], minlength=plan.n_territories)
         for i in plan.active_territories():
             t = plan.territories[int(i)]
-            detail = " · ".join(x for x in (t.rep, t.region, f"{fmt.count(counts[i])} accounts") if x)
-            text = f"{t.name}    {detail}" + ("    (locked)" if t.locked else "")
-            item = QListWidgetItem(swatch_icon(t.color), text)
+            detail = " · ".join(x for x in (t.rep, t.region, f"{fmt.count(counts[i])} accounts",
+                                             "locked" if t.locked else "") if x)
+            item = QListWidgetItem(swatch_icon(t.color), t.name)
+            item.setData(DETAIL_ROLE, detail)
             item.setData(Qt.ItemDataRole.UserRole, int(i))
             item.setData(Qt.ItemDataRole.UserRole + 1, " ".join((t.name, t.rep, t.region)).casefold())
             if t.locked:
