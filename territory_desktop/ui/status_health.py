@@ -83,7 +83,7 @@ class HealthStatus(QWidget):
                            "(0 = perfectly even)")
         if h.moved_accounts:
             self.moved.setText(f"Moved {fmt.count(h.moved_accounts)} accounts · {fmt.money(h.moved_potential)} "
-                               f"({fmt.percent(h.moved_potential_share)} of potential)")
+                               f"({fmt.percent(h.moved_potential_share, 1 if h.moved_potential_share < 0.1 else 0)} of potential)")
         else:
             self.moved.setText("No accounts moved")
         self.moved.setToolTip("Accounts (and their potential) owned by another territory than at import")

@@ -165,3 +165,20 @@ def test_screenshot_is_written_and_not_blank(qtbot, tmp_path, size):
     small = img.scaled(96, 54).convertToFormat(QImage.Format.Format_RGB32)
     colours = {small.pixel(x, y) for x in range(96) for y in range(54)}
     assert len(colours) > 40  # text, swatches, bars: a real window, not a flat fill
+
+
+def test_signals_emitted_from_python_do_not_eat_references_to_true():
+    """PySide6 6.12 + Python 3.11 abort after a few thousand emits unless the window's workaround is on."""
+    import sys
+
+    from PySide6.QtCore import QObject, Signal
+
+    class Source(QObject):
+        changed = Signal(int)
+
+    src = Source()
+    src.changed.connect(lambda _v: None)
+    before = sys.getrefcount(True)
+    for i in range(5000):
+        src.changed.emit(i)
+    assert abs(sys.getrefcount(True) - before) < 50  # the bug loses one per emit: 5,000 here
