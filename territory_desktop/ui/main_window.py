@@ -64,6 +64,9 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
         self.statusBar().addPermanentWidget(self.health)
         self.statusBar().setSizeGripEnabled(True)
         self.notice = Notice(self)
+        self.territory_panel.view.setAccessibleName("Territories")
+        self.history.setAccessibleName("Edit history")
+        self.health.setAccessibleName("Plan health")
 
         self.actions_by_name = build_menus(self)
         self.territory_dock = self.add_dock("territoriesDock", "Territories", self.territory_panel,
@@ -151,8 +154,17 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
     def _wire_document(self) -> None:
         doc = self.doc
         doc.controller.refused.connect(self.show_refusal)
+        doc.controller.stack.indexChanged.connect(self._check_journal)
         doc.modifiedChanged.connect(lambda _m: self.update_title())
         self.update_title()
+
+    def _check_journal(self, _index: int = 0) -> None:
+        """If the recovery journal stopped recording (disk full...), say so once and urge a save."""
+        journal = self.doc.journal
+        error = getattr(journal, "error", None)
+        if error and not getattr(journal, "_warned", False):
+            journal._warned = True
+            self.notice.show_message(f"{error}\nSave your plan (Ctrl+S) to keep your work safe.", "error", 20)
 
     def _start_doc_journal(self) -> None:
         self.doc.start_journal()

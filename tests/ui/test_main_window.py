@@ -182,3 +182,32 @@ def test_signals_emitted_from_python_do_not_eat_references_to_true():
     for i in range(5000):
         src.changed.emit(i)
     assert abs(sys.getrefcount(True) - before) < 50  # the bug loses one per emit: 5,000 here
+
+
+def test_balance_settings_preview_live_and_apply_as_one_undoable_step(qtbot, tmp_path):
+    dialogs = pytest.importorskip("territory_desktop.ui.settings_dialog")
+    plan = make_plan(n=300, k=5, seed=13)
+    w = make_window(qtbot, tmp_path, plan)
+    original = plan.settings
+    pill_before = w.health.band.text()
+    seen = {}
+
+    def narrow_the_primary_band() -> None:
+        dlg = QApplication.activeModalWidget()
+        assert isinstance(dlg, dialogs.BalanceSettingsDialog)
+        row = next(r for r in dlg._rows if r.primary.isChecked())
+        row.band.setValue(1.0)  # ±1%: nearly every territory falls out of band
+        seen["pill"] = w.health.band.text()
+        seen["plan_settings"] = plan.settings
+        dlg.accept()
+
+    QTimer.singleShot(0, narrow_the_primary_band)
+    assert w.open_balance_settings()
+    assert seen["plan_settings"] == original  # the live preview did not edit the plan
+    assert seen["pill"] != pill_before  # ...but the status bar already showed its consequence
+    assert plan.settings.primary.band == 0.01
+    assert w.health.band.text() == seen["pill"]
+    assert w.doc.controller.stack.count() == 1
+    w.actions_by_name["undo"].trigger()
+    assert plan.settings == original
+    assert w.health.band.text() == pill_before
