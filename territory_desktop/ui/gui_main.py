@@ -151,8 +151,14 @@ def run_gui(paths: list[str]) -> int:
 
 
 def render_screenshot(path_or_none: str | None, out_png: str, size: tuple[int, int] = (1920, 1080)) -> None:
-    """Render the main window on `path_or_none` (or the sample) offscreen at `size` and save it as a PNG."""
+    """Render the main window on `path_or_none` (or the sample) offscreen at `size` and save it as a PNG.
+
+    A file that cannot be read or written ends the command with its message (exit status 1), not a traceback.
+    """
     from .screenshot import grab_window
 
     ensure_app(offscreen=True)
-    grab_window(document_for(path_or_none), Path(out_png), size)
+    try:
+        grab_window(document_for(path_or_none), Path(out_png), size)
+    except (DocumentError, OSError) as exc:
+        raise SystemExit(f"territory-desktop screenshot: {exc}") from exc

@@ -125,7 +125,7 @@ class Notice(QFrame):
         lay.setContentsMargins(12, 10, 6, 10)
         lay.setSpacing(8)
         lay.addWidget(self.text, 1)
-        lay.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addWidget(close, 0, Qt.AlignmentFlag.AlignVCenter)
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.hide)
         self.hide()
@@ -148,7 +148,9 @@ class Notice(QFrame):
             return
         width = min(420, max(260, parent.width() // 3))
         self.setFixedWidth(width)
-        self.adjustSize()
+        m = self.layout().contentsMargins()
+        text_w = width - m.left() - m.right() - self.layout().spacing() - 28
+        self.setFixedHeight(max(44, self.text.heightForWidth(text_w) + m.top() + m.bottom()))
         bar = getattr(parent, "statusBar", None)
         bottom = parent.height() - (bar().height() if callable(bar) else 0) - 12
         self.move(parent.width() - width - 16, bottom - self.height())

@@ -207,12 +207,13 @@ class TerritoryPanel(QWidget):
             ("recolour", "Change &Colour…", "recolour", "Pick the selected territory's map colour", None),
             ("edit", "&Edit Territory…", "edit", "Edit rep, home, capacity and region", QKeySequence("Ctrl+E")),
             ("lock", "&Lock Territory", "lock", "Lock: nothing moves in or out", QKeySequence("Ctrl+L")),
-            ("remove", "Re&move Territory…", "remove", "Remove the selected territory", None),
+            ("remove", "Re&move Territory…", "remove", "Remove the selected territory", QKeySequence.StandardKey.Delete),
         )
         handlers = {"add": self.add_territory, "rename": self.rename_territory,
                     "recolour": self.recolour_territory, "edit": self.edit_territory,
                     "lock": self.toggle_lock, "remove": self.remove_territory}
-        for name, text, icon_name, tip, key in specs:
+        for name, text, icon_name, tip, key_spec in specs:
+            key = QKeySequence(key_spec) if key_spec is not None else None
             a = QAction(icons.icon(icon_name), text, self)
             a.setToolTip(tip + (f" ({key.toString(QKeySequence.SequenceFormat.NativeText)})" if key else ""))
             a.setStatusTip(tip)
