@@ -211,3 +211,16 @@ def test_balance_settings_preview_live_and_apply_as_one_undoable_step(qtbot, tmp
     w.actions_by_name["undo"].trigger()
     assert plan.settings == original
     assert w.health.band.text() == pill_before
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_default_layout_shows_every_territory_column_and_the_table(qtbot, tmp_path, size):
+    w = make_window(qtbot, tmp_path, make_plan(n=200, k=12, seed=2))
+    w.resize(*size)
+    w.arrange_default_layout()
+    QApplication.processEvents()
+    view = w.territory_panel.view
+    assert view.horizontalScrollBar().maximum() == 0  # no column hidden behind a scroll bar
+    assert view.viewport().height() >= 5 * view.verticalHeader().defaultSectionSize()
+    assert w.centralWidget().height() >= 0.4 * size[1]
+    assert w.history_dock.isVisible() and w.history_dock.width() >= 250
