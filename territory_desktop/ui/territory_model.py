@@ -1,4 +1,5 @@
-"""The territories table model (one row per active territory, from `plan.territory_table()`) and its cell painters.
+"""The territories table model (one row per active territory, from `plan.territory_table()`) and its view,
+a drop target for account drags.
 
 The table has K rows (tens to a few hundred), so recomputing it after an edit costs well under a
 millisecond per row; what must stay targeted is what Qt repaints. `refresh` diffs the new numbers
@@ -19,27 +20,26 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QRectF,
     Qt,
+    QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from territory_desktop.core import format as fmt
 from territory_desktop.core.plan import Plan, PlanChange
 
 from . import icons
-from .style import BAND_COLORS, BAND_WORDS, MUTED
+from .mime import MIME, decode_rows
+from .style import ACCENT, BAND_COLORS, BAND_ROLE, BAND_WORDS, MUTED, WORKLOAD_ROLE
 
 TERRITORY_ROLE = Qt.ItemDataRole.UserRole + 1
 """The plan's territory index of a row (stable across sorting and removals)."""
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 """A raw number (or casefolded text) to sort by, so $1.2M sorts above $950k."""
-WORKLOAD_ROLE = Qt.ItemDataRole.UserRole + 3
-"""(workload hours, capacity hours, utilisation) for the bar delegate."""
-BAND_ROLE = Qt.ItemDataRole.UserRole + 4
-"""(deviation, band status) for the deviation delegate."""
 
 MEASURE_TITLES = {"potential": "Potential", "pipeline": "Pipeline", "accounts": "Accounts",
                   "workload": "Workload"}
@@ -278,79 +278,129 @@ class TerritoryTableModel(QAbstractTableModel):
         return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
 
 
-
-def _draw_cell_background(painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-    """Let the style draw selection/hover/alternate background, but no text: the delegate paints the rest."""
-    opt = QStyleOptionViewItem(option)
-    QStyledItemDelegate().initStyleOption(opt, index)
-    opt.text = ""
-    opt.icon = QIcon()
-    widget = option.widget
-    style = widget.style() if widget is not None else None
-    if style is not None:
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+NAME_MIN_WIDTH = 184
+REP_MIN_WIDTH = 120
 
 
-class WorkloadBarDelegate(QStyledItemDelegate):
-    """Workload against capacity as a small bar plus the percentage (red and "over" past 100%)."""
+class TerritoryView(QTableView):
+    """The territory table as a drop target for account drags, outlining the row under the cursor."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        data = index.data(WORKLOAD_ROLE)
-        if not data:
-            return super().paint(painter, option, index)
-        work, cap, util = data
-        _draw_cell_background(painter, option, index)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        r = option.rect.adjusted(8, 0, -8, 0)
-        bar_w = min(64, max(28, r.width() // 3))
-        bar = QRectF(r.left(), r.center().y() - 3, bar_w, 7)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#E6E9EE"))
-        painter.drawRoundedRect(bar, 3.5, 3.5)
-        if cap > 0 and np.isfinite(util):
-            over = util > 1.0
-            colour = QColor(BAND_COLORS["out"][0] if over else ("#C98A00" if util > 0.9 else "#4C7FD9"))
-            fill = QRectF(bar)
-            fill.setWidth(max(2.0, bar.width() * min(util, 1.0)))
-            painter.setBrush(colour)
-            painter.drawRoundedRect(fill, 3.5, 3.5)
-            text = f"{fmt.percent(util)}" + (" over" if over else "")
-            pen = QColor(BAND_COLORS["out"][0]) if over else option.palette.text().color()
+    accountsDropped = Signal(object, int)  # noqa: N815 (Qt naming) — (plan rows, territory index)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._hover_row = -1
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.setDropIndicatorShown(False)
+        self._scroll_step = 0
+        self._last_drag_pos = QPoint()
+        self._scroll_timer = QTimer(self, interval=60)
+        self._scroll_timer.timeout.connect(self._drag_scroll)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        """The territory name takes the width the other columns leave, so there is no dead band on the right."""
+        super().resizeEvent(event)
+        self.fit_name_column()
+
+    def fit_name_column(self) -> None:
+        header = self.horizontalHeader()
+        if self.model() is None or header.count() == 0:
+            return
+        others = sum(header.sectionSize(c) for c in range(2, header.count()))
+        spare = max(0, self.viewport().width() - others - NAME_MIN_WIDTH - REP_MIN_WIDTH)
+        rep_extra = min(spare, 70)  # rep names first get room to show in full, the territory name the rest
+        self.setColumnWidth(1, REP_MIN_WIDTH + rep_extra)
+        self.setColumnWidth(0, NAME_MIN_WIDTH + spare - rep_extra)
+
+    @property
+    def hover_row(self) -> int:
+        return self._hover_row
+
+    def _territory_at(self, pos: QPoint) -> tuple[int, int]:
+        idx = self.indexAt(pos)
+        if not idx.isValid():
+            return -1, -1
+        return idx.row(), int(idx.data(TERRITORY_ROLE))
+
+    def _set_hover(self, row: int) -> None:
+        if row != self._hover_row:
+            self._hover_row = row
+            self.viewport().update()
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if event.mimeData().hasFormat(MIME):
+            event.acceptProposedAction()
         else:
-            text = fmt.hours(work)
-            pen = QColor(MUTED)
-        painter.setPen(pen)
-        text_rect = r.adjusted(bar_w + 8, 0, 0, 0)
-        painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), text)
-        painter.restore()
+            event.ignore()
 
+    def dragMoveEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if not event.mimeData().hasFormat(MIME):
+            event.ignore()
+            return
+        pos = event.position().toPoint()
+        self._last_drag_pos = pos
+        self._update_drag_scroll(pos)
+        row, _ = self._territory_at(pos)
+        self._set_hover(row)
+        if row >= 0:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
 
-class BandDelegate(QStyledItemDelegate):
-    """Deviation from the fair share as a tinted pill with the band in words: "+12%  near"."""
+    def _update_drag_scroll(self, pos: QPoint) -> None:
+        """Near the top or bottom edge during a drag, scroll so any of 200 territories can be reached."""
+        edge = max(18, self.verticalHeader().defaultSectionSize())
+        h = self.viewport().height()
+        self._scroll_step = -1 if pos.y() < edge else (1 if pos.y() > h - edge else 0)
+        if self._scroll_step and not self._scroll_timer.isActive():
+            self._scroll_timer.start()
+        elif not self._scroll_step:
+            self._scroll_timer.stop()
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        data = index.data(BAND_ROLE)
-        if not data:
-            return super().paint(painter, option, index)
-        dev, status = data
-        fg, bg = BAND_COLORS.get(status, (MUTED, "#FFFFFF"))
-        _draw_cell_background(painter, option, index)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pill = QRectF(option.rect.adjusted(5, 4, -5, -4))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(bg))
-        painter.drawRoundedRect(pill, 4, 4)
-        painter.setPen(QColor(fg))
-        inner = pill.adjusted(6, 0, -6, 0)
-        font = painter.font()
-        font.setBold(status != "in")
-        painter.setFont(font)
-        painter.drawText(inner, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-                         fmt.percent(dev, signed=True))
-        font.setBold(False)
-        font.setPointSizeF(max(7.0, font.pointSizeF() - 1.5))
-        painter.setFont(font)
-        painter.drawText(inner, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), status)
-        painter.restore()
+    def _drag_scroll(self) -> None:
+        bar = self.verticalScrollBar()
+        if not self._scroll_step or bar.value() == (bar.minimum() if self._scroll_step < 0 else bar.maximum()):
+            self._scroll_timer.stop()
+            return
+        bar.setValue(bar.value() + self._scroll_step * max(1, bar.singleStep()))
+        self._set_hover(self._territory_at(self._last_drag_pos)[0])
+
+    def _stop_drag_scroll(self) -> None:
+        self._scroll_step = 0
+        self._scroll_timer.stop()
+
+    def dragLeaveEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self._stop_drag_scroll()
+        self._set_hover(-1)
+        event.accept()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self._stop_drag_scroll()
+        self._set_hover(-1)
+        rows = decode_rows(event.mimeData())
+        _, territory = self._territory_at(event.position().toPoint())
+        if rows is None or territory < 0:
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.CopyAction)  # the source must not try to delete its rows
+        event.accept()
+        self.accountsDropped.emit(rows, territory)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().paintEvent(event)
+        if self._hover_row < 0 or self.model() is None:
+            return
+        first = self.visualRect(self.model().index(self._hover_row, 0))
+        last = self.visualRect(self.model().index(self._hover_row, self.model().columnCount() - 1))
+        rect = first.united(last).adjusted(1, 1, -2, -2)
+        p = QPainter(self.viewport())
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        colour = QColor(ACCENT)
+        fill = QColor(colour)
+        fill.setAlpha(40)
+        p.setBrush(fill)
+        p.setPen(QPen(colour, 2))
+        p.drawRoundedRect(QRectF(rect), 4, 4)
+        p.end()

@@ -9,14 +9,15 @@ place and every view follows the plan's change event.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, QRectF, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPen
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QColorDialog,
     QHeaderView,
     QInputDialog,
-    QTableView,
+    QLineEdit,
+    QSizePolicy,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -28,106 +29,9 @@ from territory_desktop.core.plan import Plan
 from territory_desktop.core.territory import Territory
 
 from . import icons
-from .mime import MIME, decode_rows
-from .style import ACCENT
-from .territory_model import SORT_ROLE, TERRITORY_ROLE, BandDelegate, TerritoryTableModel, WorkloadBarDelegate
+from .style import BandDelegate, WorkloadBarDelegate
+from .territory_model import SORT_ROLE, TERRITORY_ROLE, TerritoryTableModel, TerritoryView
 from .undo import PlanController
-
-NAME_MIN_WIDTH = 184
-REP_MIN_WIDTH = 120
-
-
-class TerritoryView(QTableView):
-    """The territory table as a drop target for account drags, outlining the row under the cursor."""
-
-    accountsDropped = Signal(object, int)  # noqa: N815 (Qt naming) — (plan rows, territory index)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._hover_row = -1
-        self.setAcceptDrops(True)
-        self.viewport().setAcceptDrops(True)
-        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
-        self.setDropIndicatorShown(False)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        """The territory name takes the width the other columns leave, so there is no dead band on the right."""
-        super().resizeEvent(event)
-        self.fit_name_column()
-
-    def fit_name_column(self) -> None:
-        header = self.horizontalHeader()
-        if self.model() is None or header.count() == 0:
-            return
-        others = sum(header.sectionSize(c) for c in range(2, header.count()))
-        spare = max(0, self.viewport().width() - others - NAME_MIN_WIDTH - REP_MIN_WIDTH)
-        rep_extra = min(spare, 70)  # rep names first get room to show in full, the territory name the rest
-        self.setColumnWidth(1, REP_MIN_WIDTH + rep_extra)
-        self.setColumnWidth(0, NAME_MIN_WIDTH + spare - rep_extra)
-
-    @property
-    def hover_row(self) -> int:
-        return self._hover_row
-
-    def _territory_at(self, pos: QPoint) -> tuple[int, int]:
-        idx = self.indexAt(pos)
-        if not idx.isValid():
-            return -1, -1
-        return idx.row(), int(idx.data(TERRITORY_ROLE))
-
-    def _set_hover(self, row: int) -> None:
-        if row != self._hover_row:
-            self._hover_row = row
-            self.viewport().update()
-
-    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        if event.mimeData().hasFormat(MIME):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        if not event.mimeData().hasFormat(MIME):
-            event.ignore()
-            return
-        row, _ = self._territory_at(event.position().toPoint())
-        self._set_hover(row)
-        if row >= 0:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragLeaveEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        self._set_hover(-1)
-        event.accept()
-
-    def dropEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        self._set_hover(-1)
-        rows = decode_rows(event.mimeData())
-        _, territory = self._territory_at(event.position().toPoint())
-        if rows is None or territory < 0:
-            event.ignore()
-            return
-        event.setDropAction(Qt.DropAction.CopyAction)  # the source must not try to delete its rows
-        event.accept()
-        self.accountsDropped.emit(rows, territory)
-
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        super().paintEvent(event)
-        if self._hover_row < 0 or self.model() is None:
-            return
-        first = self.visualRect(self.model().index(self._hover_row, 0))
-        last = self.visualRect(self.model().index(self._hover_row, self.model().columnCount() - 1))
-        rect = first.united(last).adjusted(1, 1, -2, -2)
-        p = QPainter(self.viewport())
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        colour = QColor(ACCENT)
-        fill = QColor(colour)
-        fill.setAlpha(40)
-        p.setBrush(fill)
-        p.setPen(QPen(colour, 2))
-        p.drawRoundedRect(QRectF(rect), 4, 4)
-        p.end()
 
 
 class TerritoryPanel(QWidget):
@@ -144,6 +48,8 @@ class TerritoryPanel(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(-1)  # name, rep and the other texts
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.view = TerritoryView(self)
         self.view.setModel(self.proxy)
         self._setup_view()
@@ -154,6 +60,16 @@ class TerritoryPanel(QWidget):
         self.toolbar.setIconSize(self.toolbar.iconSize().scaled(18, 18, Qt.AspectRatioMode.KeepAspectRatio))
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self._build_actions()
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("Filter territories or reps")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setMaximumWidth(260)
+        self.filter.setAccessibleName("Filter territories")
+        self.filter.textChanged.connect(self.set_filter_text)
+        spacer = QWidget(self.toolbar)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        self.toolbar.addWidget(self.filter)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
@@ -227,6 +143,12 @@ class TerritoryPanel(QWidget):
             if name in ("add", "lock"):
                 self.toolbar.addSeparator()
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def set_filter_text(self, text: str) -> None:
+        """Show only territories whose name, rep (or other cell) contains `text`."""
+        self.proxy.setFilterFixedString(text.strip())
+        if self.filter.text() != text:
+            self.filter.setText(text)
 
     # ----- state ----------------------------------------------------------------------------------------
     def set_plan(self, plan: Plan, controller: PlanController) -> None:

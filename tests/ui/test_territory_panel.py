@@ -126,3 +126,35 @@ def test_the_panel_follows_a_new_plan(qtbot):
     assert panel.model.rowCount() == 7
     other.apply(MoveAccounts([0, 1, 2], 6))
     assert cell(panel.model, 6, "accounts") == fmt.count(other.kpis.counts[6])
+
+
+def test_filter_box_narrows_the_list_to_matching_territories(qtbot):
+    plan = make_plan(n=200, k=12, seed=8)
+    panel, _ = make_panel(qtbot, plan)
+    qtbot.keyClicks(panel.filter, "rep 1")  # Rep 1, Rep 10, Rep 11
+    shown = {int(panel.proxy.index(r, 0).data(TERRITORY_ROLE)) for r in range(panel.proxy.rowCount())}
+    assert shown == {1, 10, 11}
+    panel.filter.clear()
+    assert panel.proxy.rowCount() == 12
+
+
+def test_dragging_near_the_bottom_edge_scrolls_to_far_territories(qtbot):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent
+    from PySide6.QtWidgets import QApplication
+
+    from territory_desktop.ui.mime import encode_rows
+
+    plan = make_plan(n=400, k=60, seed=9)
+    panel, _ = make_panel(qtbot, plan)
+    panel.resize(1000, 300)
+    bar = panel.view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)  # 60 territories do not fit: the far ones are off screen
+    bar.setValue(0)
+    mime = encode_rows([1, 2], plan.version)
+    near_bottom = QPoint(100, panel.view.viewport().height() - 5)
+    args = (Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(panel.view.viewport(), QDragEnterEvent(near_bottom, *args))
+    QApplication.sendEvent(panel.view.viewport(), QDragMoveEvent(near_bottom, *args))
+    qtbot.waitUntil(lambda: bar.value() > 0, timeout=2000)
+    assert panel.view.hover_row == panel.view.indexAt(near_bottom).row()
