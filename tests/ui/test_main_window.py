@@ -224,3 +224,21 @@ def test_default_layout_shows_every_territory_column_and_the_table(qtbot, tmp_pa
     assert view.viewport().height() >= 5 * view.verticalHeader().defaultSectionSize()
     assert w.centralWidget().height() >= 0.4 * size[1]
     assert w.history_dock.isVisible() and w.history_dock.width() >= 250
+
+
+def test_run_gui_opens_the_given_file_in_a_shown_window(qtbot, tmp_path, monkeypatch):
+    from territory_desktop.ui import gui_main
+
+    path = tmp_path / "start.territory"
+    project.save_project(make_plan(n=70, k=3, seed=5), path)
+    app = QApplication.instance()
+    monkeypatch.setattr(app, "exec", lambda: 0)  # return at once instead of running the event loop
+    before = set(QApplication.topLevelWidgets())
+    assert gui_main.run_gui([str(path)]) == 0
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w not in before]
+    assert len(windows) == 1
+    w = windows[0]
+    qtbot.addWidget(w)
+    assert w.isVisible() and w.plan.n_accounts == 70
+    assert w.windowTitle() == "start.territory[*] — Territory Desktop"
+    qtbot.waitUntil(lambda: w.doc.journal is not None)  # crash recovery is on once the window is up

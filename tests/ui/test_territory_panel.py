@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from territory_desktop.core import format as fmt
@@ -158,3 +159,39 @@ def test_dragging_near_the_bottom_edge_scrolls_to_far_territories(qtbot):
     QApplication.sendEvent(panel.view.viewport(), QDragMoveEvent(near_bottom, *args))
     qtbot.waitUntil(lambda: bar.value() > 0, timeout=2000)
     assert panel.view.hover_row == panel.view.indexAt(near_bottom).row()
+
+
+def _answer_modal(qtbot, dialog_type, fill) -> None:
+    """Answer the next modal dialog of `dialog_type` as a user would (fill it, then OK)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def act() -> None:
+        dlg = QApplication.activeModalWidget()
+        assert isinstance(dlg, dialog_type), dlg
+        fill(dlg)
+        dlg.accept()
+
+    QTimer.singleShot(0, act)
+
+
+def test_toolbar_add_edit_and_remove_go_through_the_territory_dialogs(qtbot):
+    dialogs = pytest.importorskip("territory_desktop.ui.territory_dialog")
+    plan = make_plan(n=150, k=3, seed=10)
+    panel, ctl = make_panel(qtbot, plan)
+
+    _answer_modal(qtbot, dialogs.TerritoryDialog, lambda d: d.name.setText("Rocky Mountains"))
+    panel.actions_by_name["add"].trigger()
+    assert plan.territories[3].name == "Rocky Mountains" and panel.current_territory() == 3
+
+    _answer_modal(qtbot, dialogs.TerritoryDialog, lambda d: d.rep.setText("Dana Whitfield"))
+    panel.actions_by_name["edit"].trigger()
+    assert plan.territories[3].rep == "Dana Whitfield"
+    assert cell(panel.model, 3, "rep") == "Dana Whitfield"
+
+    moving = plan.rows_in(0)
+    panel.select_territory(0)
+    _answer_modal(qtbot, dialogs.RemoveTerritoryDialog, lambda d: d.select_target(3))
+    panel.actions_by_name["remove"].trigger()
+    assert plan.territories[0].removed and (plan.assignment[moving] == 3).all()
+    assert ctl.stack.count() == 3
