@@ -7,11 +7,10 @@ once, and leaves the final `BalanceSettings` in `result_settings` for the window
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -22,13 +21,9 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QRadioButton,
-    QStyledItemDelegate,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -40,8 +35,8 @@ from territory_desktop.core.settings import (
     WORKLOAD,
     BalancedMeasure,
     BalanceSettings,
-    WorkloadModel,
 )
+from territory_desktop.ui.workload_editor import WorkloadEditor, spin
 
 MEASURE_LABELS = {"potential": "Potential", "pipeline": "Open pipeline", ACCOUNTS: "Account count",
                   WORKLOAD: "Workload (hours)"}
@@ -50,47 +45,6 @@ MEASURE_LABELS = {"potential": "Potential", "pipeline": "Open pipeline", ACCOUNT
 
 def measure_label(measure: str) -> str:
     return MEASURE_LABELS.get(measure, measure.replace("_", " ").capitalize())
-
-
-def _spin(lo: float, hi: float, value: float, decimals: int = 1, step: float = 1.0, suffix: str = "",
-          prefix: str = "") -> QDoubleSpinBox:
-    s = QDoubleSpinBox()
-    s.setRange(lo, hi)
-    s.setDecimals(decimals)
-    s.setSingleStep(step)
-    s.setSuffix(suffix)
-    s.setPrefix(prefix)
-    s.setValue(value)
-    s.setAlignment(Qt.AlignmentFlag.AlignRight)
-    s.setAccelerated(True)
-    return s
-
-
-class _NumberDelegate(QStyledItemDelegate):
-    """Table cells edited with a bounded spin box, so a segment's hours can never be typed as text."""
-
-    def __init__(self, hi: float, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.hi = hi
-
-    def createEditor(self, parent, option, index):  # noqa: N802 (Qt API)
-        editor = _spin(0.0, self.hi, 0.0, decimals=1, step=0.5)
-        editor.setParent(parent)  # inside the cell, not a window of its own
-        editor.setFrame(False)
-        return editor
-
-    def displayText(self, value, locale):  # noqa: N802 (Qt API)
-        try:
-            return f"{float(value):,.1f}"  # same precision as the spin boxes beside the table
-        except (TypeError, ValueError):
-            return str(value)
-
-    def setEditorData(self, editor, index):  # noqa: N802 (Qt API)
-        editor.setValue(float(index.data(Qt.ItemDataRole.EditRole) or 0.0))
-
-    def setModelData(self, editor, model, index):  # noqa: N802 (Qt API)
-        editor.interpretText()
-        model.setData(index, float(editor.value()), Qt.ItemDataRole.EditRole)
 
 
 @dataclass
@@ -119,6 +73,7 @@ class BalanceSettingsDialog(QDialog):
         self.setModal(True)
         self.result_settings: BalanceSettings | None = None
         self._initial = settings
+        self._base = settings
         self._measures_available = list(dict.fromkeys(
             list(measures_available) + [m.measure for m in settings.measures]))
         self._rows: list[_MeasureRow] = []
@@ -127,7 +82,9 @@ class BalanceSettingsDialog(QDialog):
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_measures_tab(settings), "&Measures")
-        self.tabs.addTab(self._build_workload_tab(settings.workload, segments), "&Workload")
+        self.workload = WorkloadEditor(settings.workload, segments)
+        self.workload.changed.connect(self._revalidate)
+        self.tabs.addTab(self.workload, "&Workload")
         self.tabs.addTab(self._build_rules_tab(settings), "&Rules")
 
         self.error_label = QLabel()
@@ -174,13 +131,19 @@ class BalanceSettingsDialog(QDialog):
         self.add_button.clicked.connect(self._add_unused_measure)
         for m in s.measures:
             self._add_measure_row(m)
-        self.near_spin = _spin(10, 100, s.near_fraction * 100, decimals=0, step=5, suffix=" % of the band")
+        self.near_spin = spin(10, 100, s.near_fraction * 100, decimals=0, step=5, suffix=" % of the band")
         self.near_spin.setToolTip("A territory shows as 'near' the edge once its deviation passes this share "
                                   "of its band.")
         self.near_spin.valueChanged.connect(self._revalidate)
+        self.within_role = QCheckBox("Compare each territory with its &peers (territories of the same rep role)")
+        self.within_role.setToolTip("An SMB territory is judged against other SMB territories, not against "
+                                    "Enterprise ones")
+        self.within_role.setChecked(s.balance_within_role)
+        self.within_role.toggled.connect(self._revalidate)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow("Warn as '&near' past:", self.near_spin)
+        form.addRow(self.within_role)
         add_row = QHBoxLayout()
         add_row.addWidget(self.add_button)
         add_row.addStretch(1)
@@ -204,14 +167,18 @@ class BalanceSettingsDialog(QDialog):
         primary.setToolTip("The primary measure")
         primary.setChecked(m.primary)
         self.primary_group.addButton(primary)
-        band = _spin(1, 100, round(m.band * 100, 1), decimals=1, step=1, suffix=" %")
+        band = spin(1, 100, round(m.band * 100, 1), decimals=1, step=1, suffix=" %")
         band.setToolTip("Tolerance around the fair share, between 1% and 100%")
-        weight = _spin(0, 10, m.weight, decimals=2, step=0.1)
+        weight = spin(0, 10, m.weight, decimals=2, step=0.1)
         weight.setToolTip("How much the co-pilot cares about this measure relative to the others")
         remove = QToolButton()
         remove.setText("✕")
         remove.setToolTip("Remove this measure")
         remove.setAutoRaise(True)
+        what = measure_label(m.measure)
+        for w, name in ((combo, "Balanced measure"), (primary, f"{what} is the primary measure"),
+                        (band, f"Band for {what}"), (weight, f"Weight of {what}"), (remove, f"Remove {what}")):
+            w.setAccessibleName(name)  # the grid's column headers are not labels a screen reader can follow
         row = _MeasureRow(combo, primary, band, weight, remove)
         remove.clicked.connect(self._remove_clicked)
         combo.currentIndexChanged.connect(self._revalidate)
@@ -256,69 +223,9 @@ class BalanceSettingsDialog(QDialog):
         for a, b in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(a, b)
 
-    # ----- workload --------------------------------------------------------------------------------------
-    def _build_workload_tab(self, w: WorkloadModel, segments: list[str]) -> QWidget:
-        page = QWidget()
-        intro = QLabel("Workload = service hours by segment + travel: round trips from the rep's home, "
-                       "road distance = straight line × circuity, at the average speed.")
-        intro.setWordWrap(True)
-        names = list(dict.fromkeys([s for s in segments if s] + list(w.hours_by_segment)
-                                   + list(w.visits_by_segment)))
-        self.segment_table = QTableWidget(len(names), 3)
-        self.segment_table.setHorizontalHeaderLabels(["Segment", "Hours / year", "Visits / year"])
-        self.segment_table.verticalHeader().setVisible(False)
-        self.segment_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.segment_table.setItemDelegateForColumn(1, _NumberDelegate(5000.0, self.segment_table))
-        self.segment_table.setItemDelegateForColumn(2, _NumberDelegate(365.0, self.segment_table))
-        hdr = self.segment_table.horizontalHeader()
-        hdr.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c in (1, 2):
-            hdr.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        self.segment_table.setMinimumHeight(150)
-        self.default_hours = _spin(0, 5000, w.default_hours, step=0.5, suffix=" h")
-        self.default_visits = _spin(0, 365, w.default_visits, step=0.5)
-        self.speed = _spin(5, 200, w.speed_kmh, decimals=0, step=5, suffix=" km/h")
-        self.circuity = _spin(1.0, 3.0, w.circuity, decimals=2, step=0.05, suffix=" ×")
-        self.circuity.setToolTip("Road distance ÷ straight-line distance (1.2–1.4 is typical)")
-        for spin in (self.default_hours, self.default_visits, self.speed, self.circuity):
-            spin.valueChanged.connect(self._revalidate)
-        self._fill_segments(w, names)
-        self.segment_table.itemChanged.connect(self._revalidate)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        form.addRow("Other segments, &hours / year:", self.default_hours)
-        form.addRow("Other segments, &visits / year:", self.default_visits)
-        form.addRow("Average &speed:", self.speed)
-        form.addRow("Road &circuity:", self.circuity)
-        lay = QVBoxLayout(page)
-        lay.setContentsMargins(12, 12, 12, 12)
-        lay.setSpacing(10)
-        lay.addWidget(intro)
-        lay.addWidget(self.segment_table, 1)
-        lay.addLayout(form)
-        return page
-
-    def _fill_segments(self, w: WorkloadModel, names: list[str]) -> None:
-        self.segment_table.blockSignals(True)
-        self.segment_table.setRowCount(len(names))
-        for r, name in enumerate(names):
-            label = QTableWidgetItem(name)
-            label.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            self.segment_table.setItem(r, 0, label)
-            for c, value in ((1, w.hours_by_segment.get(name, w.default_hours)),
-                             (2, w.visits_by_segment.get(name, w.default_visits))):
-                item = QTableWidgetItem()
-                item.setData(Qt.ItemDataRole.EditRole, float(value))
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.segment_table.setItem(r, c, item)
-        self.segment_table.blockSignals(False)
-
     def segment_row(self, segment: str) -> int:
         """Row of a segment in the workload table (-1 if absent): lets the window or a test point at it."""
-        for r in range(self.segment_table.rowCount()):
-            if self.segment_table.item(r, 0).text() == segment:
-                return r
-        return -1
+        return self.workload.segment_row(segment)
 
     # ----- rules -----------------------------------------------------------------------------------------
     def _build_rules_tab(self, s: BalanceSettings) -> QWidget:
@@ -333,7 +240,7 @@ class BalanceSettingsDialog(QDialog):
         self.capacity_hard.toggled.connect(self._revalidate)
 
         pipe_box = QGroupBox("Open pipeline")
-        self.pipeline_threshold = _spin(0, 1e9, s.pipeline_lock_threshold, decimals=0, step=1000, prefix="$")
+        self.pipeline_threshold = spin(0, 1e9, s.pipeline_lock_threshold, decimals=0, step=1000, prefix="$")
         self.pipeline_threshold.setGroupSeparatorShown(True)
         self.pipeline_threshold.setToolTip("Accounts with more open pipeline than this stay with their rep "
                                            "(0 = any open deal)")
@@ -371,14 +278,10 @@ class BalanceSettingsDialog(QDialog):
             self._remove_measure_row(row)
         for m in s.measures:
             self._add_measure_row(m)
+        self._base = s
         self.near_spin.setValue(s.near_fraction * 100)
-        w = s.workload
-        self._fill_segments(w, [self.segment_table.item(r, 0).text()
-                                for r in range(self.segment_table.rowCount())])
-        self.default_hours.setValue(w.default_hours)
-        self.default_visits.setValue(w.default_visits)
-        self.speed.setValue(w.speed_kmh)
-        self.circuity.setValue(w.circuity)
+        self.within_role.setChecked(s.balance_within_role)
+        self.workload.load(s.workload)
         (self.capacity_hard if s.capacity_hard else self.capacity_soft).setChecked(True)
         self.pipeline_threshold.setValue(s.pipeline_lock_threshold)
         self.allow_pipeline.setChecked(s.allow_pipeline_moves)
@@ -405,26 +308,15 @@ class BalanceSettingsDialog(QDialog):
                                             float(r.weight.value()), r.primary.isChecked()))
         if primaries[0].weight.value() <= 0:
             return None, "The primary measure needs a weight above 0."
-        hours: dict[str, float] = {}
-        visits: dict[str, float] = {}
-        for row in range(self.segment_table.rowCount()):
-            name = self.segment_table.item(row, 0).text()
-            for col, target, label in ((1, hours, "hours"), (2, visits, "visits")):
-                try:
-                    value = float(self.segment_table.item(row, col).data(Qt.ItemDataRole.EditRole))
-                except (TypeError, ValueError):
-                    return None, f"The {label} of segment {name!r} must be a number."
-                if value < 0:
-                    return None, f"The {label} of segment {name!r} cannot be negative."
-                target[name] = value
-        workload = WorkloadModel(hours, float(self.default_hours.value()), visits,
-                                 float(self.default_visits.value()), float(self.speed.value()),
-                                 float(self.circuity.value()))
-        return BalanceSettings(
-            measures=tuple(measures), workload=workload, near_fraction=round(self.near_spin.value() / 100, 4),
-            capacity_hard=self.capacity_hard.isChecked(),
+        workload, message = self.workload.current()
+        if workload is None:
+            return None, message
+        return replace(  # from the settings shown, so fields this dialog does not edit are kept as they were
+            self._base, measures=tuple(measures), workload=workload,
+            near_fraction=round(self.near_spin.value() / 100, 4), capacity_hard=self.capacity_hard.isChecked(),
             pipeline_lock_threshold=float(self.pipeline_threshold.value()),
             allow_pipeline_moves=self.allow_pipeline.isChecked(),
+            balance_within_role=self.within_role.isChecked(),
         ), ""
 
     def _revalidate(self) -> None:

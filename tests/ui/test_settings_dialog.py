@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QDoubleSpinBox
 
@@ -35,7 +37,7 @@ def test_primary_band_and_smb_hours_come_back_in_result(qtbot):
     primary_row = next(r for r in d._rows if r.primary.isChecked())
     _type_into(qtbot, primary_row.band, "20")
     d.tabs.setCurrentIndex(1)
-    table = d.segment_table
+    table = d.workload.segment_table
     cell = table.item(d.segment_row("SMB"), 1)
     table.editItem(cell)  # what a double-click or F2 on the cell does
     editors = table.viewport().findChildren(QDoubleSpinBox)
@@ -59,10 +61,25 @@ def test_switching_primary_and_capacity_rule(qtbot):
     workload_row = next(r for r in d._rows if r.measure.currentData() == WORKLOAD)
     qtbot.mouseClick(workload_row.primary, Qt.MouseButton.LeftButton)
     d.capacity_soft.setChecked(True)
+    qtbot.mouseClick(d.within_role, Qt.MouseButton.LeftButton)
+    d.workload.max_trip.setValue(5)
     d.accept()
     s = d.result_settings
     assert s.primary.measure == WORKLOAD and sum(m.primary for m in s.measures) == 1
-    assert s.capacity_hard is False
+    assert s.capacity_hard is False and s.balance_within_role is False
+    assert s.workload.max_trip_hours == 5
+
+
+def test_ok_without_changes_gives_back_the_same_settings(qtbot):
+    base = BalanceSettings()
+    custom = replace(base, near_fraction=0.65, capacity_hard=False, pipeline_lock_threshold=5000.0,
+                     balance_within_role=False,
+                     workload=replace(base.workload, speed_kmh=55.0, circuity=1.4, max_trip_hours=6.5,
+                                      default_visits=3.0))
+    d = BalanceSettingsDialog(custom, MEASURES, list(custom.workload.hours_by_segment))
+    qtbot.addWidget(d)
+    d.accept()
+    assert d.result_settings == custom
 
 
 def test_duplicate_measure_is_refused_with_a_message(qtbot):
@@ -100,7 +117,7 @@ def test_preview_follows_valid_changes_and_cancel_takes_it_back(qtbot):
     seen: list[BalanceSettings] = []
     d.settingsPreview.connect(seen.append)
     d.tabs.setCurrentIndex(1)
-    _type_into(qtbot, d.speed, "50")
+    _type_into(qtbot, d.workload.speed, "50")
     assert seen and seen[-1].workload.speed_kmh == 50
     d._rows[1].measure.setCurrentIndex(d._rows[1].measure.findData("potential"))  # invalid: no preview
     count = len(seen)
@@ -111,9 +128,15 @@ def test_preview_follows_valid_changes_and_cancel_takes_it_back(qtbot):
 
 
 def test_restore_defaults(qtbot):
-    custom = BalanceSettings().with_measures(BalanceSettings().measures[:1])
+    default = BalanceSettings()
+    custom = replace(default.with_measures(default.measures[:1]), workload=replace(default.workload, speed_kmh=40))
     d = _dialog(qtbot, custom)
-    assert len(d._rows) == 1
+    assert len(d._rows) == 1 and d.workload.speed.value() == 40
     d.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).click()
     d.accept()
-    assert d.result_settings.measures == BalanceSettings().measures
+    assert d.result_settings.measures == default.measures
+    w = d.result_settings.workload
+    assert replace(w, hours_by_segment={}, visits_by_segment={}) == replace(
+        default.workload, hours_by_segment={}, visits_by_segment={})
+    for seg, hours in default.workload.hours_by_segment.items():
+        assert w.hours_by_segment[seg] == hours
