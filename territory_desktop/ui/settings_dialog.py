@@ -107,7 +107,7 @@ class BalanceSettingsDialog(QDialog):
         lay.addWidget(self.buttons)
         self._loading = False
         self._revalidate()
-        self.resize(640, 480)
+        self.resize(660, 520)
 
     # ----- measures --------------------------------------------------------------------------------------
     def _build_measures_tab(self, s: BalanceSettings) -> QWidget:

@@ -90,7 +90,8 @@ class WorkloadEditor(QWidget):
         hdr.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for c in (1, 2):
             hdr.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        self.segment_table.setMinimumHeight(150)
+        self.segment_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.segment_table.setMinimumHeight(140)
         self.default_hours = spin(0, 5000, model.default_hours, step=0.5, suffix=" h")
         self.default_visits = spin(0, 365, model.default_visits, step=0.5)
         self.speed = spin(5, 200, model.speed_kmh, decimals=0, step=5, suffix=" km/h")
