@@ -24,7 +24,7 @@ from .document import OPENABLE, Document, FileWorkflow, app_settings
 from .gui_main import install_pyside_refcount_fix
 from .history_view import HistoryView
 from .selection import Selection
-from .status_health import HealthStatus, Notice
+from .status_health import HealthStatus, Notice, SelectionSummary
 from .style import MUTED
 from .territory_panel import TerritoryPanel
 
@@ -61,7 +61,11 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
         self.territory_panel.message.connect(self.show_status)
         self.history = HistoryView(self.undo_group, self)
         self.health = HealthStatus(self.doc.plan, self)
+        self.selection_summary = SelectionSummary(self)
+        self.selection_summary.hide()
+        self.statusBar().addPermanentWidget(self.selection_summary)
         self.statusBar().addPermanentWidget(self.health)
+        self.selection.changed.connect(lambda rows, _src: self.selection_summary.show_rows(self.plan, rows))
         self.statusBar().setSizeGripEnabled(True)
         self.notice = Notice(self)
         self.territory_panel.view.setAccessibleName("Territories")

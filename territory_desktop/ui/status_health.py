@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 from territory_desktop.core import format as fmt
 from territory_desktop.core.kpis import PlanHealth
 from territory_desktop.core.plan import Plan, PlanChange
+from territory_desktop.core.workload import SCALE
 
 from .style import BAND_COLORS, BORDER
 from .territory_model import MEASURE_TITLES
@@ -83,10 +84,11 @@ class HealthStatus(QWidget):
                            "(0 = perfectly even)")
         if h.moved_accounts:
             self.moved.setText(f"Moved {fmt.count(h.moved_accounts)} accounts · {fmt.money(h.moved_potential)} "
-                               f"({fmt.percent(h.moved_potential_share, 1 if h.moved_potential_share < 0.1 else 0)} of potential)")
+                               f"({fmt.percent(h.moved_potential_share, 1 if h.moved_potential_share < 0.1 else 0)})")
         else:
             self.moved.setText("No accounts moved")
-        self.moved.setToolTip("Accounts (and their potential) owned by another territory than at import")
+        self.moved.setToolTip("Accounts owned by another territory than at import, their potential and its "
+                              "share of all potential")
         loose = []
         if h.unassigned:
             loose.append(f"{fmt.count(h.unassigned)} unassigned")
@@ -154,3 +156,22 @@ class Notice(QFrame):
         bar = getattr(parent, "statusBar", None)
         bottom = parent.height() - (bar().height() if callable(bar) else 0) - 12
         self.move(parent.width() - width - 16, bottom - self.height())
+
+
+class SelectionSummary(QLabel):
+    """"12 selected · $1.2M potential · 2 locked": what a move of the current selection would carry."""
+
+    def show_rows(self, plan: Plan, rows) -> None:  # noqa: ANN001 — int64 array of plan rows
+        n = len(rows)
+        if not n:
+            self.clear()
+            self.hide()
+            return
+        pot = plan.measure_values[rows, plan.measure_names.index("potential")].sum() / SCALE
+        text = f"{fmt.count(n)} selected · {fmt.money(pot)} potential"
+        locked = int(plan.locked[rows].sum())
+        if locked:
+            text += f" · {fmt.count(locked)} locked"
+        self.setText(text)
+        self.setToolTip("The selected accounts (Ctrl+M moves them, or drag them onto a territory)")
+        self.show()

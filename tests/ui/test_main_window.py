@@ -126,6 +126,7 @@ def test_move_selection_by_keyboard_with_the_chooser(qtbot, tmp_path):
         qtbot.keyClicks(dlg.filter, "pacific")
         qtbot.keyClick(dlg.filter, Qt.Key.Key_Return)
 
+    assert w.selection_summary.text().startswith("4 selected · $")
     QTimer.singleShot(0, pick)
     w.actions_by_name["move"].trigger()
     assert (plan.assignment[rows] == 3).all()
