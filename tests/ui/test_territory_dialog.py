@@ -157,3 +157,10 @@ def test_move_chooser_with_no_match_stays_open(qtbot, plan):
     qtbot.keyClicks(d.filter, "zzz")
     qtbot.keyClick(d.filter, Qt.Key.Key_Return)
     assert d.isVisible() and d.chosen is None
+
+
+def test_move_chooser_can_offer_unassigned(qtbot, plan):
+    d = _show(qtbot, MoveChooser(plan, allow_unassigned=True))
+    qtbot.keyClicks(d.filter, "unass")
+    qtbot.keyClick(d.filter, Qt.Key.Key_Enter)
+    assert d.chosen == -1
