@@ -129,6 +129,7 @@ class TerritoryDialog(QDialog):
         home = QHBoxLayout()
         home.setSpacing(6)
         for text, edit in (("Lat", self.home_lat), ("Lon", self.home_lon)):
+            edit.setAccessibleName(f"Home {'latitude' if text == 'Lat' else 'longitude'}")
             caption = QLabel(text)
             caption.setStyleSheet("color: #6B6F76;")
             home.addWidget(caption)
