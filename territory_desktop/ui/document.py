@@ -363,9 +363,12 @@ class FileWorkflow:
         except ImportError:
             return False
         try:
-            sessions = [s for s in recovery.list_recoverable() if s.problem is None and s.edit_count]
+            found = recovery.list_recoverable()
         except OSError:
             return False
+        for empty in (s for s in found if s.problem is None and not s.edit_count):
+            recovery.discard(empty)  # a session that ended before any edit has nothing to give back
+        sessions = [s for s in found if s.problem is None and s.edit_count]
         if not sessions:
             return False
         s = sessions[0]

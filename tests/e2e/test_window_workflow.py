@@ -118,3 +118,14 @@ def test_import_move_save_reopen_export(qtbot, tmp_path):
     assert np.array_equal(w2.plan.assignment, plan.assignment)
     assert w2.plan.kpis.moved_count == len(rows)
     assert "Moved 12 accounts" in w2.health.moved.text()
+
+
+def test_a_crashed_session_without_edits_is_cleared_without_asking(qtbot, tmp_path):
+    doc = Document(make_plan(n=30, k=2, seed=4))
+    doc.start_journal()
+    journal, doc.journal = doc.journal, None
+    del journal
+    w = make_window(qtbot, tmp_path, make_plan(n=20, k=2))
+    w.ask = lambda *_: pytest.fail("nothing to restore: the planner must not be asked")
+    assert not w.offer_recovery()
+    assert not list((Path(os.environ["TERRITORY_DESKTOP_DATA_DIR"]) / "recovery").glob("*.journal"))
