@@ -24,14 +24,16 @@ class _Probe(QObject):
 
 
 def _bool_refs_lost(call, times: int = 64) -> int:
-    before = sys.getrefcount(True)
-    for _ in range(times):
-        call()
-    return before - sys.getrefcount(True)
+    """References to True and False lost over `times` calls (0 for a correct binding)."""
+    before = sys.getrefcount(True) + sys.getrefcount(False)
+    for i in range(times):
+        call(i)
+    return before - sys.getrefcount(True) - sys.getrefcount(False)
 
 
 def install_pyside_refcount_fix() -> bool:
-    """Work around PySide6 6.12 returning True from SignalInstance.emit/connect without a reference.
+    """Work around PySide6 6.12 returning a bool from SignalInstance.emit/connect/disconnect without a
+    reference.
 
     On Python 3.11 (bools are not immortal) every `signal.emit()` from Python then drops one reference
     to True, and after some thousands of emits the interpreter aborts ("bool_dealloc"). The fix gives the
@@ -41,10 +43,10 @@ def install_pyside_refcount_fix() -> bool:
     if getattr(SignalInstance, "_territory_refcount_fix", False):
         return True
     probe = _Probe()
-    slot = lambda: None  # noqa: E731
-    leaks = {"emit": _bool_refs_lost(probe.fired.emit) > 0,
-             "connect": _bool_refs_lost(lambda: probe.fired.connect(slot)) > 0}
-    probe.fired.disconnect(slot)
+    slots = [lambda: None for _ in range(64)]  # noqa: E731 — distinct slots to connect and disconnect
+    leaks = {"emit": _bool_refs_lost(lambda _i: probe.fired.emit()) > 0,
+             "connect": _bool_refs_lost(lambda i: probe.fired.connect(slots[i])) > 0,
+             "disconnect": _bool_refs_lost(lambda i: probe.fired.disconnect(slots[i])) > 0}
     if not any(leaks.values()):
         return False
     incref = ctypes.pythonapi.Py_IncRef
