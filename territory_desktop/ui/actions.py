@@ -106,6 +106,8 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
 
     territories = mb.addMenu("&Territories")
     for name, action in w.territory_panel.actions_by_name.items():
+        if name == "select":
+            territories.addSeparator()
         territories.addAction(action)
         if name in ("add", "lock"):
             territories.addSeparator()

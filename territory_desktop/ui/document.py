@@ -321,8 +321,8 @@ class FileWorkflow:
 
     def save_as(self, path: str | Path | None = None) -> bool:
         if path is None:
-            start = self.doc.path or Path(self._start_folder()) / (
-                (self.doc.source_path.stem if self.doc.source_path else "Untitled") + PROJECT_SUFFIX)
+            stem = self.doc.untitled_name or (self.doc.source_path.stem if self.doc.source_path else "Untitled")
+            start = self.doc.path or Path(self._start_folder()) / (stem + PROJECT_SUFFIX)
             chosen, _ = QFileDialog.getSaveFileName(self, "Save Plan As", str(start),
                                                     "Territory plans (*.territory)")
             if not chosen:

@@ -59,6 +59,7 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
         self.setCentralWidget(self.account_panel)
         self.territory_panel = TerritoryPanel(self.doc.plan, self.doc.controller, self)
         self.territory_panel.message.connect(self.show_status)
+        self.territory_panel.selectAccounts.connect(lambda rows: self.selection.set_rows(rows, self.territory_panel))
         self.history = HistoryView(self.undo_group, self)
         self.health = HealthStatus(self.doc.plan, self)
         self.selection_summary = SelectionSummary(self)

@@ -38,6 +38,7 @@ class TerritoryPanel(QWidget):
     """Territory table, its toolbar (add, rename, recolour, edit, lock, remove) and drop handling."""
 
     message = Signal(str)  # a one-line result for the status bar
+    selectAccounts = Signal(object)  # noqa: N815 (Qt naming) — plan rows to select in every view
 
     def __init__(self, plan: Plan, controller: PlanController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,7 +55,7 @@ class TerritoryPanel(QWidget):
         self.view.setModel(self.proxy)
         self._setup_view()
         self.view.accountsDropped.connect(self.move_rows_to)
-        self.view.doubleClicked.connect(lambda _i: self.edit_territory())
+        self.view.activated.connect(lambda _i: self.edit_territory())  # double-click, or Enter
         self.actions_by_name: dict[str, QAction] = {}
         self.toolbar = QToolBar("Territory actions", self)
         self.toolbar.setIconSize(self.toolbar.iconSize().scaled(18, 18, Qt.AspectRatioMode.KeepAspectRatio))
@@ -142,7 +143,25 @@ class TerritoryPanel(QWidget):
             self.view.addAction(a)
             if name in ("add", "lock"):
                 self.toolbar.addSeparator()
+        select = QAction("&Select Its Accounts", self)
+        select.setStatusTip("Select the territory's accounts in the table (then Ctrl+M moves them)")
+        select.triggered.connect(lambda _checked=False: self.select_accounts())
+        self.actions_by_name["select"] = select
+        separator = QAction(self)
+        separator.setSeparator(True)
+        self.view.addAction(separator)
+        self.view.addAction(select)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def select_accounts(self, territory: int | None = None) -> bool:
+        """Ask every view to select this territory's accounts (the shared selection does the rest)."""
+        territory = self.current_territory() if territory is None else territory
+        if territory is None:
+            return False
+        rows = self.plan.rows_in(territory)
+        self.selectAccounts.emit(rows)
+        self.message.emit(f"Selected the {len(rows):,} accounts of {self.plan.territories[territory].name}.")
+        return True
 
     def set_filter_text(self, text: str) -> None:
         """Show only territories whose name, rep (or other cell) contains `text`."""
@@ -178,7 +197,7 @@ class TerritoryPanel(QWidget):
 
     def _update_actions(self) -> None:
         t = self.current_territory()
-        for name in ("rename", "recolour", "edit", "lock", "remove"):
+        for name in ("rename", "recolour", "edit", "lock", "remove", "select"):
             self.actions_by_name[name].setEnabled(t is not None)
         lock = self.actions_by_name["lock"]
         locked = t is not None and self.plan.territories[t].locked

@@ -247,3 +247,17 @@ def test_run_gui_opens_the_given_file_in_a_shown_window(qtbot, tmp_path, monkeyp
     assert w.isVisible() and w.plan.n_accounts == 70
     assert w.windowTitle() == "start.territory[*] — Territory Desktop"
     qtbot.waitUntil(lambda: w.doc.journal is not None)  # crash recovery is on once the window is up
+
+
+def test_select_its_accounts_then_ctrl_m_moves_the_whole_territory(qtbot, tmp_path):
+    plan = make_plan(n=150, k=4, seed=21)
+    w = make_window(qtbot, tmp_path, plan)
+    rows = plan.rows_in(2)
+    w.territory_panel.select_territory(2)
+    w.territory_panel.actions_by_name["select"].trigger()
+    assert np.array_equal(w.selection.rows, rows)
+    if hasattr(w.account_panel, "selected_rows"):
+        assert np.array_equal(w.account_panel.selected_rows(), rows)  # the table shows the same selection
+    assert w.selection_summary.text().startswith(f"{len(rows)} selected")
+    assert w.move_selection(0)
+    assert (plan.assignment[rows] == 0).all() and plan.kpis.counts[2] == 0
