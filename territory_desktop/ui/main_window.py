@@ -324,10 +324,22 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
             self.restoreGeometry(QByteArray(geometry))
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state), STATE_VERSION)
+        key = str(self.settings.value("territories/sortKey", "name"))
+        column = self.territory_panel.model.column_of(key)
+        if column >= 0:
+            descending = str(self.settings.value("territories/sortDescending", "false")).lower() == "true"
+            self.territory_panel.view.sortByColumn(
+                column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
 
     def save_window_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(STATE_VERSION))
+        header = self.territory_panel.view.horizontalHeader()
+        if 0 <= header.sortIndicatorSection() < self.territory_panel.model.columnCount():
+            self.settings.setValue("territories/sortKey",
+                                   self.territory_panel.model.column_key(header.sortIndicatorSection()))
+            self.settings.setValue("territories/sortDescending",
+                                   header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
         if hasattr(self.account_panel, "save_columns"):
             self.account_panel.save_columns()
         self.settings.sync()

@@ -139,11 +139,16 @@ def test_docks_and_window_state_persist_between_sessions(qtbot, tmp_path):
     qtbot.addWidget(w)
     w.show()
     w.history_dock.hide()
+    w.territory_panel.view.sortByColumn(w.territory_panel.model.column_of("dev_potential"),
+                                        Qt.SortOrder.DescendingOrder)
     w.close()
     w2 = MainWindow(make_plan(n=50, k=2), settings=settings, start_journal=False)
     qtbot.addWidget(w2)
     w2.show()
     assert w2.history_dock.isHidden() and not w2.territory_dock.isHidden()
+    header = w2.territory_panel.view.horizontalHeader()
+    assert w2.territory_panel.model.column_key(header.sortIndicatorSection()) == "dev_potential"
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
     w2.reset_layout()
     assert not w2.history_dock.isHidden()
 
