@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -123,8 +124,8 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     w.view_menu.addAction(acts["reset_layout"])
 
     help_menu = mb.addMenu("&Help")
-    acts["shortcuts"] = _action(w, "&Keyboard Shortcuts", w.show_shortcuts, shortcut="F1")
-    acts["about"] = _action(w, "&About Territory Desktop", w.show_about)
+    acts["shortcuts"] = _action(w, "&Keyboard Shortcuts", lambda: show_shortcuts(w), shortcut="F1")
+    acts["about"] = _action(w, "&About Territory Desktop", lambda: show_about(w))
     help_menu.addActions([acts["shortcuts"], acts["about"]])
 
     bar = QToolBar("Main toolbar", w)
@@ -146,6 +147,28 @@ def build_menus(w: MainWindow) -> dict[str, QAction]:
     w.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
     w.main_toolbar = bar
     return acts
+
+
+def show_shortcuts(w: MainWindow) -> None:
+    """Help → Keyboard Shortcuts: every key the window answers to, in one table."""
+    rows = [("Ctrl+O", "Open a plan or an export"), ("Ctrl+S", "Save"), ("Ctrl+Z", "Undo"),
+            ("Ctrl+Shift+Z / Ctrl+Y", "Redo"), ("Ctrl+M", "Move the selected accounts to…"),
+            ("Ctrl+F", "Search accounts"), ("Ctrl+1 / 2 / 3", "Go to table / territories / history"),
+            ("F2", "Rename the selected territory"), ("Ctrl+E", "Edit the selected territory"),
+            ("Ctrl+L", "Lock or unlock the selected territory"), ("Delete", "Remove the selected territory"),
+            ("Enter", "Open the selected territory's editor"), ("Ctrl+Shift+L", "Lock the selected accounts"),
+            ("Ctrl+Shift+T / H", "Show or hide Territories / Edit History"), ("Ctrl+,", "Balance settings"),
+            ("Esc", "Dismiss a notice")]
+    html = "<table cellpadding='3'>" + "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
+    QMessageBox.information(w, "Keyboard Shortcuts", html + "</table>")
+
+
+def show_about(w: MainWindow) -> None:
+    """Help → About: name and version."""
+    from territory_desktop import __version__
+
+    QMessageBox.about(w, "About Territory Desktop",
+                      f"<b>Territory Desktop</b> {__version__}<br>Carve and balance sales territories, offline.")
 
 
 def dock_entry(menu: QMenu, anchor: QAction, action: QAction) -> None:

@@ -344,22 +344,6 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
             self.account_panel.save_columns()
         self.settings.sync()
 
-    # ----- help -----------------------------------------------------------------------------------------
-    def show_shortcuts(self) -> None:
-        rows = [("Ctrl+O", "Open a plan or an export"), ("Ctrl+S", "Save"), ("Ctrl+Z", "Undo"),
-                ("Ctrl+Shift+Z / Ctrl+Y", "Redo"), ("Ctrl+M", "Move the selected accounts to…"),
-                ("Ctrl+F", "Search accounts"), ("Ctrl+1 / 2 / 3", "Go to table / territories / history"),
-                ("F2", "Rename the selected territory"), ("Ctrl+E", "Edit the selected territory"),
-                ("Ctrl+L", "Lock or unlock the selected territory"), ("Ctrl+,", "Balance settings")]
-        html = "<table cellpadding='3'>" + "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
-        QMessageBox.information(self, "Keyboard Shortcuts", html + "</table>")
-
-    def show_about(self) -> None:
-        from territory_desktop import __version__
-
-        QMessageBox.about(self, f"About {APP_TITLE}",
-                          f"<b>{APP_TITLE}</b> {__version__}<br>Carve and balance sales territories, offline.")
-
     # ----- Qt events ------------------------------------------------------------------------------------
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
