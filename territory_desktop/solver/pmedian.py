@@ -26,6 +26,8 @@ from ortools.linear_solver import pywraplp
 from .problem import Problem
 
 EXACT_N = 150
+CPSAT_REGION = 30
+"""Regions up to this many points go to CP-SAT, larger ones to SCIP (measured, see cpsat_arrays)."""
 
 
 def site_distance(problem: Problem, sites: np.ndarray) -> np.ndarray:
@@ -185,6 +187,60 @@ def mip_arrays(dist: np.ndarray, demand: np.ndarray, cap: np.ndarray, k: int,
     return centres, assign, obj.Value(), bound, status == pywraplp.Solver.OPTIMAL
 
 
+def cpsat_arrays(dist: np.ndarray, demand: np.ndarray, cap: np.ndarray, k: int,
+                 bands: list[tuple[np.ndarray, float, float]], time_limit: float,
+                 hint: tuple[np.ndarray, np.ndarray] | None, width: int | None = None,
+                 ) -> tuple[np.ndarray, np.ndarray, float, float | None, bool] | None:
+    """The same model in CP-SAT (one worker), for small regions: SCIP sometimes spends its whole limit on a
+    20-point region, CP-SAT proves those in ~0.1 s (measured on p3038: 160 vs 57 regions in 20 s)."""
+    from ortools.sat.python import cp_model
+    n = len(dist)
+    exact = np.allclose(dist, np.rint(dist))
+    scale = 1.0 if exact and dist.sum() < 1e12 else 1e7 / max(float(dist.sum()), 1e-12)
+    idist = np.rint(dist * scale).astype(np.int64)
+    m = cp_model.CpModel()
+    y = [m.new_bool_var("") for _ in range(n)]
+    x = [[m.new_bool_var("") for _ in range(n)] for _ in range(n)]
+    for i in range(n):
+        m.add_exactly_one(x[i])
+        for j in range(n):
+            m.add_implication(x[i][j], y[j])
+    m.add(sum(y) == k)
+    for j in range(n):
+        col = [x[i][j] for i in range(n)]
+        if np.isfinite(cap[j]):
+            dscale = 1.0 if np.allclose(demand, np.rint(demand)) else 1e6 / max(float(np.abs(demand).sum()), 1e-12)
+            m.add(cp_model.LinearExpr.weighted_sum(col, [int(v) for v in np.rint(demand * dscale)])
+                  <= int(np.floor(cap[j] * dscale + 1e-6)) * y[j])
+        for vals, lo, hi in bands:
+            vs = 1.0 if np.allclose(vals, np.rint(vals)) else 1e6 / max(float(np.abs(vals).sum()), 1e-12)
+            expr = cp_model.LinearExpr.weighted_sum(col, [int(v) for v in np.rint(vals * vs)])
+            if np.isfinite(hi):
+                m.add(expr <= int(np.floor(hi * vs + 1e-6)) * y[j])
+            if np.isfinite(lo):
+                m.add(expr >= int(np.ceil(lo * vs - 1e-6)) * y[j])
+    m.minimize(cp_model.LinearExpr.weighted_sum([v for row in x for v in row], [int(v) for v in idist.ravel()]))
+    if hint is not None:
+        hc, ha = hint
+        on = {int(c) for c in hc}
+        for j in range(n):
+            m.add_hint(y[j], j in on)
+        for i in range(n):
+            for j in range(n):
+                m.add_hint(x[i][j], j == int(hc[ha[i]]))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit, 0.05)
+    solver.parameters.num_workers = 1
+    st = solver.solve(m)
+    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    centres = np.array([j for j in range(n) if solver.boolean_value(y[j])])
+    pos = {int(c): t for t, c in enumerate(centres)}
+    assign = np.array([pos[next(j for j in range(n) if solver.boolean_value(x[i][j]))] for i in range(n)])
+    value = float(dist[np.arange(n), centres[assign]].sum())
+    return centres, assign, value, None, st == cp_model.OPTIMAL
+
+
 def _excess(demand: np.ndarray, cap: np.ndarray, centres: np.ndarray, assign: np.ndarray,
             bands: list[tuple[np.ndarray, float, float]]) -> float:
     """Capacity and band excess of a carve (0 = every rule holds)."""
@@ -242,7 +298,8 @@ def region_lns(p: Problem, k: int, dist: np.ndarray, centres: np.ndarray, assign
                 left = min(sub_limit, left)
             if left <= 0.02:
                 break
-            res = mip_arrays(sub, demand[pts], cap[pts], r, [(v[pts], lo, hi) for v, lo, hi in bands], left,
+            solve_fn = cpsat_arrays if len(pts) <= CPSAT_REGION else mip_arrays
+            res = solve_fn(sub, demand[pts], cap[pts], r, [(v[pts], lo, hi) for v, lo, hi in bands], left,
                              (h_centres, h_assign) if old_ex <= 0 and h_centres is not None else None,
                              width=len(pts))
             if res is None:
