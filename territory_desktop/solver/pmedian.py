@@ -1,18 +1,22 @@
 """Carve mode: choose K territory centres among the accounts and assign every account (capacitated p-median).
 
-Approach, chosen by measurement (2 shared cores, 9 s per instance, OR-Library pmedcap):
-1. locate-allocate (k-means++ seeding, regret-greedy capacitated assignment, best member as centre, a few
-   restarts) gives the first answer in well under a second;
-2. the MIP with the strong linking rows x[i,j] <= y[j], solved by SCIP through pywraplp and hinted with (1).
-   SCIP proved the optimum of 7 of pmedcap01-10 (n = 50) within 9 s; at n = 100 it runs out of time and the
-   locate-allocate answer stands (average gap 1.97% over 01-20). Measured alternatives: HiGHS proved pmedcap11
-   in 19 s but crashes when given a hint and prints a banner on stdout; CP-SAT (2 workers, linearisation 2)
-   stayed 0.4-7% above the optimum after 9 s. Next step (not done): swap-based centre moves with an exact
-   assignment per swap, which is what the published heuristics use.
-Each account may only go to its L nearest candidate centres (all of them for n <= 150).
+Approach, chosen by measurement (2 cores shared with other jobs; benchmarks/solver_quality.py):
+1. locate-allocate (k-means++ seeding, regret-greedy capacitated assignment, best member as centre, restarts
+   for a tenth of the budget), then the rebalance greedy with those centres fixed when bands or capacities do
+   not hold yet: the first answer, in well under a second (Iowa: in band at once, +15% compactness);
+2. region re-solves: 2-4 neighbouring territories at a time (their points, their candidate centres) solved
+   exactly - CP-SAT up to 30 points, SCIP above - widening the regions at each local optimum;
+3. for <= 60 points the whole MIP (strong linking rows x[i,j] <= y[j], SCIP, hinted) with the time left, which
+   proves the optimum (pmedcap01-06, 09).
+Measured: pmedcap01-20 average gap 0.41-0.64% at 8.5 s (run to run, load dependent; locate-allocate alone
+1.97%, the whole MIP alone cannot finish n = 100 in 10 s); SJC1-4b average 0.90% at 28 s; Iowa +1.5% of the
+contiguous optimum without a contiguity rule. Alternatives measured: HiGHS proved pmedcap11 in 19 s but crashes
+when given a hint and prints a banner on stdout; CP-SAT on the whole n = 100 model stayed 0.4-7% above the
+optimum after 9 s; SCIP on 20-point regions sometimes spent its whole 2 s limit where CP-SAT took ~0.1 s.
 
 Balance bands (a measure within its band of the mean) become rows lo*y[j] <= sum v[i] x[i,j] <= hi*y[j];
-capacity is sum demand[i] x[i,j] <= Q[j] y[j]. Disruption does not apply: a carve starts from nothing.
+capacity is sum demand[i] x[i,j] <= Q[j] y[j]. Disruption and the change budget do not apply: a carve redraws
+the map (locked accounts and territories are kept out of it and stay as they are).
 """
 
 from __future__ import annotations
@@ -21,11 +25,10 @@ import time
 from collections.abc import Callable, Iterator
 
 import numpy as np
-from ortools.linear_solver import pywraplp
 
+from .pmedian_models import cpsat_arrays, mip_arrays
 from .problem import Problem
 
-EXACT_N = 150
 CPSAT_REGION = 30
 """Regions up to this many points go to CP-SAT, larger ones to SCIP (measured, see cpsat_arrays)."""
 
@@ -124,121 +127,6 @@ def mip(p: Problem, k: int, dist: np.ndarray, time_limit: float, hint: tuple[np.
     """The whole carve as one MIP: centres, assignment (index into centres), objective, bound, optimal."""
     demand, cap = _demand_and_capacity(p)
     return mip_arrays(dist, demand, cap, k, _bands(p, k), time_limit, hint, width)
-
-
-def mip_arrays(dist: np.ndarray, demand: np.ndarray, cap: np.ndarray, k: int,
-               bands: list[tuple[np.ndarray, float, float]], time_limit: float,
-               hint: tuple[np.ndarray, np.ndarray] | None, width: int | None = None,
-               ) -> tuple[np.ndarray, np.ndarray, float, float | None, bool] | None:
-    """Capacitated p-median MIP (SCIP) over a distance table: sites are the rows themselves."""
-    n = len(dist)
-    if width is None:
-        width = n if n <= EXACT_N else int(min(n, max(25, 6 * n // k)))
-    near = np.argsort(dist, axis=1)[:, :width]
-    if hint is not None:  # keep the hinted assignment representable
-        hc, ha = hint
-        near = np.column_stack([near, hc[ha]])
-    solver = pywraplp.Solver.CreateSolver("SCIP")
-    if solver is None:
-        return None
-    y = [solver.BoolVar(f"y{j}") for j in range(n)]
-    x: dict[tuple[int, int], pywraplp.Variable] = {}
-    cols: list[list[tuple[int, pywraplp.Variable]]] = [[] for _ in range(n)]
-    obj = solver.Objective()
-    for i in range(n):
-        row = []
-        for j in np.unique(near[i]):
-            v = solver.BoolVar("")
-            x[i, int(j)] = v
-            row.append(v)
-            cols[int(j)].append((i, v))
-            obj.SetCoefficient(v, float(dist[i, j]))
-            solver.Add(v <= y[int(j)])
-        solver.Add(solver.Sum(row) == 1)
-    solver.Add(solver.Sum(y) == k)
-    for j in range(n):
-        if not cols[j]:
-            solver.Add(y[j] == 0)
-            continue
-        if np.isfinite(cap[j]):
-            solver.Add(solver.Sum([float(demand[i]) * v for i, v in cols[j]]) <= float(cap[j]) * y[j])
-        for vals, lo, hi in bands:
-            s = solver.Sum([float(vals[i]) * v for i, v in cols[j]])
-            if np.isfinite(hi):
-                solver.Add(s <= hi * y[j])
-            if np.isfinite(lo):
-                solver.Add(s >= lo * y[j])
-    obj.SetMinimization()
-    if hint is not None:
-        hc, ha = hint
-        hv = [y[int(j)] for j in hc] + [x[i, int(hc[ha[i]])] for i in range(n)]
-        solver.SetHint(hv, [1.0] * len(hv))
-    solver.SetTimeLimit(int(max(time_limit, 0.05) * 1000))
-    status = solver.Solve()
-    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        return None
-    centres = np.array([j for j in range(n) if y[j].solution_value() > 0.5])
-    pos = {int(c): t for t, c in enumerate(centres)}
-    assign = np.zeros(n, dtype=np.int64)
-    for (i, j), v in x.items():
-        if v.solution_value() > 0.5:
-            assign[i] = pos.get(j, 0)
-    bound = obj.BestBound() if width >= n else None
-    return centres, assign, obj.Value(), bound, status == pywraplp.Solver.OPTIMAL
-
-
-def cpsat_arrays(dist: np.ndarray, demand: np.ndarray, cap: np.ndarray, k: int,
-                 bands: list[tuple[np.ndarray, float, float]], time_limit: float,
-                 hint: tuple[np.ndarray, np.ndarray] | None, width: int | None = None,
-                 ) -> tuple[np.ndarray, np.ndarray, float, float | None, bool] | None:
-    """The same model in CP-SAT (one worker), for small regions: SCIP sometimes spends its whole limit on a
-    20-point region, CP-SAT proves those in ~0.1 s (measured on p3038: 160 vs 57 regions in 20 s)."""
-    from ortools.sat.python import cp_model
-    n = len(dist)
-    exact = np.allclose(dist, np.rint(dist))
-    scale = 1.0 if exact and dist.sum() < 1e12 else 1e7 / max(float(dist.sum()), 1e-12)
-    idist = np.rint(dist * scale).astype(np.int64)
-    m = cp_model.CpModel()
-    y = [m.new_bool_var("") for _ in range(n)]
-    x = [[m.new_bool_var("") for _ in range(n)] for _ in range(n)]
-    for i in range(n):
-        m.add_exactly_one(x[i])
-        for j in range(n):
-            m.add_implication(x[i][j], y[j])
-    m.add(sum(y) == k)
-    for j in range(n):
-        col = [x[i][j] for i in range(n)]
-        if np.isfinite(cap[j]):
-            dscale = 1.0 if np.allclose(demand, np.rint(demand)) else 1e6 / max(float(np.abs(demand).sum()), 1e-12)
-            m.add(cp_model.LinearExpr.weighted_sum(col, [int(v) for v in np.rint(demand * dscale)])
-                  <= int(np.floor(cap[j] * dscale + 1e-6)) * y[j])
-        for vals, lo, hi in bands:
-            vs = 1.0 if np.allclose(vals, np.rint(vals)) else 1e6 / max(float(np.abs(vals).sum()), 1e-12)
-            expr = cp_model.LinearExpr.weighted_sum(col, [int(v) for v in np.rint(vals * vs)])
-            if np.isfinite(hi):
-                m.add(expr <= int(np.floor(hi * vs + 1e-6)) * y[j])
-            if np.isfinite(lo):
-                m.add(expr >= int(np.ceil(lo * vs - 1e-6)) * y[j])
-    m.minimize(cp_model.LinearExpr.weighted_sum([v for row in x for v in row], [int(v) for v in idist.ravel()]))
-    if hint is not None:
-        hc, ha = hint
-        on = {int(c) for c in hc}
-        for j in range(n):
-            m.add_hint(y[j], j in on)
-        for i in range(n):
-            for j in range(n):
-                m.add_hint(x[i][j], j == int(hc[ha[i]]))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(time_limit, 0.05)
-    solver.parameters.num_workers = 1
-    st = solver.solve(m)
-    if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    centres = np.array([j for j in range(n) if solver.boolean_value(y[j])])
-    pos = {int(c): t for t, c in enumerate(centres)}
-    assign = np.array([pos[next(j for j in range(n) if solver.boolean_value(x[i][j]))] for i in range(n)])
-    value = float(dist[np.arange(n), centres[assign]].sum())
-    return centres, assign, value, None, st == cp_model.OPTIMAL
 
 
 def _excess(demand: np.ndarray, cap: np.ndarray, centres: np.ndarray, assign: np.ndarray,
