@@ -7,20 +7,16 @@ is shared with every other view through `Selection`; the panel ignores the echo 
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, QRect, QSettings, Qt, QTimer
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
-    QColor,
     QContextMenuEvent,
     QDrag,
-    QFont,
-    QFontMetrics,
     QKeySequence,
     QPainter,
-    QPixmap,
+    QPaintEvent,
+    QPalette,
     QShortcut,
     QShowEvent,
 )
@@ -44,13 +40,11 @@ from territory_desktop.core.plan import Plan, PlanChange
 from .account_filters import AccountFilters, distinct_values
 from .account_model import AccountTableModel, swatch_icon
 from .column_chooser import ChecklistButton, ColumnChooser
-from .mime import encode_rows
+from .mime import drag_badge, encode_rows
 from .selection import Selection
 from .undo import PlanController
 
 SEARCH_DEBOUNCE_MS = 150
-WIDTH_LIMITS = (44, 280)
-"""Bounds (px) of a column sized to its content; the planner can still drag it wider."""
 _CHIPS = (("moved", "Moved", "Only accounts that moved since the baseline"),
           ("locked", "Locked", "Only locked accounts"),
           ("unassigned", "Unassigned", "Only accounts no territory owns"),
@@ -69,6 +63,15 @@ class AccountTableView(QTableView):
         super().__init__(panel)
         self._panel = panel
 
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        super().paintEvent(event)
+        if self.model() is not None and self.model().rowCount() == 0:
+            p = QPainter(self.viewport())
+            p.setPen(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+            p.drawText(self.viewport().rect().adjusted(0, 24, 0, 0),
+                       Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, self._panel.empty_text())
+            p.end()
+
     def startDrag(self, supported: Qt.DropAction) -> None:  # noqa: N802 (Qt API)
         """Build the payload from selection ranges: Qt's default would list every selected cell first."""
         rows = self._panel.selected_rows()
@@ -76,7 +79,7 @@ class AccountTableView(QTableView):
             return
         drag = QDrag(self)
         drag.setMimeData(encode_rows(rows, self._panel.plan.version))
-        drag.setPixmap(_badge(f"{len(rows):,} account{'s' if len(rows) != 1 else ''}", self.font()))
+        drag.setPixmap(drag_badge(len(rows), self.font()))
         drag.exec(Qt.DropAction.MoveAction)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt API)
@@ -101,8 +104,8 @@ class AccountPanel(QWidget):
         self._syncing = False
         self._current_row = -1
         self.model = AccountTableModel(plan, self)
-        self._build_tools()
         self._build_view()
+        self._build_tools()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(6)
@@ -111,12 +114,10 @@ class AccountPanel(QWidget):
         self.setStyleSheet(_CHIP_STYLE)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._search_timer.timeout.connect(self._apply_search)
-        self._save_timer = QTimer(self, singleShot=True, interval=400)
-        self._save_timer.timeout.connect(self.save_columns)
         self._wire()
         plan.changed.connect(self._on_plan_changed)
         self._fill_filters()
-        self._restore_columns()
+        self.columns_button.restore()
         self._update_count()
         self.setTabOrder(self.search, self.territory_filter)
         chain = [self.territory_filter, self.segment_filter, self.industry_filter, *self.chips.values(),
@@ -146,11 +147,16 @@ class AccountPanel(QWidget):
             chip.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             self.chips[key] = chip
             row.addWidget(chip)
+        self.clear_button = QToolButton(self, text="Clear filters", autoRaise=True,
+                                        toolTip="Show every account again (clears search and filters)")
+        self.clear_button.clicked.connect(self.clear_filters)
+        self.clear_button.hide()
+        row.addWidget(self.clear_button)
         row.addStretch(1)
         self.count_label = QLabel(self)
         self.count_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row.addWidget(self.count_label)
-        self.columns_button = ColumnChooser(self)
+        self.columns_button = ColumnChooser(self.view, self._settings, self._settings_key, self)
         self.columns_button.setObjectName("filter")
         row.addWidget(self.columns_button)
 
@@ -190,8 +196,6 @@ class AccountPanel(QWidget):
             w.changed.connect(self._apply_filters)
         for chip in self.chips.values():
             chip.toggled.connect(self._apply_filters)
-        self.columns_button.changed.connect(self._apply_columns)
-        self.view.horizontalHeader().sectionResized.connect(lambda *_: self._save_timer.start())
         self.view.selectionModel().selectionChanged.connect(self._on_view_selection)
         self.selection.changed.connect(self._on_shared_selection)
         self.model.about_to_reorder.connect(self._forget_view_selection)
@@ -219,7 +223,7 @@ class AccountPanel(QWidget):
         self._set_filter_controls_silently()
         self.model.set_plan(plan)
         self._fill_filters()
-        self._restore_columns()
+        self.columns_button.restore()
         self._update_count()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
@@ -315,6 +319,24 @@ class AccountPanel(QWidget):
         noun = "account" if total == 1 else "accounts"
         self.count_label.setText(f"{fmt.count(total)} {noun}" if shown == total
                                  else f"{fmt.count(shown)} of {fmt.count(total)} {noun}")
+        self.clear_button.setVisible(self.model.filters.active or bool(self.model.search_text.strip()))
+
+    def empty_text(self) -> str:
+        """What an empty table says: why it is empty and what to do."""
+        if self.model.total_rows == 0:
+            return "This plan has no accounts yet. Import a CSV or Excel file to start."
+        return "No accounts match the search and filters. Clear filters to see them all."
+
+    def clear_filters(self) -> None:
+        """Back to every account: search text, filter choices and chips all cleared, in one re-filter."""
+        self._search_timer.stop()
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self._set_filter_controls_silently()
+        self.model.set_search("")
+        self.model.set_filters(AccountFilters())
+        self._update_count()
 
     def _on_plan_changed(self, change: PlanChange) -> None:
         if change.kind == "territories":
@@ -374,79 +396,6 @@ class AccountPanel(QWidget):
                 self.view.selectionModel().setCurrentIndex(idx, QItemSelectionModel.SelectionFlag.NoUpdate)
 
     # ----- columns ---------------------------------------------------------------------------------------
-    def _default_visible(self) -> list[str]:
-        return [c.key for c in self.model.columns if not c.key.startswith("src:")]
-
-    def _restore_columns(self) -> None:
-        """Visible columns and widths from QSettings (imported columns start hidden: most duplicate fields)."""
-        state = self._load_state()
-        keys = [c.key for c in self.model.columns]
-        visible = [k for k in state.get("visible", []) if k in keys] or self._default_visible()
-        widths: dict[str, int] = state.get("widths", {})
-        h = self.view.horizontalHeader()
-        h.blockSignals(True)
-        for i, key in enumerate(keys):
-            h.resizeSection(i, int(widths[key]) if key in widths else self._fit_width(i))
-            h.setSectionHidden(i, key not in visible)
-        h.blockSignals(False)
-        self.columns_button.set_columns([(c.key, c.title, None) for c in self.model.columns], visible,
-                                        self._default_visible())
-
-    def _fit_width(self, column: int) -> int:
-        """Width that shows the header and the first rows' text whole (CRM ids, territory names)."""
-        fm = self.view.fontMetrics()
-        bold = QFont(self.view.horizontalHeader().font())
-        bold.setBold(True)  # style sheets often make headers bold; err on the wide side
-        title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-        header = QFontMetrics(bold).horizontalAdvance(title) + 34  # padding + sort arrow
-        texts = self.model.sample_texts(column)
-        content = max((fm.horizontalAdvance(s) for s in texts if s), default=0) + 30  # cell padding
-        if self.model.columns[column].key == "territory":
-            content += 22  # the colour swatch
-        return int(min(max(header, content, WIDTH_LIMITS[0]), WIDTH_LIMITS[1]))
-
-    def _apply_columns(self) -> None:
-        shown = set(self.columns_button.checked())
-        h = self.view.horizontalHeader()
-        for i, c in enumerate(self.model.columns):
-            h.setSectionHidden(i, c.key not in shown)
-        self._save_timer.start()
-
-    def _load_state(self) -> dict:
-        raw = self._settings.value(f"{self._settings_key}/columns", "")
-        try:
-            state = json.loads(raw) if isinstance(raw, str) and raw else {}
-        except ValueError:
-            state = {}  # a damaged setting only costs the planner their column layout
-        return state if isinstance(state, dict) else {}
-
     def save_columns(self) -> None:
-        """Persist visible columns and widths (merged with the widths of columns this plan does not have)."""
-        state = self._load_state()
-        h = self.view.horizontalHeader()
-        widths = dict(state.get("widths", {}))
-        for i, c in enumerate(self.model.columns):
-            if not h.isSectionHidden(i) and h.sectionSize(i) > 0:
-                widths[c.key] = h.sectionSize(i)
-        state = {"visible": [c.key for i, c in enumerate(self.model.columns) if not h.isSectionHidden(i)],
-                 "widths": widths}
-        self._settings.setValue(f"{self._settings_key}/columns", json.dumps(state))
-
-
-def _badge(text: str, font: QFont) -> QPixmap:
-    """The drag cursor's label: a small rounded pill saying how many accounts are being moved."""
-    f = QFont(font)
-    f.setBold(True)
-    w = QFontMetrics(f).horizontalAdvance(text) + 20
-    pm = QPixmap(w, 24)
-    pm.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pm)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setBrush(QColor("#2F6FDE"))
-    p.setPen(Qt.PenStyle.NoPen)
-    p.drawRoundedRect(QRect(0, 0, w, 24), 12, 12)
-    p.setPen(QColor("white"))
-    p.setFont(f)
-    p.drawText(QRect(0, 0, w, 24), Qt.AlignmentFlag.AlignCenter, text)
-    p.end()
-    return pm
+        """Persist visible columns and widths now (the window calls this on close)."""
+        self.columns_button.save()

@@ -1,4 +1,5 @@
-"""Checklist drop-downs of the account table's tool row: the multi-select filters and the column chooser.
+"""Checklist drop-downs of the account table's tool row: the multi-select filters and the column chooser
+(which also sizes columns to their content and remembers the layout in QSettings).
 
 A plain QMenu closes on every click, which makes ticking five territories out of 200 a chore; these buttons
 open a popup list with checkboxes (Space toggles, typing narrows a long list) that stays open until the
@@ -7,10 +8,11 @@ planner clicks elsewhere or presses Esc.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Hashable, Iterable, Sequence
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QIcon, QKeyEvent
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QIcon, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -28,6 +31,8 @@ Item = tuple[Hashable, str, QIcon | None]
 _KEY_ROLE = Qt.ItemDataRole.UserRole
 SEARCHABLE_FROM = 10
 """Lists longer than this get a filter line on top."""
+WIDTH_LIMITS = (44, 280)
+"""Bounds (px) of a column sized to its content; the planner can still drag it wider."""
 
 
 class _Popup(QFrame):
@@ -172,19 +177,86 @@ class ChecklistButton(QToolButton):
 
 
 class ColumnChooser(ChecklistButton):
-    """Which columns the table shows. At least one column always stays visible."""
+    """Which columns an account table shows and how wide, remembered in QSettings under `settings_key`.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    The view's model must offer `columns` (objects with `key` and `title`) and `sample_texts(column)`.
+    Imported columns (keys "src:...") start hidden: most repeat a field the table already shows.
+    At least one column always stays visible.
+    """
+
+    def __init__(self, view: QTableView, settings: QSettings, settings_key: str,
+                 parent: QWidget | None = None) -> None:
         super().__init__("Columns", parent, empty_means="none")
+        self.view, self._settings, self._key = view, settings, f"{settings_key}/columns"
         self.popup.clear_button.setText("Defaults")
-        self._defaults: list[Hashable] = []
         self.popup.clear_button.clicked.disconnect()
-        self.popup.clear_button.clicked.connect(lambda: self.set_checked(self._defaults))
+        self.popup.clear_button.clicked.connect(lambda: self.set_checked(self._defaults()))
+        self._save_timer = QTimer(self, singleShot=True, interval=400)
+        self._save_timer.timeout.connect(self.save)
+        self.changed.connect(self._apply)
+        view.horizontalHeader().sectionResized.connect(lambda *_: self._save_timer.start())
 
-    def set_columns(self, items: Sequence[Item], visible: Iterable[Hashable],
-                    defaults: Iterable[Hashable]) -> None:
-        self._defaults = list(defaults)
-        self.set_items(items, visible)
+    def _columns(self) -> list:
+        return list(self.view.model().columns)
+
+    def _defaults(self) -> list[Hashable]:
+        return [c.key for c in self._columns() if not c.key.startswith("src:")]
+
+    def restore(self) -> None:
+        """Apply the remembered layout to the model's current columns (call after the columns change)."""
+        state = self._load()
+        cols = self._columns()
+        keys = {c.key for c in cols}
+        visible = [k for k in state.get("visible", []) if k in keys] or self._defaults()
+        widths = state.get("widths", {})
+        h = self.view.horizontalHeader()
+        h.blockSignals(True)
+        for i, c in enumerate(cols):
+            h.resizeSection(i, int(widths[c.key]) if c.key in widths else self.fit_width(i))
+            h.setSectionHidden(i, c.key not in visible)
+        h.blockSignals(False)
+        self.set_items([(c.key, c.title, None) for c in cols], visible)
+
+    def fit_width(self, column: int) -> int:
+        """Width that shows the header and the first rows' text whole (CRM ids, territory names)."""
+        model = self.view.model()
+        bold = QFont(self.view.horizontalHeader().font())
+        bold.setBold(True)  # style sheets often make headers bold; err on the wide side
+        title = str(model.headerData(column, Qt.Orientation.Horizontal))
+        header = QFontMetrics(bold).horizontalAdvance(title) + 34  # padding + sort arrow
+        fm = self.view.fontMetrics()
+        content = max((fm.horizontalAdvance(s) for s in model.sample_texts(column) if s), default=0) + 30
+        if model.columns[column].key == "territory":
+            content += 22  # the colour swatch
+        return int(min(max(header, content, WIDTH_LIMITS[0]), WIDTH_LIMITS[1]))
+
+    def _apply(self) -> None:
+        shown = set(self.checked())
+        h = self.view.horizontalHeader()
+        for i, c in enumerate(self._columns()):
+            h.setSectionHidden(i, c.key not in shown)
+        self._save_timer.start()
+
+    def _load(self) -> dict:
+        raw = self._settings.value(self._key, "")
+        try:
+            state = json.loads(raw) if isinstance(raw, str) and raw else {}
+        except ValueError:
+            state = {}  # a damaged setting only costs the planner their column layout
+        return state if isinstance(state, dict) else {}
+
+    def save(self) -> None:
+        """Persist visible columns and widths (keeping widths of columns this plan does not have)."""
+        self._save_timer.stop()
+        state = self._load()
+        h = self.view.horizontalHeader()
+        cols = self._columns()
+        widths = dict(state.get("widths", {}))
+        for i, c in enumerate(cols):
+            if not h.isSectionHidden(i) and h.sectionSize(i) > 0:
+                widths[c.key] = h.sectionSize(i)
+        visible = [c.key for i, c in enumerate(cols) if not h.isSectionHidden(i)]
+        self._settings.setValue(self._key, json.dumps({"visible": visible, "widths": widths}))
 
     def _on_item_changed(self, item: QListWidgetItem) -> None:
         if not self.checked():  # the last visible column: a table with no columns helps nobody

@@ -1,4 +1,4 @@
-"""Drag payload for accounts: plan row numbers and the plan version, packed as raw int64 bytes.
+"""Drag payload for accounts (and the little badge the cursor carries): plan row numbers and the plan version, packed as raw int64 bytes.
 
 Row numbers (not ids or cells) keep a drag of 50,000 selected accounts as cheap as a drag of one; the
 version lets a drop target refuse a payload dragged from an older state of the plan (or another window).
@@ -7,7 +7,8 @@ version lets a drop target refuse a payload dragged from an older state of the p
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QMimeData
+from PySide6.QtCore import QByteArray, QMimeData, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
 
 MIME = "application/x-territory-accounts"
 _MAGIC = b"TDA1"
@@ -47,3 +48,23 @@ def decode_version(mime: QMimeData | None) -> int | None:
     if data is None:
         return None
     return int(np.frombuffer(data, dtype="<i8", count=1, offset=len(_MAGIC))[0])
+
+
+def drag_badge(count: int, font: QFont) -> QPixmap:
+    """The drag cursor's label: a small rounded pill saying how many accounts are being moved."""
+    text = f"{count:,} account{'s' if count != 1 else ''}"
+    f = QFont(font)
+    f.setBold(True)
+    w = QFontMetrics(f).horizontalAdvance(text) + 20
+    pm = QPixmap(w, 24)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setBrush(QColor("#2F6FDE"))
+    p.setPen(Qt.PenStyle.NoPen)
+    p.drawRoundedRect(QRect(0, 0, w, 24), 12, 12)
+    p.setPen(QColor("white"))
+    p.setFont(f)
+    p.drawText(QRect(0, 0, w, 24), Qt.AlignmentFlag.AlignCenter, text)
+    p.end()
+    return pm

@@ -232,3 +232,15 @@ def test_menu_key_opens_the_actions_at_the_current_row(qtbot, settings):
     assert texts[:2] == ["Move to", "Unassign"]
     row_rect = panel.view.visualRect(panel.model.index(30, 0))
     assert abs(panel.view.viewport().mapFromGlobal(pos).y() - row_rect.bottom()) <= 2
+
+
+def test_clear_filters_brings_every_account_back(qtbot, settings):
+    panel = _panel(qtbot, settings)
+    assert not panel.clear_button.isVisible()
+    qtbot.mouseClick(panel.chips["locked"], Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(panel.search, "no such account")
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 0, timeout=2000)
+    assert panel.clear_button.isVisible() and "No accounts match" in panel.empty_text()
+    qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
+    assert panel.model.rowCount() == 400 and panel.search.text() == ""
+    assert not panel.chips["locked"].isChecked() and not panel.clear_button.isVisible()
