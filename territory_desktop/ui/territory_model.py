@@ -174,8 +174,10 @@ class TerritoryTableModel(QAbstractTableModel):
             return col.title
         if role == Qt.ItemDataRole.ToolTipRole:
             return col.tip
-        if role == Qt.ItemDataRole.TextAlignmentRole and col.key not in ("name", "rep", "locked"):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole:  # headers line up with their cells
+            side = Qt.AlignmentFlag.AlignLeft if col.key in ("name", "rep", "locked", "workload") \
+                else Qt.AlignmentFlag.AlignRight
+            return int(side | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
