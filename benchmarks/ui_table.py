@@ -137,10 +137,16 @@ def main() -> None:
     plan.changed.disconnect(model._on_plan_changed)
     sel = Selection()
     settings = QSettings(os.devnull, QSettings.Format.IniFormat)
-    panel = AccountPanel(plan, sel, PlanController(plan), settings=settings)
-    panel.resize(1600, 900)
-    panel.show()
-    app.processEvents()
+    holder: list[AccountPanel] = []
+
+    def open_panel() -> None:
+        holder.append(AccountPanel(plan, sel, PlanController(plan), settings=settings))
+        holder[-1].resize(1600, 900)
+        holder[-1].show()
+        app.processEvents()
+
+    add("panel built and first paint", once(open_panel))
+    panel = holder[-1]
     panel.model.sort(col["potential"], desc)
     app.processEvents()
 
