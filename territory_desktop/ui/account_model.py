@@ -134,8 +134,15 @@ class AccountTableModel(QAbstractTableModel):
         return self.view_rows[np.asarray(view_indices, dtype=np.int64)]
 
     def view_row_of(self, plan_rows: np.ndarray | list[int]) -> np.ndarray:
-        """Table row of each plan row, -1 where the row is filtered out."""
-        return self._pos[np.asarray(plan_rows, dtype=np.int64)]
+        """Table row of each plan row, -1 where the row is filtered out or not in this plan at all
+        (a shared selection may still name rows of the plan that was open before)."""
+        rows = np.asarray(plan_rows, dtype=np.int64)
+        ok = (rows >= 0) & (rows < len(self._pos))
+        if ok.all():
+            return self._pos[rows]
+        out = np.full(rows.shape, -1, dtype=np.int64)
+        out[ok] = self._pos[rows[ok]]
+        return out
 
     def set_search(self, text: str) -> None:
         if text == self._search:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence
@@ -244,3 +245,19 @@ def test_clear_filters_brings_every_account_back(qtbot, settings):
     qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
     assert panel.model.rowCount() == 400 and panel.search.text() == ""
     assert not panel.chips["locked"].isChecked() and not panel.clear_button.isVisible()
+
+
+def test_set_plan_shows_the_new_plan_with_its_imported_columns(qtbot, settings):
+    panel = _panel(qtbot, settings)
+    panel.selection.set_rows([350, 399], source="map")
+    qtbot.mouseClick(panel.chips["moved"], Qt.MouseButton.LeftButton)
+    base = make_plan(n=30, k=3, seed=2)
+    source = pd.DataFrame({"Acct Score": np.arange(30), "Region": ["West"] * 30})
+    new = Plan(base.accounts, base.territories, base.assignment, source=source)
+    panel.set_plan(new, PlanController(new))
+    assert panel.model.rowCount() == 30 and panel.count_label.text() == "30 accounts"
+    assert not panel.chips["moved"].isChecked(), "filters of the old plan do not carry over"
+    assert len(panel.selected_rows()) == 0  # rows 350 and 399 do not exist in the new plan
+    assert panel.columns_button.item_for("src:Region") is not None
+    assert panel.view.isColumnHidden(_col(panel, "src:Region"))
+    assert [panel.territory_filter.popup.list.item(i).text() for i in range(3)] == ["T0", "T1", "T2"]
