@@ -10,6 +10,7 @@ Only a change of the territory list or of the balanced measures resets the model
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -288,10 +289,15 @@ class TerritoryView(QTableView):
     """The territory table as a drop target for account drags, outlining the row under the cursor."""
 
     accountsDropped = Signal(object, int)  # noqa: N815 (Qt naming) — (plan rows, territory index)
+    dropHint = Signal(str)  # noqa: N815 (Qt naming) — what releasing here would do (or why it cannot)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._hover_row = -1
+        self._hover_refused = False
+        self._drag_rows: np.ndarray | None = None
+        self.drop_check: Callable[[np.ndarray, int], str] | None = None
+        """(rows, territory) -> "" if the move is allowed, else the planner-worded reason."""
         self.setAcceptDrops(True)
         self.viewport().setAcceptDrops(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
@@ -327,12 +333,23 @@ class TerritoryView(QTableView):
         return idx.row(), int(idx.data(TERRITORY_ROLE))
 
     def _set_hover(self, row: int) -> None:
-        if row != self._hover_row:
-            self._hover_row = row
-            self.viewport().update()
+        if row == self._hover_row:
+            return
+        self._hover_row = row
+        self._hover_refused = False
+        if row >= 0 and self._drag_rows is not None and self.drop_check is not None:
+            territory = int(self.model().index(row, 0).data(TERRITORY_ROLE))
+            reason = self.drop_check(self._drag_rows, territory)
+            self._hover_refused = bool(reason)
+            name = str(self.model().index(row, 0).data())
+            n = len(self._drag_rows)
+            self.dropHint.emit(f"Cannot move here: {reason}" if reason else
+                               f"Release to move {n:,} account{'s' if n != 1 else ''} to {name}.")
+        self.viewport().update()
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt API)
         if event.mimeData().hasFormat(MIME):
+            self._drag_rows = decode_rows(event.mimeData())
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -376,11 +393,13 @@ class TerritoryView(QTableView):
     def dragLeaveEvent(self, event) -> None:  # noqa: N802 (Qt API)
         self._stop_drag_scroll()
         self._set_hover(-1)
+        self._drag_rows = None
         event.accept()
 
     def dropEvent(self, event) -> None:  # noqa: N802 (Qt API)
         self._stop_drag_scroll()
         self._set_hover(-1)
+        self._drag_rows = None
         rows = decode_rows(event.mimeData())
         _, territory = self._territory_at(event.position().toPoint())
         if rows is None or territory < 0:
@@ -399,7 +418,7 @@ class TerritoryView(QTableView):
         rect = first.united(last).adjusted(1, 1, -2, -2)
         p = QPainter(self.viewport())
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        colour = QColor(ACCENT)
+        colour = QColor(BAND_COLORS["out"][0] if self._hover_refused else ACCENT)
         fill = QColor(colour)
         fill.setAlpha(40)
         p.setBrush(fill)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from territory_desktop.core.edits import AddTerritory, Edit, MoveAccounts, RemoveTerritory, UpdateTerritory
 from territory_desktop.core.palette import PALETTE, color_for
-from territory_desktop.core.plan import Plan
+from territory_desktop.core.plan import EditRefused, Plan
 from territory_desktop.core.territory import Territory
 
 from . import icons
@@ -55,6 +55,8 @@ class TerritoryPanel(QWidget):
         self.view.setModel(self.proxy)
         self._setup_view()
         self.view.accountsDropped.connect(self.move_rows_to)
+        self.view.drop_check = self.drop_problem
+        self.view.dropHint.connect(self.message)
         self.view.activated.connect(lambda _i: self.edit_territory())  # double-click, or Enter
         self.actions_by_name: dict[str, QAction] = {}
         self.toolbar = QToolBar("Territory actions", self)
@@ -218,6 +220,16 @@ class TerritoryPanel(QWidget):
             return False
         self.message.emit(f"Moved {len(rows):,} account{'s' if len(rows) != 1 else ''} to {name}.")
         return True
+
+    def drop_problem(self, rows: np.ndarray, territory: int) -> str:
+        """Why these rows may not go to `territory` ("" if they may): shown while the drag hovers."""
+        rows = np.asarray(rows, dtype=np.int64)
+        rows = rows[(rows >= 0) & (rows < self.plan.n_accounts)]
+        try:
+            self.plan.check_movable(rows, territory)
+        except EditRefused as exc:
+            return str(exc)
+        return ""
 
     def add_territory(self, name: str | None = None) -> int | None:
         """Add an empty territory; without a name, the territory editor (or a name prompt) asks for one."""

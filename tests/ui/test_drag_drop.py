@@ -138,6 +138,14 @@ def test_drop_of_locked_accounts_is_refused_with_the_reason_shown(qtbot, tmp_pat
     before = plan.assignment.copy()
     steps = w.doc.controller.stack.count()
 
+    hints = []
+    w.territory_panel.message.connect(hints.append)
+    drag_over(w.territory_panel, rows, plan.version, 0)
+    assert hints[-1].startswith("Cannot move here: 2 locked account(s) cannot move")  # said while hovering
+    drag_over(w.territory_panel, rows[2:], plan.version, 1)
+    assert hints[-1] == f"Release to move 8 accounts to {plan.territories[1].name}."
+    QApplication.sendEvent(w.territory_panel.view.viewport(), QDragLeaveEvent())
+
     drop_on(w.territory_panel, rows, 0)
 
     assert np.array_equal(plan.assignment, before)
