@@ -20,11 +20,13 @@ with the neighbourhood: its total change is bounded by the room the territories 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
 
+from .pmedian_models import run_stoppable
 from .problem import Problem, band_limits, targets_for
 
 
@@ -50,7 +52,8 @@ def _scale_for(values: np.ndarray, total: float, top: float) -> tuple[float, boo
 
 def solve_rows(problem: Problem, assignment: np.ndarray, rows: np.ndarray, options: list[np.ndarray],
                terrs: np.ndarray, time_limit: float, workers: int = 2,
-               centres: np.ndarray | None = None) -> SubResult:
+               centres: np.ndarray | None = None,
+               should_stop: Callable[[], bool] | None = None) -> SubResult:
     """Optimally re-assign `rows` (options[i] = allowed territories of row i) given everyone else fixed.
 
     `terrs` are the territories whose totals may change (the neighbourhood); band and capacity rows are written
@@ -152,7 +155,7 @@ def solve_rows(problem: Problem, assignment: np.ndarray, rows: np.ndarray, optio
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(time_limit, 0.05)
     solver.parameters.num_workers = max(1, min(workers, 2))
-    status = solver.solve(m)
+    status = run_stoppable(lambda: solver.solve(m), solver.stop_search, should_stop)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return SubResult(None, False, None, solver.status_name(status))
     out = cur_r.copy()

@@ -134,7 +134,8 @@ def _improve(problem: Problem, g: Greedy, best: Solution, best_e: Evaluation, t0
         left = deadline - time.monotonic()
         if left <= 0.05 or should_stop():
             return
-        res = cpsat_lns.solve_rows(p, a, rows, options, np.flatnonzero(p.active), left)
+        res = cpsat_lns.solve_rows(p, a, rows, options, np.flatnonzero(p.active), left,
+                                   should_stop=should_stop)
         if res.assignment is not None:
             b = a.copy()
             b[rows] = res.assignment
@@ -167,7 +168,7 @@ def _improve(problem: Problem, g: Greedy, best: Solution, best_e: Evaluation, t0
         left = min(LNS_SLICE_S, deadline - time.monotonic())
         if left <= 0.05:
             break
-        res = cpsat_lns.solve_rows(p, a, sub_rows, options, terrs, left)
+        res = cpsat_lns.solve_rows(p, a, sub_rows, options, terrs, left, should_stop=should_stop)
         if res.assignment is None:
             continue
         b = a.copy()

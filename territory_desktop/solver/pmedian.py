@@ -123,10 +123,11 @@ def _greedy_assign(d: np.ndarray, demand: np.ndarray, cap: np.ndarray) -> np.nda
 
 
 def mip(p: Problem, k: int, dist: np.ndarray, time_limit: float, hint: tuple[np.ndarray, np.ndarray] | None,
-        width: int | None = None) -> tuple[np.ndarray, np.ndarray, float, float | None, bool] | None:
+        width: int | None = None, should_stop: Callable[[], bool] | None = None,
+        ) -> tuple[np.ndarray, np.ndarray, float, float | None, bool] | None:
     """The whole carve as one MIP: centres, assignment (index into centres), objective, bound, optimal."""
     demand, cap = _demand_and_capacity(p)
-    return mip_arrays(dist, demand, cap, k, _bands(p, k), time_limit, hint, width)
+    return mip_arrays(dist, demand, cap, k, _bands(p, k), time_limit, hint, width, should_stop)
 
 
 def _excess(demand: np.ndarray, cap: np.ndarray, centres: np.ndarray, assign: np.ndarray,
@@ -189,7 +190,7 @@ def region_lns(p: Problem, k: int, dist: np.ndarray, centres: np.ndarray, assign
             solve_fn = cpsat_arrays if len(pts) <= CPSAT_REGION else mip_arrays
             res = solve_fn(sub, demand[pts], cap[pts], r, [(v[pts], lo, hi) for v, lo, hi in bands], left,
                              (h_centres, h_assign) if old_ex <= 0 and h_centres is not None else None,
-                             width=len(pts))
+                             width=len(pts), should_stop=should_stop)
             if res is None:
                 continue
             c2, a2, v2, _, optimal = res
@@ -347,7 +348,7 @@ def _carve_core(p: Problem, k: int, time_limit: float, should_stop: Callable[[],
     left = time_limit - (time.monotonic() - t0)
     if left < 0.2 or should_stop() or p.n > 60:  # beyond ~60 points the whole MIP only burns the clock
         return
-    res = mip(p, k, dist, left, (best_c, best_a))
+    res = mip(p, k, dist, left, (best_c, best_a), should_stop=should_stop)
     if res is not None:
         c, a, v, bound, optimal = res
         if v < best_v - 1e-9 or optimal:

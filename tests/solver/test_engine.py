@@ -133,3 +133,19 @@ def test_carve_mode_on_a_plan_keeps_every_rule():
         assert np.array_equal(a[:10], plan.assignment[:10])                   # locked accounts stay
         assert np.array_equal(a == 3, plan.assignment == 3)                   # the locked territory too
         assert sol.centres is not None and np.isfinite(sol.centres).all()
+
+
+def test_stopping_ends_the_stream_quickly():
+    """The worker cancels through should_stop: the engine must notice within a fraction of a second."""
+    import time
+
+    plan = make_plan(3000, 12, seed=8)
+    plan.settings = SETTINGS
+    p = problem_from_plan(plan)
+    stop_at = [float("inf")]
+    stream = solve_stream(p, 30.0, lambda: time.monotonic() > stop_at[0])
+    next(stream)
+    stop_at[0] = time.monotonic() + 0.5
+    for _ in stream:
+        pass
+    assert time.monotonic() - stop_at[0] < 1.0  # typically ~0.05 s; slack for a loaded CI machine
