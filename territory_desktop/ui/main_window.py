@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
 
@@ -38,7 +38,14 @@ table's filter row and the territory columns each need ~1,000 px, so side by sid
 
 
 class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
-    """Main window over one document. `MainWindow(plan)` for an in-memory plan, or pass a Document."""
+    """Main window over one document. `MainWindow(plan)` for an in-memory plan, or pass a Document.
+
+    A later panel (map, capacity, co-pilot) plugs in with `add_dock(...)` and follows the open plan through
+    `documentChanged` (the new Document: its plan, controller) and `closing` (stop background work).
+    """
+
+    documentChanged = Signal(object)  # noqa: N815 (Qt naming) — the Document now shown
+    closing = Signal()
 
     def __init__(self, plan: Plan | Document, settings: QSettings | None = None,
                  restore_state: bool = True, start_journal: bool = True) -> None:
@@ -204,6 +211,7 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
         self._wire_document()
         if self._start_journal:
             self._start_doc_journal()
+        self.documentChanged.emit(doc)
 
     def update_title(self) -> None:
         self.setWindowTitle(f"{self.doc.display_name}[*] — {APP_TITLE}")
@@ -375,6 +383,7 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
             event.ignore()
             return
         self.save_window_state()
+        self.closing.emit()
         self.doc.close()
         event.accept()
 

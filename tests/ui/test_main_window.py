@@ -53,7 +53,10 @@ def test_save_then_reopen_restores_the_whole_plan(qtbot, tmp_path):
     assert recent_files(w.settings)[0] == str(path.resolve())
 
     other = make_window(qtbot, tmp_path, make_plan(n=10, k=2))
+    followed = []
+    other.documentChanged.connect(lambda doc: followed.append(doc.plan))  # how a later dock follows
     assert other.open_path(path)
+    assert followed == [other.plan]
     p2, p1 = other.plan, plan
     assert np.array_equal(p2.assignment, p1.assignment)
     assert np.array_equal(p2.baseline, p1.baseline)
