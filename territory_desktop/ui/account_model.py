@@ -16,16 +16,16 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
-    QRectF,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from territory_desktop.core.plan import Plan, PlanChange
 
+from . import icons
 from .account_filters import (
     STATUS_KEYS,
     AccountFilters,
@@ -331,7 +331,7 @@ class AccountTableModel(QAbstractTableModel):
             if key == "territory":
                 t = int(self.plan.assignment[row])
                 return self._t_colors[t] if t >= 0 else None
-            return lock_icon() if key == "locked" and self.plan.locked[row] else None
+            return icons.lock_mark() if key == "locked" and self.plan.locked[row] else None
         if role == _FOREGROUND:
             if key == "territory" and self.plan.assignment[row] < 0:
                 return QApplication.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
@@ -419,41 +419,3 @@ class AccountTableModel(QAbstractTableModel):
         """The dragged plan rows (the view's own drag bypasses this with its selection ranges)."""
         rows = np.fromiter((i.row() for i in indexes if i.isValid()), dtype=np.int64)
         return encode_rows(self.plan_rows(np.unique(rows)), self.plan.version)
-
-
-_ICONS: dict[str, QIcon] = {}
-
-
-def lock_icon() -> QIcon:
-    """A small painted padlock (no image files to ship or download)."""
-    if "lock" not in _ICONS:
-        pm = QPixmap(16, 16)
-        pm.fill(Qt.GlobalColor.transparent)
-        p = QPainter(pm)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        ink = QColor("#5f6368")
-        p.setPen(QPen(ink, 1.6))
-        p.drawArc(QRectF(4.5, 1.5, 7, 9), 0, 180 * 16)
-        p.drawLine(4.5, 6, 4.5, 8)
-        p.drawLine(11.5, 6, 11.5, 8)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QBrush(ink))
-        p.drawRoundedRect(QRectF(2.5, 7.5, 11, 7.5), 1.5, 1.5)
-        p.end()
-        _ICONS["lock"] = QIcon(pm)
-    return _ICONS["lock"]
-
-
-def swatch_icon(color: str) -> QIcon:
-    """A rounded colour swatch for territory menus."""
-    if color not in _ICONS:
-        pm = QPixmap(14, 14)
-        pm.fill(Qt.GlobalColor.transparent)
-        p = QPainter(pm)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(QPen(QColor(0, 0, 0, 90), 1))
-        p.setBrush(QColor(color))
-        p.drawRoundedRect(QRectF(1.5, 1.5, 11, 11), 2.5, 2.5)
-        p.end()
-        _ICONS[color] = QIcon(pm)
-    return _ICONS[color]

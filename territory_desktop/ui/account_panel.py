@@ -37,8 +37,9 @@ from territory_desktop.core import format as fmt
 from territory_desktop.core.edits import MoveAccounts, SetAccountLocks
 from territory_desktop.core.plan import Plan, PlanChange
 
+from . import icons
 from .account_filters import AccountFilters, distinct_values
-from .account_model import AccountTableModel, swatch_icon
+from .account_model import AccountTableModel
 from .column_chooser import ChecklistButton, ColumnChooser
 from .mime import drag_badge, encode_rows
 from .selection import Selection
@@ -241,19 +242,21 @@ class AccountPanel(QWidget):
         """The actions on the selected rows (built fresh so the territory list and enabled states are current)."""
         rows = self.selected_rows()
         menu = QMenu(self)
-        move = menu.addMenu("Move to")
+        move = menu.addMenu(icons.icon("move"), "Move to")
         p = self.plan
         order = sorted(p.active_territories().tolist(), key=lambda i: p.territories[i].name.casefold())
         for i in order:
             t = p.territories[i]
-            act = move.addAction(swatch_icon(t.color), t.name + ("  (locked)" if t.locked else ""))
+            act = move.addAction(icons.swatch(t.color), t.name + ("  (locked)" if t.locked else ""))
             act.triggered.connect(lambda _=False, i=i: self.move_selected_to(i))
         move.setEnabled(bool(len(rows)) and bool(order))
         menu.addAction("Unassign", lambda: self.move_selected_to(-1)).setEnabled(bool(len(rows)))
         menu.addSeparator()
         locked = p.locked[rows] if len(rows) else np.empty(0, dtype=bool)
-        menu.addAction("Lock", lambda: self._set_locks(True)).setEnabled(bool((~locked).any()))
-        menu.addAction("Unlock", lambda: self._set_locks(False)).setEnabled(bool(locked.any()))
+        lock = menu.addAction(icons.icon("lock"), "Lock", lambda: self._set_locks(True))
+        lock.setEnabled(bool((~locked).any()))
+        unlock = menu.addAction(icons.icon("unlock"), "Unlock", lambda: self._set_locks(False))
+        unlock.setEnabled(bool(locked.any()))
         menu.addSeparator()
         terrs = np.unique(p.assignment[rows]) if len(rows) else np.empty(0, dtype=np.int32)
         terrs = terrs[terrs >= 0]
@@ -281,7 +284,7 @@ class AccountPanel(QWidget):
     def _fill_filters(self) -> None:
         p = self.plan
         keep = set(self.territory_filter.checked())
-        items = [(int(i), p.territories[i].name, swatch_icon(p.territories[i].color))
+        items = [(int(i), p.territories[i].name, icons.swatch(p.territories[i].color))
                  for i in p.active_territories().tolist()]
         self.territory_filter.set_items(sorted(items, key=lambda it: it[1].casefold()), keep)
         for w, col in ((self.segment_filter, "segment"), (self.industry_filter, "industry")):
