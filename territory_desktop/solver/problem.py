@@ -225,8 +225,9 @@ def targets_for(problem: Problem, totals: np.ndarray) -> np.ndarray:
 
 def band_limits(problem: Problem, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper totals allowed per territory and measure (inf where a measure is not balanced)."""
-    lo = targets * (1.0 - problem.band_low[None, :])
-    hi = targets * (1.0 + problem.bands[None, :])
+    with np.errstate(invalid="ignore"):  # 0 x inf for measures that are not balanced: replaced just below
+        lo = targets * (1.0 - problem.band_low[None, :])
+        hi = targets * (1.0 + problem.bands[None, :])
     lo = np.where(np.isfinite(problem.band_low)[None, :], lo, -np.inf)
     hi = np.where(np.isfinite(problem.bands)[None, :], hi, np.inf)
     return lo, hi
