@@ -11,20 +11,12 @@ one-off work the model caches (sort key ranks, the search index, display strings
 from __future__ import annotations
 
 import argparse
-import ctypes
 import os
 import statistics
-import sys
 import time
 from collections.abc import Callable
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-if sys.version_info < (3, 12):
-    # PySide6 6.12.0 on CPython 3.11 drops a reference to None on every call of a void C++ method, so a run
-    # and to True on every signal emit, so a run aborts with "none_dealloc"/"bool_dealloc". Make them
-    # effectively immortal, as Python 3.12 does (PySide6 6.11.3 does not have the bug).
-    for _singleton in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(_singleton)).value += 1 << 40
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

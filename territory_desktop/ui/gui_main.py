@@ -4,73 +4,18 @@ recovery offer once the window is up. `render_screenshot` renders the same windo
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from territory_desktop.core.plan import Plan
 
 from .document import APPLICATION, ORGANISATION, Document, DocumentError, import_note, load_path
 from .style import apply_style
-
-
-class _Probe(QObject):
-    fired = Signal()
-
-
-def _bool_refs_lost(call, times: int = 64) -> int:
-    """References to True and False lost over `times` calls (0 for a correct binding)."""
-    before = sys.getrefcount(True) + sys.getrefcount(False)
-    for i in range(times):
-        call(i)
-    return before - sys.getrefcount(True) - sys.getrefcount(False)
-
-
-def install_pyside_refcount_fix() -> bool:
-    """Work around PySide6 6.12 returning a bool from SignalInstance.emit/connect/disconnect without a
-    reference.
-
-    On Python 3.11 (bools are not immortal) every `signal.emit()` from Python then drops one reference
-    to True, and after some thousands of emits the interpreter aborts ("bool_dealloc"). The fix gives the
-    reference back after each call. It probes first and installs only where the leak is measured (a fixed
-    PySide6, or Python >= 3.12, leaves everything as it is); True if it was installed.
-    """
-    if getattr(SignalInstance, "_territory_refcount_fix", False):
-        return True
-    probe = _Probe()
-    slots = [lambda: None for _ in range(64)]  # noqa: E731 — distinct slots to connect and disconnect
-    leaks = {"emit": _bool_refs_lost(lambda _i: probe.fired.emit()) > 0,
-             "connect": _bool_refs_lost(lambda i: probe.fired.connect(slots[i])) > 0,
-             "disconnect": _bool_refs_lost(lambda i: probe.fired.disconnect(slots[i])) > 0}
-    if not any(leaks.values()):
-        return False
-    incref = ctypes.pythonapi.Py_IncRef
-    incref.argtypes = [ctypes.py_object]
-    incref.restype = None
-
-    def compensate(original):
-        def call(self, *args, **kwargs):
-            result = original(self, *args, **kwargs)
-            if result is True or result is False:
-                incref(result)
-            return result
-        call.__name__ = original.__name__
-        call.__doc__ = original.__doc__
-        return call
-
-    for name, leaky in leaks.items():
-        if leaky:
-            setattr(SignalInstance, name, compensate(getattr(SignalInstance, name)))
-    SignalInstance._territory_refcount_fix = True
-    return True
-
-
-install_pyside_refcount_fix()
 
 
 def ensure_app(offscreen: bool = False) -> QApplication:

@@ -21,14 +21,11 @@ from territory_desktop.core.settings import ACCOUNTS, WORKLOAD, BalanceSettings
 
 from .actions import ExportCommands, build_menus, dock_entry
 from .document import OPENABLE, Document, FileWorkflow, app_settings
-from .gui_main import install_pyside_refcount_fix
 from .history_view import HistoryView
 from .selection import Selection
 from .status_health import HealthStatus, Notice, SelectionSummary
 from .style import MUTED
 from .territory_panel import TerritoryPanel
-
-install_pyside_refcount_fix()  # before any view emits: PySide6 6.12 + Python 3.11 abort otherwise
 
 APP_TITLE = "Territory Desktop"
 STATE_VERSION = 1

@@ -177,7 +177,7 @@ def test_screenshot_is_written_and_not_blank(qtbot, tmp_path, size):
 
 
 def test_signals_used_from_python_do_not_eat_references_to_bools():
-    """PySide6 6.12 + Python 3.11 abort after a few thousand emits unless the window's workaround is on."""
+    """PySide6 6.12.0 + Python 3.11 abort after a few thousand emits: the pinned Qt binding must not leak."""
     import sys
 
     from PySide6.QtCore import QObject, Signal
