@@ -80,9 +80,15 @@ def _install_cpsat_stop_hook(state: _ChildState) -> None:
 
 
 def _watch(state: _ChildState, generation: Any, heartbeat: Any) -> None:
-    """Stop running CP-SAT solves of a superseded job; beat while CP-SAT (bounded by its own limit) works."""
+    """Stop running CP-SAT solves of a superseded job; beat while CP-SAT (bounded by its own limit) works;
+    end the process if the window's process died (even in the middle of a long solve)."""
+    parent = multiprocessing.parent_process()
+    ticks = 0
     while True:
         time.sleep(WATCH_INTERVAL_S)
+        ticks += 1
+        if ticks % 25 == 0 and parent is not None and not parent.is_alive():
+            os._exit(0)
         with state.lock:
             solvers = list(state.solvers)
         if not solvers:
@@ -101,17 +107,23 @@ def run_worker(jobs: Any, results: Any, generation: Any, heartbeat: Any,
     if hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(5)  # leave the window's event loop the first claim on a 2-core laptop
-    engine = importlib.import_module(engine_module)
+    if engine_module == ENGINE_MODULE:
+        from . import engine  # a static import, so PyInstaller's analysis bundles the engine and OR-Tools
+    else:
+        engine = importlib.import_module(engine_module)  # a stand-in engine (tests)
     state = _ChildState()
     _install_cpsat_stop_hook(state)
     threading.Thread(target=_watch, args=(state, generation, heartbeat), daemon=True).start()
+    # Never block at exit flushing results nobody reads (the window died or is shutting down): the child
+    # would linger as an orphan with its feeder thread stuck on a full pipe.
+    results.cancel_join_thread()
     parent = multiprocessing.parent_process()
     while True:
         try:
             job = jobs.get(timeout=0.5)
         except queue.Empty:
             if parent is not None and not parent.is_alive():
-                return
+                os._exit(0)  # the window's process is gone: nothing left to do, nothing to flush
             continue
         if job is None:
             return

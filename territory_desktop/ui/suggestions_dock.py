@@ -12,7 +12,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPointF, QRect, QSize, Qt
+import numpy as np
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPointF, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -152,7 +153,13 @@ class SuggestionsPanel(QWidget):
         self.client = client
         self.selection = selection
         self._suggestions: list[Suggestion] = []
+        self._names: dict[int, str] = {}
         self._last_elapsed = math.inf
+        self._filling = False
+        self._refill = QTimer(self)
+        self._refill.setSingleShot(True)
+        self._refill.setInterval(0)
+        self._refill.timeout.connect(lambda: self._fill(keep_row=max(self.list.currentRow(), 0)))
         self._build()
         client.statusChanged.connect(self._on_status)
         client.suggestionsChanged.connect(self.set_suggestions)
@@ -235,11 +242,13 @@ class SuggestionsPanel(QWidget):
 
     # ----- actions -----------------------------------------------------------------------------------
     def current(self) -> Suggestion | None:
+        """The suggestion of the current row as shown (call flush() first to act on pending updates)."""
         item = self.list.currentItem()
         return None if item is None else item.data(_ROLE)
 
     def accept(self) -> bool:
         """Accept the current suggestion as one undoable edit."""
+        self.flush()
         s = self.current()
         if s is None or s.is_stale(self.plan):
             return False
@@ -250,6 +259,7 @@ class SuggestionsPanel(QWidget):
         return True
 
     def accept_all(self) -> bool:
+        self.flush()
         fresh = [s for s in self._suggestions if not s.is_stale(self.plan)]
         if not fresh or not self.apply_edit(suggestion_edit(fresh)):
             return False
@@ -257,6 +267,7 @@ class SuggestionsPanel(QWidget):
         return True
 
     def reject(self) -> None:
+        self.flush()
         s = self.current()
         if s is None:
             return
@@ -266,6 +277,7 @@ class SuggestionsPanel(QWidget):
             self.client.reject(s)
 
     def preview(self) -> None:
+        self.flush()
         s = self.current()
         if s is not None:
             self.selection.set_rows(s.rows, self)
@@ -283,13 +295,31 @@ class SuggestionsPanel(QWidget):
         self.sparkline.clear()
 
     def set_suggestions(self, suggestions: list[Suggestion]) -> None:
+        """Show these suggestions. The list is rebuilt on the next event-loop turn, not inside the caller's
+        slot: the client has just spent ~15 ms deriving them at 100k accounts, and the two together would
+        stall the window past 50 ms; bursts of updates also coalesce into one rebuild."""
         self._suggestions = [s for s in suggestions if not s.is_stale(self.plan)]
-        self._fill(keep_row=max(self.list.currentRow(), 0))
+        self._refill.start()
+
+    def flush(self) -> None:
+        """Rebuild the list now if an update is pending (tests, and before acting on the current item)."""
+        if self._refill.isActive() and not self._filling:
+            self._refill.stop()
+            self._fill(keep_row=max(self.list.currentRow(), 0))
 
     def _fill(self, keep_row: int = 0) -> None:
+        self._filling = True  # the list's own signals fire inside clear(): never rebuild it re-entrantly
+        try:
+            self._fill_list(keep_row)
+        finally:
+            self._filling = False
+
+    def _fill_list(self, keep_row: int) -> None:
         self.list.setUpdatesEnabled(False)
         self.list.clear()
-        for s in self._suggestions[:MAX_SHOWN]:
+        shown = self._suggestions[:MAX_SHOWN]
+        self._names = self._names_of(shown, limit=20)
+        for s in shown:
             item = QListWidgetItem(s.reason)
             item.setData(_ROLE, s)
             item.setData(_ROLE + 1, self._subtitle(s))
@@ -314,8 +344,16 @@ class SuggestionsPanel(QWidget):
                  if round(d.dev_before * 100) != round(d.dev_after * 100)]
         return " · ".join(parts[:4]) + ("\n" if parts else "") + self._accounts_text(s, limit=3)
 
+    def _names_of(self, suggestions: list[Suggestion], limit: int) -> dict[int, str]:
+        """Names of the first accounts of every shown suggestion, in one DataFrame lookup (not one per row)."""
+        if not suggestions:
+            return {}
+        rows = np.unique(np.concatenate([s.rows[:limit] for s in suggestions]))
+        names = self.plan.accounts["name"].iloc[rows].astype(str).tolist()
+        return dict(zip(rows.tolist(), names, strict=True))
+
     def _accounts_text(self, s: Suggestion, limit: int) -> str:
-        names = self.plan.accounts["name"].iloc[s.rows[:limit]].astype(str).tolist()
+        names = [self._names.get(int(r), "") for r in s.rows[:limit]]
         more = f" and {s.n_accounts - limit:,} more" if s.n_accounts > limit else ""
         return ", ".join(names) + more
 

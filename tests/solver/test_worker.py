@@ -163,3 +163,52 @@ def test_a_hung_solver_is_restarted_by_the_watchdog():
         assert w.restarts == 1 and w.is_alive()
     finally:
         w.shutdown()
+
+
+ORPHAN_SCRIPT = """
+import sys, time
+from tests.conftest import make_plan
+from territory_desktop.solver.problem import problem_from_plan
+from territory_desktop.solver.worker import SolverWorker
+if __name__ == "__main__":
+    w = SolverWorker()
+    w.submit(problem_from_plan(make_plan(3000, 12, seed=2)), time_limit=120.0)
+    print(w.pid, flush=True)
+    time.sleep(120)
+"""
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="needs /proc")
+def test_the_solver_process_ends_when_the_window_process_dies(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "window.py"
+    script.write_text(ORPHAN_SCRIPT)
+    root = Path(__file__).resolve().parents[2]
+    window = subprocess.Popen([sys.executable, str(script)], cwd=root, stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(root)})
+    child = 0
+    try:
+        child = int(window.stdout.readline())
+        time.sleep(1.5)  # the solver is busy now
+        assert _pid_alive(child)
+        window.kill()  # the window crashes hard: no clean shutdown
+        window.wait(5)
+        end = time.monotonic() + 5
+        while _pid_alive(child) and time.monotonic() < end:
+            time.sleep(0.05)
+        assert not _pid_alive(child), "the solver process outlived the window"
+    finally:
+        window.kill()
+        if child and _pid_alive(child):
+            os.kill(child, signal.SIGKILL)

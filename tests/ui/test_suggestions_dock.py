@@ -58,6 +58,7 @@ def setup(qtbot):
     dock.show()
     solution = np.where(plan.assignment == 0, 1, plan.assignment)  # the "solver": every T0 account to T1
     client.suggestionsChanged.emit(make_suggestions(plan, solution, plan.version))
+    qtbot.waitUntil(lambda: dock.panel.list.count() > 0, timeout=2000)  # the list rebuilds on the next turn
     return plan, ctl, selection, client, dock, solution
 
 
@@ -110,7 +111,8 @@ def test_preview_selects_the_accounts_and_a_user_edit_clears_stale_suggestions(q
     qtbot.mouseClick(panel.preview_button, Qt.MouseButton.LeftButton)
     assert np.array_equal(selection.rows, np.sort(s.rows))
     ctl.apply(MoveAccounts([0], 2))
-    assert panel.list.count() == 0 and not panel.accept_all_button.isEnabled()
+    qtbot.waitUntil(lambda: panel.list.count() == 0, timeout=2000)
+    assert not panel.accept_all_button.isEnabled()
 
 
 def test_a_refused_accept_keeps_the_suggestion(qtbot):
@@ -121,6 +123,7 @@ def test_a_refused_accept_keeps_the_suggestion(qtbot):
     qtbot.addWidget(dock)
     client.suggestionsChanged.emit(make_suggestions(plan, np.where(plan.assignment == 0, 1, plan.assignment),
                                                     plan.version))
+    qtbot.waitUntil(lambda: dock.panel.list.count() > 0, timeout=2000)
     n = dock.panel.list.count()
     qtbot.mouseClick(dock.panel.accept_button, Qt.MouseButton.LeftButton)
     assert dock.panel.list.count() == n
