@@ -166,8 +166,7 @@ class Greedy:
         self.cw, self.dv, self.base = cw, dv, base
         self.wcol = p.workload_column if p.work_base is not None else None
         if self.wcol is not None:
-            self.work_c = (p.work_base[r][:, None]
-                           + p.work_rate[r][:, None] * p.travel_km(rr, cflat.ravel()).reshape(n, width))
+            self.work_c = p.work_hours(r[:, None], p.travel_km(rr, cflat.ravel()).reshape(n, width))
         self.vals = p.measures[r]
         unit = float(np.mean(dv)) + float(np.mean(cw * np.mean(d))) if n else 1.0
         self.c0 = max(unit, 1e-9)

@@ -280,6 +280,7 @@ def _subset(p: Problem, rows: np.ndarray, slots: np.ndarray) -> Problem:
                    current=np.full(len(rows), -1, np.int32), baseline=np.full(len(rows), -1, np.int32),
                    movable=np.ones(len(rows), bool), eligible=None, territory_open=np.ones(k, bool),
                    active=np.ones(k, bool), work_base=take(p.work_base), work_rate=take(p.work_rate),
+                   work_cap=take(p.work_cap), groups=None,
                    lat=take(p.lat), lon=take(p.lon), centre_latlon=None, site_capacity=take(p.site_capacity),
                    distance_matrix=None, names=None, max_moves=None, max_moved_share=None,
                    distance="euclidean" if p.distance == "matrix" else p.distance)

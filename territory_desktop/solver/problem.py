@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..core.geo import EARTH_RADIUS_KM, haversine_km
+from ..core.kpis import peer_groups
 from ..core.settings import ACCOUNTS, WORKLOAD
 from ..core.workload import SCALE
 
@@ -58,7 +59,11 @@ class Problem:
     """The measure whose value depends on the territory (service hours + travel from the rep's home)."""
     work_base: np.ndarray | None = None
     work_rate: np.ndarray | None = None
-    """Workload of account i in territory k = work_base[i] + work_rate[i] * travel_km(i, k)."""
+    work_cap: np.ndarray | None = None
+    """Workload of account i in territory k = work_base[i] + min(work_rate[i] * travel_km(i, k), work_cap[i])
+    (the core's model: beyond a day's drive a visit costs a day; see `work_hours`)."""
+    groups: np.ndarray | None = None
+    """Peer group of each territory (reps of one role): balance targets are means within a group."""
     capacity_column: int | None = None
     capacity_hard: bool = True
     disruption_column: int | None = None
@@ -150,9 +155,15 @@ class Problem:
         if w is not None and self.work_base is not None:
             t = np.asarray(terr, dtype=np.int64)
             ok = t >= 0
-            vals[:, w] = np.where(ok, self.work_base[rows] + self.work_rate[rows]
-                                  * self.travel_km(rows, np.where(ok, t, 0)), 0.0)
+            vals[:, w] = np.where(ok, self.work_hours(rows, self.travel_km(rows, np.where(ok, t, 0))), 0.0)
         return vals
+
+    def work_hours(self, rows: np.ndarray, km: np.ndarray) -> np.ndarray:
+        """Workload of accounts `rows` at `km` from their rep (rows and km broadcast together)."""
+        travel = self.work_rate[rows] * km
+        if self.work_cap is not None:
+            travel = np.minimum(travel, self.work_cap[rows])
+        return self.work_base[rows] + travel
 
     # ----- rules ---------------------------------------------------------------------------------------
     def free(self) -> np.ndarray:
@@ -215,12 +226,19 @@ class Evaluation:
 
 
 def targets_for(problem: Problem, totals: np.ndarray) -> np.ndarray:
-    """Share-weighted mean of every measure for every active territory (0 for removed ones)."""
+    """Share-weighted mean of every measure for every active territory (0 for removed ones), taken within
+    each peer group when the problem has groups (as the core's KPIs do)."""
     act = problem.active
     share = np.where(act, problem.shares, 0.0)
-    ssum = share.sum()
-    grand = totals[act].sum(axis=0)
-    return (share / ssum)[:, None] * grand[None, :] if ssum > 0 else np.zeros_like(totals)
+    groups = problem.groups if problem.groups is not None else np.zeros(len(share), dtype=np.int64)
+    out = np.zeros_like(totals, dtype=np.float64)
+    for g in np.unique(groups):
+        m = groups == g
+        ssum = share[m].sum()
+        if ssum > 0:
+            grand = totals[m & act].sum(axis=0)
+            out[m] = (share[m] / ssum)[:, None] * grand[None, :]
+    return out
 
 
 def band_limits(problem: Problem, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -361,14 +379,15 @@ def problem_from_plan(plan: Plan, *, mode: str = "rebalance", max_moves: int | N
     movable = ~plan.locked & ~plan.named
     if not allow_pipe:
         movable &= ~(pipe > s.pipeline_lock_threshold)
-    eligible = None
+    groups = peer_groups(plan, np.arange(k))
+    eligible = _peer_eligibility(plan, groups) if len(np.unique(groups)) > 1 else None
     if eligibility:
         seg = plan.accounts["segment"].fillna("").astype(str).to_numpy(dtype=object)
         roles = np.array([t.role for t in plan.territories], dtype=object)
-        eligible = np.ones((n, k), dtype=bool)
+        eligible = np.ones((n, k), dtype=bool) if eligible is None else eligible
         for segment, allowed in eligibility.items():
             rows = seg == segment
-            eligible[rows] = np.isin(roles, list(allowed))[None, :]
+            eligible[rows] &= np.isin(roles, list(allowed))[None, :]
     shares = np.array([t.target_share for t in plan.territories], dtype=np.float64)
     problem = Problem(
         version=plan.version, x=x, y=y, measures=measures, measure_names=tuple(names),
@@ -380,11 +399,12 @@ def problem_from_plan(plan: Plan, *, mode: str = "rebalance", max_moves: int | N
         workload_column=work_col, capacity_column=work_col if has_cap else None,
         capacity_hard=s.capacity_hard, disruption_column=pot_col if disruption_by == "potential" else None,
         budget_column=pot_col, lat=lat, lon=lon,
-        centre_latlon=home, mode=mode, names=tuple(t.name for t in plan.territories),
+        centre_latlon=home, mode=mode, names=tuple(t.name for t in plan.territories), groups=groups,
     )
     if work_col is not None:
         problem.work_base = plan.base_hours.astype(np.float64)
         problem.work_rate = 2.0 * s.workload.circuity * plan.visits / max(s.workload.speed_kmh, 1e-9)
+        problem.work_cap = plan.visits * s.workload.max_trip_hours
     if compactness_weight > 0:
         ok = cur >= 0
         d = problem.dist(np.flatnonzero(ok), cur[ok]) ** q
@@ -392,3 +412,23 @@ def problem_from_plan(plan: Plan, *, mode: str = "rebalance", max_moves: int | N
         unit = problem.disruption_values().mean() if disruption_by == "potential" else 1.0
         problem.compactness_weight = compactness_weight * disruption_weight * float(unit) / mean
     return problem
+
+
+def _peer_eligibility(plan: Plan, groups: np.ndarray) -> np.ndarray:
+    """(N, K): an account stays among the territories of its peer group (its current territory's role).
+
+    An unassigned account belongs to the group that holds most accounts of its segment, so an SMB account
+    without an owner is offered to SMB reps, not to an enterprise rep.
+    """
+    n = plan.n_accounts
+    cur = plan.assignment
+    seg = plan.segment_codes
+    own = np.full(n, -1, dtype=np.int64)
+    assigned = cur >= 0
+    own[assigned] = groups[cur[assigned]]
+    if (~assigned).any():
+        n_groups = int(groups.max()) + 1
+        counts = np.zeros((max(len(plan.segment_names), 1), n_groups), dtype=np.int64)
+        np.add.at(counts, (seg[assigned], own[assigned]), 1)
+        own[~assigned] = counts.argmax(axis=1)[seg[~assigned]]
+    return groups[None, :] == own[:, None]
