@@ -38,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         return cli.main(args)
     if args and args[0] == "screenshot":
         return _screenshot(args[1:])
+    if args and args[0] == "--smoke-test":
+        from territory_desktop import smoke
+
+        return smoke.main(args[1:])
     from territory_desktop.ui.gui_main import run_gui
 
     return run_gui(args)
