@@ -86,6 +86,32 @@ def check_project(ctx: _Context) -> str:
     return f"{path.stat().st_size / 1e6:.1f} MB saved and reopened"
 
 
+def check_ortools(ctx: _Context) -> str:
+    """Both native solvers the engine uses load and solve (the worker's first plan may come from the numpy
+    heuristic alone, so it would not notice a missing OR-Tools library)."""
+    from ortools.linear_solver import pywraplp
+    from ortools.sat.python import cp_model
+
+    model = cp_model.CpModel()
+    x, y = model.new_int_var(0, 10, "x"), model.new_int_var(0, 10, "y")
+    model.add(x + 2 * y <= 14)
+    model.maximize(3 * x + 4 * y)
+    cp = cp_model.CpSolver()
+    status = cp.solve(model)
+    if status != cp_model.OPTIMAL or cp.objective_value != 38:
+        raise SmokeFailure(f"CP-SAT: expected the optimum 38 of a two-variable model, got {status} "
+                           f"{cp.objective_value}")
+    mip = pywraplp.Solver.CreateSolver("SCIP")
+    if mip is None:
+        raise SmokeFailure("SCIP is not available in this OR-Tools build")
+    a, b = mip.IntVar(0, 10, "a"), mip.IntVar(0, 10, "b")
+    mip.Add(a + 2 * b <= 14)
+    mip.Maximize(3 * a + 4 * b)
+    if mip.Solve() != pywraplp.Solver.OPTIMAL or round(mip.Objective().Value()) != 38:
+        raise SmokeFailure("SCIP: did not find the optimum 38 of a two-variable MIP")
+    return "CP-SAT and SCIP solve a small model"
+
+
 def check_solver(ctx: _Context) -> str:
     from territory_desktop.solver.messages import Failed, Finished, Improved, Infeasible
     from territory_desktop.solver.problem import problem_from_plan
@@ -141,6 +167,7 @@ CHECKS: tuple[tuple[str, Callable[[_Context], str]], ...] = (
     ("bundled sample imports", check_sample),
     ("KPIs match a full recompute", check_kpis),
     ("project saves and reopens", check_project),
+    ("OR-Tools native solvers load", check_ortools),
     ("solver worker process solves", check_solver),
     ("main window renders offscreen", check_window),
 )
