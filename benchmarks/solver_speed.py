@@ -92,6 +92,9 @@ class TimedClient(SolverClient):
     def solve_now(self) -> None:
         self._timed("snapshot+submit", super().solve_now)
 
+    def _publish(self, assignment) -> None:
+        self._timed("suggestions", super()._publish, assignment)
+
 
 class Ticker:
     """A 10 ms QTimer; the gaps between its ticks are the event-loop stalls."""

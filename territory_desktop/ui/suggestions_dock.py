@@ -38,7 +38,9 @@ from territory_desktop.solver.suggestions import KpiDelta, Suggestion, suggestio
 
 from .style import ACCENT, BORDER, MUTED, SPACING, TEXT
 
-MAX_SHOWN = 200
+MAX_SHOWN = 60
+"""The list shows the best suggestions only: nobody reviews hundreds one by one ("Accept all" takes the rest),
+and laying out hundreds of wrapped rows would stall the window at 100k accounts."""
 STATE_COLORS = {"running": ACCENT, "idle": "#1E6B34", "infeasible": "#8A5300", "error": "#B3261E",
                 "paused": "#8A929C"}
 STATE_WORDS = {"running": "Working", "idle": "Up to date", "infeasible": "Rules conflict",
