@@ -6,13 +6,12 @@ snapshots (`Problem`, plain numpy arrays) and sends back `messages` dataclasses,
 
 Protocol. The parent bumps a shared generation counter on every submit or cancel; the child's `should_stop` is
 "my generation is no longer the current one", which is the race-free form of a shared stop Event (a job never
-clears a stop meant for the job after it). CP-SAT does not poll `should_stop`, so inside the child a small
-watcher thread calls `CpSolver.stop_search()` on any running solve when its job is superseded. The child bumps a
-heartbeat counter on every `should_stop` call (and while CP-SAT, which has its own time limit, is running); if a
-running job shows no heartbeat for `watchdog_s`, or the process dies, the parent restarts it and reports
-`Failed`. If a superseded job ignores the stop for `cancel_grace_s`, the process is replaced quietly (a restart
-costs ~1.5 s of imports, so the grace is longer than the engine's slowest stretch between stop checks, ~1 s at
-100k accounts).
+clears a stop meant for the job after it). The engine polls `should_stop` in its loops and, during an OR-Tools
+solve, from a 50 ms watcher thread that interrupts the solve. Every `should_stop` call bumps a heartbeat
+counter; if a running job shows no heartbeat for `watchdog_s`, or the process dies, the parent restarts it and
+reports `Failed`. If a superseded job ignores the stop for `cancel_grace_s`, the process is replaced quietly (a
+restart costs ~1.5 s of imports, so the grace is longer than the engine's slowest stretch between stop checks,
+~1 s at 100k accounts). The child ends itself when the window's process dies.
 
 Frozen apps: the process uses the `spawn` context and the importable top-level `run_worker`, so it starts under
 PyInstaller once app.py has called `multiprocessing.freeze_support()`. OR-Tools is imported in the child only.
@@ -38,67 +37,17 @@ if TYPE_CHECKING:
     from .problem import Problem
 
 ENGINE_MODULE = "territory_desktop.solver.engine"
-WATCH_INTERVAL_S = 0.02
+PARENT_CHECK_S = 0.5
 
 
 # ----- the child process ------------------------------------------------------------------------------
-class _ChildState:
-    """What the child's watcher thread needs to know about the job on the main thread."""
-
-    def __init__(self) -> None:
-        self.gen = -1
-        self.solvers: set[Any] = set()
-        self.lock = threading.Lock()
-
-
-def _install_cpsat_stop_hook(state: _ChildState) -> None:
-    """Make every CpSolver in this process register itself while solving, so a cancel can stop it at once.
-
-    This patches OR-Tools inside the worker process only (the window never imports OR-Tools).
-    """
-    try:
-        from ortools.sat.python import cp_model
-    except ImportError:  # a test engine without OR-Tools
-        return
-    if getattr(cp_model.CpSolver, "_territory_stoppable", False):
-        return
-    base = cp_model.CpSolver
-
-    class StoppableCpSolver(base):  # type: ignore[misc, valid-type]
-        _territory_stoppable = True
-
-        def solve(self, model: Any, solution_callback: Any = None) -> Any:
-            with state.lock:
-                state.solvers.add(self)
-            try:
-                return super().solve(model, solution_callback)
-            finally:
-                with state.lock:
-                    state.solvers.discard(self)
-
-    cp_model.CpSolver = StoppableCpSolver
-
-
-def _watch(state: _ChildState, generation: Any, heartbeat: Any) -> None:
-    """Stop running CP-SAT solves of a superseded job; beat while CP-SAT (bounded by its own limit) works;
-    end the process if the window's process died (even in the middle of a long solve)."""
+def _watch_parent() -> None:
+    """End the process if the window's process died, even in the middle of a long solve."""
     parent = multiprocessing.parent_process()
-    ticks = 0
-    while True:
-        time.sleep(WATCH_INTERVAL_S)
-        ticks += 1
-        if ticks % 25 == 0 and parent is not None and not parent.is_alive():
+    while parent is not None:
+        time.sleep(PARENT_CHECK_S)
+        if not parent.is_alive():
             os._exit(0)
-        with state.lock:
-            solvers = list(state.solvers)
-        if not solvers:
-            continue
-        if generation.value != state.gen:
-            for s in solvers:
-                with contextlib.suppress(Exception):
-                    s.stop_search()
-        else:
-            heartbeat.value += 1
 
 
 def run_worker(jobs: Any, results: Any, generation: Any, heartbeat: Any,
@@ -111,9 +60,7 @@ def run_worker(jobs: Any, results: Any, generation: Any, heartbeat: Any,
         from . import engine  # a static import, so PyInstaller's analysis bundles the engine and OR-Tools
     else:
         engine = importlib.import_module(engine_module)  # a stand-in engine (tests)
-    state = _ChildState()
-    _install_cpsat_stop_hook(state)
-    threading.Thread(target=_watch, args=(state, generation, heartbeat), daemon=True).start()
+    threading.Thread(target=_watch_parent, daemon=True).start()
     # Never block at exit flushing results nobody reads (the window died or is shutting down): the child
     # would linger as an orphan with its feeder thread stuck on a full pipe.
     results.cancel_join_thread()
@@ -131,7 +78,6 @@ def run_worker(jobs: Any, results: Any, generation: Any, heartbeat: Any,
         if generation.value != gen:  # replaced before it started: still say it ended, the parent waits for it
             results.put((gen, Finished(version, "cancelled")))
             continue
-        state.gen = gen
         _run_job(engine, results, generation, heartbeat, gen, version, problem, time_limit)
 
 
