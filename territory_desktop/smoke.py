@@ -58,7 +58,7 @@ def check_sample(ctx: _Context) -> str:
         raise SmokeFailure(f"{accounts.name}: no account was placed on the map (geocoding data missing?)")
     ctx.plan = plan
     return (f"{plan.n_accounts:,} accounts, {plan.n_territories} territories, {located:,} located, "
-            f"{result.rows_rejected} rejected")
+            f"{result.rows_rejected} rejected, from {accounts.parent}")
 
 
 def check_kpis(ctx: _Context) -> str:
