@@ -19,6 +19,8 @@ def _screenshot(args: list[str]) -> int:
     p.add_argument("plan", nargs="?", help=".territory, .csv or .xlsx (default: the bundled sample)")
     p.add_argument("-o", "--output", required=True, help="PNG file to write")
     p.add_argument("--size", default="1920x1080", help="window size WIDTHxHEIGHT (default 1920x1080)")
+    p.add_argument("--no-copilot", action="store_true",
+                   help="leave the co-pilot out (by default the picture waits up to 10 s for its suggestions)")
     ns = p.parse_args(args)
     try:
         w, h = (int(v) for v in ns.size.lower().split("x"))
@@ -26,7 +28,7 @@ def _screenshot(args: list[str]) -> int:
         p.error(f"--size {ns.size!r} is not like 1920x1080")
     from territory_desktop.ui.gui_main import render_screenshot
 
-    render_screenshot(ns.plan, ns.output, (w, h))
+    render_screenshot(ns.plan, ns.output, (w, h), 0.0 if ns.no_copilot else 10.0)
     print(f"Wrote {ns.output} ({w}×{h}).")
     return 0
 

@@ -88,6 +88,7 @@ def run_gui(paths: list[str]) -> int:
         except DocumentError:
             doc = Document(_fallback_plan())
     window = MainWindow(doc)
+    window.attach_copilot()
     window.show()
     if problem:
         QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Cannot Open File", problem))
@@ -97,8 +98,10 @@ def run_gui(paths: list[str]) -> int:
     return app.exec()
 
 
-def render_screenshot(path_or_none: str | None, out_png: str, size: tuple[int, int] = (1920, 1080)) -> None:
-    """Render the main window on `path_or_none` (or the sample) offscreen at `size` and save it as a PNG.
+def render_screenshot(path_or_none: str | None, out_png: str, size: tuple[int, int] = (1920, 1080),
+                      copilot_wait_s: float = 0.0) -> None:
+    """Render the main window on `path_or_none` (or the sample) offscreen at `size` and save it as a PNG
+    (with the co-pilot's first suggestions when `copilot_wait_s` > 0).
 
     A file that cannot be read or written ends the command with its message (exit status 1), not a traceback.
     """
@@ -106,6 +109,6 @@ def render_screenshot(path_or_none: str | None, out_png: str, size: tuple[int, i
 
     ensure_app(offscreen=True)
     try:
-        grab_window(document_for(path_or_none), Path(out_png), size)
+        grab_window(document_for(path_or_none), Path(out_png), size, copilot_wait_s)
     except (DocumentError, OSError) as exc:
         raise SystemExit(f"territory-desktop screenshot: {exc}") from exc

@@ -128,6 +128,30 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
         dock_entry(self.view_menu, self.dock_menu_anchor, toggle)
         return dock
 
+    def attach_copilot(self, client: object | None = None) -> QDockWidget:
+        """Add the co-pilot dock. `client` defaults to a real SolverClient (a worker process); tests may pass
+        a stand-in with the same signals. The dock follows every document the window shows."""
+        from .suggestions_dock import SuggestionsDock
+
+        if client is None:
+            from .solver_client import SolverClient
+
+            client = SolverClient(self.plan, self)
+        self.copilot_client = client
+        dock = SuggestionsDock(self.plan, lambda edit: self.controller.apply(edit), client, self.selection, self)
+        self.copilot_dock = self.add_dock("suggestionsDock", "Co-pilot", dock,
+                                          Qt.DockWidgetArea.RightDockWidgetArea, "Ctrl+Shift+P")
+
+        def follow(doc: Document) -> None:
+            client.set_plan(doc.plan)
+            dock.set_plan(doc.plan)
+
+        self.documentChanged.connect(follow)
+        if hasattr(client, "shutdown"):
+            self.closing.connect(client.shutdown)
+        self.arrange_default_layout()
+        return dock
+
     def _size_default_layout(self) -> None:
         """A first-start size that fits the screen (85%), with docks arranged for it."""
         screen = QGuiApplication.primaryScreen()
@@ -147,18 +171,29 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
             dock.setFloating(False)
             self.addDockWidget(area, dock)
             dock.show()
+        copilot = getattr(self, "copilot_dock", None)
+        if copilot is not None:  # the co-pilot shares the history's place, in front: it is the one that talks
+            copilot.setFloating(False)
+            self.addDockWidget(area, copilot)
         if wide:
             self.splitDockWidget(self.territory_dock, self.history_dock, Qt.Orientation.Vertical)
             self.resizeDocks([self.territory_dock], [max(560, min(920, int(width * 0.47)))],
                              Qt.Orientation.Horizontal)
-            self.resizeDocks([self.territory_dock, self.history_dock], [int(height * 0.7), int(height * 0.2)],
+            lower = 0.2 if copilot is None else 0.38
+            self.resizeDocks([self.territory_dock, self.history_dock], [int(height * (0.9 - lower)),
+                                                                        int(height * lower)],
                              Qt.Orientation.Vertical)
         else:
             self.splitDockWidget(self.territory_dock, self.history_dock, Qt.Orientation.Horizontal)
             self.resizeDocks([self.territory_dock], [int(height * 0.42)], Qt.Orientation.Vertical)
-            history = max(260, min(420, int(width * 0.22)))
+            history = max(260, min(420 if copilot is None else 560, int(width * (0.22 if copilot is None
+                                                                                  else 0.36))))
             self.resizeDocks([self.territory_dock, self.history_dock], [width - history, history],
                              Qt.Orientation.Horizontal)
+        if copilot is not None:
+            self.tabifyDockWidget(self.history_dock, copilot)
+            copilot.show()
+            copilot.raise_()
 
     def _wire_document(self) -> None:
         doc = self.doc
