@@ -32,6 +32,8 @@ STATE_VERSION = 1
 WIDE_LAYOUT_PX = 2200
 """From this window width the territories sit beside the account table; below it, under the table (the
 table's filter row and the territory columns each need ~1,000 px, so side by side needs a 2K+ screen)."""
+TERRITORY_COLUMNS_PX = 940
+"""Width the territories panel needs to show every column (name, rep, numbers, deviations, lock)."""
 
 
 class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
@@ -186,8 +188,10 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
         else:
             self.splitDockWidget(self.territory_dock, self.history_dock, Qt.Orientation.Horizontal)
             self.resizeDocks([self.territory_dock], [int(height * 0.42)], Qt.Orientation.Vertical)
-            history = max(260, min(420 if copilot is None else 560, int(width * (0.22 if copilot is None
-                                                                                  else 0.36))))
+            if copilot is None:
+                history = max(260, min(420, int(width * 0.22)))
+            else:  # what the territory columns leave (~940 px), within reason
+                history = max(320, min(560, width - TERRITORY_COLUMNS_PX))
             self.resizeDocks([self.territory_dock, self.history_dock], [width - history, history],
                              Qt.Orientation.Horizontal)
         if copilot is not None:
