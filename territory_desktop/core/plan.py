@@ -193,6 +193,20 @@ class Plan:
             if k >= 0 and self.territories[int(k)].locked and int(k) != target:
                 raise EditRefused(f"Territory {self.territories[int(k)].name!r} is locked: "
                                   "its accounts cannot move out.")
+        if target >= 0:
+            self._check_eligible(rows[self.assignment[rows] != target], self.territories[target])
+
+    def _check_eligible(self, rows: np.ndarray, t: Territory) -> None:
+        """Refuse accounts whose segment the eligibility rules keep away from t's role (no role: any segment)."""
+        if not self.settings.eligibility or not t.role or not len(rows):
+            return
+        for code in np.unique(self.segment_codes[rows]):
+            segment = self.segment_names[int(code)]
+            roles = self.settings.allowed_roles(segment)
+            if roles is not None and t.role not in roles:
+                allowed = " or ".join(roles)
+                raise EditRefused(f"{segment} accounts may only go to {allowed} territories (rule in Balance "
+                                  f"settings); {t.name} is a {t.role} territory.")
 
     # ----- derived numbers -----------------------------------------------------------------------------
     def territory_table(self) -> pd.DataFrame:

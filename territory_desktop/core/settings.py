@@ -93,6 +93,20 @@ class BalanceSettings:
     allow_pipeline_moves: bool = False
     balance_within_role: bool = True
     """Compare each territory with its peers (same rep role) rather than with every territory."""
+    eligibility: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Segment -> rep roles allowed to own its accounts (e.g. Enterprise only to Enterprise AEs). A segment not
+    named goes anywhere; a territory without a role takes any segment. Tuples, so settings stay comparable."""
+
+    def allowed_roles(self, segment: str) -> tuple[str, ...] | None:
+        """Roles that may own accounts of `segment`, or None when no rule restricts it."""
+        for seg, roles in self.eligibility:
+            if seg == segment:
+                return roles
+        return None
+
+    def with_eligibility(self, rules: dict[str, Any]) -> BalanceSettings:
+        """These settings with eligibility `rules` (segment -> roles; an empty list removes the segment's rule)."""
+        return replace(self, eligibility=eligibility_rules(rules))
 
     @property
     def primary(self) -> BalancedMeasure:
@@ -111,6 +125,7 @@ class BalanceSettings:
             "pipeline_lock_threshold": self.pipeline_lock_threshold,
             "allow_pipeline_moves": self.allow_pipeline_moves,
             "balance_within_role": self.balance_within_role,
+            "eligibility": {seg: list(roles) for seg, roles in self.eligibility},
         }
 
     @classmethod
@@ -124,4 +139,20 @@ class BalanceSettings:
             pipeline_lock_threshold=float(d.get("pipeline_lock_threshold", 0.0)),
             allow_pipeline_moves=bool(d.get("allow_pipeline_moves", False)),
             balance_within_role=bool(d.get("balance_within_role", True)),
+            eligibility=eligibility_rules(d.get("eligibility") or {}),
         )
+
+
+def eligibility_rules(rules: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Canonical form of segment -> roles rules: sorted, without duplicates or empty rules, so two dialogs
+    that tick the same boxes give equal settings (and an unchanged dialog adds no undo step)."""
+    if not isinstance(rules, dict):
+        raise ValueError("eligibility rules must map a segment to a list of rep roles")
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for seg, roles in rules.items():
+        if isinstance(roles, str) or not hasattr(roles, "__iter__"):
+            raise ValueError(f"eligibility rule for segment {seg!r} must list rep roles, not {roles!r}")
+        clean = tuple(sorted({str(r) for r in roles if str(r).strip()}))
+        if clean:
+            out.append((str(seg), clean))
+    return tuple(sorted(out))
