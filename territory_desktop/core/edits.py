@@ -64,8 +64,21 @@ class MoveAccounts(Edit):
         self.rows = np.asarray(self.rows, dtype=np.int64)
         if not isinstance(self.to, int | np.integer):
             self.to = np.asarray(self.to, dtype=np.int32)
+        if len(self.rows) > 1:
+            self._drop_repeated_rows()
         if not self.label:
             self.label = f"Move {len(self.rows):,} account{'s' if len(self.rows) != 1 else ''}"
+
+    def _drop_repeated_rows(self) -> None:
+        """Keep each row once (its last target, as `assignment[rows] = to` would): the KPI update adds every
+        listed row, so a row listed twice would be counted twice in its new territory."""
+        rev = self.rows[::-1]
+        uniq, last = np.unique(rev, return_index=True)
+        if len(uniq) == len(self.rows):
+            return
+        if isinstance(self.to, np.ndarray) and self.to.shape == self.rows.shape:
+            self.to = self.to[::-1][last]
+        self.rows = uniq
 
     def apply_to(self, plan: Plan) -> Edit:
         if self.check_locks:

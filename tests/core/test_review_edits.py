@@ -1,0 +1,33 @@
+"""Review findings on edits: the numbers stay exact whatever rows an edit is given."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from territory_desktop.core.edits import MoveAccounts
+from territory_desktop.core.kpis import KpiState
+from tests.conftest import make_plan
+
+
+def test_move_with_a_row_listed_twice_keeps_totals_exact_and_undoes() -> None:
+    plan = make_plan(n=60, k=4)
+    before = KpiState.full(plan)
+    assignment = plan.assignment.copy()
+    row = int(np.flatnonzero(plan.assignment != 2)[0])
+    inverse = plan.apply(MoveAccounts(np.array([row, row, row]), 2))
+    assert plan.assignment[row] == 2
+    assert plan.kpis.equals(KpiState.full(plan))
+    plan.apply(inverse)
+    assert np.array_equal(plan.assignment, assignment)
+    assert plan.kpis.equals(before)
+
+
+def test_move_with_a_row_listed_twice_to_two_targets_takes_the_last() -> None:
+    plan = make_plan(n=60, k=4)
+    assignment = plan.assignment.copy()
+    row = int(np.flatnonzero(plan.assignment == 0)[0])
+    inverse = plan.apply(MoveAccounts(np.array([row, row]), np.array([1, 3])))
+    assert plan.assignment[row] == 3  # as numpy's own `a[rows] = to` would leave it
+    assert plan.kpis.equals(KpiState.full(plan))
+    plan.apply(inverse)
+    assert np.array_equal(plan.assignment, assignment)
