@@ -250,6 +250,8 @@ class RemoveTerritory(Edit):
         self.label = self.label or "Remove territory"
 
     def apply_to(self, plan: Plan) -> Edit:
+        if plan.territories[self.index].removed:  # its undo would bring back a territory removed earlier
+            raise EditRefused(f"Territory {plan.territories[self.index].name!r} has already been removed.")
         if self.to == self.index:
             raise EditRefused("Choose another territory to receive the accounts.")
         if self.to >= 0 and plan.territories[self.to].removed:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from territory_desktop.core.edits import MoveAccounts
+from territory_desktop.core.edits import MoveAccounts, RemoveTerritory
 from territory_desktop.core.kpis import KpiState
+from territory_desktop.core.plan import EditRefused
 from tests.conftest import make_plan
 
 
@@ -31,3 +33,13 @@ def test_move_with_a_row_listed_twice_to_two_targets_takes_the_last() -> None:
     assert plan.kpis.equals(KpiState.full(plan))
     plan.apply(inverse)
     assert np.array_equal(plan.assignment, assignment)
+
+
+def test_removing_a_removed_territory_is_refused_so_its_undo_cannot_bring_it_back() -> None:
+    plan = make_plan(n=60, k=4)
+    plan.apply(RemoveTerritory(1))
+    version = plan.version
+    with pytest.raises(EditRefused, match="already been removed"):
+        plan.apply(RemoveTerritory(1))
+    assert plan.version == version
+    assert plan.territories[1].removed
