@@ -12,7 +12,7 @@ column. Violations are measured relative to t_km (0.02 = 2% of the target outsid
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -315,7 +315,9 @@ def problem_from_plan(plan: Plan, *, mode: str = "rebalance", max_moves: int | N
 
     compactness_weight is relative: 0.1 means an account at the plan's mean distance costs a tenth of a move,
     so the solver prefers boundary accounts without reshuffling a balanced plan for tidiness alone.
-    eligibility maps a segment to the rep roles allowed to own it (segments not named go anywhere).
+    eligibility maps a segment to the rep roles allowed to own it (segments not named go anywhere); without
+    it the plan's own rules apply (settings.eligibility), where a territory without a role takes any segment,
+    as a hand move does. Rules are combined with the peer groups (an account stays among its role's reps).
     """
     s = plan.settings
     n, k = plan.n_accounts, plan.n_territories
@@ -381,13 +383,16 @@ def problem_from_plan(plan: Plan, *, mode: str = "rebalance", max_moves: int | N
         movable &= ~(pipe > s.pipeline_lock_threshold)
     groups = peer_groups(plan, np.arange(k))
     eligible = _peer_eligibility(plan, groups) if len(np.unique(groups)) > 1 else None
-    if eligibility:
-        seg = plan.accounts["segment"].fillna("").astype(str).to_numpy(dtype=object)
-        roles = np.array([t.role for t in plan.territories], dtype=object)
-        eligible = np.ones((n, k), dtype=bool) if eligible is None else eligible
-        for segment, allowed in eligibility.items():
-            rows = seg == segment
-            eligible[rows] &= np.isin(roles, list(allowed))[None, :]
+    rule = (_rule_eligibility(plan, eligibility, roleless_take_any=False) if eligibility is not None
+            else _rule_eligibility(plan, dict(s.eligibility), roleless_take_any=True))
+    if rule is not None:
+        if eligible is None:
+            eligible = rule
+        else:  # both; an account the planner left with a forbidden rep may still go to an allowed one
+            both = eligible & rule
+            stranded = ~both.any(axis=1)
+            both[stranded] = rule[stranded]
+            eligible = both
     shares = np.array([t.target_share for t in plan.territories], dtype=np.float64)
     problem = Problem(
         version=plan.version, x=x, y=y, measures=measures, measure_names=tuple(names),
@@ -412,6 +417,21 @@ def problem_from_plan(plan: Plan, *, mode: str = "rebalance", max_moves: int | N
         unit = problem.disruption_values().mean() if disruption_by == "potential" else 1.0
         problem.compactness_weight = compactness_weight * disruption_weight * float(unit) / mean
     return problem
+
+
+def _rule_eligibility(plan: Plan, rules: dict[str, Any], roleless_take_any: bool) -> np.ndarray | None:
+    """(N, K): may each account go to each territory under segment -> roles rules? None without rules."""
+    if not rules:
+        return None
+    seg = plan.accounts["segment"].fillna("").astype(str).to_numpy(dtype=object)
+    roles = np.array([t.role for t in plan.territories], dtype=object)
+    out = np.ones((plan.n_accounts, plan.n_territories), dtype=bool)
+    for segment, allowed in rules.items():
+        ok = np.isin(roles, list(allowed))
+        if roleless_take_any:
+            ok |= roles == ""
+        out[seg == segment] &= ok[None, :]
+    return out
 
 
 def _peer_eligibility(plan: Plan, groups: np.ndarray) -> np.ndarray:

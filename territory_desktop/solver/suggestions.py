@@ -7,7 +7,7 @@ suggestion predicts is what the territory panel shows after accepting it. Groups
 disruption, and accepting all of them is one edit that yields exactly the solver's plan.
 
 Hard rules are re-checked against the live plan here, not trusted from the solver: locked and named accounts,
-accounts with open pipeline (unless allowed), locked or removed territories.
+accounts with open pipeline (unless allowed), locked or removed territories, eligibility rules (segment -> role).
 """
 
 from __future__ import annotations
@@ -105,7 +105,24 @@ def movable_mask(plan: Plan, rows: np.ndarray, targets: np.ndarray,
     tgt = np.where(targets < 0, k, targets)
     ok &= (targets >= 0) & ~t_locked[tgt] & ~t_removed[tgt]
     ok &= (src < 0) | ~t_locked[np.where(src < 0, k, src)]
+    if plan.settings.eligibility and len(rows):
+        ok &= eligible_matrix(plan)[plan.segment_codes[rows], tgt]
     return ok
+
+
+def eligible_matrix(plan: Plan) -> np.ndarray:
+    """(segments, K + 1): may an account of each segment go to each territory (last slot: unassigned)?
+
+    The same rule as a hand move (core's check_movable): a territory without a role takes any segment.
+    """
+    k = plan.n_territories
+    out = np.ones((max(len(plan.segment_names), 1), k + 1), dtype=bool)
+    roles = [t.role for t in plan.territories]
+    for code, segment in enumerate(plan.segment_names):
+        allowed = plan.settings.allowed_roles(segment)
+        if allowed is not None:
+            out[code, :k] = [not r or r in allowed for r in roles]
+    return out
 
 
 def make_suggestions(plan: Plan, solution_assignment: np.ndarray, version: int, max_group: int = 5,
