@@ -34,7 +34,7 @@ from territory_desktop.core import format as fmt
 from territory_desktop.core.plan import Plan, PlanChange
 
 from . import icons
-from .mime import MIME, decode_rows
+from .mime import MIME, decode_rows, decode_version
 from .style import ACCENT, BAND_COLORS, BAND_ROLE, BAND_WORDS, MUTED, WORKLOAD_ROLE
 
 TERRITORY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -298,6 +298,8 @@ class TerritoryView(QTableView):
         self._drag_rows: np.ndarray | None = None
         self.drop_check: Callable[[np.ndarray, int], str] | None = None
         """(rows, territory) -> "" if the move is allowed, else the planner-worded reason."""
+        self.plan_version: Callable[[], int] | None = None
+        """The shown plan's version: a payload of another version names rows of another plan (or state)."""
         self.setAcceptDrops(True)
         self.viewport().setAcceptDrops(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
@@ -347,15 +349,23 @@ class TerritoryView(QTableView):
                                f"Release to move {n:,} account{'s' if n != 1 else ''} to {name}.")
         self.viewport().update()
 
+    def _ours(self, mime) -> bool:  # noqa: ANN001 — QMimeData
+        """An accounts payload of the plan shown here, in its current state (rows are plan row numbers)."""
+        if not mime.hasFormat(MIME):
+            return False
+        return self.plan_version is None or decode_version(mime) == self.plan_version()
+
     def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        if event.mimeData().hasFormat(MIME):
+        if self._ours(event.mimeData()):
             self._drag_rows = decode_rows(event.mimeData())
             event.acceptProposedAction()
         else:
+            if event.mimeData().hasFormat(MIME):
+                self.dropHint.emit("Cannot move here: these accounts were dragged from another plan or window.")
             event.ignore()
 
     def dragMoveEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        if not event.mimeData().hasFormat(MIME):
+        if not self._ours(event.mimeData()):
             event.ignore()
             return
         pos = event.position().toPoint()
@@ -402,7 +412,7 @@ class TerritoryView(QTableView):
         self._drag_rows = None
         rows = decode_rows(event.mimeData())
         _, territory = self._territory_at(event.position().toPoint())
-        if rows is None or territory < 0:
+        if rows is None or territory < 0 or not self._ours(event.mimeData()):
             event.ignore()
             return
         event.setDropAction(Qt.DropAction.CopyAction)  # the source must not try to delete its rows

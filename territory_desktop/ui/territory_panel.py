@@ -56,6 +56,7 @@ class TerritoryPanel(QWidget):
         self._setup_view()
         self.view.accountsDropped.connect(self.move_rows_to)
         self.view.drop_check = self.drop_problem
+        self.view.plan_version = lambda: self.plan.version
         self.view.dropHint.connect(self.message)
         self.view.activated.connect(lambda _i: self.edit_territory())  # double-click, or Enter
         self.actions_by_name: dict[str, QAction] = {}
