@@ -194,4 +194,6 @@ def swatch(colour: str, size: int = 14) -> QIcon:
     p.setPen(QPen(QColor(0, 0, 0, 70), 1))
     p.drawRoundedRect(QRectF(1.5, 1.5, size - 3, size - 3), 3, 3)
     p.end()
-    return QIcon(pm)
+    icon = QIcon(pm)
+    icon.addPixmap(pm, QIcon.Mode.Selected)  # keep the true colour on a highlighted row
+    return icon

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -27,24 +27,11 @@ from PySide6.QtWidgets import (
 from territory_desktop.core import format as fmt
 from territory_desktop.core.plan import Plan
 
+from . import icons
+
 UNASSIGNED = -1
 DETAIL_ROLE = Qt.ItemDataRole.UserRole + 2
 _NAV_KEYS = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}
-
-
-def swatch_icon(color: str, size: int = 14) -> QIcon:
-    """A rounded colour square with a thin dark edge, legible on light and dark rows alike."""
-    pm = QPixmap(size, size)
-    pm.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pm)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setPen(QColor(0, 0, 0, 90))
-    p.setBrush(QColor(color))
-    p.drawRoundedRect(0.5, 0.5, size - 1, size - 1, 3, 3)
-    p.end()
-    icon = QIcon(pm)
-    icon.addPixmap(pm, QIcon.Mode.Selected)  # keep the true colour on a highlighted row
-    return icon
 
 
 class _TerritoryDelegate(QStyledItemDelegate):
@@ -103,7 +90,7 @@ class MoveChooser(QDialog):
             t = plan.territories[int(i)]
             detail = " · ".join(x for x in (t.rep, t.region, f"{fmt.count(counts[i])} accounts",
                                              "locked" if t.locked else "") if x)
-            item = QListWidgetItem(swatch_icon(t.color), t.name)
+            item = QListWidgetItem(icons.swatch(t.color), t.name)
             item.setData(DETAIL_ROLE, detail)
             item.setData(Qt.ItemDataRole.UserRole, int(i))
             item.setData(Qt.ItemDataRole.UserRole + 1, " ".join((t.name, t.rep, t.region)).casefold())
@@ -112,7 +99,7 @@ class MoveChooser(QDialog):
                 item.setToolTip("Locked: unlock the territory to move accounts in")
             self.list.addItem(item)
         if allow_unassigned:
-            item = QListWidgetItem(swatch_icon("#FFFFFF"), "Unassigned")
+            item = QListWidgetItem(icons.swatch("#FFFFFF"), "Unassigned")
             item.setData(Qt.ItemDataRole.UserRole, UNASSIGNED)
             item.setData(Qt.ItemDataRole.UserRole + 1, "unassigned none nobody")
             self.list.addItem(item)

@@ -35,7 +35,8 @@ from territory_desktop.core.edits import AddTerritory, RemoveTerritory, UpdateTe
 from territory_desktop.core.palette import PALETTE, color_for
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.territory import Territory
-from territory_desktop.ui.move_chooser import swatch_icon
+
+from . import icons
 
 _ERROR_STYLE = "color: #B3261E;"
 
@@ -201,7 +202,7 @@ class TerritoryDialog(QDialog):
         return combo
 
     def _show_colour(self) -> None:
-        self.color_button.setIcon(swatch_icon(self._color, 16))
+        self.color_button.setIcon(icons.swatch(self._color, 16))
         self.color_button.setText(f"  {QColor(self._color).name().upper()}  …")
 
     def _pick_colour(self) -> None:
@@ -320,7 +321,7 @@ class RemoveTerritoryDialog(QDialog):
             if int(i) != index:
                 other = plan.territories[int(i)]
                 label = other.name + (f" — {other.rep}" if other.rep else "") + (" (locked)" if other.locked else "")
-                self.target.addItem(swatch_icon(other.color), label, int(i))
+                self.target.addItem(icons.swatch(other.color), label, int(i))
                 if other.locked:  # a locked book takes no accounts in, not even these
                     item = self.target.model().item(self.target.count() - 1)
                     item.setEnabled(False)
