@@ -147,6 +147,8 @@ def cmd_move(args: argparse.Namespace) -> int:
     path = Path(args.plan)
     plan = load_plan(path, allow_import=False)
     ids = [s.strip() for s in args.accounts.split(",") if s.strip()]
+    if not ids:
+        raise CliError("--accounts names no account ids (give them comma separated, e.g. A1,A2)")
     try:
         rows = plan.rows_of(ids)
         target = -1 if args.to.strip().lower() == "unassigned" else plan.territory_index(args.to)
