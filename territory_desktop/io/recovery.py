@@ -63,6 +63,9 @@ class RecoverableSession:
     """One line for the recovery dialog or the CLI."""
     problem: str | None = None
     """Why this journal cannot be replayed as is (it can still be discarded)."""
+    unsaved_base: bool = False
+    """The starting snapshot itself holds changes never saved (a plan restored after an earlier crash), so
+    the session is worth offering even when no edit followed."""
 
 
 # ----- writing ---------------------------------------------------------------------------------------------
@@ -91,9 +94,14 @@ class Journal:
         plan.applied.connect(forward)
 
     @classmethod
-    def start(cls, plan: Plan, project_path: Path | None, source_path: Path | None = None) -> Journal:
-        """Begin journaling `plan`, which must equal the file at `project_path` (or have no file: None)."""
-        return cls(plan, *_open_files(plan, project_path, source_path), source_path)
+    def start(cls, plan: Plan, project_path: Path | None, source_path: Path | None = None,
+              unsaved_base: bool = False) -> Journal:
+        """Begin journaling `plan`, which must equal the file at `project_path` (or have no file: None).
+
+        `unsaved_base`: the plan already differs from anything saved (restored after a crash), so the session
+        must be offered after a crash even if no edit follows.
+        """
+        return cls(plan, *_open_files(plan, project_path, source_path, unsaved_base), source_path)
 
     def _append(self, edit: Edit) -> None:
         if self._fh is None:
@@ -125,8 +133,8 @@ class Journal:
         self._fh = None
 
 
-def _open_files(plan: Plan, project_path: Path | None,
-                source_path: Path | None) -> tuple[Path, IO[bytes], IO[str], Path | None]:
+def _open_files(plan: Plan, project_path: Path | None, source_path: Path | None,
+                unsaved_base: bool = False) -> tuple[Path, IO[bytes], IO[str], Path | None]:
     """Lock, base snapshot (only when there is no saved file to replay onto) and the journal with its header."""
     folder = recovery_dir()
     stem = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -147,7 +155,7 @@ def _open_files(plan: Plan, project_path: Path | None,
             "project_path": str(project_path) if project_path is not None else None,
             "save_id": save_id, "base_snapshot": str(snapshot) if snapshot is not None else None,
             "source_path": str(source_path) if source_path is not None else None,
-            "n_accounts": plan.n_accounts,
+            "n_accounts": plan.n_accounts, "unsaved_base": bool(unsaved_base),
         }
         path = folder / f"{stem}{JOURNAL_SUFFIX}"
         fh = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - appended to per edit
@@ -257,6 +265,7 @@ def _opt_path(v: Any) -> Path | None:
 
 
 def _describe(header: dict[str, Any], count: int, torn: bool) -> str:
+    """One line for the dialog and the CLI: whose plan, how many edits, since when."""
     try:
         started = dt.datetime.fromisoformat(str(header.get("started_at"))).astimezone()
         when = f"{started:%Y-%m-%d %H:%M}"
@@ -265,6 +274,8 @@ def _describe(header: dict[str, Any], count: int, torn: bool) -> str:
     project = _opt_path(header.get("project_path"))
     source = _opt_path(header.get("source_path"))
     edits = f"{count} unsaved edit{'s' if count != 1 else ''}"
+    if not count and header.get("unsaved_base") is True:
+        edits = "unsaved changes"
     if project is not None:
         text = f"{project.name}: {edits} since {when}"
     elif source is not None:
@@ -306,7 +317,8 @@ def list_recoverable() -> list[RecoverableSession]:
         session = RecoverableSession(
             path, _opt_path(header.get("project_path")), _opt_path(header.get("source_path")),
             _opt_path(header.get("base_snapshot")), header.get("save_id"), str(header.get("started_at", "")),
-            len(edits), torn, _describe(header, len(edits), torn))
+            len(edits), torn, _describe(header, len(edits), torn),
+            unsaved_base=header.get("unsaved_base") is True)
         if not edits and session.base_snapshot is None:
             discard(session)
             continue

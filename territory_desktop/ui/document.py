@@ -178,7 +178,7 @@ class Document(QObject):
             return
         project = self.path if self.path is not None and not self._dirty_base else None
         try:
-            self.journal = Journal.start(self.plan, project, self.source_path)
+            self.journal = Journal.start(self.plan, project, self.source_path, unsaved_base=self._dirty_base)
         except Exception as exc:  # noqa: BLE001 — any journal failure must leave editing possible
             self.journal_problem = f"Crash recovery is off for this plan: {exc}"
 
@@ -366,17 +366,20 @@ class FileWorkflow:
             found = recovery.list_recoverable()
         except OSError:
             return False
-        for empty in (s for s in found if s.problem is None and not s.edit_count):
+        for empty in (s for s in found if s.problem is None and not s.edit_count and not s.unsaved_base):
             recovery.discard(empty)  # a session that ended before any edit has nothing to give back
-        sessions = [s for s in found if s.problem is None and s.edit_count]
+        sessions = [s for s in found if s.problem is None and (s.edit_count or s.unsaved_base)]
         if not sessions:
             return False
         s = sessions[0]
         where = (s.project_path.name if s.project_path else
                  f"the plan imported from {s.source_path.name}" if s.source_path else "an unsaved plan")
+        edits = f"{s.edit_count} edit{'s' if s.edit_count != 1 else ''}" if s.edit_count else "the changes"
+        unsaved = f"{s.edit_count} unsaved edit{'s' if s.edit_count != 1 else ''}" if s.edit_count \
+            else "the unsaved changes"
         answer = self.ask("Restore Unsaved Edits",
-                          f"Territory Desktop closed unexpectedly. Restore {s.edit_count} unsaved "
-                          f"edit{'s' if s.edit_count != 1 else ''} to {where}?\n\n{s.description}",
+                          f"Territory Desktop closed unexpectedly. Restore {unsaved} to {where}?\n\n"
+                          f"{s.description}",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
                           QMessageBox.StandardButton.Yes)
         if answer != QMessageBox.StandardButton.Yes:
@@ -389,5 +392,5 @@ class FileWorkflow:
             return False
         self.set_document(Document(plan, s.project_path, s.source_path, modified=True))
         recovery.discard(s)  # the restored plan has its own journal now
-        self.show_status(f"Restored {s.edit_count} edit{'s' if s.edit_count != 1 else ''}: save to keep them.")
+        self.show_status(f"Restored {edits}: save to keep them.")
         return True
