@@ -317,8 +317,9 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
             self.show_status("The balance settings dialog is not available yet in this build.")
             return False
         plan = self.plan
+        roles = sorted({plan.territories[int(i)].role for i in plan.active_territories()} - {""})
         dlg = BalanceSettingsDialog(plan.settings, [*plan.measure_names, ACCOUNTS, WORKLOAD],
-                                    list(plan.segment_names), self)
+                                    list(plan.segment_names), self, roles=roles)
         dlg.settingsPreview.connect(self.preview_settings)
         accepted = dlg.exec()
         result = dlg.result_settings if accepted else None

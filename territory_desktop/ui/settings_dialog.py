@@ -7,6 +7,7 @@ once, and leaves the final `BalanceSettings` in `result_settings` for the window
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import Qt, Signal
@@ -36,6 +37,7 @@ from territory_desktop.core.settings import (
     BalancedMeasure,
     BalanceSettings,
 )
+from territory_desktop.ui.eligibility_editor import EligibilityEditor
 from territory_desktop.ui.workload_editor import WorkloadEditor, spin
 
 MEASURE_LABELS = {"potential": "Potential", "pipeline": "Open pipeline", ACCOUNTS: "Account count",
@@ -67,7 +69,7 @@ class BalanceSettingsDialog(QDialog):
     settingsPreview = Signal(object)  # noqa: N815 (Qt signal naming) — a valid BalanceSettings as values change
 
     def __init__(self, settings: BalanceSettings, measures_available: list[str], segments: list[str],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, roles: Sequence[str] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("Balance Settings")
         self.setModal(True)
@@ -85,7 +87,7 @@ class BalanceSettingsDialog(QDialog):
         self.workload = WorkloadEditor(settings.workload, segments)
         self.workload.changed.connect(self._revalidate)
         self.tabs.addTab(self.workload, "&Workload")
-        self.tabs.addTab(self._build_rules_tab(settings), "&Rules")
+        self.tabs.addTab(self._build_rules_tab(settings, segments, list(roles)), "&Rules")
 
         self.error_label = QLabel()
         self.error_label.setObjectName("validationMessage")
@@ -107,7 +109,8 @@ class BalanceSettingsDialog(QDialog):
         lay.addWidget(self.buttons)
         self._loading = False
         self._revalidate()
-        self.resize(660, 520)
+        hint = self.sizeHint()  # wider or taller only when a plan has many roles or segments
+        self.resize(max(660, hint.width()), max(520, hint.height()))
 
     # ----- measures --------------------------------------------------------------------------------------
     def _build_measures_tab(self, s: BalanceSettings) -> QWidget:
@@ -228,7 +231,7 @@ class BalanceSettingsDialog(QDialog):
         return self.workload.segment_row(segment)
 
     # ----- rules -----------------------------------------------------------------------------------------
-    def _build_rules_tab(self, s: BalanceSettings) -> QWidget:
+    def _build_rules_tab(self, s: BalanceSettings, segments: list[str], roles: list[str]) -> QWidget:
         page = QWidget()
         cap_box = QGroupBox("Capacity")
         self.capacity_hard = QRadioButton("&Hard limit: a territory over its capacity is out of balance")
@@ -257,8 +260,14 @@ class BalanceSettingsDialog(QDialog):
         lay = QVBoxLayout(page)
         lay.setContentsMargins(12, 12, 12, 12)
         lay.setSpacing(12)
+        elig_box = QGroupBox("Eligibility: segment → allowed rep roles")
+        self.eligibility = EligibilityEditor(s.eligibility, segments, roles)
+        self.eligibility.changed.connect(self._revalidate)
+        QVBoxLayout(elig_box).addWidget(self.eligibility)
+
         lay.addWidget(cap_box)
         lay.addWidget(pipe_box)
+        lay.addWidget(elig_box)
         lay.addStretch(1)
         return page
 
@@ -285,6 +294,7 @@ class BalanceSettingsDialog(QDialog):
         (self.capacity_hard if s.capacity_hard else self.capacity_soft).setChecked(True)
         self.pipeline_threshold.setValue(s.pipeline_lock_threshold)
         self.allow_pipeline.setChecked(s.allow_pipeline_moves)
+        self.eligibility.load(s.eligibility)
         self._loading = False
         self._revalidate()
 
@@ -316,7 +326,7 @@ class BalanceSettingsDialog(QDialog):
             near_fraction=round(self.near_spin.value() / 100, 4), capacity_hard=self.capacity_hard.isChecked(),
             pipeline_lock_threshold=float(self.pipeline_threshold.value()),
             allow_pipeline_moves=self.allow_pipeline.isChecked(),
-            balance_within_role=self.within_role.isChecked(),
+            balance_within_role=self.within_role.isChecked(), eligibility=self.eligibility.current(),
         ), ""
 
     def _revalidate(self) -> None:
