@@ -27,7 +27,15 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from .pmedian_models import cpsat_arrays, mip_arrays
+from .pmedian_swap import global_assign, integer_demand, swap_search
 from .problem import Problem
+
+SWAP_SHARE = 0.5
+"""Centre swaps may use up to this share of the clock; the exact region re-solves polish with the rest."""
+SWAP_SHARE_LARGE = 0.9
+"""Large carves (p3038): iterated swaps beat the region re-solves per second (3.2% vs 5.9% gap at half time)."""
+SWAP_WHOLE = 200
+"""Up to this many accounts a swap reassigns every account (full Teitz-Bart); beyond, a centre's neighbours."""
 
 CPSAT_REGION = 30
 """Regions up to this many points go to CP-SAT, larger ones to SCIP (measured, see cpsat_arrays)."""
@@ -339,6 +347,14 @@ def _carve_core(p: Problem, k: int, time_limit: float, should_stop: Callable[[],
         best_a = balance_fixed_centres(p, slots, best_c, best_a, 0.15 * time_limit, should_stop)
         best_v = float(dist[np.arange(p.n), best_c[best_a]].sum())
     yield best_c, best_a, "heuristic", None
+    if not bands and (demand >= 0).all():  # pure capacities: flow reassignment and centre swaps first
+        share = SWAP_SHARE if p.n <= SWAP_WHOLE else SWAP_SHARE_LARGE
+        got = _swap_phase(dist, demand, cap, best_c, best_a, t0 + share * time_limit, should_stop)
+        if got is not None and (_excess(demand, cap, *got, bands) < _excess(demand, cap, best_c, best_a, bands)
+                                or float(dist[np.arange(p.n), got[0][got[1]]].sum()) < best_v - 1e-9):
+            best_c, best_a = got
+            best_v = float(dist[np.arange(p.n), best_c[best_a]].sum())
+            yield best_c, best_a, "improved", None
     total = time_limit - (time.monotonic() - t0)
     lns_share = 0.4 if p.n <= 60 else 0.95
     c, a = region_lns(p, k, dist, best_c, best_a, time.monotonic() + lns_share * total, should_stop)
@@ -354,3 +370,16 @@ def _carve_core(p: Problem, k: int, time_limit: float, should_stop: Callable[[],
         c, a, v, bound, optimal = res
         if v < best_v - 1e-9 or optimal:
             yield c, a, "optimal" if optimal else "improved", bound
+
+
+def _swap_phase(dist: np.ndarray, demand: np.ndarray, cap: np.ndarray, centres: np.ndarray, assign: np.ndarray,
+                deadline: float, should_stop: Callable[[], bool]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Flow reassignment of the first carve, then centre swaps until a local optimum or the deadline."""
+    idem, icap = integer_demand(demand, cap)
+    a = global_assign(dist, idem, icap, centres)
+    if a is None:
+        return None
+    n, k = len(dist), len(centres)
+    whole = n <= SWAP_WHOLE
+    return swap_search(dist, idem, icap, centres, a, deadline, should_stop,
+                       near=k if whole else 6, candidates=n if whole else 12)

@@ -1,0 +1,178 @@
+"""Capacitated reassignment by min-cost flow, and centre-swap local search built on it (carve mode).
+
+Why: with the centres fixed, the capacitated p-median is a transportation problem whose LP (a min-cost flow,
+solved in milliseconds) splits at most a handful of accounts; rounding those few back greedily gives a near
+exact assignment. Vertex substitution (Teitz-Bart: swap one centre for a nearby account, reassign the
+neighbourhood exactly) then walks between centre sets far faster than re-solving regions as MIPs: on p3038
+(3,038 points, 600-1,000 centres, 3-5 points per centre) a sweep takes seconds instead of minutes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+COST_SCALE = 1e9
+"""Integer arc costs keep this many units over the total distance of a neighbourhood (precision vs overflow)."""
+
+
+def integer_demand(demand: np.ndarray, cap: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Demands and capacities as integers for the flow: exact when integral, else scaled conservatively
+    (demand rounded up, capacity down) so a flow-feasible carve is feasible in the real units."""
+    total = float(demand.sum())
+    fin = np.isfinite(cap)
+    if np.allclose(demand, np.rint(demand)) and np.allclose(cap[fin], np.rint(cap[fin])) and total < 1e12:
+        d = np.rint(demand).astype(np.int64)
+        c = np.where(fin, np.floor(np.where(fin, cap, 0) + 1e-9), d.sum()).astype(np.int64)
+    else:
+        s = 1e6 / max(total, 1e-12)
+        d = np.ceil(demand * s - 1e-9).astype(np.int64)
+        c = np.where(fin, np.floor(np.where(fin, cap, 0) * s + 1e-9), d.sum()).astype(np.int64)
+    return np.maximum(d, 0), np.minimum(c, max(int(d.sum()), 1))
+
+
+def flow_assign(cost: np.ndarray, demand: np.ndarray, cap: np.ndarray, width: int | None = None,
+                ) -> np.ndarray | None:
+    """Each row (account) to one column (centre) within the integer capacities, near-minimum total cost.
+
+    cost: (P, C) cost of serving the whole account from that centre; width limits each account to its
+    nearest columns (None = all). Returns column positions, or None when the capacities cannot hold.
+    """
+    n, k = cost.shape
+    if n == 0:
+        return np.zeros(0, np.int64)
+    if k == 0 or demand.sum() > cap.sum():
+        return None
+    w = k if width is None or width >= k else width
+    cols = np.argsort(cost, axis=1)[:, :w] if w < k else np.broadcast_to(np.arange(k), (n, k))
+    rows = np.repeat(np.arange(n), w)
+    cols = cols.ravel()
+    dem = np.maximum(demand, 1)
+    scale = COST_SCALE / max(float(cost[rows, cols].sum()), 1e-12)
+    unit = np.rint(cost[rows, cols] * scale / dem[rows]).astype(np.int64)
+    f = min_cost_flow.SimpleMinCostFlow()
+    sink = n + k
+    arcs = f.add_arcs_with_capacity_and_unit_cost(rows, n + cols, dem[rows], unit)
+    f.add_arcs_with_capacity_and_unit_cost(n + np.arange(k), np.full(k, sink), cap.astype(np.int64),
+                                           np.zeros(k, np.int64))
+    f.set_nodes_supplies(np.arange(n), dem)
+    f.set_nodes_supplies(np.array([sink]), np.array([-int(dem.sum())]))
+    if f.solve() != f.OPTIMAL:
+        return None
+    flow = f.flows(arcs).reshape(n, w)
+    out = cols.reshape(n, w)[np.arange(n), np.argmax(flow, axis=1)].astype(np.int64)
+    split = np.flatnonzero(flow.max(axis=1) < dem)
+    if not len(split):
+        return out
+    # the few accounts the LP split: hold the rest, then place these biggest first where room is left
+    whole = np.ones(n, bool)
+    whole[split] = False
+    left = cap.astype(np.int64) - np.bincount(out[whole], weights=dem[whole], minlength=k).astype(np.int64)
+    for i in split[np.argsort(-dem[split], kind="stable")]:
+        ok = np.flatnonzero(left >= dem[i])
+        if not len(ok):
+            return None
+        j = int(ok[np.argmin(cost[i, ok])])
+        out[i] = j
+        left[j] -= dem[i]
+    return out
+
+
+def global_assign(dist: np.ndarray, demand: np.ndarray, cap: np.ndarray, centres: np.ndarray,
+                  width: int = 12) -> np.ndarray | None:
+    """Every account to the given centres (account rows) by flow; widens when too narrow to be feasible."""
+    d = dist[:, centres]
+    for w in (width, 3 * width, None):
+        a = flow_assign(d, demand, cap[centres], w)
+        if a is not None:
+            return a
+    return None
+
+
+def swap_search(dist: np.ndarray, demand: np.ndarray, cap: np.ndarray, centres: np.ndarray,
+                assign: np.ndarray, deadline: float, should_stop: Callable[[], bool],
+                near: int = 6, candidates: int = 12, seed: int = 0, kick: int = 2,
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Swap descent to a local optimum, then iterated local search: move `kick` neighbouring centres to random
+    nearby accounts, descend again (only the disturbed neighbourhoods are re-examined), keep it if better.
+
+    demand and cap are the integer ones (integer_demand); centres are account rows, assign their positions.
+    """
+    rng = np.random.default_rng(seed)
+    k, n = len(centres), len(dist)
+    near = min(near, k)
+    centres, assign = _descend(dist, demand, cap, centres.copy(), assign.copy(), np.zeros(k, bool), deadline,
+                               should_stop, near, candidates, rng)
+    best_v = float(dist[np.arange(n), centres[assign]].sum())
+    while time.monotonic() < deadline and not should_stop():
+        c, a = centres.copy(), assign.copy()
+        j = int(rng.integers(k))
+        group = np.argsort(dist[c[j], c])[:max(min(near, 4), kick)]
+        moved = rng.choice(group, size=min(kick, len(group)), replace=False)
+        is_centre = np.zeros(n, bool)
+        is_centre[c] = True
+        for m in moved:
+            pool = [int(v) for v in np.argsort(dist[:, c[m]])[:2 * n // k + 2] if not is_centre[v]]
+            if pool:
+                new = pool[int(rng.integers(len(pool)))]
+                is_centre[c[m]] = False
+                is_centre[new] = True
+                c[m] = new
+        group = np.argsort(dist[c[j], c])[:near]
+        pts = np.flatnonzero(np.isin(a, group))
+        sub = flow_assign(dist[np.ix_(pts, c[group])], demand[pts], cap[c[group]])
+        if sub is None:
+            continue
+        a[pts] = group[sub]
+        stale = np.ones(k, bool)
+        for m in moved:
+            stale[np.argsort(dist[c[m], c])[:2 * near]] = False
+        c, a = _descend(dist, demand, cap, c, a, stale, deadline, should_stop, near, candidates, rng)
+        v = float(dist[np.arange(n), c[a]].sum())
+        if v < best_v - 1e-9 * max(1.0, abs(best_v)):
+            centres, assign, best_v = c, a, v
+    return centres, assign
+
+
+def _descend(dist: np.ndarray, demand: np.ndarray, cap: np.ndarray, centres: np.ndarray, assign: np.ndarray,
+             stale: np.ndarray, deadline: float, should_stop: Callable[[], bool], near: int, candidates: int,
+             rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Vertex substitution with a local flow reassignment: swap centre j for one of the accounts near it,
+    reassign the accounts of j's `near` nearest centres by flow; take the best swap that lowers their cost."""
+    k, n = len(centres), len(dist)
+    while time.monotonic() < deadline and not should_stop() and not stale.all():
+        for j in rng.permutation(k):
+            if stale[j]:
+                continue
+            if time.monotonic() > deadline or should_stop():
+                break
+            group = np.argsort(dist[centres[j], centres])[:near]
+            pts = np.flatnonzero(np.isin(assign, group))
+            is_centre = np.zeros(n, bool)
+            is_centre[centres] = True
+            pool = np.argsort(dist[pts, centres[j]])
+            cand = [int(pts[c]) for c in pool if not is_centre[pts[c]]][:candidates]
+            old = float(dist[pts, centres[assign[pts]]].sum())
+            best: tuple[float, np.ndarray, np.ndarray] | None = None
+            slot = int(np.flatnonzero(group == j)[0])
+            for c in [int(centres[j])] + cand:
+                sites = centres[group].copy()
+                sites[slot] = c
+                a = flow_assign(dist[np.ix_(pts, sites)], demand[pts], cap[sites])
+                if a is None:
+                    continue
+                v = float(dist[pts, sites[a]].sum())
+                if v < old - 1e-9 * max(1.0, abs(old)) and (best is None or v < best[0]):
+                    best = (v, a, sites)
+            if best is None:
+                stale[j] = True
+                continue
+            _, a, sites = best
+            centres[group] = sites
+            assign[pts] = group[a]
+            for s in sites:
+                stale[np.argsort(dist[s, centres])[:near]] = False
+    return centres, assign
