@@ -197,7 +197,8 @@ def plan_health(plan: Plan) -> PlanHealth:
     totals = measure_totals(plan, primary.measure)[act]
     shares = np.array([plan.territories[i].target_share for i in act], dtype=np.float64)
     dev = deviations(totals, shares, peer_groups(plan, act))
-    cv = float(dev.std())  # the CV of share-normalised totals around each peer group's mean
+    # the CV of share-normalised totals around each peer group's mean (0 with no territories, not NaN)
+    cv = float(dev.std()) if len(dev) else 0.0
     table = territory_table(plan) if len(act) else None
     pot_j = plan.measure_names.index("potential")
     total_pot = plan.kpis.sums[:, pot_j].sum() / SCALE
