@@ -64,7 +64,7 @@ class MoveAccounts(Edit):
         self.rows = np.asarray(self.rows, dtype=np.int64)
         if not isinstance(self.to, int | np.integer):
             self.to = np.asarray(self.to, dtype=np.int32)
-        if len(self.rows) > 1:
+        if len(self.rows) > 1 and not (self.rows[1:] > self.rows[:-1]).all():  # sorted = unique: no sort needed
             self._drop_repeated_rows()
         if not self.label:
             self.label = f"Move {len(self.rows):,} account{'s' if len(self.rows) != 1 else ''}"
