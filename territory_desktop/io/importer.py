@@ -76,6 +76,14 @@ def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
     if "account_id" not in used:
         problems.append(ImportProblem(file, None, used["name"], "", "no account id column: the account name "
                                       "is used as the id, so accounts with the same name are rejected", WARNING))
+    unused = [c for c in columns if c not in set(used.values()) and str(c).strip()]
+    for fld, what in (("potential", "revenue potential, the measure territories are balanced on"),
+                      ("owner", "the current owner: without it every account starts unassigned")):
+        if fld not in used and unused:
+            shown = ", ".join(map(repr, unused[:8])) + (" ..." if len(unused) > 8 else "")
+            problems.append(ImportProblem(
+                file, None, None, "", f"no column was recognised as {fld!r} ({what}); unused columns: {shown} "
+                f"— map one by hand if it holds it (a mapping file or the import dialog)", WARNING))
     step(0.2, "Checking rows")
     built = build_accounts(df, used, file, lambda f, text: step(0.2 + 0.6 * f, text), header_row)
     problems += built.problems

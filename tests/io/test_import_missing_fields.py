@@ -1,0 +1,16 @@
+"""A planner is told when the export lacks the column the plan is balanced on (or the owners)."""
+
+from __future__ import annotations
+
+from territory_desktop.io.importer import import_plan
+
+
+def test_a_renamed_revenue_column_is_reported_not_silently_zero(tmp_path):
+    f = tmp_path / "accounts.csv"
+    f.write_text("Account ID,Account Name,Revenue Thing,Account Owner,Billing Zip/Postal Code\n"
+                 "A1,Acme,1000,Ann,02134\nA2,Beta,2000,Bob,10001\n", encoding="utf-8")
+    result = import_plan(f)
+    notes = [p for p in result.problems if p.row is None]
+    assert any("'potential'" in p.reason for p in notes), [str(p) for p in result.problems]
+    assert not any("'owner'" in p.reason for p in notes)
+    assert result.plan.n_accounts == 2
