@@ -121,15 +121,15 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(json.dumps(summary, ensure_ascii=False))
         return 0
     measures = [m.measure for m in plan.settings.measures]
-    head = f"{'Territory':<22}{'Rep':<20}{'Accounts':>9}{'Potential':>11}{'Workload':>11}{'Capacity':>10}"
+    head = f"{'Territory':<28}{'Rep':<20}{'Accounts':>9}{'Potential':>11}{'Workload':>11}{'Capacity':>10}"
     head += "".join(f"{'Δ ' + m[:9]:>12}" for m in measures) + "  Band"
     print(head)
     print("-" * len(head))
     for t in summary["territories"]:
-        line = (f"{t['name'][:21]:<22}{t['rep'][:19]:<20}{t['accounts']:>9,}{money(t['potential']):>11}"
+        line = (f"{t['name'][:27]:<28}{t['rep'][:19]:<20}{t['accounts']:>9,}{money(t['potential']):>11}"
                 f"{hours(t['workload']):>11}{hours(t['capacity']):>10}")
         line += "".join(f"{percent(t['deviation'][m], signed=True):>12}" for m in measures)
-        line += "  " + ("in" if t["in_band"] else "OUT")
+        line += "  " + ("in" if t["in_band"] else "OUT") + (" · over capacity" if t["over_capacity"] else "")
         print(line)
     print("-" * len(head))
     print(f"{summary['accounts']:,} accounts ({summary['unplaced']:,} not placed, {summary['unassigned']:,} "

@@ -140,7 +140,8 @@ def peer_groups(plan: Plan, territories: np.ndarray) -> np.ndarray:
 def band_status(dev: np.ndarray, band: float, near_fraction: float) -> np.ndarray:
     """"in", "near" (past near_fraction of the band) or "out" for each deviation."""
     a = np.abs(dev)
-    return np.where(a > band + 1e-12, OUT, np.where(a > near_fraction * band, NEAR, IN)).astype(object)
+    # A territory exactly on the edge is in (±15% includes 15%); 1e-9 absorbs float noise of the division.
+    return np.where(a > band + 1e-9, OUT, np.where(a > near_fraction * band, NEAR, IN)).astype(object)
 
 
 def territory_table(plan: Plan) -> pd.DataFrame:
@@ -170,7 +171,7 @@ def territory_table(plan: Plan) -> pd.DataFrame:
         in_band &= status != OUT
     over = (cap > 0) & (work > cap)
     df["over_capacity"] = over
-    df["in_band"] = in_band & ~(over if settings.capacity_hard else False)
+    df["in_band"] = in_band  # balance only; capacity is its own flag, so "out of band" means one thing everywhere
     return df
 
 

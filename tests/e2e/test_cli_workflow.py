@@ -46,7 +46,7 @@ def test_import_reports_every_row_and_info_gives_the_kpis(plan_file: Path, capsy
     # the human table names every territory
     assert main(["info", str(plan_file)]) == 0
     table = capsys.readouterr().out
-    assert all(t["name"][:21] in table for t in summary["territories"])
+    assert all(t["name"][:27] in table for t in summary["territories"])
 
 
 def test_move_saves_and_updates_the_numbers(plan_file: Path, sample_files, capsys: pytest.CaptureFixture):
