@@ -83,7 +83,8 @@ class HealthStatus(QWidget):
         self.cv.setToolTip("Coefficient of variation of the primary measure across territories "
                            "(0 = perfectly even)")
         if h.moved_accounts:
-            self.moved.setText(f"Moved {fmt.count(h.moved_accounts)} accounts · {fmt.money(h.moved_potential)} "
+            noun = "account" if h.moved_accounts == 1 else "accounts"
+            self.moved.setText(f"Moved {fmt.count(h.moved_accounts)} {noun} · {fmt.money(h.moved_potential)} "
                                f"({fmt.percent(h.moved_potential_share, 1 if h.moved_potential_share < 0.1 else 0)})")
         else:
             self.moved.setText("No accounts moved")

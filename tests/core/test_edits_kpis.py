@@ -141,3 +141,15 @@ def test_deviation_compares_a_territory_with_its_peers_of_the_same_role(small_pl
     whole = small_plan.territory_table()
     assert abs(whole["dev_potential"].mean()) < 1e-9
     assert not np.allclose(whole["dev_potential"].to_numpy(), table["dev_potential"].to_numpy())
+
+
+def test_a_territory_on_the_edge_of_its_band_is_in_and_capacity_is_a_separate_flag():
+    from territory_desktop.core.kpis import band_status
+
+    assert list(band_status(np.array([0.15, -0.15, 0.150001]), 0.15, 0.8)) == ["near", "near", "out"]
+    plan = make_plan(n=100, k=2, seed=4)
+    plan.apply(UpdateTerritory(0, {"capacity_hours": 1.0}))
+    table = plan.territory_table()
+    assert bool(table.loc[0, "over_capacity"])
+    assert plan.health().over_capacity == 1
+    assert plan.health().out_of_band == int((~table["in_band"]).sum())
