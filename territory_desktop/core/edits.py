@@ -164,7 +164,7 @@ class UpdateTerritory(Edit):
                     raise EditRefused(f"Another territory is already called {new!r}.")
         old = {k: getattr(t, k) for k in self.changes}
         for k, v in self.changes.items():
-            setattr(t, k, v)
+            setattr(t, k, str(v).strip() if k == "name" else v)  # the name checked above is the name kept
         if {"home_lat", "home_lon"} & set(self.changes):
             plan.kpis.recompute_workload(plan, self.index)
         plan._bump("territories", territories=(self.index,))

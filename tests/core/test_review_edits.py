@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from territory_desktop.core.edits import MoveAccounts, RemoveTerritory
+from territory_desktop.core.edits import MoveAccounts, RemoveTerritory, UpdateTerritory
 from territory_desktop.core.kpis import KpiState
 from territory_desktop.core.plan import EditRefused
 from tests.conftest import make_plan
@@ -43,3 +43,12 @@ def test_removing_a_removed_territory_is_refused_so_its_undo_cannot_bring_it_bac
         plan.apply(RemoveTerritory(1))
     assert plan.version == version
     assert plan.territories[1].removed
+
+
+def test_a_renamed_territory_is_found_by_the_name_it_shows() -> None:
+    plan = make_plan(n=20, k=3)
+    inverse = plan.apply(UpdateTerritory(1, {"name": "  North East "}))
+    assert plan.territories[1].name == "North East"
+    assert plan.territory_index("north east") == 1
+    plan.apply(inverse)
+    assert plan.territories[1].name == "T1"
