@@ -28,7 +28,13 @@ def _screenshot(args: list[str]) -> int:
         p.error(f"--size {ns.size!r} is not like 1920x1080")
     from territory_desktop.ui.gui_main import render_screenshot
 
-    render_screenshot(ns.plan, ns.output, (w, h), 0.0 if ns.no_copilot else 10.0)
+    try:
+        render_screenshot(ns.plan, ns.output, (w, h), 0.0 if ns.no_copilot else 10.0)
+    except SystemExit as exc:  # a file that cannot be read or written: one line, exit 2 like every command
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+            return 2
+        raise
     print(f"Wrote {ns.output} ({w}×{h}).")
     return 0
 

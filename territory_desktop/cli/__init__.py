@@ -20,6 +20,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="territory-desktop",
         description="Carve, balance and maintain sales territories. Without a command the window opens "
                     "(on the bundled sample plan when no file is given).",
+        epilog="Window: `territory-desktop [FILE]` opens a .territory project or imports a .csv/.xlsx export; "
+               "`territory-desktop screenshot [FILE] -o WINDOW.png [--size 1920x1080] [--no-copilot]` renders "
+               "the window offscreen; `territory-desktop --smoke-test` checks an installation.",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     plan_commands.register(sub)

@@ -10,13 +10,20 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from territory_desktop.core.plan import Plan
 
 from .document import APPLICATION, ORGANISATION, Document, DocumentError, import_note, load_path
 from .style import apply_style
+
+
+def _quiet_offscreen(_kind: QtMsgType, _context: object, message: str) -> None:
+    """The offscreen platform warns that it cannot size windows to their hints on every top-level window:
+    noise for a screenshot or a smoke test. Everything else Qt says still reaches stderr."""
+    if "propagateSizeHints" not in message:
+        print(message, file=sys.stderr)
 
 
 def ensure_app(offscreen: bool = False) -> QApplication:
@@ -27,6 +34,8 @@ def ensure_app(offscreen: bool = False) -> QApplication:
                                                              or os.environ.get("WAYLAND_DISPLAY"))
         if offscreen or headless:
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+            qInstallMessageHandler(_quiet_offscreen)
         app = QApplication(sys.argv[:1])
         app.setOrganizationName(ORGANISATION)
         app.setApplicationName(APPLICATION)
