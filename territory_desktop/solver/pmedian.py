@@ -382,4 +382,4 @@ def _swap_phase(dist: np.ndarray, demand: np.ndarray, cap: np.ndarray, centres: 
     n, k = len(dist), len(centres)
     whole = n <= SWAP_WHOLE
     return swap_search(dist, idem, icap, centres, a, deadline, should_stop,
-                       near=k if whole else 6, candidates=n if whole else 12)
+                       near=k if whole else 6, candidates=max(12, 3 * n // k) if whole else 12)
