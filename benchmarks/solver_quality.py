@@ -1,7 +1,7 @@
 """Solver quality against published optima: instance / reference / ours / gap % / time.
 
 Usage: nice python benchmarks/solver_quality.py [BENCHMARKS_DIR] [--sets pmedcap,sjc,pfizer,iowa,p3038]
-       [--limit SECONDS]   (default dir /work/shared/benchmarks; the files are read in place, never copied)
+       [--limit SECONDS] [--only NAME,...]   (default dir /work/shared/benchmarks; the files are read in place, never copied)
 
 Every instance is turned into a solver Problem exactly as `solve-points` would, solved with
 `engine.solve`, and scored with the same distance function as the reference (floor-Euclidean for pmedcap,
@@ -46,9 +46,19 @@ def row(name: str, ref: float, ours: float | None, t: float, note: str = "") -> 
     return gap
 
 
+ONLY: set[str] = set()
+"""Instance names to run (--only), empty = all: quick checks on the instances a change is about."""
+
+
+def wanted(name: str) -> bool:
+    return not ONLY or name in ONLY
+
+
 def run_pmedcap(root: Path, limit: float) -> None:
     gaps = []
     for i in range(1, 21):
+        if not wanted(f"pmedcap{i:02d}"):
+            continue
         lines = (root / "pmedcap" / f"pmedcap{i:02d}.txt").read_text().split("\n")
         n, p, q = (int(v) for v in lines[1].split())
         arr = np.array([[float(v) for v in ln.split()] for ln in lines[2:2 + n]])
@@ -70,6 +80,8 @@ def _dat(path: Path) -> tuple[np.ndarray, int]:
 def run_cpmp(root: Path, limit: float, folder: str, refs: dict, pattern: str) -> None:
     gaps = []
     for key, ref in refs.items():
+        if not wanted(str(key)):
+            continue
         arr, p = _dat(root / folder / pattern.format(key))
         prob = carve_problem(arr[:, 0], arr[:, 1], arr[:, 3], p, arr[:, 2], "euclidean")
         t = time.monotonic()
@@ -153,7 +165,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument("root", nargs="?", default="/work/shared/benchmarks")
     ap.add_argument("--sets", default="pmedcap,sjc,pfizer,iowa")
     ap.add_argument("--limit", type=float, default=None, help="seconds per instance (default: the target's)")
+    ap.add_argument("--only", default="", help="comma-separated instance names, e.g. pmedcap10,600,SJC2")
     args = ap.parse_args(argv)
+    ONLY.update(v for v in args.only.split(",") if v)
     root = Path(args.root)
     if not (root / "README.md").exists():
         print(f"no benchmarks at {root}", file=sys.stderr)
