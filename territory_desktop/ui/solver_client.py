@@ -194,11 +194,13 @@ class SolverClient(QObject):
                 self._set_status(RUNNING, "Looking for a better balance…")
             elif isinstance(msg, Improved):
                 sol = msg.solution
-                self._last_message = sol.message
+                # The message describes the solver's plan, not today's: say so, or it reads like a contradiction
+                # of the status bar (which describes the plan as it is).
+                self._last_message = f"If you accept every suggestion: {sol.message[:1].lower()}{sol.message[1:]}"
                 self.progress.emit(sol.objective, sol.bound, sol.elapsed)
                 self._publish(sol.assignment)
                 if not self._infeasible:
-                    self._set_status(RUNNING, sol.message)
+                    self._set_status(RUNNING, self._last_message)
             elif isinstance(msg, Infeasible):
                 self._infeasible = True
                 self._set_status(INFEASIBLE, "\n".join(msg.explanations))
