@@ -38,6 +38,8 @@ class SolverClient(QObject):
         self.problem_options = dict(problem_options or {})
         self._worker = worker if worker is not None else SolverWorker()
         self._plan: Plan | None = None
+        self._job: tuple[int, Plan, int] | None = None  # (token sent to the worker, plan, its version then)
+        self._job_counter = 0
         self._paused = False
         self._state, self._detail = IDLE, ""
         self._solution: np.ndarray | None = None
@@ -89,6 +91,8 @@ class SolverClient(QObject):
             self._plan.changed.disconnect(self._on_plan_changed)
         self._plan = plan
         plan.changed.connect(self._on_plan_changed)
+        self._worker.cancel()  # its job was the old plan's
+        self._job = None
         self._rejected.clear()
         self._drop_solution()
         if solve:
@@ -119,6 +123,11 @@ class SolverClient(QObject):
             problem.movable[rows[rows < plan.n_accounts]] = False
         self._infeasible = False
         self._last_message = ""
+        # Jobs carry a token of this client, not the plan version: two plans (a file opened after another)
+        # both start at version 0, and an old plan's result must never pass for the new one's.
+        self._job_counter += 1
+        problem.version = self._job_counter
+        self._job = (self._job_counter, plan, plan.version)
         self._worker.submit(problem, self.time_limit)
         self._set_status(RUNNING, "Looking for a better balance…")
 
@@ -185,7 +194,9 @@ class SolverClient(QObject):
         for i, msg in enumerate(msgs):
             if isinstance(msg, Improved) and i != newest:
                 continue  # several plans in one poll: only the best one becomes suggestions
-            current = plan is not None and msg.version == plan.version
+            job = self._job
+            current = (plan is not None and job is not None and msg.version == job[0] and job[1] is plan
+                       and job[2] == plan.version)
             if isinstance(msg, Failed):
                 self._set_status(ERROR, msg.message)
             elif not current:
