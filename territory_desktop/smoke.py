@@ -175,24 +175,35 @@ CHECKS: tuple[tuple[str, Callable[[_Context], str]], ...] = (
 
 def run_smoke_test(keep: Path | None = None, echo: Callable[[str], None] = print) -> bool:
     """Run every check in order (each needs the ones before); stop at the first failure. True if all pass."""
+    key = "TERRITORY_DESKTOP_DATA_DIR"
+    previous = os.environ.get(key)
     with tempfile.TemporaryDirectory(prefix="territory-smoke-") as tmp:
         folder = keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        # Window settings and recovery journals go to the temp folder: a smoke test leaves no trace.
-        os.environ.setdefault("TERRITORY_DESKTOP_DATA_DIR", str(Path(tmp) / "data"))
-        ctx = _Context(folder)
-        for name, check in CHECKS:
-            t0 = time.perf_counter()
-            try:
-                detail = check(ctx)
-            except SmokeFailure as exc:
-                echo(f"FAILED {name}: {exc}")
-                return False
-            except Exception as exc:  # the point is to say which check broke and how, never to crash
-                echo(f"FAILED {name}: {type(exc).__name__}: {exc}")
-                traceback.print_exc(file=sys.stderr)
-                return False
-            echo(f"ok     {name} ({detail}; {time.perf_counter() - t0:.1f} s)")
+        # Window settings and recovery journals go to the temp folder: a smoke test leaves no trace, and
+        # the variable is restored afterwards so nothing points at the deleted folder.
+        if previous is None:
+            os.environ[key] = str(Path(tmp) / "data")
+        try:
+            return _run_checks(_Context(folder), echo)
+        finally:
+            if previous is None:
+                os.environ.pop(key, None)
+
+
+def _run_checks(ctx: _Context, echo: Callable[[str], None]) -> bool:
+    for name, check in CHECKS:
+        t0 = time.perf_counter()
+        try:
+            detail = check(ctx)
+        except SmokeFailure as exc:
+            echo(f"FAILED {name}: {exc}")
+            return False
+        except Exception as exc:  # the point is to say which check broke and how, never to crash
+            echo(f"FAILED {name}: {type(exc).__name__}: {exc}")
+            traceback.print_exc(file=sys.stderr)
+            return False
+        echo(f"ok     {name} ({detail}; {time.perf_counter() - t0:.1f} s)")
     echo(PASSED)
     return True
 
