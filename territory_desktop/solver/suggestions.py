@@ -313,15 +313,8 @@ class _Model:
 
 
 def _peer_groups(plan: Plan) -> np.ndarray:
-    """Peer group of every territory slot, as core's KPIs compare them (by rep role when the settings say so).
-
-    Uses core.kpis.peer_groups where the core has it; a core without peer groups compares every territory.
-    """
-    k = plan.n_territories
-    fn = getattr(kpis, "peer_groups", None)
-    if fn is None or k == 0:
-        return np.zeros(k, dtype=np.int64)
-    return np.asarray(fn(plan, np.arange(k)), dtype=np.int64)
+    """Peer group of every territory slot, as core's KPIs compare them (by rep role when the settings say so)."""
+    return kpis.peer_groups(plan, np.arange(plan.n_territories))
 
 
 def _name(plan: Plan, index: int) -> str:
