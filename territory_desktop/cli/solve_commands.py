@@ -94,8 +94,10 @@ def cmd_solve_points(args: argparse.Namespace) -> int:
         "objective": round(float(sol.objective), 6),
         "bound": None if sol.bound is None else round(float(sol.bound), 6),
         "feasible": bool(sol.feasible and sol.in_band), "in_band": bool(sol.in_band),
-        "status": sol.status, "time": round(sol.elapsed, 3),
-        "moved": int(((sol.assignment != p.current) & (p.current >= 0)).sum()), "message": sol.message,
+        # "optimal" of the soft model is not a feasible plan: say infeasible when a hard rule or band fails
+        "status": sol.status if sol.feasible and sol.in_band else "infeasible", "time": round(sol.elapsed, 3),
+        "moved": int(((sol.assignment != p.current) & (p.current >= 0)).sum()),
+        "assigned": int(((sol.assignment != p.current) & (p.current < 0)).sum()), "message": sol.message,
     }
     if not sol.in_band:
         summary["violation"] = round(float(sol.violation), 6)
@@ -126,10 +128,16 @@ def cmd_solve(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     sol = solve(problem, limit)
     rows = np.flatnonzero(sol.assignment != plan.assignment)
+    newly = int((plan.assignment[rows] < 0).sum())
     if len(rows):
         plan.apply(MoveAccounts(rows, sol.assignment[rows], label="Solver suggestions", check_locks=False))
     save_plan(plan, args.output)
     print(f"{sol.message} ({sol.status}, {sol.elapsed:.1f} s). Saved {args.output}.")
+    health = plan.health()
+    print(f"{len(rows) - newly:,} account(s) moved between territories and {newly:,} unassigned account(s) "
+          f"given an owner (an account without one is never left out); {health.moved_accounts:,} now differ "
+          f"from the baseline" + (f" (--max-moves {args.max_moves:,} limits moves of owned accounts)"
+                                  if args.max_moves is not None else "") + ".")
     if not sol.in_band:
         for line in explain_infeasibility(problem, [t.name for t in plan.territories]):
             print(f"  {line}")

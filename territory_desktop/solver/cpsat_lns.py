@@ -135,18 +135,18 @@ def solve_rows(problem: Problem, assignment: np.ndarray, rows: np.ndarray, optio
                     m.add(base + expr + unit * s >= bound_)
                 penalty_terms.append((s, min(100, max(1, int(round(10 * wt))))))
     # change budget over the whole plan
-    moved_out = a != p.baseline
+    moved_out = p.counted_moves(a)
     moved_out[rows] = False
+    counts = (opt_terr != p.baseline[gr]) & (p.baseline[gr] >= 0)  # options that use the budget
     lim = p.move_limit()
     if lim is not None:
-        mv = [x[j] for j in range(len(opt_rows)) if opt_terr[j] != p.baseline[gr[j]]]
+        mv = [x[j] for j in range(len(opt_rows)) if counts[j]]
         m.add(sum(mv) <= max(lim - int(moved_out.sum()), 0))
     wlim = p.moved_share_limit()
     if wlim is not None:
         bv = p.budget_values()
         scale, _ = _scale_for(bv, float(bv.sum()), float(bv.sum()))
-        mv = [(int(np.rint(bv[gr[j]] * scale)), x[j]) for j in range(len(opt_rows))
-              if opt_terr[j] != p.baseline[gr[j]]]
+        mv = [(int(np.rint(bv[gr[j]] * scale)), x[j]) for j in range(len(opt_rows)) if counts[j]]
         used = float(bv[moved_out].sum())
         m.add(sum(c * v for c, v in mv) <= int(math.floor((wlim - used) * scale + 1e-6)))
     pen = sum(wt * s for s, wt in penalty_terms) if penalty_terms else 0

@@ -220,8 +220,9 @@ class Greedy:
         if not len(self.free_rows):
             return assignment
         tot = self.totals(assignment)
-        moved = int((assignment != p.baseline).sum())
-        moved_w = float(p.budget_values()[assignment != p.baseline].sum())
+        counted = p.counted_moves(assignment)
+        moved = int(counted.sum())
+        moved_w = float(p.budget_values()[counted].sum())
         lim, wlim = p.move_limit(), p.moved_share_limit()
         phase = 1
         batch = int(min(5000, max(64, 10 * p.k)))
@@ -311,7 +312,7 @@ class Greedy:
                 continue
             row = int(r[i])
             base = p.baseline[row]
-            dm = int(dst != base) - int(src != base)
+            dm = (int(dst != base) - int(src != base)) if base >= 0 else 0
             bw = self.budget_w[sel[i]] * dm
             if lim is not None and dm > 0 and moved + dm > lim:
                 continue

@@ -181,13 +181,21 @@ class Problem:
             ok &= self.eligible[rows, terr]
         return ok
 
+    def counted_moves(self, assignment: np.ndarray) -> np.ndarray:
+        """Accounts that count against the change budget: away from an owner they had at the baseline.
+
+        Giving an owner to an account that had none is not disruption (nobody loses a customer) and is
+        never optional (every account belongs to a territory), so it never uses the budget.
+        """
+        return (assignment != self.baseline) & (self.baseline >= 0)
+
     def move_limit(self) -> int | None:
         """Most accounts that may differ from the baseline (never below what the current plan already has).
 
         A carve redraws the map from scratch, so a change budget does not apply to it."""
         if self.max_moves is None or self.mode == "carve":
             return None
-        return max(int(self.max_moves), int((self.current != self.baseline).sum()))
+        return max(int(self.max_moves), int(self.counted_moves(self.current).sum()))
 
     def moved_share_limit(self) -> float | None:
         if self.max_moved_share is None or self.mode == "carve":
@@ -195,7 +203,7 @@ class Problem:
         col = self.budget_column
         vals = self.measures[:, col] if col is not None else np.ones(self.n)
         total = vals.sum()
-        cur = vals[self.current != self.baseline].sum()
+        cur = vals[self.counted_moves(self.current)].sum()
         return max(float(self.max_moved_share) * total, float(cur))
 
     def budget_values(self) -> np.ndarray:
@@ -281,7 +289,7 @@ def evaluate(problem: Problem, assignment: np.ndarray, centres: np.ndarray | Non
     if len(moved_rows):
         breaks += int((~problem.allowed(moved_rows, a[moved_rows])).sum())
     breaks += int((~ok & free).sum())
-    moved = a != problem.baseline
+    moved = problem.counted_moves(a)
     budget_ok = True
     lim = problem.move_limit()
     if lim is not None and moved.sum() > lim:
@@ -380,7 +388,7 @@ def problem_from_plan(plan: Plan, *, mode: str = "rebalance", max_moves: int | N
     allow_pipe = s.allow_pipeline_moves if allow_pipeline_moves is None else allow_pipeline_moves
     movable = ~plan.locked & ~plan.named
     if not allow_pipe:
-        movable &= ~(pipe > s.pipeline_lock_threshold)
+        movable &= ~(pipe > s.pipeline_lock_threshold) | (cur < 0)  # the deal keeps its owner; none: give one
     groups = peer_groups(plan, np.arange(k))
     eligible = _peer_eligibility(plan, groups) if len(np.unique(groups)) > 1 else None
     rule = (_rule_eligibility(plan, eligibility, roleless_take_any=False) if eligibility is not None

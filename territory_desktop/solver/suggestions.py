@@ -101,7 +101,7 @@ def movable_mask(plan: Plan, rows: np.ndarray, targets: np.ndarray,
     allow = plan.settings.allow_pipeline_moves if allow_pipeline_moves is None else allow_pipeline_moves
     if not allow:
         pipe = plan.measure_values[rows, plan.measure_names.index("pipeline")] / SCALE
-        ok &= ~(pipe > plan.settings.pipeline_lock_threshold)
+        ok &= ~(pipe > plan.settings.pipeline_lock_threshold) | (src < 0)  # an open deal with no owner: give it one
     tgt = np.where(targets < 0, k, targets)
     ok &= (targets >= 0) & ~t_locked[tgt] & ~t_removed[tgt]
     ok &= (src < 0) | ~t_locked[np.where(src < 0, k, src)]
