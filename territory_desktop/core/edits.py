@@ -244,19 +244,26 @@ class RemoveTerritory(Edit):
     index: int
     to: int = -1
     label: str = ""
+    check_locks: bool = True
     kind: ClassVar[str] = "remove_territory"
 
     def __post_init__(self) -> None:
         self.label = self.label or "Remove territory"
 
     def apply_to(self, plan: Plan) -> Edit:
-        if plan.territories[self.index].removed:  # its undo would bring back a territory removed earlier
-            raise EditRefused(f"Territory {plan.territories[self.index].name!r} has already been removed.")
+        terr = plan.territories[self.index]
+        if terr.removed:  # its undo would bring back a territory removed earlier
+            raise EditRefused(f"Territory {terr.name!r} has already been removed.")
         if self.to == self.index:
             raise EditRefused("Choose another territory to receive the accounts.")
         if self.to >= 0 and plan.territories[self.to].removed:
             raise EditRefused(f"Territory {plan.territories[self.to].name!r} has been removed.")
         rows = plan.rows_in(self.index)
+        if self.check_locks:  # the same rules as moving its accounts by hand (an undo skips them)
+            if terr.locked:
+                raise EditRefused(f"Territory {terr.name!r} is locked: unlock it to remove it.")
+            if len(rows):
+                plan.check_movable(rows, self.to)
         if len(rows):
             plan._reassign(rows, self.to)
         plan.territories[self.index].removed = True
@@ -264,11 +271,12 @@ class RemoveTerritory(Edit):
         return _RestoreTerritory(self.index, rows, self.to, self.label)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "index": self.index, "to": self.to, "label": self.label}
+        return {"kind": self.kind, "index": self.index, "to": self.to, "label": self.label,
+                "check_locks": self.check_locks}
 
     @classmethod
     def _from_dict(cls, d: dict[str, Any]) -> Edit:
-        return cls(int(d["index"]), int(d.get("to", -1)), d.get("label", ""))
+        return cls(int(d["index"]), int(d.get("to", -1)), d.get("label", ""), bool(d.get("check_locks", False)))
 
 
 @dataclass
@@ -284,7 +292,7 @@ class _RestoreTerritory(Edit):
         plan._bump("territories", territories=(self.index,))
         if len(self.rows):
             plan._reassign(np.asarray(self.rows, dtype=np.int64), self.index)
-        return RemoveTerritory(self.index, self.to, self.label)
+        return RemoveTerritory(self.index, self.to, self.label, check_locks=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "index": self.index, "rows": np.asarray(self.rows).tolist(), "to": self.to,

@@ -153,3 +153,19 @@ def test_a_territory_on_the_edge_of_its_band_is_in_and_capacity_is_a_separate_fl
     assert bool(table.loc[0, "over_capacity"])
     assert plan.health().over_capacity == 1
     assert plan.health().out_of_band == int((~table["in_band"]).sum())
+
+
+def test_removing_a_territory_follows_the_lock_rules_but_its_undo_always_works(small_plan):
+    plan = small_plan
+    row = int(plan.rows_in(0)[0])
+    plan.apply(SetAccountLocks([row], True))
+    with pytest.raises(EditRefused, match="locked account"):
+        plan.apply(RemoveTerritory(0, 1))
+    plan.apply(SetAccountLocks([row], False))
+    plan.apply(UpdateTerritory(1, {"locked": True}))
+    with pytest.raises(EditRefused, match="T1.*locked"):
+        plan.apply(RemoveTerritory(0, 1))
+    undo_remove = plan.apply(RemoveTerritory(0, 2))
+    plan.apply(UpdateTerritory(2, {"locked": True}))  # a lock set afterwards never blocks the undo
+    plan.apply(undo_remove)
+    assert not plan.territories[0].removed and plan.kpis.equals(KpiState.full(plan))
