@@ -28,6 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from territory_desktop import __version__
+from territory_desktop.io.export import ExportError, export_assignments, export_changes
+
 from . import icons
 
 if TYPE_CHECKING:
@@ -165,8 +168,6 @@ def show_shortcuts(w: MainWindow) -> None:
 
 def show_about(w: MainWindow) -> None:
     """Help → About: name and version."""
-    from territory_desktop import __version__
-
     QMessageBox.about(w, "About Territory Desktop",
                       f"<b>Territory Desktop</b> {__version__}<br>Carve and balance sales territories, offline.")
 
@@ -215,11 +216,6 @@ class ExportCommands:
 
     def export_assignments(self, path: str | Path | None = None) -> bool:
         """Account → territory/rep file for the CRM (.csv or .xlsx by the chosen suffix)."""
-        try:
-            from territory_desktop.io.export import ExportError, export_assignments
-        except ImportError:
-            self.show_status("Export is not available yet in this build.")
-            return False
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, "Export Assignments",
                                                   str(Path(self._start_folder()) / "assignments.csv"),
@@ -237,11 +233,6 @@ class ExportCommands:
     def export_changes(self, path: str | Path | None = None, effective: dt.date | None = None,
                        reason: str = "") -> bool:
         """Accounts that moved since the baseline, effective from a date the planner picks."""
-        try:
-            from territory_desktop.io.export import ExportError, export_changes
-        except ImportError:
-            self.show_status("Export is not available yet in this build.")
-            return False
         if effective is None:
             dlg = ChangeListDialog(self.doc.plan.kpis.moved_count, self)
             if not dlg.exec():

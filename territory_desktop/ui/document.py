@@ -1,8 +1,7 @@
 """The open document (a plan, its file, undo stack and recovery journal) and the window's file commands.
 
 This is where the window's files are read and written, so every file problem becomes one `DocumentError`
-with a sentence a planner understands (the window shows it; it never shows a traceback). io/ modules
-built by other engineers are imported lazily: the window works on an in-memory plan without them.
+with a sentence a planner understands (the window shows it; it never shows a traceback).
 """
 
 from __future__ import annotations
@@ -17,7 +16,12 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from territory_desktop.core.plan import Plan
+from territory_desktop.io import recovery
+from territory_desktop.io.importer import ImportFailed, import_plan
+from territory_desktop.io.project import ProjectFileError, open_project, save_project
+from territory_desktop.io.recovery import Journal
 
+from .import_dialog import ImportDialog
 from .undo import PlanController
 
 PROJECT_SUFFIX = ".territory"
@@ -74,10 +78,6 @@ class Loaded:
 
 def open_project_file(path: Path) -> Loaded:
     try:
-        from territory_desktop.io.project import ProjectFileError, open_project
-    except ImportError as exc:
-        raise DocumentError("Opening .territory files is not available yet in this build.") from exc
-    try:
         return Loaded(open_project(path), path, None)
     except ProjectFileError as exc:
         raise DocumentError(str(exc)) from exc
@@ -87,10 +87,6 @@ def open_project_file(path: Path) -> Loaded:
 
 def import_file(path: Path, reps_path: Path | None = None) -> Loaded:
     """Import a CRM export with the guessed column mapping (the import dialog offers the full review)."""
-    try:
-        from territory_desktop.io.importer import ImportFailed, import_plan
-    except ImportError as exc:
-        raise DocumentError("Importing CSV and Excel files is not available yet in this build.") from exc
     try:
         result = import_plan(path, reps_path)
     except ImportFailed as exc:
@@ -171,11 +167,6 @@ class Document(QObject):
         """Begin recording edits for crash recovery; a failure is reported, never fatal."""
         if self.journal is not None:
             return
-        try:
-            from territory_desktop.io.recovery import Journal
-        except ImportError:
-            self.journal_problem = "Crash recovery is not available yet in this build."
-            return
         project = self.path if self.path is not None and not self._dirty_base else None
         try:
             self.journal = Journal.start(self.plan, project, self.source_path, unsaved_base=self._dirty_base)
@@ -189,10 +180,6 @@ class Document(QObject):
             raise DocumentError("Choose where to save this plan (File → Save As…).")
         if target.suffix.lower() != PROJECT_SUFFIX:
             target = target.with_name(target.name + PROJECT_SUFFIX)
-        try:
-            from territory_desktop.io.project import ProjectFileError, save_project
-        except ImportError as exc:
-            raise DocumentError("Saving .territory files is not available yet in this build.") from exc
         try:
             save_project(self.plan, target)
         except ProjectFileError as exc:
@@ -255,13 +242,7 @@ class FileWorkflow:
         return self.open_path(path) if path else False
 
     def import_dialog(self) -> bool:
-        """File → Import: the import dialog (files, mapping, report), or a file chooser without it."""
-        try:
-            from .import_dialog import ImportDialog  # noqa: F401 — another engineer's dialog; optional
-        except ImportError:
-            path, _ = QFileDialog.getOpenFileName(self, "Import Accounts", self._start_folder(),
-                                                  "CRM exports (*.csv *.tsv *.txt *.xlsx *.xlsm);;All files (*)")
-            return self.open_path(path) if path else False
+        """File → Import: the import dialog (files, mapping, report)."""
         if not self.confirm_discard("importing"):
             return False
         loaded = self._run_import_dialog(None)
@@ -291,25 +272,18 @@ class FileWorkflow:
         return True
 
     def _import_reviewed(self, path: Path) -> Loaded | None:
-        """CSV/Excel through the import dialog (mapping, report) when it exists, else the guessed mapping."""
+        """CSV/Excel through the import dialog (mapping, report)."""
         if not path.exists():
             raise DocumentError(f"{path.name} does not exist (looked in {path.parent}).")
-        try:
-            from .import_dialog import ImportDialog  # noqa: F401 — another engineer's dialog; optional
-        except ImportError:
-            return import_file(path)
         return self._run_import_dialog(path)
 
     def _run_import_dialog(self, path: Path | None) -> Loaded | None:
-        from .import_dialog import ImportDialog
-
         dlg = ImportDialog(str(path) if path is not None else None, self)
         try:
             if not dlg.exec() or dlg.result_import is None:
                 return None
             result = dlg.result_import
-            source = Path(dlg.accounts_edit.text().strip() or (path or "")) if hasattr(dlg, "accounts_edit") \
-                else path
+            source = Path(dlg.accounts_edit.text().strip() or (path or ""))
             return Loaded(result.plan, None, source or path, import_note(result))
         finally:
             dlg.deleteLater()
@@ -358,10 +332,6 @@ class FileWorkflow:
 
     def offer_recovery(self) -> bool:
         """At start: offer to restore the edits of a session that crashed; True if a plan was restored."""
-        try:
-            from territory_desktop.io import recovery
-        except ImportError:
-            return False
         try:
             found = recovery.list_recoverable()
         except OSError:

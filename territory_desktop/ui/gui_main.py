@@ -13,7 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from territory_desktop.core.plan import Plan
+from territory_desktop.core.plan import Plan, accounts_frame
+from territory_desktop.io.importer import ImportFailed, import_plan
+from territory_desktop.io.sample import bundled_sample_paths, write_sample
 
 from .document import APPLICATION, ORGANISATION, Document, DocumentError, import_note, load_path
 from .style import apply_style
@@ -48,11 +50,6 @@ def ensure_app(offscreen: bool = False) -> QApplication:
 def sample_document() -> Document:
     """The bundled sample (5,000 accounts, 25 reps) imported as an untitled plan; generated if not shipped."""
     try:
-        from territory_desktop.io.importer import ImportFailed, import_plan
-        from territory_desktop.io.sample import bundled_sample_paths, write_sample
-    except ImportError as exc:
-        raise DocumentError("The sample plan is not available yet in this build.") from exc
-    try:
         accounts, reps = bundled_sample_paths()
     except FileNotFoundError:
         accounts, reps = write_sample(Path(tempfile.mkdtemp(prefix="territory-sample-")), 5000, 25)
@@ -78,8 +75,6 @@ def document_for(path: str | None) -> Document:
 
 def _fallback_plan() -> Plan:
     """An empty plan, so the window can open (and say what went wrong) even when nothing could be read."""
-    from territory_desktop.core.plan import accounts_frame
-
     return Plan(accounts_frame({"account_id": []}), [], [])
 
 

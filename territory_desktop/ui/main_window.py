@@ -13,18 +13,20 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoGroup
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
 from territory_desktop.core.edits import SetAccountLocks, SetSettings
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.settings import ACCOUNTS, WORKLOAD, BalanceSettings
 
+from .account_panel import AccountPanel
 from .actions import ExportCommands, build_menus, dock_entry
 from .document import OPENABLE, Document, FileWorkflow, app_settings
 from .history_view import HistoryView
+from .move_chooser import MoveChooser
 from .selection import Selection
+from .settings_dialog import BalanceSettingsDialog
 from .status_health import HealthStatus, Notice, SelectionSummary
-from .style import MUTED
 from .territory_panel import TerritoryPanel
 
 APP_TITLE = "Territory Desktop"
@@ -92,15 +94,7 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
             QTimer.singleShot(0, self._start_doc_journal)
 
     # ----- construction ---------------------------------------------------------------------------------
-    def _make_account_panel(self) -> QWidget:
-        try:
-            from .account_panel import AccountPanel  # another engineer's table; optional until it lands
-        except ImportError:
-            label = QLabel("The account table is not available yet in this build.\n"
-                           "Territories, moves by keyboard (Ctrl+M) and undo work already.")
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            label.setStyleSheet(f"color: {MUTED};")
-            return label
+    def _make_account_panel(self) -> AccountPanel:
         return AccountPanel(self.doc.plan, self.selection, self.doc.controller, settings=self.settings,
                             parent=self)
 
@@ -240,8 +234,7 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
         self.undo_group.addStack(doc.controller.stack)
         self.undo_group.setActiveStack(doc.controller.stack)
         self.selection.clear()
-        if hasattr(self.account_panel, "set_plan"):
-            self.account_panel.set_plan(doc.plan, doc.controller)
+        self.account_panel.set_plan(doc.plan, doc.controller)
         self.territory_panel.set_plan(doc.plan, doc.controller)
         self.health.set_plan(doc.plan)
         self._wire_document()
@@ -276,7 +269,7 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
     # ----- accounts -------------------------------------------------------------------------------------
     def selected_rows(self) -> np.ndarray:
         rows = self.selection.rows
-        if not len(rows) and hasattr(self.account_panel, "selected_rows"):
+        if not len(rows):
             rows = self.account_panel.selected_rows()
         return rows
 
@@ -287,11 +280,6 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
             self.show_status("Select accounts in the table first, then press Ctrl+M to move them.")
             return False
         if territory is None:
-            try:
-                from .move_chooser import MoveChooser  # the table engineer's chooser; optional
-            except ImportError:
-                self.show_status("The territory chooser is not available yet: drag the accounts instead.")
-                return False
             territory = MoveChooser.choose(self.plan, self, allow_unassigned=True)
             if territory is None:
                 return False
@@ -311,11 +299,6 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
     # ----- balance settings -----------------------------------------------------------------------------
     def open_balance_settings(self) -> bool:
         """The settings dialog previews live; OK applies one undoable SetSettings edit."""
-        try:
-            from .settings_dialog import BalanceSettingsDialog
-        except ImportError:
-            self.show_status("The balance settings dialog is not available yet in this build.")
-            return False
         plan = self.plan
         roles = sorted({plan.territories[int(i)].role for i in plan.active_territories()} - {""})
         dlg = BalanceSettingsDialog(plan.settings, [*plan.measure_names, ACCOUNTS, WORKLOAD],
@@ -341,12 +324,10 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
 
     # ----- focus and layout -----------------------------------------------------------------------------
     def focus_table(self) -> None:
-        view = getattr(self.account_panel, "view", self.account_panel)
-        view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.account_panel.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def focus_search(self) -> None:
-        if hasattr(self.account_panel, "focus_search"):
-            self.account_panel.focus_search()
+        self.account_panel.focus_search()
 
     def focus_territories(self) -> None:
         self.territory_dock.show()
@@ -385,8 +366,7 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
                                    self.territory_panel.model.column_key(header.sortIndicatorSection()))
             self.settings.setValue("territories/sortDescending",
                                    header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
-        if hasattr(self.account_panel, "save_columns"):
-            self.account_panel.save_columns()
+        self.account_panel.save_columns()
         self.settings.sync()
 
     # ----- Qt events ------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from territory_desktop.core.territory import Territory
 
 from . import icons
 from .style import BandDelegate, WorkloadBarDelegate
+from .territory_dialog import RemoveTerritoryDialog, TerritoryDialog
 from .territory_model import SORT_ROLE, TERRITORY_ROLE, TerritoryTableModel, TerritoryView
 from .undo import PlanController
 
@@ -233,18 +234,11 @@ class TerritoryPanel(QWidget):
         return ""
 
     def add_territory(self, name: str | None = None) -> int | None:
-        """Add an empty territory; without a name, the territory editor (or a name prompt) asks for one."""
+        """Add an empty territory; without a name, the territory editor asks for one."""
         if name is not None:
             edit: Edit | None = AddTerritory(Territory(name.strip(), color=self._free_colour()),
                                              f"Add territory {name.strip()}")
         else:
-            try:
-                from .territory_dialog import TerritoryDialog  # another engineer's dialog; optional
-            except ImportError:
-                suggestion = f"Territory {len(self.plan.active_territories()) + 1}"
-                text, ok = QInputDialog.getText(self, "Add Territory", "Name of the new territory:",
-                                                text=suggestion)
-                return self.add_territory(text) if ok else None
             dlg = TerritoryDialog(self.plan, None, self)
             edit = dlg.result_edit() if dlg.exec() else None
         if edit is None or not self.controller.apply(edit):
@@ -306,11 +300,6 @@ class TerritoryPanel(QWidget):
             return False
         name = self.plan.territories[territory].name
         if to is None:
-            try:
-                from .territory_dialog import RemoveTerritoryDialog  # another engineer's dialog; optional
-            except ImportError:
-                self.message.emit("The remove dialog is not available yet in this build.")
-                return False
             dlg = RemoveTerritoryDialog(self.plan, territory, self)
             if not dlg.exec():
                 return False
@@ -327,11 +316,6 @@ class TerritoryPanel(QWidget):
         territory = self.current_territory() if territory is None else territory
         if territory is None:
             return False
-        try:
-            from .territory_dialog import TerritoryDialog  # another engineer's dialog; optional
-        except ImportError:
-            self.message.emit("The territory editor is not available yet: renaming instead.")
-            return self.rename_territory(territory)
         dlg = TerritoryDialog(self.plan, territory, self)
         edit = dlg.result_edit() if dlg.exec() else None
         return edit is not None and self.controller.apply(edit)
