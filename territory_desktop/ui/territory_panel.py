@@ -31,7 +31,8 @@ from territory_desktop.core.territory import Territory
 from . import icons
 from .style import BandDelegate, WorkloadBarDelegate
 from .territory_dialog import RemoveTerritoryDialog, TerritoryDialog
-from .territory_model import SORT_ROLE, TERRITORY_ROLE, TerritoryTableModel, TerritoryView
+from .territory_model import SORT_ROLE, TERRITORY_ROLE, TerritoryTableModel
+from .territory_view import TerritoryView
 from .undo import PlanController
 
 
