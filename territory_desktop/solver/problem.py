@@ -12,7 +12,7 @@ column. Violations are measured relative to t_km (0.02 = 2% of the target outsid
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from ..core.geo import EARTH_RADIUS_KM, haversine_km
 from ..core.kpis import peer_groups
 from ..core.settings import ACCOUNTS, WORKLOAD
 from ..core.workload import SCALE
+from .eligibility import peer_eligibility, rule_eligibility
 
 if TYPE_CHECKING:
     from ..core.plan import Plan
@@ -390,9 +391,9 @@ def problem_from_plan(plan: Plan, *, mode: str = "rebalance", max_moves: int | N
     if not allow_pipe:
         movable &= ~(pipe > s.pipeline_lock_threshold) | (cur < 0)  # the deal keeps its owner; none: give one
     groups = peer_groups(plan, np.arange(k))
-    eligible = _peer_eligibility(plan, groups) if len(np.unique(groups)) > 1 else None
-    rule = (_rule_eligibility(plan, eligibility, roleless_take_any=False) if eligibility is not None
-            else _rule_eligibility(plan, dict(s.eligibility), roleless_take_any=True))
+    eligible = peer_eligibility(plan, groups) if len(np.unique(groups)) > 1 else None
+    rule = (rule_eligibility(plan, eligibility, roleless_take_any=False) if eligibility is not None
+            else rule_eligibility(plan, dict(s.eligibility), roleless_take_any=True))
     if rule is not None:
         if eligible is None:
             eligible = rule
@@ -425,38 +426,3 @@ def problem_from_plan(plan: Plan, *, mode: str = "rebalance", max_moves: int | N
         unit = problem.disruption_values().mean() if disruption_by == "potential" else 1.0
         problem.compactness_weight = compactness_weight * disruption_weight * float(unit) / mean
     return problem
-
-
-def _rule_eligibility(plan: Plan, rules: dict[str, Any], roleless_take_any: bool) -> np.ndarray | None:
-    """(N, K): may each account go to each territory under segment -> roles rules? None without rules."""
-    if not rules:
-        return None
-    seg = plan.accounts["segment"].fillna("").astype(str).to_numpy(dtype=object)
-    roles = np.array([t.role for t in plan.territories], dtype=object)
-    out = np.ones((plan.n_accounts, plan.n_territories), dtype=bool)
-    for segment, allowed in rules.items():
-        ok = np.isin(roles, list(allowed))
-        if roleless_take_any:
-            ok |= roles == ""
-        out[seg == segment] &= ok[None, :]
-    return out
-
-
-def _peer_eligibility(plan: Plan, groups: np.ndarray) -> np.ndarray:
-    """(N, K): an account stays among the territories of its peer group (its current territory's role).
-
-    An unassigned account belongs to the group that holds most accounts of its segment, so an SMB account
-    without an owner is offered to SMB reps, not to an enterprise rep.
-    """
-    n = plan.n_accounts
-    cur = plan.assignment
-    seg = plan.segment_codes
-    own = np.full(n, -1, dtype=np.int64)
-    assigned = cur >= 0
-    own[assigned] = groups[cur[assigned]]
-    if (~assigned).any():
-        n_groups = int(groups.max()) + 1
-        counts = np.zeros((max(len(plan.segment_names), 1), n_groups), dtype=np.int64)
-        np.add.at(counts, (seg[assigned], own[assigned]), 1)
-        own[~assigned] = counts.argmax(axis=1)[seg[~assigned]]
-    return groups[None, :] == own[:, None]
