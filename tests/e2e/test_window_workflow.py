@@ -12,14 +12,13 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+import territory_desktop.io.project as project
+import territory_desktop.io.recovery as recovery
+import territory_desktop.io.sample as sample
 from territory_desktop.core.edits import MoveAccounts
 from territory_desktop.ui.document import Document, import_file
 from tests.conftest import make_plan
 from tests.ui.test_drag_drop import drop_on, make_window
-
-project = pytest.importorskip("territory_desktop.io.project")
-recovery = pytest.importorskip("territory_desktop.io.recovery")
-sample = pytest.importorskip("territory_desktop.io.sample")
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,7 +91,6 @@ def test_discarding_the_offer_deletes_the_recovery_file(qtbot, tmp_path):
 
 
 def test_import_move_save_reopen_export(qtbot, tmp_path):
-    pytest.importorskip("territory_desktop.io.export")
     accounts, reps = sample.write_sample(tmp_path / "crm", 400, 6, seed=3)
     loaded = import_file(accounts)
     w = make_window(qtbot, tmp_path, make_plan(n=10, k=2))

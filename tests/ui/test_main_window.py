@@ -8,14 +8,13 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QTimer, QU
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+import territory_desktop.io.project as project
 from territory_desktop.core.edits import MoveAccounts, SetAccountLocks, UpdateTerritory
 from territory_desktop.core.settings import BalanceSettings
 from territory_desktop.ui.document import app_settings, recent_files
 from territory_desktop.ui.main_window import MainWindow
 from tests.conftest import make_plan
 from tests.ui.test_drag_drop import drop_on, make_window
-
-project = pytest.importorskip("territory_desktop.io.project")
 
 
 def test_title_names_the_file_and_marks_unsaved_changes(qtbot, tmp_path):
@@ -116,7 +115,7 @@ def test_a_plan_file_dropped_on_the_window_opens(qtbot, tmp_path):
 
 
 def test_move_selection_by_keyboard_with_the_chooser(qtbot, tmp_path):
-    chooser = pytest.importorskip("territory_desktop.ui.move_chooser")
+    import territory_desktop.ui.move_chooser as chooser
     plan = make_plan(n=100, k=4, seed=9)
     w = make_window(qtbot, tmp_path, plan)
     w.doc.controller.apply(UpdateTerritory(3, {"name": "Pacific Northwest"}))
@@ -198,7 +197,7 @@ def test_signals_used_from_python_do_not_eat_references_to_bools():
 
 
 def test_balance_settings_preview_live_and_apply_as_one_undoable_step(qtbot, tmp_path):
-    dialogs = pytest.importorskip("territory_desktop.ui.settings_dialog")
+    import territory_desktop.ui.settings_dialog as dialogs
     plan = make_plan(n=300, k=5, seed=13)
     w = make_window(qtbot, tmp_path, plan)
     original = plan.settings
@@ -264,8 +263,7 @@ def test_select_its_accounts_then_ctrl_m_moves_the_whole_territory(qtbot, tmp_pa
     w.territory_panel.select_territory(2)
     w.territory_panel.actions_by_name["select"].trigger()
     assert np.array_equal(w.selection.rows, rows)
-    if hasattr(w.account_panel, "selected_rows"):
-        assert np.array_equal(w.account_panel.selected_rows(), rows)  # the table shows the same selection
+    assert np.array_equal(w.account_panel.selected_rows(), rows)  # the table shows the same selection
     assert w.selection_summary.text().startswith(f"{len(rows)} selected")
     assert w.move_selection(0)
     assert (plan.assignment[rows] == 0).all() and plan.kpis.counts[2] == 0

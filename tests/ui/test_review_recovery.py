@@ -7,13 +7,12 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+import territory_desktop.io.project as project
+import territory_desktop.io.recovery as recovery
 from territory_desktop.core.edits import MoveAccounts
 from territory_desktop.ui.document import Document
 from tests.conftest import make_plan
 from tests.ui.test_drag_drop import make_window
-
-project = pytest.importorskip("territory_desktop.io.project")
-recovery = pytest.importorskip("territory_desktop.io.recovery")
 
 
 def test_a_restored_plan_that_crashes_before_any_edit_is_offered_again(qtbot, tmp_path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt
 
 from territory_desktop.core import format as fmt
@@ -176,7 +175,7 @@ def _answer_modal(qtbot, dialog_type, fill) -> None:
 
 
 def test_toolbar_add_edit_and_remove_go_through_the_territory_dialogs(qtbot):
-    dialogs = pytest.importorskip("territory_desktop.ui.territory_dialog")
+    import territory_desktop.ui.territory_dialog as dialogs
     plan = make_plan(n=150, k=3, seed=10)
     panel, ctl = make_panel(qtbot, plan)
 
