@@ -18,35 +18,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import numpy as np
 
 from . import cpsat_lns
 from .heuristic import Greedy, _Scorer
 from .problem import Evaluation, Problem, band_limits, evaluate, targets_for
+from .solution import Solution, make_solution
 
 FIRST_ANSWER_S = 0.8
 EXACT_OPTIONS = 10_000   # whole problem in one CP-SAT model up to this many account x territory options
 LNS_ROWS = 800
 LNS_TERRITORIES = 3
 LNS_SLICE_S = 1.0
-
-
-@dataclass
-class Solution:
-    """One plan the solver proposes, with how good it is and a sentence for the planner."""
-
-    assignment: np.ndarray
-    objective: float
-    bound: float | None
-    feasible: bool
-    in_band: bool
-    elapsed: float
-    status: str
-    message: str
-    violation: float = 0.0
-    centres: np.ndarray | None = None
 
 
 def _key(e: Evaluation) -> tuple[int, float, float]:
@@ -58,38 +42,6 @@ def _better(a: Evaluation, b: Evaluation) -> bool:
     if ka[:2] != kb[:2]:
         return ka[:2] < kb[:2]
     return ka[2] < kb[2] - 1e-9 * max(1.0, abs(kb[2]))
-
-
-def describe(problem: Problem, e: Evaluation, moved: int) -> str:
-    """A sentence for the status line: in band or which territory is worst, and how many accounts move."""
-    names = problem.names or tuple(f"territory {i + 1}" for i in range(problem.k))
-    act = np.flatnonzero(problem.active)
-    moves = f"{moved:,} account{'s' if moved != 1 else ''} moved"
-    if e.in_band:
-        return f"All {len(act)} territories in band; {moves}."
-    lo, hi = band_limits(problem, e.targets)
-    out = (e.totals > hi + 1e-9) | (e.totals < lo - 1e-9)
-    out[~problem.active] = False
-    n_out = int(out.any(axis=1).sum())
-    over_cap = int((e.capacity_excess > 1e-6).sum())
-    parts = []
-    if n_out:
-        dev = np.where(out, np.abs(e.deviation), 0.0)
-        t, c = np.unravel_index(int(np.argmax(dev)), dev.shape)
-        parts.append(f"{n_out} territor{'ies' if n_out != 1 else 'y'} out of band "
-                     f"(worst: {names[t]} {e.deviation[t, c]:+.0%} {problem.measure_names[c]})")
-    if over_cap:
-        parts.append(f"{over_cap} over capacity")
-    return "; ".join(parts) + f"; {moves}." if parts else f"{moves}."
-
-
-def _solution(problem: Problem, a: np.ndarray, t0: float, status: str, bound: float | None = None,
-              centres: np.ndarray | None = None) -> tuple[Solution, Evaluation]:
-    e = evaluate(problem, a, centres)
-    moved = int((a != problem.current).sum())
-    return Solution(a.copy(), e.cost + 1e6 * e.violation * max(1.0, abs(e.cost)), bound, e.feasible,
-                    e.in_band, time.monotonic() - t0, status, describe(problem, e, moved), e.violation,
-                    centres), e
 
 
 def solve_stream(problem: Problem, time_limit: float,
@@ -105,12 +57,12 @@ def solve_stream(problem: Problem, time_limit: float,
     g = Greedy(problem)
     a = problem.current.astype(np.int32).copy()
     g.run(a, min(t0 + FIRST_ANSWER_S, deadline), should_stop)
-    best, best_e = _solution(problem, a, t0, "heuristic")
+    best, best_e = make_solution(problem, a, t0, "heuristic")
     yield best
     while time.monotonic() < deadline and not should_stop():
         b = best.assignment.copy()
         g.run(b, min(time.monotonic() + 1.0, deadline), should_stop)
-        sol, e = _solution(problem, b, t0, "heuristic")
+        sol, e = make_solution(problem, b, t0, "heuristic")
         if not _better(e, best_e):
             break
         best, best_e = sol, e
@@ -139,7 +91,7 @@ def _improve(problem: Problem, g: Greedy, best: Solution, best_e: Evaluation, t0
         if res.assignment is not None:
             b = a.copy()
             b[rows] = res.assignment
-            sol, e = _solution(p, b, t0, "optimal" if res.optimal else "improved", res.bound)
+            sol, e = make_solution(p, b, t0, "optimal" if res.optimal else "improved", res.bound)
             if _better(e, best_e) or res.optimal:
                 # the model's costs are rounded to integers: a bound can never exceed the plan it proves
                 sol.bound = None if res.bound is None else min(res.bound, e.cost)
@@ -173,7 +125,7 @@ def _improve(problem: Problem, g: Greedy, best: Solution, best_e: Evaluation, t0
             continue
         b = a.copy()
         b[sub_rows] = res.assignment
-        sol, e = _solution(p, b, t0, "improved")
+        sol, e = make_solution(p, b, t0, "improved")
         if _better(e, best_e):
             best, best_e = sol, e
             yield best

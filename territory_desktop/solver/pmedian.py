@@ -29,6 +29,7 @@ import numpy as np
 from .pmedian_models import cpsat_arrays, mip_arrays
 from .pmedian_swap import global_assign, integer_demand, swap_search
 from .problem import Problem
+from .solution import make_solution
 
 SWAP_SHARE = 0.5
 """Centre swaps may use up to this share of the clock; the exact region re-solves polish with the rest."""
@@ -245,20 +246,19 @@ def carve_stream(problem: Problem, time_limit: float,
     carved territories take the open slots that share most accounts with today's plan (least disruption);
     an account carved into a territory it is not eligible for goes to its nearest eligible one.
     """
-    from .engine import _solution  # the engine scores and words every solution the same way
     p = problem
     t0 = time.monotonic()
     free_rows = np.flatnonzero(p.free())
     slots = np.flatnonzero(p.active & p.territory_open)
     if not len(free_rows) or not len(slots):
-        yield _solution(p, p.current.copy(), t0, "nothing to carve")[0]
+        yield make_solution(p, p.current.copy(), t0, "nothing to carve")[0]
         return
     sub = _subset(p, free_rows, slots)
     if sub.n <= len(slots):  # no more accounts than territories: one each
         full = p.current.copy()
         full[free_rows] = slots[:sub.n]
         _eligible_fix(p, full, free_rows, np.nan_to_num(p.centres))
-        yield _solution(p, full, t0, "heuristic")[0]
+        yield make_solution(p, full, t0, "heuristic")[0]
         return
     mapping: np.ndarray | None = None
     for c, a, status, bound in _carve_core(sub, len(slots), time_limit, should_stop):
@@ -271,7 +271,7 @@ def carve_stream(problem: Problem, time_limit: float,
         done = np.isfinite(centres).all(axis=1)
         centres[~done] = p.centres[~done] if np.isfinite(p.centres).all() else 0.0
         _eligible_fix(p, full, free_rows, centres)
-        sol, _ = _solution(p, full, t0, status, None if bound is None else bound * p.compactness_weight,
+        sol, _ = make_solution(p, full, t0, status, None if bound is None else bound * p.compactness_weight,
                            centres)
         yield sol
 
