@@ -31,7 +31,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .messages import Failed, Finished, Improved, Infeasible, SolvedPlan, Started, WorkerMessage
+from .messages import Failed, Finished, Improved, Infeasible, Started, WorkerMessage
 
 if TYPE_CHECKING:
     from .problem import Problem
@@ -97,7 +97,7 @@ def _run_job(engine: Any, results: Any, generation: Any, heartbeat: Any, gen: in
             if should_stop():
                 break
             last = sol
-            send(Improved(version, SolvedPlan.of(sol)))
+            send(Improved(version, sol))
         if should_stop():
             send(Finished(version, "cancelled"))
             return
