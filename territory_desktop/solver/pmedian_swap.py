@@ -160,10 +160,12 @@ def global_assign(dist: np.ndarray, demand: np.ndarray, cap: np.ndarray, centres
                   width: int = 12) -> np.ndarray | None:
     """Every account to the given centres (account rows) by flow; widens when too narrow to be feasible."""
     d = dist[:, centres]
-    for w in (width, 3 * width, None):
-        a = flow_assign(d, demand, cap[centres], w)
-        if a is not None:
-            return a
+    small = len(d) <= POLISH_N
+    for w in (width, 3 * width, None):  # large: the one-pass rounding first (a careful one re-solves a lot)
+        for careful in ((True,) if small else (False, True)):
+            a = flow_assign(d, demand, cap[centres], w, careful)
+            if a is not None:
+                return a
     return None
 
 
