@@ -4,15 +4,18 @@ Approach, chosen by measurement (2 cores shared with other jobs; benchmarks/solv
 1. locate-allocate (k-means++ seeding, regret-greedy capacitated assignment, best member as centre, restarts
    for a tenth of the budget), then the rebalance greedy with those centres fixed when bands or capacities do
    not hold yet: the first answer, in well under a second (Iowa: in band at once, +15% compactness);
-2. region re-solves: 2-4 neighbouring territories at a time (their points, their candidate centres) solved
+2. pure capacities (no bands): min-cost-flow reassignment, then centre swaps (Teitz-Bart vertex substitution,
+   each swap's neighbourhood reassigned by flow) with iterated kicks (pmedian_swap.py) - half the clock up to
+   200 points, 90% beyond (p3038: 1.6-2.4% gap at 115 s, was 3.7-6.0% with the region re-solves alone);
+3. region re-solves: 2-4 neighbouring territories at a time (their points, their candidate centres) solved
    exactly - CP-SAT up to 30 points, SCIP above - widening the regions at each local optimum;
-3. for <= 60 points the whole MIP (strong linking rows x[i,j] <= y[j], SCIP, hinted) with the time left, which
-   proves the optimum (pmedcap01-06, 09).
-Measured: pmedcap01-20 average gap 0.41-0.64% at 8.5 s (run to run, load dependent; locate-allocate alone
-1.97%, the whole MIP alone cannot finish n = 100 in 10 s); SJC1-4b average 0.90% at 28 s; Iowa +1.5% of the
-contiguous optimum without a contiguity rule. Alternatives measured: HiGHS proved pmedcap11 in 19 s but crashes
-when given a hint and prints a banner on stdout; CP-SAT on the whole n = 100 model stayed 0.4-7% above the
-optimum after 9 s; SCIP on 20-point regions sometimes spent its whole 2 s limit where CP-SAT took ~0.1 s.
+4. for <= 60 points the whole MIP (strong linking rows x[i,j] <= y[j], SCIP, hinted) with the time left, which
+   proves the optimum (pmedcap01-06).
+Measured: pmedcap01-20 average gap 0.11% at <= 9.1 s (was 0.41-1.02%, load dependent); SJC1-4b average
+0.29% at 28 s (was 0.90%); Iowa (bands: steps 1, 3, 4 only) +1.5% of the contiguous optimum without a
+contiguity rule. Alternatives measured: HiGHS proved pmedcap11 in 19 s but crashes when given a hint and prints
+a banner on stdout; CP-SAT on the whole n = 100 model stayed 0.4-7% above the optimum after 9 s; SCIP on
+20-point regions sometimes spent its whole 2 s limit where CP-SAT took ~0.1 s.
 
 Balance bands (a measure within its band of the mean) become rows lo*y[j] <= sum v[i] x[i,j] <= hi*y[j];
 capacity is sum demand[i] x[i,j] <= Q[j] y[j]. Disruption and the change budget do not apply: a carve redraws
@@ -81,7 +84,8 @@ def _bands(p: Problem, k: int) -> list[tuple[np.ndarray, float, float]]:
 
 
 def locate_allocate(p: Problem, k: int, dist: np.ndarray, rng: np.random.Generator,
-                    rounds: int = 20) -> tuple[np.ndarray, np.ndarray]:
+                    rounds: int = 20, should_stop: Callable[[], bool] = lambda: False,
+                    ) -> tuple[np.ndarray, np.ndarray]:
     """Centres by weighted k-means++ seeding, then alternate greedy capacitated assignment / best member."""
     demand, cap = _demand_and_capacity(p)
     n = p.n
@@ -95,8 +99,10 @@ def locate_allocate(p: Problem, k: int, dist: np.ndarray, rng: np.random.Generat
         dmin = np.minimum(dmin, dist[:, c])
     centres = np.array(centres)
     assign = np.zeros(n, dtype=np.int64)
-    for _ in range(rounds):
+    for r in range(rounds):
         assign = _greedy_assign(dist[:, centres], demand, cap[centres])
+        if r and should_stop():  # a restart on p3038 takes ~1 s: stop between rounds
+            break
         new = centres.copy()
         for j in range(k):
             mem = np.flatnonzero(assign == j)
@@ -337,7 +343,7 @@ def _carve_core(p: Problem, k: int, time_limit: float, should_stop: Callable[[],
     for _ in range(8):  # a few restarts while the clock allows a tenth of the budget
         if time.monotonic() - t0 > 0.1 * time_limit or should_stop():
             break
-        c, a = locate_allocate(p, k, dist, rng)
+        c, a = locate_allocate(p, k, dist, rng, should_stop=should_stop)
         v = float(dist[np.arange(p.n), c[a]].sum())
         if v < best_v:
             best_c, best_a, best_v = c, a, v
