@@ -124,26 +124,27 @@ def _save(p: QPainter) -> None:
     p.drawRect(QRectF(6.5, 11, 7, 5))
 
 
-def _import(p: QPainter) -> None:
-    p.drawLine(QPointF(10, 3), QPointF(10, 12))
-    p.drawLine(QPointF(6.5, 8.5), QPointF(10, 12))
-    p.drawLine(QPointF(13.5, 8.5), QPointF(10, 12))
+def _tray(p: QPainter) -> None:
+    """The open box that import and export arrows go into and out of."""
     path = QPainterPath(QPointF(3.5, 12))
     path.lineTo(3.5, 16.5)
     path.lineTo(16.5, 16.5)
     path.lineTo(16.5, 12)
     p.drawPath(path)
+
+
+def _import(p: QPainter) -> None:
+    p.drawLine(QPointF(10, 3), QPointF(10, 12))
+    p.drawLine(QPointF(6.5, 8.5), QPointF(10, 12))
+    p.drawLine(QPointF(13.5, 8.5), QPointF(10, 12))
+    _tray(p)
 
 
 def _export(p: QPainter) -> None:
     p.drawLine(QPointF(10, 12), QPointF(10, 3))
     p.drawLine(QPointF(6.5, 6.5), QPointF(10, 3))
     p.drawLine(QPointF(13.5, 6.5), QPointF(10, 3))
-    path = QPainterPath(QPointF(3.5, 12))
-    path.lineTo(3.5, 16.5)
-    path.lineTo(16.5, 16.5)
-    path.lineTo(16.5, 12)
-    p.drawPath(path)
+    _tray(p)
 
 
 def _undo(mirror: bool) -> Callable[[QPainter], None]:
