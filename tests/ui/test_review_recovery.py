@@ -4,11 +4,9 @@ next edit, the following start must still offer those edits, not clear the sessi
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PySide6.QtWidgets import QMessageBox
 
 import territory_desktop.io.project as project
-import territory_desktop.io.recovery as recovery
 from territory_desktop.core.edits import MoveAccounts
 from territory_desktop.ui.document import Document
 from tests.conftest import make_plan
@@ -32,14 +30,3 @@ def test_a_restored_plan_that_crashes_before_any_edit_is_offered_again(qtbot, tm
     assert len(asked) == 1 and "0 unsaved" not in asked[0]
     assert np.array_equal(w.plan.assignment, plan.assignment)
     assert w.isWindowModified()
-
-
-def test_an_untouched_import_that_crashes_is_still_cleared_without_asking(qtbot, tmp_path):
-    doc = Document(make_plan(n=30, k=2, seed=4))
-    doc.start_journal()
-    journal, doc.journal = doc.journal, None
-    del journal
-    w = make_window(qtbot, tmp_path, make_plan(n=20, k=2))
-    w.ask = lambda *_: pytest.fail("nothing to restore: the planner must not be asked")
-    assert not w.offer_recovery()
-    assert not recovery.list_recoverable()
