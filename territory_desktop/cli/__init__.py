@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import plan_commands, solve_commands
-from .errors import CliError
+from territory_desktop.cli import plan_commands, solve_commands
+from territory_desktop.cli.errors import CliError
 
 COMMANDS = ("import", "info", "move", "export", "recover", "solve", "solve-points")
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from territory_desktop.cli.errors import CliError
 from territory_desktop.core.plan import Plan
-
-from .errors import CliError
 
 IMPORTABLE = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
+from territory_desktop.cli.errors import CliError
+from territory_desktop.cli.loading import load_plan, save_plan
 from territory_desktop.core.edits import MoveAccounts
 from territory_desktop.core.format import hours, money, percent
 from territory_desktop.core.plan import EditRefused, Plan
-
-from .errors import CliError
-from .loading import load_plan, save_plan
 
 
 def register(sub: argparse._SubParsersAction) -> None:

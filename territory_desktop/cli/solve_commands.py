@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import CliError
+from territory_desktop.cli.errors import CliError
 
 CARVE_LIMIT = 5000
 """Carve mode builds an account x account distance table: beyond this many accounts it would not fit."""
@@ -107,11 +107,10 @@ def cmd_solve_points(args: argparse.Namespace) -> int:
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
+    from territory_desktop.cli.loading import load_plan, save_plan
     from territory_desktop.core.edits import MoveAccounts
     from territory_desktop.solver.engine import explain_infeasibility, solve
     from territory_desktop.solver.problem import problem_from_plan
-
-    from .loading import load_plan, save_plan
 
     limit = _positive_time(args.time_limit)
     if args.max_moves is not None and args.max_moves < 0:

@@ -12,9 +12,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .plan import EditRefused, Plan
-from .settings import BalanceSettings
-from .territory import EDITABLE_FIELDS, Territory
+from territory_desktop.core.plan import EditRefused, Plan
+from territory_desktop.core.settings import BalanceSettings
+from territory_desktop.core.territory import EDITABLE_FIELDS, Territory
 
 _REGISTRY: dict[str, type[Edit]] = {}
 
@@ -312,7 +312,7 @@ class SetSettings(Edit):
     kind: ClassVar[str] = "settings"
 
     def apply_to(self, plan: Plan) -> Edit:
-        from .kpis import KpiState
+        from territory_desktop.core.kpis import KpiState
 
         old = plan.settings
         plan.settings = self.settings

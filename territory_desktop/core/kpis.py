@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .settings import ACCOUNTS, WORKLOAD, BalanceSettings
-from .workload import SCALE
+from territory_desktop.core.settings import ACCOUNTS, WORKLOAD, BalanceSettings
+from territory_desktop.core.workload import SCALE
 
 if TYPE_CHECKING:
-    from .plan import Plan
+    from territory_desktop.core.plan import Plan
 
 IN, NEAR, OUT = "in", "near", "out"
 

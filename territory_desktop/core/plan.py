@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from . import kpis
-from .events import Event
-from .settings import BalanceSettings
-from .territory import Territory
-from .workload import SCALE, account_workload, segment_rates
+from territory_desktop.core import kpis
+from territory_desktop.core.events import Event
+from territory_desktop.core.settings import BalanceSettings
+from territory_desktop.core.territory import Territory
+from territory_desktop.core.workload import SCALE, account_workload, segment_rates
 
 if TYPE_CHECKING:
-    from .edits import Edit
+    from territory_desktop.core.edits import Edit
 
 CANONICAL_COLUMNS = (
     "account_id", "name", "address", "city", "state", "zip", "country", "lat", "lon", "geo_source",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .geo import haversine_km
-from .settings import WorkloadModel
+from territory_desktop.core.geo import haversine_km
+from territory_desktop.core.settings import WorkloadModel
 
 SCALE = 1000
 """Fixed-point scale of every measure array (milli-dollars, milli-hours)."""

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .import_errors import ImportFailed
+from territory_desktop.io.import_errors import ImportFailed
 
 ACCOUNT_FIELDS = ("account_id", "name", "address", "city", "state", "zip", "country", "lat", "lon", "segment",
                   "industry", "potential", "pipeline", "owner", "status", "employees", "named")

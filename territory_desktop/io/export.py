@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..core.plan import Plan
+from territory_desktop.core.plan import Plan
 
 FORMULA_START = re.compile(r"^\s*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]")
 """A cell a spreadsheet may execute: = + - @ (also full-width) or tab/CR, possibly after leading spaces."""

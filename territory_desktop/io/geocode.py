@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .values import clean_text, us_state_codes
+from territory_desktop.io.values import clean_text, us_state_codes
 
 GEO_SOURCES = ("latlon", "zip", "city", "none")
 US_LIKE = frozenset({"", "US", "PR", "GU", "VI", "AS", "MP"})

@@ -11,13 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.plan import Plan
-from .columns import ACCOUNT_FIELDS, guess_mapping, resolve_mapping
-from .import_accounts import build_accounts
-from .import_errors import ImportCancelled, ImportFailed
-from .import_problems import ERROR, WARNING, ImportProblem, write_problems_csv
-from .reps import build_territories
-from .table_reader import read_table
+from territory_desktop.core.plan import Plan
+from territory_desktop.io.columns import ACCOUNT_FIELDS, guess_mapping, resolve_mapping
+from territory_desktop.io.import_accounts import build_accounts
+from territory_desktop.io.import_errors import ImportCancelled, ImportFailed
+from territory_desktop.io.import_problems import ERROR, WARNING, ImportProblem, write_problems_csv
+from territory_desktop.io.reps import build_territories
+from territory_desktop.io.table_reader import read_table
 
 __all__ = ["ImportCancelled", "ImportFailed", "ImportProblem", "ImportResult", "import_plan",
            "write_problems_csv", "ERROR", "WARNING"]

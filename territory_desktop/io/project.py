@@ -26,11 +26,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import __version__ as app_version
-from ..core.plan import CANONICAL_COLUMNS, Plan
-from ..core.settings import BalanceSettings
-from ..core.territory import Territory
-from .project_columns import ColumnFormatError, EncodedColumn, decode_series, encode_series
+from territory_desktop import __version__ as app_version
+from territory_desktop.core.plan import CANONICAL_COLUMNS, Plan
+from territory_desktop.core.settings import BalanceSettings
+from territory_desktop.core.territory import Territory
+from territory_desktop.io.project_columns import (
+    ColumnFormatError,
+    EncodedColumn,
+    decode_series,
+    encode_series,
+)
 
 APPLICATION_ID = 0x54455252  # "TERR"
 SCHEMA_VERSION = 1

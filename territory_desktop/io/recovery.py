@@ -21,11 +21,11 @@ from typing import IO, Any
 
 import numpy as np
 
-from ..core.edits import Edit
-from ..core.plan import Plan
-from .paths import recovery_dir
-from .project import ProjectFileError, read_save_id, save_project
-from .recovery_replay import (
+from territory_desktop.core.edits import Edit
+from territory_desktop.core.plan import Plan
+from territory_desktop.io.paths import recovery_dir
+from territory_desktop.io.project import ProjectFileError, read_save_id, save_project
+from territory_desktop.io.recovery_replay import (
     JOURNAL_FORMAT,
     JOURNAL_SUFFIX,
     LOCK_SUFFIX,

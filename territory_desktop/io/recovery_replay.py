@@ -17,7 +17,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from ..core.edits import (
+from territory_desktop.core.edits import (
     AddTerritory,
     Batch,
     Edit,
@@ -26,9 +26,9 @@ from ..core.edits import (
     SetAccountLocks,
     UpdateTerritory,
 )
-from ..core.plan import EditRefused, Plan
-from .paths import recovery_dir
-from .project import ProjectFileError, open_project, read_save_id
+from territory_desktop.core.plan import EditRefused, Plan
+from territory_desktop.io.paths import recovery_dir
+from territory_desktop.io.project import ProjectFileError, open_project, read_save_id
 
 JOURNAL_FORMAT = 1
 JOURNAL_SUFFIX = ".journal"

@@ -14,14 +14,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..core.palette import color_for
-from ..core.territory import Territory
-from . import values as V
-from .columns import REP_FIELDS, guess_reps_mapping, resolve_mapping
-from .geocode import geocode
-from .import_errors import ImportFailed
-from .import_problems import ERROR, WARNING, ImportProblem, problems_for
-from .table_reader import read_table
+from territory_desktop.core.palette import color_for
+from territory_desktop.core.territory import Territory
+from territory_desktop.io import values as V
+from territory_desktop.io.columns import REP_FIELDS, guess_reps_mapping, resolve_mapping
+from territory_desktop.io.geocode import geocode
+from territory_desktop.io.import_errors import ImportFailed
+from territory_desktop.io.import_problems import ERROR, WARNING, ImportProblem, problems_for
+from territory_desktop.io.table_reader import read_table
 
 DEFAULT_CAPACITY_HOURS = 1600.0
 """A full-time rep's selling hours per year when the reps file does not say (about 40 weeks x 40 hours)."""

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 from numpy.dtypes import StringDType
 
-from . import sample_words as W
-from .resources import resource_path
-from .sample_geo import Locations, draw_locations, region_of, zip_table
-from .sample_reps import ROLE_SHORT, SEGMENTS, draw_reps
+from territory_desktop.io import sample_words as W
+from territory_desktop.io.resources import resource_path
+from territory_desktop.io.sample_geo import Locations, draw_locations, region_of, zip_table
+from territory_desktop.io.sample_reps import ROLE_SHORT, SEGMENTS, draw_reps
 
 ACCOUNT_COLUMNS = ("Account ID", "Account Name", "Type", "Industry", "Segment", "Billing Street", "Billing City",
                    "Billing State/Province", "Billing Zip/Postal Code", "Billing Country", "Latitude",

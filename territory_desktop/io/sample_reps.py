@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core.settings import WorkloadModel
-from .sample_geo import Locations, city_table, zip_table
+from territory_desktop.core.settings import WorkloadModel
+from territory_desktop.io.sample_geo import Locations, city_table, zip_table
 
 SEGMENTS = ("SMB", "Mid-Market", "Enterprise")
 ROLE_OF_SEGMENT = {"SMB": "SMB AE", "Mid-Market": "Mid-Market AE", "Enterprise": "Enterprise AE"}

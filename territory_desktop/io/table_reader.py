@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .columns import guess_mapping
-from .import_errors import ImportFailed
-from .table_reader_xlsx import MissingSheet, read_xlsx_rows
+from territory_desktop.io.columns import guess_mapping
+from territory_desktop.io.import_errors import ImportFailed
+from territory_desktop.io.table_reader_xlsx import MissingSheet, read_xlsx_rows
 
 _DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_LINES = 60

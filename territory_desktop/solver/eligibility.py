@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from ..core.plan import Plan
+    from territory_desktop.core.plan import Plan
 
 
 def rule_eligibility(plan: Plan, rules: dict[str, Any], roleless_take_any: bool) -> np.ndarray | None:

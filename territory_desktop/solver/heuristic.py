@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .problem import Problem, band_limits, targets_for
+from territory_desktop.solver.problem import Problem, band_limits, targets_for
 
 EPS = 1e-12
 PULL = 0.5       # weight of the pull towards the middle of the band (phase 1 only)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .solution import Solution
+from territory_desktop.solver.solution import Solution
 
 SolvedPlan = Solution
 """One improving plan from the solver: the engine's own Solution (solution.py imports numpy and the core only,

@@ -29,10 +29,10 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from .pmedian_models import cpsat_arrays, mip_arrays
-from .pmedian_swap import global_assign, integer_demand, swap_search
-from .problem import Problem
-from .solution import make_solution
+from territory_desktop.solver.pmedian_models import cpsat_arrays, mip_arrays
+from territory_desktop.solver.pmedian_swap import global_assign, integer_demand, swap_search
+from territory_desktop.solver.problem import Problem
+from territory_desktop.solver.solution import make_solution
 
 SWAP_SHARE = 0.5
 """Centre swaps may use up to this share of the clock; the exact region re-solves polish with the rest."""
@@ -50,7 +50,7 @@ def site_distance(problem: Problem, sites: np.ndarray) -> np.ndarray:
     p = problem
     sites = np.asarray(sites, dtype=np.int64)
     if p.distance == "haversine" and p.lat is not None:
-        from ..core.geo import haversine_km
+        from territory_desktop.core.geo import haversine_km
         d = haversine_km(p.lat[:, None], p.lon[:, None], p.lat[None, sites], p.lon[None, sites])
     else:
         d = np.hypot(p.x[:, None] - p.x[None, sites], p.y[:, None] - p.y[None, sites])
@@ -226,7 +226,7 @@ def balance_fixed_centres(p: Problem, slots: np.ndarray, centres: np.ndarray, as
     """Bring a carve into band with the rebalance greedy, the chosen centres held fixed (as rep homes)."""
     from dataclasses import replace
 
-    from .heuristic import Greedy
+    from territory_desktop.solver.heuristic import Greedy
     demand, cap = _demand_and_capacity(p)
     xy = np.zeros((p.k, 2))
     xy[slots] = np.column_stack([p.x[centres], p.y[centres]])

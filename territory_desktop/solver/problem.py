@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..core.geo import EARTH_RADIUS_KM, haversine_km
-from ..core.kpis import peer_groups
-from ..core.settings import ACCOUNTS, WORKLOAD
-from ..core.workload import SCALE
-from .eligibility import peer_eligibility, rule_eligibility
+from territory_desktop.core.geo import EARTH_RADIUS_KM, haversine_km
+from territory_desktop.core.kpis import peer_groups
+from territory_desktop.core.settings import ACCOUNTS, WORKLOAD
+from territory_desktop.core.workload import SCALE
+from territory_desktop.solver.eligibility import peer_eligibility, rule_eligibility
 
 if TYPE_CHECKING:
-    from ..core.plan import Plan
+    from territory_desktop.core.plan import Plan
 
 DISTANCES = ("euclidean", "floor-euclidean", "haversine", "matrix")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .problem import Evaluation, Problem, band_limits, evaluate
+from territory_desktop.solver.problem import Evaluation, Problem, band_limits, evaluate
 
 
 @dataclass

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..core import kpis
-from ..core.edits import MoveAccounts
-from ..core.format import money
-from ..core.plan import Plan
-from ..core.settings import ACCOUNTS, WORKLOAD
-from ..core.workload import SCALE
+from territory_desktop.core import kpis
+from territory_desktop.core.edits import MoveAccounts
+from territory_desktop.core.format import money
+from territory_desktop.core.plan import Plan
+from territory_desktop.core.settings import ACCOUNTS, WORKLOAD
+from territory_desktop.core.workload import SCALE
 
 COLUMNS = (ACCOUNTS, "potential", "pipeline", WORKLOAD)
 """Every total a suggestion predicts; balanced measures are a subset of these."""

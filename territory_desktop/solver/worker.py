@@ -31,10 +31,10 @@ import traceback
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .messages import Failed, Finished, Improved, Infeasible, Started, WorkerMessage
+from territory_desktop.solver.messages import Failed, Finished, Improved, Infeasible, Started, WorkerMessage
 
 if TYPE_CHECKING:
-    from .problem import Problem
+    from territory_desktop.solver.problem import Problem
 
 ENGINE_MODULE = "territory_desktop.solver.engine"
 PARENT_CHECK_S = 0.5
@@ -57,7 +57,9 @@ def run_worker(jobs: Any, results: Any, generation: Any, heartbeat: Any,
         with contextlib.suppress(OSError):
             os.nice(5)  # leave the window's event loop the first claim on a 2-core laptop
     if engine_module == ENGINE_MODULE:
-        from . import engine  # a static import, so PyInstaller's analysis bundles the engine and OR-Tools
+        from territory_desktop.solver import (
+            engine,  # a static import, so PyInstaller's analysis bundles the engine and OR-Tools
+        )
     else:
         engine = importlib.import_module(engine_module)  # a stand-in engine (tests)
     threading.Thread(target=_watch_parent, daemon=True).start()

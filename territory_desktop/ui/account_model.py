@@ -24,9 +24,8 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from territory_desktop.core.plan import Plan, PlanChange
-
-from . import icons
-from .account_filters import (
+from territory_desktop.ui import icons
+from territory_desktop.ui.account_filters import (
     STATUS_KEYS,
     AccountFilters,
     SearchIndex,
@@ -35,7 +34,7 @@ from .account_filters import (
     rank_text,
     rank_values,
 )
-from .mime import MIME, encode_rows
+from territory_desktop.ui.mime import MIME, encode_rows
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 REAPPLY_DELAY_MS = 250

@@ -36,14 +36,13 @@ from PySide6.QtWidgets import (
 from territory_desktop.core import format as fmt
 from territory_desktop.core.edits import MoveAccounts, SetAccountLocks
 from territory_desktop.core.plan import Plan, PlanChange
-
-from . import icons
-from .account_filters import AccountFilters, distinct_values
-from .account_model import AccountTableModel
-from .column_chooser import ChecklistButton, ColumnChooser
-from .mime import drag_badge, encode_rows
-from .selection import Selection
-from .undo import PlanController
+from territory_desktop.ui import icons
+from territory_desktop.ui.account_filters import AccountFilters, distinct_values
+from territory_desktop.ui.account_model import AccountTableModel
+from territory_desktop.ui.column_chooser import ChecklistButton, ColumnChooser
+from territory_desktop.ui.mime import drag_badge, encode_rows
+from territory_desktop.ui.selection import Selection
+from territory_desktop.ui.undo import PlanController
 
 SEARCH_DEBOUNCE_MS = 150
 _CHIPS = (("moved", "Moved", "Only accounts that moved since the baseline"),

@@ -30,11 +30,10 @@ from PySide6.QtWidgets import (
 
 from territory_desktop import __version__
 from territory_desktop.io.export import ExportError, export_assignments, export_changes
-
-from . import icons
+from territory_desktop.ui import icons
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from territory_desktop.ui.main_window import MainWindow
 
 Std = QKeySequence.StandardKey
 

@@ -20,9 +20,8 @@ from territory_desktop.io import recovery
 from territory_desktop.io.importer import ImportFailed, import_plan
 from territory_desktop.io.project import ProjectFileError, open_project, save_project
 from territory_desktop.io.recovery import Journal
-
-from .import_dialog import ImportDialog
-from .undo import PlanController
+from territory_desktop.ui.import_dialog import ImportDialog
+from territory_desktop.ui.undo import PlanController
 
 PROJECT_SUFFIX = ".territory"
 IMPORTABLE = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")

@@ -16,9 +16,15 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from territory_desktop.core.plan import Plan, accounts_frame
 from territory_desktop.io.importer import ImportFailed, import_plan
 from territory_desktop.io.sample import bundled_sample_paths, write_sample
-
-from .document import APPLICATION, ORGANISATION, Document, DocumentError, import_note, load_path
-from .style import apply_style
+from territory_desktop.ui.document import (
+    APPLICATION,
+    ORGANISATION,
+    Document,
+    DocumentError,
+    import_note,
+    load_path,
+)
+from territory_desktop.ui.style import apply_style
 
 
 def _quiet_offscreen(_kind: QtMsgType, _context: object, message: str) -> None:
@@ -81,7 +87,7 @@ def _fallback_plan() -> Plan:
 def run_gui(paths: list[str]) -> int:
     """`territory-desktop [FILE]`: show the window on FILE (or the sample) and run until it closes."""
     app = ensure_app()
-    from .main_window import MainWindow
+    from territory_desktop.ui.main_window import MainWindow
 
     problem = ""
     try:
@@ -113,7 +119,7 @@ def render_screenshot(path_or_none: str | None, out_png: str, size: tuple[int, i
 
     A file that cannot be read or written ends the command with its message (exit status 1), not a traceback.
     """
-    from .screenshot import grab_window
+    from territory_desktop.ui.screenshot import grab_window
 
     ensure_app(offscreen=True)
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoGroup
 from PySide6.QtWidgets import QUndoView, QWidget
 
-from . import icons
+from territory_desktop.ui import icons
 
 
 class HistoryView(QUndoView):

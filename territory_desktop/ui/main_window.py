@@ -18,16 +18,15 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 from territory_desktop.core.edits import SetAccountLocks, SetSettings
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.settings import ACCOUNTS, WORKLOAD, BalanceSettings
-
-from .account_panel import AccountPanel
-from .actions import ExportCommands, build_menus, dock_entry
-from .document import OPENABLE, Document, FileWorkflow, app_settings
-from .history_view import HistoryView
-from .move_chooser import MoveChooser
-from .selection import Selection
-from .settings_dialog import BalanceSettingsDialog
-from .status_health import HealthStatus, Notice, SelectionSummary
-from .territory_panel import TerritoryPanel
+from territory_desktop.ui.account_panel import AccountPanel
+from territory_desktop.ui.actions import ExportCommands, build_menus, dock_entry
+from territory_desktop.ui.document import OPENABLE, Document, FileWorkflow, app_settings
+from territory_desktop.ui.history_view import HistoryView
+from territory_desktop.ui.move_chooser import MoveChooser
+from territory_desktop.ui.selection import Selection
+from territory_desktop.ui.settings_dialog import BalanceSettingsDialog
+from territory_desktop.ui.status_health import HealthStatus, Notice, SelectionSummary
+from territory_desktop.ui.territory_panel import TerritoryPanel
 
 APP_TITLE = "Territory Desktop"
 STATE_VERSION = 1
@@ -127,10 +126,10 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
     def attach_copilot(self, client: object | None = None) -> QDockWidget:
         """Add the co-pilot dock. `client` defaults to a real SolverClient (a worker process); tests may pass
         a stand-in with the same signals. The dock follows every document the window shows."""
-        from .suggestions_dock import SuggestionsDock
+        from territory_desktop.ui.suggestions_dock import SuggestionsDock
 
         if client is None:
-            from .solver_client import SolverClient
+            from territory_desktop.ui.solver_client import SolverClient
 
             client = SolverClient(self.plan, self)
         self.copilot_client = client

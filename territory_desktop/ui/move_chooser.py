@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 
 from territory_desktop.core import format as fmt
 from territory_desktop.core.plan import Plan
-
-from . import icons
+from territory_desktop.ui import icons
 
 UNASSIGNED = -1
 DETAIL_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from .document import Document
+from territory_desktop.ui.document import Document
 
 
 def grab_window(doc: Document, out_png: Path, size: tuple[int, int], copilot_wait_s: float = 0.0) -> Path:
@@ -20,7 +20,7 @@ def grab_window(doc: Document, out_png: Path, size: tuple[int, int], copilot_wai
 
     With `copilot_wait_s` > 0 the co-pilot runs and the picture waits (up to that long) for its suggestions.
     """
-    from .main_window import MainWindow
+    from territory_desktop.ui.main_window import MainWindow
 
     with tempfile.TemporaryDirectory(prefix="territory-shot-") as tmp:
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)

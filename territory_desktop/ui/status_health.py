@@ -13,9 +13,8 @@ from territory_desktop.core import format as fmt
 from territory_desktop.core.kpis import PlanHealth
 from territory_desktop.core.plan import Plan, PlanChange
 from territory_desktop.core.workload import SCALE
-
-from .style import BAND_COLORS, BORDER
-from .territory_model import MEASURE_TITLES
+from territory_desktop.ui.style import BAND_COLORS, BORDER
+from territory_desktop.ui.territory_model import MEASURE_TITLES
 
 
 def _sep() -> QFrame:

@@ -35,8 +35,7 @@ from territory_desktop.core.format import money, percent
 from territory_desktop.core.plan import Plan, PlanChange
 from territory_desktop.core.settings import ACCOUNTS, WORKLOAD
 from territory_desktop.solver.suggestions import KpiDelta, Suggestion, suggestion_edit
-
-from .style import ACCENT, BORDER, MUTED, SPACING, TEXT
+from territory_desktop.ui.style import ACCENT, BORDER, MUTED, SPACING, TEXT
 
 MAX_SHOWN = 60
 """The list shows the best suggestions only: nobody reviews hundreds one by one ("Accept all" takes the rest),

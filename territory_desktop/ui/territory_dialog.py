@@ -35,8 +35,7 @@ from territory_desktop.core.edits import AddTerritory, RemoveTerritory, UpdateTe
 from territory_desktop.core.palette import PALETTE, color_for
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.territory import Territory
-
-from . import icons
+from territory_desktop.ui import icons
 
 _ERROR_STYLE = "color: #B3261E;"
 

@@ -27,9 +27,8 @@ from PySide6.QtGui import QBrush, QColor
 
 from territory_desktop.core import format as fmt
 from territory_desktop.core.plan import Plan, PlanChange
-
-from . import icons
-from .style import BAND_COLORS, BAND_ROLE, BAND_WORDS, MUTED, WORKLOAD_ROLE
+from territory_desktop.ui import icons
+from territory_desktop.ui.style import BAND_COLORS, BAND_ROLE, BAND_WORDS, MUTED, WORKLOAD_ROLE
 
 TERRITORY_ROLE = Qt.ItemDataRole.UserRole + 1
 """The plan's territory index of a row (stable across sorting and removals)."""

@@ -27,13 +27,12 @@ from territory_desktop.core.edits import AddTerritory, Edit, MoveAccounts, Remov
 from territory_desktop.core.palette import PALETTE, color_for
 from territory_desktop.core.plan import EditRefused, Plan
 from territory_desktop.core.territory import Territory
-
-from . import icons
-from .style import BandDelegate, WorkloadBarDelegate
-from .territory_dialog import RemoveTerritoryDialog, TerritoryDialog
-from .territory_model import SORT_ROLE, TERRITORY_ROLE, TerritoryTableModel
-from .territory_view import TerritoryView
-from .undo import PlanController
+from territory_desktop.ui import icons
+from territory_desktop.ui.style import BandDelegate, WorkloadBarDelegate
+from territory_desktop.ui.territory_dialog import RemoveTerritoryDialog, TerritoryDialog
+from territory_desktop.ui.territory_model import SORT_ROLE, TERRITORY_ROLE, TerritoryTableModel
+from territory_desktop.ui.territory_view import TerritoryView
+from territory_desktop.ui.undo import PlanController
 
 
 class TerritoryPanel(QWidget):

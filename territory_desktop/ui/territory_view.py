@@ -13,9 +13,9 @@ from PySide6.QtCore import QPoint, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
-from .mime import MIME, decode_rows, decode_version
-from .style import ACCENT, BAND_COLORS
-from .territory_model import TERRITORY_ROLE
+from territory_desktop.ui.mime import MIME, decode_rows, decode_version
+from territory_desktop.ui.style import ACCENT, BAND_COLORS
+from territory_desktop.ui.territory_model import TERRITORY_ROLE
 
 NAME_MIN_WIDTH = 184
 REP_MIN_WIDTH = 120
