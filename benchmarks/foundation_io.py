@@ -25,7 +25,7 @@ CHILD = r"""
 import json, resource, sys, time
 t = time.perf_counter()
 if sys.argv[1] == "import":
-    from territory_desktop.io.importer import import_plan
+    from territory_desktop.io.importing.importer import import_plan
     result = import_plan(sys.argv[2], sys.argv[3])
     n = result.plan.n_accounts
 else:
@@ -56,9 +56,9 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--workdir", help="where the generated exports go (default: a temporary folder)")
     a = ap.parse_args()
-    from territory_desktop.io.importer import import_plan
-    from territory_desktop.io.project import open_project, save_project
-    from territory_desktop.io.sample import write_sample
+    from territory_desktop.io.importing.importer import import_plan
+    from territory_desktop.io.project.project_file import open_project, save_project
+    from territory_desktop.io.sample.generate import write_sample
 
     work = Path(a.workdir or tempfile.mkdtemp(prefix="td-bench-"))
     rows = []

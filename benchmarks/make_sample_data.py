@@ -14,8 +14,8 @@ import argparse
 import time
 from pathlib import Path
 
-from territory_desktop.io.sample import ACCOUNTS_FILE, REPS_FILE, generate_sample
-from territory_desktop.io.sample_geo import city_table, zip_table
+from territory_desktop.io.sample.generate import ACCOUNTS_FILE, REPS_FILE, generate_sample
+from territory_desktop.io.sample.geo import city_table, zip_table
 
 
 def label(n: int) -> str:

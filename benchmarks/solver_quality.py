@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from territory_desktop.solver.engine import solve
-from territory_desktop.solver.problem import Problem, project
+from territory_desktop.solver.problem.snapshot import Problem, project
 
 PMEDCAP = [713, 740, 751, 651, 664, 778, 787, 820, 715, 829, 1006, 966, 1026, 982, 1091, 954, 1034, 1043, 1031,
            1005]

@@ -33,13 +33,13 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from territory_desktop.core.edits import MoveAccounts  # noqa: E402
 from territory_desktop.core.plan import Plan, accounts_frame  # noqa: E402
 from territory_desktop.core.territory import Territory  # noqa: E402
-from territory_desktop.solver.messages import Finished, Improved  # noqa: E402
-from territory_desktop.solver.problem import problem_from_plan  # noqa: E402
-from territory_desktop.solver.suggestions import make_suggestions, suggestion_edit  # noqa: E402
-from territory_desktop.solver.worker import SolverWorker  # noqa: E402
-from territory_desktop.ui.selection import Selection  # noqa: E402
-from territory_desktop.ui.solver_client import SolverClient  # noqa: E402
-from territory_desktop.ui.suggestions_dock import SuggestionsDock  # noqa: E402
+from territory_desktop.solver.copilot.messages import Finished, Improved  # noqa: E402
+from territory_desktop.solver.copilot.suggestions import make_suggestions, suggestion_edit  # noqa: E402
+from territory_desktop.solver.copilot.worker import SolverWorker  # noqa: E402
+from territory_desktop.solver.problem.snapshot import problem_from_plan  # noqa: E402
+from territory_desktop.ui.copilot.solver_client import SolverClient  # noqa: E402
+from territory_desktop.ui.copilot.suggestions_dock import SuggestionsDock  # noqa: E402
+from territory_desktop.ui.hub.selection import Selection  # noqa: E402
 
 
 def generated_plan(n: int, k: int, seed: int = 0) -> Plan:

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from territory_desktop.core.edits import MoveAccounts  # noqa: E402
 from territory_desktop.core.plan import Plan, accounts_frame  # noqa: E402
 from territory_desktop.core.territory import Territory  # noqa: E402
-from territory_desktop.ui.account_filters import AccountFilters  # noqa: E402
-from territory_desktop.ui.account_model import AccountTableModel  # noqa: E402
-from territory_desktop.ui.account_panel import AccountPanel  # noqa: E402
-from territory_desktop.ui.mime import decode_rows, encode_rows  # noqa: E402
-from territory_desktop.ui.selection import Selection  # noqa: E402
-from territory_desktop.ui.undo import PlanController  # noqa: E402
+from territory_desktop.ui.accounts.filters import AccountFilters  # noqa: E402
+from territory_desktop.ui.accounts.model import AccountTableModel  # noqa: E402
+from territory_desktop.ui.accounts.panel import AccountPanel  # noqa: E402
+from territory_desktop.ui.hub.drag_payload import decode_rows, encode_rows  # noqa: E402
+from territory_desktop.ui.hub.plan_controller import PlanController  # noqa: E402
+from territory_desktop.ui.hub.selection import Selection  # noqa: E402
 
 WORDS = np.array(["Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Wonka", "Hooli", "Vandelay",
                   "Soylent", "Tyrell", "Cyberdyne", "Aperture", "Oscorp", "Duff", "Gringotts"], dtype=object)

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from territory_desktop.core.edits import MoveAccounts  # noqa: E402
 from territory_desktop.core.plan import Plan, accounts_frame  # noqa: E402
 from territory_desktop.core.territory import Territory  # noqa: E402
-from territory_desktop.ui.gui_main import ensure_app  # noqa: E402
-from territory_desktop.ui.mime import encode_rows  # noqa: E402
+from territory_desktop.ui.hub.drag_payload import encode_rows  # noqa: E402
+from territory_desktop.ui.shell.startup import ensure_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -65,7 +65,7 @@ def drop(window, rows: np.ndarray, territory: int) -> None:
 
 
 def bench_drop(n: int, k: int, repeats: int) -> list[tuple[str, float]]:
-    from territory_desktop.ui.main_window import MainWindow
+    from territory_desktop.ui.shell.main_window import MainWindow
 
     ensure_app(offscreen=True)
     plan = build(n, k)
@@ -113,8 +113,8 @@ def bench_drop(n: int, k: int, repeats: int) -> list[tuple[str, float]]:
 _START = """
 import time, sys
 t0 = float(sys.argv[1])
-from territory_desktop.ui.gui_main import ensure_app, sample_document
-from territory_desktop.ui.main_window import MainWindow
+from territory_desktop.ui.shell.startup import ensure_app, sample_document
+from territory_desktop.ui.shell.main_window import MainWindow
 app = ensure_app(offscreen=True)
 doc = sample_document()
 w = MainWindow(doc, restore_state=False)

@@ -26,7 +26,7 @@ def _screenshot(args: list[str]) -> int:
         w, h = (int(v) for v in ns.size.lower().split("x"))
     except ValueError:
         p.error(f"--size {ns.size!r} is not like 1920x1080")
-    from territory_desktop.ui.gui_main import render_screenshot
+    from territory_desktop.ui.shell.startup import render_screenshot
 
     try:
         render_screenshot(ns.plan, ns.output, (w, h), 0.0 if ns.no_copilot else 10.0)
@@ -50,6 +50,6 @@ def main(argv: list[str] | None = None) -> int:
         from territory_desktop import smoke
 
         return smoke.main(args[1:])
-    from territory_desktop.ui.gui_main import run_gui
+    from territory_desktop.ui.shell.startup import run_gui
 
     return run_gui(args)

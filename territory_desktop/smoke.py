@@ -44,8 +44,8 @@ class _Context:
 
 
 def check_sample(ctx: _Context) -> str:
-    from territory_desktop.io.importer import import_plan
-    from territory_desktop.io.sample import bundled_sample_paths
+    from territory_desktop.io.importing.importer import import_plan
+    from territory_desktop.io.sample.generate import bundled_sample_paths
 
     accounts, reps = bundled_sample_paths()
     result = import_plan(accounts, reps)
@@ -73,7 +73,7 @@ def check_project(ctx: _Context) -> str:
     import numpy as np
 
     from territory_desktop.core.kpis import KpiState
-    from territory_desktop.io.project import open_project, save_project
+    from territory_desktop.io.project.project_file import open_project, save_project
 
     path = ctx.folder / "smoke.territory"
     save_project(ctx.plan, path)
@@ -113,9 +113,9 @@ def check_ortools(ctx: _Context) -> str:
 
 
 def check_solver(ctx: _Context) -> str:
-    from territory_desktop.solver.messages import Failed, Finished, Improved, Infeasible
-    from territory_desktop.solver.problem import problem_from_plan
-    from territory_desktop.solver.worker import SolverWorker
+    from territory_desktop.solver.copilot.messages import Failed, Finished, Improved, Infeasible
+    from territory_desktop.solver.copilot.worker import SolverWorker
+    from territory_desktop.solver.problem.snapshot import problem_from_plan
 
     worker = SolverWorker(watchdog_s=SOLVER_WAIT_S)
     t0 = time.monotonic()
@@ -151,9 +151,9 @@ def png_size(path: Path) -> tuple[int, int]:
 
 
 def check_window(ctx: _Context) -> str:
-    from territory_desktop.ui.document import Document
-    from territory_desktop.ui.gui_main import ensure_app
-    from territory_desktop.ui.screenshot import grab_window
+    from territory_desktop.ui.hub.document import Document
+    from territory_desktop.ui.shell.screenshot import grab_window
+    from territory_desktop.ui.shell.startup import ensure_app
 
     ensure_app(offscreen=True)
     out = grab_window(Document(ctx.plan), ctx.folder / "window.png", WINDOW_SIZE)

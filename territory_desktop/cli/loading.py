@@ -14,13 +14,13 @@ def load_plan(path: str | Path, allow_import: bool = True) -> Plan:
     """A .territory project, or (when allowed) a CRM export imported on the fly."""
     p = Path(path)
     if allow_import and p.suffix.lower() in IMPORTABLE:
-        from territory_desktop.io.importer import ImportFailed, import_plan
+        from territory_desktop.io.importing.importer import ImportFailed, import_plan
 
         try:
             return import_plan(p).plan
         except ImportFailed as exc:
             raise CliError(str(exc)) from exc
-    from territory_desktop.io.project import ProjectFileError, open_project
+    from territory_desktop.io.project.project_file import ProjectFileError, open_project
 
     try:
         return open_project(p)
@@ -29,7 +29,7 @@ def load_plan(path: str | Path, allow_import: bool = True) -> Plan:
 
 
 def save_plan(plan: Plan, path: str | Path) -> None:
-    from territory_desktop.io.project import ProjectFileError, save_project
+    from territory_desktop.io.project.project_file import ProjectFileError, save_project
 
     try:
         save_project(plan, path)

@@ -58,8 +58,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from territory_desktop.io.columns import load_mapping_file
-    from territory_desktop.io.importer import ImportFailed, import_plan, write_problems_csv
+    from territory_desktop.io.importing.columns import load_mapping_file
+    from territory_desktop.io.importing.importer import ImportFailed, import_plan, write_problems_csv
 
     try:
         mapping = load_mapping_file(args.mapping) if args.mapping else None
@@ -141,7 +141,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_move(args: argparse.Namespace) -> int:
-    from territory_desktop.io.recovery import Journal
+    from territory_desktop.io.project.recovery import Journal
 
     path = Path(args.plan)
     plan = load_plan(path, allow_import=False)
@@ -186,7 +186,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_recover(args: argparse.Namespace) -> int:
-    from territory_desktop.io import recovery
+    from territory_desktop.io.project import recovery
 
     sessions = recovery.list_recoverable()
     if args.restore is None and args.discard is None:

@@ -21,10 +21,10 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from territory_desktop.solver import cpsat_lns
-from territory_desktop.solver.heuristic import Greedy, _Scorer
-from territory_desktop.solver.problem import Evaluation, Problem, band_limits, evaluate, targets_for
-from territory_desktop.solver.solution import Solution, make_solution
+from territory_desktop.solver.problem.snapshot import Evaluation, Problem, band_limits, evaluate, targets_for
+from territory_desktop.solver.problem.solution import Solution, make_solution
+from territory_desktop.solver.rebalance import cpsat_lns
+from territory_desktop.solver.rebalance.heuristic import Greedy, _Scorer
 
 FIRST_ANSWER_S = 0.8
 EXACT_OPTIONS = 10_000   # whole problem in one CP-SAT model up to this many account x territory options
@@ -51,7 +51,7 @@ def solve_stream(problem: Problem, time_limit: float,
     deadline = t0 + time_limit
     needs_centres = problem.mode == "carve" or not np.isfinite(problem.centres).all()
     if needs_centres:
-        from territory_desktop.solver import pmedian
+        from territory_desktop.solver.carve import pmedian
         yield from pmedian.carve_stream(problem, time_limit, should_stop)
         return
     g = Greedy(problem)

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from territory_desktop.solver.problem import Problem, project
+from territory_desktop.solver.problem.snapshot import Problem, project
 
 OBJECTIVES = ("distance", "disruption", "weighted")
 RESERVED = {"id", "x", "y", "lat", "lon", "territory", "locked", "capacity"}

@@ -10,7 +10,7 @@ import pytest
 from territory_desktop.core.edits import MoveAccounts, SetSettings
 from territory_desktop.core.plan import EditRefused, Plan
 from territory_desktop.core.settings import BalanceSettings
-from territory_desktop.io.project import open_project, save_project
+from territory_desktop.io.project.project_file import open_project, save_project
 from tests.conftest import make_plan
 
 RULE = {"Enterprise": ["Enterprise AE"]}

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from territory_desktop.app import main
-from territory_desktop.io.sample import write_sample
+from territory_desktop.io.sample.generate import write_sample
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +100,8 @@ def test_recover_restores_edits_of_a_killed_session(plan_file: Path, tmp_path: P
                                                     capsys: pytest.CaptureFixture):
     script = (
         "import os, sys\n"
-        "from territory_desktop.io.project import open_project\n"
-        "from territory_desktop.io.recovery import Journal\n"
+        "from territory_desktop.io.project.project_file import open_project\n"
+        "from territory_desktop.io.project.recovery import Journal\n"
         "from territory_desktop.core.edits import MoveAccounts\n"
         "plan = open_project(sys.argv[1])\n"
         "j = Journal.start(plan, sys.argv[1])\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from territory_desktop.app import main
-from territory_desktop.io.sample import write_sample
+from territory_desktop.io.sample.generate import write_sample
 
 
 def test_move_without_account_ids_fails_clearly_and_leaves_the_file(tmp_path: Path,

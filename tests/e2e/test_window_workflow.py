@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-import territory_desktop.io.project as project
-import territory_desktop.io.recovery as recovery
-import territory_desktop.io.sample as sample
+import territory_desktop.io.project.project_file as project
+import territory_desktop.io.project.recovery as recovery
+import territory_desktop.io.sample.generate as sample
 from territory_desktop.core.edits import MoveAccounts
-from territory_desktop.ui.document import Document, import_file
+from territory_desktop.ui.hub.document import Document, import_file
 from tests.conftest import make_plan
 from tests.ui.test_drag_drop import drop_on, make_window
 
@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parents[2]
 _APP_SESSION = """
 import sys
 import numpy as np
-from territory_desktop.ui.gui_main import ensure_app
+from territory_desktop.ui.shell.startup import ensure_app
 from territory_desktop.core.edits import MoveAccounts
-from territory_desktop.ui.document import Document, load_path
-from territory_desktop.ui.main_window import MainWindow
+from territory_desktop.ui.hub.document import Document, load_path
+from territory_desktop.ui.shell.main_window import MainWindow
 
 app = ensure_app(offscreen=True)
 loaded = load_path(sys.argv[1])

@@ -14,7 +14,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from territory_desktop.core.plan import Plan  # noqa: E402
-from territory_desktop.io.project import save_project  # noqa: E402
+from territory_desktop.io.project.project_file import save_project  # noqa: E402
 from tests.conftest import make_plan  # noqa: E402
 
 

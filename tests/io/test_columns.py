@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from territory_desktop.io.columns import (
+from territory_desktop.io.importing.columns import (
     ACCOUNT_FIELDS,
     check_mapping,
     guess_mapping,
@@ -12,7 +12,7 @@ from territory_desktop.io.columns import (
     load_mapping_file,
     normalise_header,
 )
-from territory_desktop.io.import_errors import ImportFailed
+from territory_desktop.io.importing.errors import ImportFailed
 
 SALESFORCE = ["Account ID", "Account Name", "Billing Street", "Billing City", "Billing State/Province",
               "Billing Zip/Postal Code", "Billing Country", "Shipping City", "Annual Revenue", "Account Owner",

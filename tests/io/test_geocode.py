@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from territory_desktop.io.geocode import city_key, geocode, valid_latlon, zip_table
-from territory_desktop.io.reps import book_centre, weighted_median
+from territory_desktop.io.importing.geocode import city_key, geocode, valid_latlon, zip_table
+from territory_desktop.io.importing.reps import book_centre, weighted_median
 
 NAN = np.nan
 

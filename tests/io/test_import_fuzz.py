@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from territory_desktop.core.plan import CANONICAL_COLUMNS
-from territory_desktop.io.importer import ImportFailed, import_plan
-from territory_desktop.io.table_reader import _read_xlsx_openpyxl
-from territory_desktop.io.table_reader_xlsx import read_xlsx_rows
+from territory_desktop.io.importing.importer import ImportFailed, import_plan
+from territory_desktop.io.importing.table_reader import _read_xlsx_openpyxl
+from territory_desktop.io.importing.xlsx_reader import read_xlsx_rows
 
 HEADERS = ["Account ID", "Account Name", "Billing City", "Billing State/Province", "Billing Zip/Postal Code",
            "Billing Country", "Annual Revenue", "Account Owner", "Latitude", "Lng", "Number of Employees",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from territory_desktop.io.importer import import_plan
+from territory_desktop.io.importing.importer import import_plan
 
 
 def test_a_renamed_revenue_column_is_reported_not_silently_zero(tmp_path):

@@ -11,16 +11,16 @@ import openpyxl
 import pytest
 
 from territory_desktop.core.palette import color_for
-from territory_desktop.io import table_reader
-from territory_desktop.io.columns import load_mapping_file
-from territory_desktop.io.importer import (
+from territory_desktop.io.importing import table_reader
+from territory_desktop.io.importing.columns import load_mapping_file
+from territory_desktop.io.importing.importer import (
     ImportCancelled,
     ImportFailed,
     ImportProblem,
     import_plan,
     write_problems_csv,
 )
-from territory_desktop.io.table_reader import read_table
+from territory_desktop.io.importing.table_reader import read_table
 
 CRM = Path(__file__).resolve().parents[1] / "fixtures" / "crm"
 SALESFORCE = CRM / "salesforce_accounts_cp1252.csv"

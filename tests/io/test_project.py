@@ -24,8 +24,13 @@ from territory_desktop.core.kpis import KpiState
 from territory_desktop.core.plan import Plan, accounts_frame
 from territory_desktop.core.settings import BalancedMeasure, BalanceSettings, WorkloadModel
 from territory_desktop.core.territory import Territory
-from territory_desktop.io.project import ProjectFileError, open_project, read_save_id, save_project
-from territory_desktop.io.project_columns import EncodedColumn, decode_series
+from territory_desktop.io.project.column_codec import EncodedColumn, decode_series
+from territory_desktop.io.project.project_file import (
+    ProjectFileError,
+    open_project,
+    read_save_id,
+    save_project,
+)
 from tests.conftest import make_plan
 from tests.io._save_victim import victim_plans
 
@@ -327,6 +332,6 @@ def test_every_territory_field_has_a_column_in_the_file() -> None:
     """When the core grows a Territory field, the project file must learn to store it (or it is lost)."""
     from dataclasses import fields
 
-    from territory_desktop.io.project import _TERRITORY_COLUMNS
+    from territory_desktop.io.project.project_file import _TERRITORY_COLUMNS
 
     assert {f.name for f in fields(Territory)} == {name for name, _ in _TERRITORY_COLUMNS}

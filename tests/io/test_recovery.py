@@ -26,9 +26,9 @@ from territory_desktop.core.kpis import KpiState
 from territory_desktop.core.plan import EditRefused, Plan
 from territory_desktop.core.settings import BalanceSettings, WorkloadModel
 from territory_desktop.core.territory import Territory
-from territory_desktop.io.paths import recovery_dir
-from territory_desktop.io.project import save_project
-from territory_desktop.io.recovery import Journal, RecoveryError, discard, list_recoverable, recover
+from territory_desktop.io.project.paths import recovery_dir
+from territory_desktop.io.project.project_file import save_project
+from territory_desktop.io.project.recovery import Journal, RecoveryError, discard, list_recoverable, recover
 from tests.conftest import make_plan
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,7 +88,7 @@ def test_unsaved_plan_is_recovered_exactly_after_the_journal_is_dropped() -> Non
 def test_killed_process_leaves_a_journal_that_recovers_its_plan() -> None:
     code = ("import sys, time; sys.path.insert(0, sys.argv[1]);"
             "from tests.conftest import make_plan; from tests.io.test_recovery import scripted_session;"
-            "from territory_desktop.io.recovery import Journal;"
+            "from territory_desktop.io.project.recovery import Journal;"
             "p = make_plan(300, 5, seed=9); j = Journal.start(p, None); scripted_session(p);"
             "print('done', flush=True); time.sleep(60)")
     proc = subprocess.Popen([sys.executable, "-c", code, str(ROOT)], stdout=subprocess.PIPE, text=True)

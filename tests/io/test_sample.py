@@ -12,16 +12,16 @@ import pytest
 
 from territory_desktop.core.geo import haversine_km
 from territory_desktop.io import resources
-from territory_desktop.io.importer import import_plan
+from territory_desktop.io.importing.importer import import_plan
 from territory_desktop.io.resources import resource_path
-from territory_desktop.io.sample import (
+from territory_desktop.io.sample.generate import (
     ACCOUNT_COLUMNS,
     REP_COLUMNS,
     bundled_sample_paths,
     generate_sample,
     write_sample,
 )
-from territory_desktop.io.sample_geo import REGION_OF_STATE, city_table, zip_table
+from territory_desktop.io.sample.geo import REGION_OF_STATE, city_table, zip_table
 
 ROLE_OF_SEGMENT = {"SMB": "SMB AE", "Mid-Market": "Mid-Market AE", "Enterprise": "Enterprise AE"}
 

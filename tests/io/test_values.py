@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from territory_desktop.io import values as V
+from territory_desktop.io.importing import values as V
 
 
 @pytest.mark.parametrize(("text", "expected"), [

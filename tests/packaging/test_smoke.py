@@ -38,7 +38,7 @@ def test_smoke_test_passes_from_source(tmp_path: Path) -> None:
 
 
 def test_smoke_test_fails_with_the_check_named_when_the_sample_is_missing(tmp_path: Path) -> None:
-    code = ("import sys; import territory_desktop.io.sample as s; "
+    code = ("import sys; import territory_desktop.io.sample.generate as s; "
             "s.bundled_sample_paths = lambda: (_ for _ in ()).throw(FileNotFoundError('sample gone')); "
             "from territory_desktop.smoke import main; sys.exit(main(sys.argv[1:]))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,

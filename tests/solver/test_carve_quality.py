@@ -11,9 +11,9 @@ import itertools
 import numpy as np
 import pytest
 
+from territory_desktop.solver.carve.pmedian_swap import flow_assign, integer_demand
 from territory_desktop.solver.engine import solve
-from territory_desktop.solver.pmedian_swap import flow_assign, integer_demand
-from territory_desktop.solver.problem import Problem
+from territory_desktop.solver.problem.snapshot import Problem
 
 
 def carve_problem(x: np.ndarray, y: np.ndarray, demand: np.ndarray, k: int, cap: float) -> Problem:

@@ -90,7 +90,7 @@ def test_unknown_measure_is_a_clear_error(tmp_path, capsys):
 
 
 def test_solve_a_project_respects_the_move_budget(tmp_path, capsys):
-    import territory_desktop.io.project as project
+    import territory_desktop.io.project.project_file as project
     plan = make_plan(300, 5, seed=4)
     src = tmp_path / "plan.territory"
     project.save_project(plan, src)

@@ -11,9 +11,9 @@ from territory_desktop.core.edits import MoveAccounts, RemoveTerritory, UpdateTe
 from territory_desktop.core.kpis import KpiState
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.settings import ACCOUNTS, BalancedMeasure, BalanceSettings
+from territory_desktop.solver.copilot.suggestions import make_suggestions, movable_mask, suggestion_edit
 from territory_desktop.solver.engine import solve
-from territory_desktop.solver.problem import problem_from_plan
-from territory_desktop.solver.suggestions import make_suggestions, movable_mask, suggestion_edit
+from territory_desktop.solver.problem.snapshot import problem_from_plan
 from tests.conftest import make_plan
 
 SETTINGS = BalanceSettings(measures=(BalancedMeasure("potential", 0.15, 1.0, primary=True),

@@ -15,9 +15,16 @@ import numpy as np
 import pytest
 
 from territory_desktop.core.settings import ACCOUNTS, BalancedMeasure, BalanceSettings
-from territory_desktop.solver.messages import Failed, Finished, Improved, Infeasible, Started, WorkerMessage
-from territory_desktop.solver.problem import Problem, problem_from_plan
-from territory_desktop.solver.worker import SolverWorker
+from territory_desktop.solver.copilot.messages import (
+    Failed,
+    Finished,
+    Improved,
+    Infeasible,
+    Started,
+    WorkerMessage,
+)
+from territory_desktop.solver.copilot.worker import SolverWorker
+from territory_desktop.solver.problem.snapshot import Problem, problem_from_plan
 from tests.conftest import make_plan
 
 SETTINGS = BalanceSettings(measures=(BalancedMeasure("potential", 0.15, 1.0, primary=True),
@@ -168,8 +175,8 @@ def test_a_hung_solver_is_restarted_by_the_watchdog():
 ORPHAN_SCRIPT = """
 import sys, time
 from tests.conftest import make_plan
-from territory_desktop.solver.problem import problem_from_plan
-from territory_desktop.solver.worker import SolverWorker
+from territory_desktop.solver.problem.snapshot import problem_from_plan
+from territory_desktop.solver.copilot.worker import SolverWorker
 if __name__ == "__main__":
     w = SolverWorker()
     w.submit(problem_from_plan(make_plan(3000, 12, seed=2)), time_limit=120.0)

@@ -8,9 +8,9 @@ from PySide6.QtCore import QMimeData, Qt
 
 from territory_desktop.core.edits import MoveAccounts, SetAccountLocks, UpdateTerritory
 from territory_desktop.core.plan import Plan
-from territory_desktop.ui.account_filters import AccountFilters
-from territory_desktop.ui.account_model import MAX_RANGES, AccountTableModel
-from territory_desktop.ui.mime import MIME, decode_rows, decode_version, encode_rows
+from territory_desktop.ui.accounts.filters import AccountFilters
+from territory_desktop.ui.accounts.model import MAX_RANGES, AccountTableModel
+from territory_desktop.ui.hub.drag_payload import MIME, decode_rows, decode_version, encode_rows
 from tests.conftest import make_plan
 
 

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
 
 from territory_desktop.core.edits import MoveAccounts, SetAccountLocks
 from territory_desktop.core.plan import Plan
-from territory_desktop.ui.account_panel import AccountPanel
-from territory_desktop.ui.selection import Selection
-from territory_desktop.ui.undo import PlanController
+from territory_desktop.ui.accounts.panel import AccountPanel
+from territory_desktop.ui.hub.plan_controller import PlanController
+from territory_desktop.ui.hub.selection import Selection
 from tests.conftest import make_plan
 
 

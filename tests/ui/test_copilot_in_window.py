@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QSettings, Qt
 
-from territory_desktop.solver.suggestions import make_suggestions
-from territory_desktop.ui.document import Document
-from territory_desktop.ui.main_window import MainWindow
+from territory_desktop.solver.copilot.suggestions import make_suggestions
+from territory_desktop.ui.hub.document import Document
+from territory_desktop.ui.shell.main_window import MainWindow
 from tests.conftest import make_plan
 from tests.ui.test_suggestions_dock import FakeClient
 

@@ -13,10 +13,10 @@ from territory_desktop.core import format as fmt
 from territory_desktop.core.edits import SetAccountLocks, UpdateTerritory
 from territory_desktop.core.kpis import KpiState
 from territory_desktop.core.plan import Plan
-from territory_desktop.ui.main_window import MainWindow
-from territory_desktop.ui.mime import encode_rows
-from territory_desktop.ui.territory_model import TERRITORY_ROLE
-from territory_desktop.ui.territory_panel import TerritoryPanel
+from territory_desktop.ui.hub.drag_payload import encode_rows
+from territory_desktop.ui.shell.main_window import MainWindow
+from territory_desktop.ui.territories.model import TERRITORY_ROLE
+from territory_desktop.ui.territories.panel import TerritoryPanel
 from tests.conftest import make_plan
 
 

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from territory_desktop.core.settings import ACCOUNTS, WORKLOAD, BalanceSettings
-from territory_desktop.ui.eligibility_editor import ANY_ROLE
-from territory_desktop.ui.settings_dialog import BalanceSettingsDialog
+from territory_desktop.ui.settings.dialog import BalanceSettingsDialog
+from territory_desktop.ui.settings.eligibility_editor import ANY_ROLE
 from tests.conftest import make_plan
 from tests.ui.test_drag_drop import drop_on, make_window
 

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from territory_desktop.io.importer import ImportFailed
-from territory_desktop.ui.import_dialog import FILES, MAPPING, REPORT, RUNNING, ImportDialog
-from territory_desktop.ui.import_report import ERRORS, WARNINGS
+from territory_desktop.io.importing.importer import ImportFailed
+from territory_desktop.ui.importing.dialog import FILES, MAPPING, REPORT, RUNNING, ImportDialog
+from territory_desktop.ui.importing.report import ERRORS, WARNINGS
 
 MESSY = (
     "Account ID;Account Name;Billing City;Billing State;Billing Zip;Annual Revenue;Wallet Est.;Account Owner;Segment\n"

@@ -8,11 +8,11 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QTimer, QU
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-import territory_desktop.io.project as project
+import territory_desktop.io.project.project_file as project
 from territory_desktop.core.edits import MoveAccounts, SetAccountLocks, UpdateTerritory
 from territory_desktop.core.settings import BalanceSettings
-from territory_desktop.ui.document import app_settings, recent_files
-from territory_desktop.ui.main_window import MainWindow
+from territory_desktop.ui.hub.document import app_settings, recent_files
+from territory_desktop.ui.shell.main_window import MainWindow
 from tests.conftest import make_plan
 from tests.ui.test_drag_drop import drop_on, make_window
 
@@ -115,7 +115,7 @@ def test_a_plan_file_dropped_on_the_window_opens(qtbot, tmp_path):
 
 
 def test_move_selection_by_keyboard_with_the_chooser(qtbot, tmp_path):
-    import territory_desktop.ui.move_chooser as chooser
+    import territory_desktop.ui.accounts.move_chooser as chooser
     plan = make_plan(n=100, k=4, seed=9)
     w = make_window(qtbot, tmp_path, plan)
     w.doc.controller.apply(UpdateTerritory(3, {"name": "Pacific Northwest"}))
@@ -162,7 +162,7 @@ def test_settings_stay_inside_the_test_data_folder(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
 def test_screenshot_is_written_and_not_blank(qtbot, tmp_path, size):
-    from territory_desktop.ui.gui_main import render_screenshot
+    from territory_desktop.ui.shell.startup import render_screenshot
 
     plan_path = tmp_path / "shot.territory"
     project.save_project(make_plan(n=400, k=8, seed=4), plan_path)
@@ -197,7 +197,7 @@ def test_signals_used_from_python_do_not_eat_references_to_bools():
 
 
 def test_balance_settings_preview_live_and_apply_as_one_undoable_step(qtbot, tmp_path):
-    import territory_desktop.ui.settings_dialog as dialogs
+    import territory_desktop.ui.settings.dialog as dialogs
     plan = make_plan(n=300, k=5, seed=13)
     w = make_window(qtbot, tmp_path, plan)
     original = plan.settings
@@ -239,7 +239,7 @@ def test_default_layout_shows_every_territory_column_and_the_table(qtbot, tmp_pa
 
 
 def test_run_gui_opens_the_given_file_in_a_shown_window(qtbot, tmp_path, monkeypatch):
-    from territory_desktop.ui import gui_main
+    from territory_desktop.ui.shell import startup as gui_main
 
     path = tmp_path / "start.territory"
     project.save_project(make_plan(n=70, k=3, seed=5), path)

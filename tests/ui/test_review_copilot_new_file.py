@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from territory_desktop.solver.messages import Improved, SolvedPlan, Started
-from territory_desktop.ui.solver_client import SolverClient
+from territory_desktop.solver.copilot.messages import Improved, SolvedPlan, Started
+from territory_desktop.ui.copilot.solver_client import SolverClient
 from tests.conftest import make_plan
 from tests.ui.test_suggestions_dock import FakeWorker
 

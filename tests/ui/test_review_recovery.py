@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QMessageBox
 
-import territory_desktop.io.project as project
+import territory_desktop.io.project.project_file as project
 from territory_desktop.core.edits import MoveAccounts
-from territory_desktop.ui.document import Document
+from territory_desktop.ui.hub.document import Document
 from tests.conftest import make_plan
 from tests.ui.test_drag_drop import make_window
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QDoubleSpinBox
 
 from territory_desktop.core.settings import ACCOUNTS, WORKLOAD, BalanceSettings
-from territory_desktop.ui.settings_dialog import BalanceSettingsDialog
+from territory_desktop.ui.settings.dialog import BalanceSettingsDialog
 
 MEASURES = ["potential", "pipeline", ACCOUNTS, WORKLOAD]
 SEGMENTS = ["SMB", "Mid-Market", "Enterprise", "Public Sector"]

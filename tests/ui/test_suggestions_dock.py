@@ -12,12 +12,12 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from territory_desktop.core.edits import MoveAccounts
 from territory_desktop.core.settings import ACCOUNTS, BalancedMeasure, BalanceSettings
-from territory_desktop.solver.messages import Finished, Improved, Infeasible, SolvedPlan, Started
-from territory_desktop.solver.suggestions import make_suggestions
-from territory_desktop.ui.selection import Selection
-from territory_desktop.ui.solver_client import SolverClient
-from territory_desktop.ui.suggestions_dock import SuggestionsDock
-from territory_desktop.ui.undo import PlanController
+from territory_desktop.solver.copilot.messages import Finished, Improved, Infeasible, SolvedPlan, Started
+from territory_desktop.solver.copilot.suggestions import make_suggestions
+from territory_desktop.ui.copilot.solver_client import SolverClient
+from territory_desktop.ui.copilot.suggestions_dock import SuggestionsDock
+from territory_desktop.ui.hub.plan_controller import PlanController
+from territory_desktop.ui.hub.selection import Selection
 from tests.conftest import make_plan
 
 SETTINGS = BalanceSettings(measures=(BalancedMeasure("potential", 0.15, 1.0, primary=True),

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QAbstractSpinBox, QDialog, QDialogButtonBox
 
 from territory_desktop.core.edits import AddTerritory, RemoveTerritory, UpdateTerritory
 from territory_desktop.core.kpis import KpiState
-from territory_desktop.ui.move_chooser import MoveChooser
-from territory_desktop.ui.territory_dialog import RemoveTerritoryDialog, TerritoryDialog
+from territory_desktop.ui.accounts.move_chooser import MoveChooser
+from territory_desktop.ui.territories.dialog import RemoveTerritoryDialog, TerritoryDialog
 from tests.conftest import make_plan
 
 

@@ -9,9 +9,9 @@ from territory_desktop.core import format as fmt
 from territory_desktop.core.edits import MoveAccounts
 from territory_desktop.core.palette import PALETTE
 from territory_desktop.core.settings import BalancedMeasure, BalanceSettings
-from territory_desktop.ui.territory_model import BAND_ROLE, TERRITORY_ROLE, TerritoryTableModel
-from territory_desktop.ui.territory_panel import TerritoryPanel
-from territory_desktop.ui.undo import PlanController
+from territory_desktop.ui.hub.plan_controller import PlanController
+from territory_desktop.ui.territories.model import BAND_ROLE, TERRITORY_ROLE, TerritoryTableModel
+from territory_desktop.ui.territories.panel import TerritoryPanel
 from tests.conftest import make_plan
 
 
@@ -143,7 +143,7 @@ def test_dragging_near_the_bottom_edge_scrolls_to_far_territories(qtbot):
     from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent
     from PySide6.QtWidgets import QApplication
 
-    from territory_desktop.ui.mime import encode_rows
+    from territory_desktop.ui.hub.drag_payload import encode_rows
 
     plan = make_plan(n=400, k=60, seed=9)
     panel, _ = make_panel(qtbot, plan)
@@ -175,7 +175,7 @@ def _answer_modal(qtbot, dialog_type, fill) -> None:
 
 
 def test_toolbar_add_edit_and_remove_go_through_the_territory_dialogs(qtbot):
-    import territory_desktop.ui.territory_dialog as dialogs
+    import territory_desktop.ui.territories.dialog as dialogs
     plan = make_plan(n=150, k=3, seed=10)
     panel, ctl = make_panel(qtbot, plan)
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from territory_desktop.core.edits import MoveAccounts, SetAccountLocks
 from territory_desktop.core.kpis import KpiState
-from territory_desktop.ui.undo import PlanController
+from territory_desktop.ui.hub.plan_controller import PlanController
 from tests.conftest import make_plan
 
 

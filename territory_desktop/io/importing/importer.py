@@ -1,0 +1,103 @@
+"""Import a CRM export (and optionally a reps file) into a new Plan, with a report of every problem.
+
+The import never crashes on bad cells and never drops a row silently: rows_in == accounts kept + rows
+rejected, and each rejected row has an "error" problem. Only file-level failures raise ImportFailed.
+It runs off the GUI thread: `progress(fraction, stage)` reports, `cancelled()` is polled between stages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from territory_desktop.core.plan import Plan
+from territory_desktop.io.importing.accounts import build_accounts
+from territory_desktop.io.importing.columns import ACCOUNT_FIELDS, guess_mapping, resolve_mapping
+from territory_desktop.io.importing.errors import ImportCancelled, ImportFailed
+from territory_desktop.io.importing.problems import ERROR, WARNING, ImportProblem, write_problems_csv
+from territory_desktop.io.importing.reps import build_territories
+from territory_desktop.io.importing.table_reader import read_table
+
+__all__ = ["ImportCancelled", "ImportFailed", "ImportProblem", "ImportResult", "import_plan",
+           "write_problems_csv", "ERROR", "WARNING"]
+
+
+@dataclass
+class ImportResult:
+    """The new plan and what happened on the way. `rows_rejected` counts rejected account rows."""
+
+    plan: Plan
+    problems: list[ImportProblem]
+    rows_in: int
+    rows_rejected: int
+    mapping: dict[str, str]
+    reps_mapping: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[ImportProblem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[ImportProblem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+
+def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
+                mapping: dict[str, str] | None = None, reps_mapping: dict[str, str] | None = None,
+                sheet: str | None = None, progress: Callable[[float, str], None] | None = None,
+                cancelled: Callable[[], bool] | None = None) -> ImportResult:
+    """Read, map, parse, place and assign the accounts; build territories; return the plan and problems.
+
+    `mapping` ({field: source column}) overrides the guesses (columns.guess_mapping): a field mapped to ""
+    or None is not imported, a field left out keeps its guess (unless its column was given to another
+    field). `reps_mapping` works the same for the reps file.
+    """
+    file = Path(accounts_path).name
+
+    def step(fraction: float, stage: str) -> None:
+        if cancelled is not None and cancelled():
+            raise ImportCancelled(f"{file}: import cancelled")
+        if progress is not None:
+            progress(fraction, stage)
+
+    step(0.0, f"Reading {file}")
+    df = read_table(accounts_path, sheet=sheet)
+    if len(df) == 0:
+        raise ImportFailed(f"{file}: has a header row but no data rows")
+    columns = list(df.columns)
+    header_row = int(df.attrs.get("header_row", 1))
+    used = resolve_mapping(mapping, columns, ACCOUNT_FIELDS, file, guess_mapping(columns))
+    if "account_id" not in used and "name" not in used:
+        shown = ", ".join(map(repr, columns[:30])) + (" ..." if len(columns) > 30 else "")
+        raise ImportFailed(f"{file}: cannot find an account id or account name column (the columns are "
+                           f"{shown}); map 'account_id' or 'name' by hand")
+    problems: list[ImportProblem] = []
+    if "account_id" not in used:
+        problems.append(ImportProblem(file, None, used["name"], "", "no account id column: the account name "
+                                      "is used as the id, so accounts with the same name are rejected", WARNING))
+    unused = [c for c in columns if c not in set(used.values()) and str(c).strip()]
+    for fld, what in (("potential", "revenue potential, the measure territories are balanced on"),
+                      ("owner", "the current owner: without it every account starts unassigned")):
+        if fld not in used and unused:
+            shown = ", ".join(map(repr, unused[:8])) + (" ..." if len(unused) > 8 else "")
+            problems.append(ImportProblem(
+                file, None, None, "", f"no column was recognised as {fld!r} ({what}); unused columns: {shown} "
+                f"— map one by hand if it holds it (a mapping file or the import dialog)", WARNING))
+    step(0.2, "Checking rows")
+    built = build_accounts(df, used, file, lambda f, text: step(0.2 + 0.6 * f, text), header_row)
+    problems += built.problems
+    step(0.8, "Building territories")
+    terr = build_territories(built.accounts, used.get("owner"), file, reps_path, reps_mapping,
+                             sheet_rows=built.kept + header_row + 1)
+    problems += terr.problems
+    step(0.9, "Computing balance")
+    source = df.iloc[built.kept].reset_index(drop=True)
+    plan = Plan(built.accounts, terr.territories, terr.assignment, source=source)
+    rejected = len(df) - len(built.kept)
+    # the accounts file first, file-level notes before rows, rows top to bottom then columns left to right
+    col_pos = {c: i for i, c in enumerate(columns)}
+    problems.sort(key=lambda p: (p.file != file, p.row is not None, p.row or 0,
+                                 col_pos.get(p.column or "", -1) if p.file == file else 0))
+    step(1.0, "Done")
+    return ImportResult(plan, problems, len(df), rejected, used, terr.mapping)

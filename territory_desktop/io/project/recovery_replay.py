@@ -1,0 +1,291 @@
+"""Crash recovery, reading side: find the journals of sessions that crashed, replay one onto its base, discard.
+
+Journal lines are untrusted input: they are parsed as JSON and rebuilt through the core's Edit registry only,
+with indices checked. The journal's format (header, suffixes, the writer's OS lock) is defined here because
+this is what reads it back; recovery.py writes it and re-exports the public names of this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from territory_desktop.core.edits import (
+    AddTerritory,
+    Batch,
+    Edit,
+    MoveAccounts,
+    RemoveTerritory,
+    SetAccountLocks,
+    UpdateTerritory,
+)
+from territory_desktop.core.plan import EditRefused, Plan
+from territory_desktop.io.project.paths import recovery_dir
+from territory_desktop.io.project.project_file import ProjectFileError, open_project, read_save_id
+
+JOURNAL_FORMAT = 1
+JOURNAL_SUFFIX = ".journal"
+LOCK_SUFFIX = ".lock"
+SNAPSHOT_SUFFIX = ".base.territory"
+
+
+class RecoveryError(Exception):
+    """A journal that cannot be replayed; the message names the journal (and line) and says why."""
+
+
+@dataclass(frozen=True)
+class RecoverableSession:
+    """A journal left by a session that ended without a clean close."""
+
+    path: Path
+    project_path: Path | None
+    source_path: Path | None
+    base_snapshot: Path | None
+    save_id: str | None
+    started_at: str
+    """ISO 8601, UTC."""
+    edit_count: int
+    torn_tail: bool
+    """The last line was cut off by the crash; it is skipped."""
+    description: str
+    """One line for the recovery dialog or the CLI."""
+    problem: str | None = None
+    """Why this journal cannot be replayed as is (it can still be discarded)."""
+    unsaved_base: bool = False
+    """The starting snapshot itself holds changes never saved (a plan restored after an earlier crash), so
+    the session is worth offering even when no edit followed."""
+
+
+def try_lock(fh: IO[bytes]) -> bool:
+    """Take an exclusive, non-blocking lock; False if another open file (any process) holds it."""
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            fh.seek(0)
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _writer_alive(journal: Path) -> bool:
+    lock_path = journal.with_suffix(LOCK_SUFFIX)
+    if not lock_path.exists():
+        return False
+    try:
+        with open(lock_path, "a+b") as fh:
+            return not try_lock(fh)
+    except OSError:
+        return True  # cannot tell: leave it alone rather than steal a live session's journal
+
+
+# ----- reading ---------------------------------------------------------------------------------------------
+def _read_journal(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
+    """Header, edit records and whether a torn last line was skipped; RecoveryError naming the line if bad."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RecoveryError(f"Cannot read the recovery file {path.name}: {exc.strerror or exc}.") from exc
+    lines = data.split(b"\n")  # bytes: json.loads then decodes each line as strict UTF-8
+    torn = bool(lines and lines[-1].strip(b"\x00 \r"))  # the crash cut the last write short
+    lines = lines[:-1]
+    while lines and not lines[-1].strip(b"\x00 \r"):
+        lines.pop()
+    if not lines:
+        raise RecoveryError(f"The recovery file {path.name} is empty.")
+    records: list[Any] = []
+    for i, line in enumerate(lines, start=1):
+        try:
+            records.append(json.loads(line))
+        except (ValueError, RecursionError) as exc:
+            if i == len(lines) and i > 1 and not torn:  # a zero-filled or half-written final line
+                torn = True
+                break
+            raise RecoveryError(f"The recovery file {path.name} is damaged at line {i}: {exc}.") from exc
+    header = records[0]
+    if not isinstance(header, dict) or "journal_format" not in header:
+        raise RecoveryError(f"The recovery file {path.name} has no valid header.")
+    if header["journal_format"] != JOURNAL_FORMAT:
+        raise RecoveryError(f"The recovery file {path.name} has journal format {header['journal_format']!r}; "
+                            f"this version reads format {JOURNAL_FORMAT}.")
+    for i, rec in enumerate(records[1:], start=2):
+        if not isinstance(rec, dict):
+            raise RecoveryError(f"The recovery file {path.name} is damaged at line {i}: not an edit record.")
+    return header, records[1:], torn
+
+
+def _opt_path(v: Any) -> Path | None:
+    return Path(v) if isinstance(v, str) and v else None
+
+
+def _describe(header: dict[str, Any], count: int, torn: bool) -> str:
+    """One line for the dialog and the CLI: whose plan, how many edits, since when."""
+    try:
+        started = dt.datetime.fromisoformat(str(header.get("started_at"))).astimezone()
+        when = f"{started:%Y-%m-%d %H:%M}"
+    except ValueError:
+        when = "an unknown time"
+    project = _opt_path(header.get("project_path"))
+    source = _opt_path(header.get("source_path"))
+    edits = f"{count} unsaved edit{'s' if count != 1 else ''}"
+    if not count and header.get("unsaved_base") is True:
+        edits = "unsaved changes"
+    if project is not None:
+        text = f"{project.name}: {edits} since {when}"
+    elif source is not None:
+        text = f"Unsaved plan imported from {source.name}: {edits} since {when}"
+    else:
+        text = f"Unsaved plan: {edits} since {when}"
+    if torn:
+        text += " (the last edit was cut off by the crash and is skipped)"
+    return text
+
+
+def list_recoverable() -> list[RecoverableSession]:
+    """Journals of sessions that ended without closing them, newest first.
+
+    Journals with nothing to give back (a project opened and never edited) are deleted on the way.
+    """
+    folder = recovery_dir()
+    for lock in folder.glob(f"*{LOCK_SUFFIX}"):  # a crash before the journal was written leaves only these
+        journal = lock.with_suffix(JOURNAL_SUFFIX)
+        if not journal.exists() and not _writer_alive(journal):
+            for p in (lock, folder / f"{lock.stem}{SNAPSHOT_SUFFIX}"):
+                with contextlib.suppress(OSError):
+                    p.unlink()
+    found: list[tuple[float, RecoverableSession]] = []
+    for path in folder.glob(f"*{JOURNAL_SUFFIX}"):
+        if _writer_alive(path):
+            continue
+        try:
+            mtime = path.stat().st_mtime
+            if b"\n" not in path.read_bytes():  # died while writing the header: nothing was recorded
+                discard(_bare_session(path, ""))
+                continue
+            header, edits, torn = _read_journal(path)
+        except RecoveryError as exc:
+            found.append((0.0, _bare_session(path, str(exc))))
+            continue
+        except OSError:
+            continue
+        session = RecoverableSession(
+            path, _opt_path(header.get("project_path")), _opt_path(header.get("source_path")),
+            _opt_path(header.get("base_snapshot")), header.get("save_id"), str(header.get("started_at", "")),
+            len(edits), torn, _describe(header, len(edits), torn),
+            unsaved_base=header.get("unsaved_base") is True)
+        if not edits and session.base_snapshot is None:
+            discard(session)
+            continue
+        found.append((mtime, session))
+    return [s for _, s in sorted(found, key=lambda x: -x[0])]
+
+
+def _bare_session(path: Path, problem: str) -> RecoverableSession:
+    return RecoverableSession(path, None, None, None, None, "", 0, False, f"Damaged recovery file {path.name}",
+                              problem or None)
+
+
+def recover(session: RecoverableSession) -> Plan:
+    """Rebuild the crashed session's plan: its base plus every journaled edit, in order.
+
+    The result differs from `session.project_path` on disk: start the next journal with project_path=None
+    (or save first), otherwise a later crash would replay onto the wrong base.
+    """
+    header, records, _ = _read_journal(session.path)
+    name = session.path.name
+    project = _opt_path(header.get("project_path"))
+    snapshot = _opt_path(header.get("base_snapshot"))
+    save_id = header.get("save_id")
+    try:
+        if project is not None and save_id and read_save_id(project) == save_id:
+            plan = open_project(project)
+        elif snapshot is not None and snapshot.exists():
+            plan = open_project(snapshot)
+        elif project is not None:
+            raise RecoveryError(f"Cannot recover {name}: {project.name} has been saved again, moved or deleted "
+                                "since these edits were made, and they only apply to the version they were "
+                                "made on.")
+        else:
+            raise RecoveryError(f"Cannot recover {name}: its starting snapshot is missing.")
+    except ProjectFileError as exc:
+        raise RecoveryError(f"Cannot recover {name}: {exc}") from exc
+    if header.get("n_accounts", plan.n_accounts) != plan.n_accounts:
+        raise RecoveryError(f"Cannot recover {name}: it was recorded for {header.get('n_accounts')} accounts, "
+                            f"but its starting plan has {plan.n_accounts}.")
+    for line, record in enumerate(records, start=2):
+        try:
+            edit = Edit.from_dict(record)
+            _check_indices(edit, plan.n_accounts, plan.n_territories)
+            plan.apply(edit)
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError,
+                EditRefused) as exc:
+            raise RecoveryError(f"Cannot recover {name}: line {line} cannot be replayed ({exc}).") from exc
+    return plan
+
+
+def _check_indices(edit: Edit, n: int, k: int) -> int:
+    """Reject rows/territories out of range (numpy would quietly wrap a negative index around).
+
+    Returns the number of territory slots after the edit, so a batch can add a territory and then use it.
+    """
+    def rows_ok(rows: Any) -> None:
+        rows = np.asarray(rows)
+        if rows.ndim != 1 or (len(rows) and (rows.min() < 0 or rows.max() >= n)):
+            raise ValueError(f"account rows outside 0..{n - 1}")
+
+    def terr_ok(t: Any, allow_none: bool) -> None:
+        t = np.asarray(t)
+        low = -1 if allow_none else 0
+        if t.size and (t.min() < low or t.max() >= k):
+            raise ValueError(f"territory index outside {low}..{k - 1}")
+
+    if isinstance(edit, Batch):
+        for e in edit.edits:
+            k = _check_indices(e, n, k)
+        return k
+    if isinstance(edit, AddTerritory):
+        return k + 1
+    if isinstance(edit, MoveAccounts):
+        rows_ok(edit.rows)
+        terr_ok(edit.to, True)
+        if isinstance(edit.to, np.ndarray) and edit.to.shape != edit.rows.shape:
+            raise ValueError("one target per row expected")
+    elif isinstance(edit, SetAccountLocks):
+        rows_ok(edit.rows)
+        if isinstance(edit.locked, np.ndarray) and edit.locked.shape != edit.rows.shape:
+            raise ValueError("one lock value per row expected")
+    elif isinstance(edit, UpdateTerritory | RemoveTerritory):
+        terr_ok(edit.index, False)
+        if isinstance(edit, RemoveTerritory):
+            terr_ok(edit.to, True)
+    elif hasattr(edit, "index"):  # the inverses of add/remove territory
+        terr_ok(edit.index, False)
+        if hasattr(edit, "rows"):
+            rows_ok(edit.rows)
+        else:
+            return k - 1
+    return k
+
+
+def discard(session: RecoverableSession) -> None:
+    """Delete a journal and its own snapshot (never the user's project file)."""
+    folder = recovery_dir().resolve()
+    targets = [session.path, session.path.with_suffix(LOCK_SUFFIX),
+               session.path.with_name(f"{session.path.stem}{SNAPSHOT_SUFFIX}")]
+    if session.base_snapshot is not None and session.base_snapshot.resolve().parent == folder:
+        targets.append(session.base_snapshot)
+    for p in targets:
+        with contextlib.suppress(OSError):
+            p.unlink()

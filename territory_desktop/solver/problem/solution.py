@@ -1,0 +1,61 @@
+"""A solution the solver proposes, scored and worded the same way whichever algorithm found it.
+
+Shared by the rebalance engine and the carve (engine.py, pmedian.py), so neither imports the other for it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from territory_desktop.solver.problem.snapshot import Evaluation, Problem, band_limits, evaluate
+
+
+@dataclass
+class Solution:
+    """One plan the solver proposes, with how good it is and a sentence for the planner."""
+
+    assignment: np.ndarray
+    objective: float
+    bound: float | None
+    feasible: bool
+    in_band: bool
+    elapsed: float
+    status: str
+    message: str
+    violation: float = 0.0
+    centres: np.ndarray | None = None
+
+
+def describe(problem: Problem, e: Evaluation, moved: int) -> str:
+    """A sentence for the status line: in band or which territory is worst, and how many accounts move."""
+    names = problem.names or tuple(f"territory {i + 1}" for i in range(problem.k))
+    act = np.flatnonzero(problem.active)
+    moves = f"{moved:,} account{'s' if moved != 1 else ''} moved"
+    if e.in_band:
+        return f"All {len(act)} territories in band; {moves}."
+    lo, hi = band_limits(problem, e.targets)
+    out = (e.totals > hi + 1e-9) | (e.totals < lo - 1e-9)
+    out[~problem.active] = False
+    n_out = int(out.any(axis=1).sum())
+    over_cap = int((e.capacity_excess > 1e-6).sum())
+    parts = []
+    if n_out:
+        dev = np.where(out, np.abs(e.deviation), 0.0)
+        t, c = np.unravel_index(int(np.argmax(dev)), dev.shape)
+        parts.append(f"{n_out} territor{'ies' if n_out != 1 else 'y'} out of band "
+                     f"(worst: {names[t]} {e.deviation[t, c]:+.0%} {problem.measure_names[c]})")
+    if over_cap:
+        parts.append(f"{over_cap} over capacity")
+    return "; ".join(parts) + f"; {moves}." if parts else f"{moves}."
+
+
+def make_solution(problem: Problem, a: np.ndarray, t0: float, status: str, bound: float | None = None,
+              centres: np.ndarray | None = None) -> tuple[Solution, Evaluation]:
+    e = evaluate(problem, a, centres)
+    moved = int((a != problem.current).sum())
+    return Solution(a.copy(), e.cost + 1e6 * e.violation * max(1.0, abs(e.cost)), bound, e.feasible,
+                    e.in_band, time.monotonic() - t0, status, describe(problem, e, moved), e.violation,
+                    centres), e

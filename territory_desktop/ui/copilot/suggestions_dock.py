@@ -1,0 +1,451 @@
+"""The co-pilot dock: what the solver is doing, and its suggestions to accept, reject or preview one by one.
+
+The panel never edits the plan itself: accepting builds one `MoveAccounts` edit and hands it to the window's
+`apply_edit` (so it lands on the undo stack and a refusal is explained there). Preview selects the suggestion's
+accounts in the shared Selection, so the table and the map highlight them. The list shows the best
+`MAX_SHOWN`; "Accept all" takes every suggestion, which yields exactly the solver's plan.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPointF, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from territory_desktop.core.edits import Edit
+from territory_desktop.core.format import money, percent
+from territory_desktop.core.plan import Plan, PlanChange
+from territory_desktop.core.settings import ACCOUNTS, WORKLOAD
+from territory_desktop.solver.copilot.suggestions import KpiDelta, Suggestion, suggestion_edit
+from territory_desktop.ui.theme.style import ACCENT, BORDER, MUTED, SPACING, TEXT
+
+MAX_SHOWN = 60
+"""The list shows the best suggestions only: nobody reviews hundreds one by one ("Accept all" takes the rest),
+and laying out hundreds of wrapped rows would stall the window at 100k accounts."""
+STATE_COLORS = {"running": ACCENT, "idle": "#1E6B34", "infeasible": "#8A5300", "error": "#B3261E",
+                "paused": "#8A929C"}
+STATE_WORDS = {"running": "Working", "idle": "Up to date", "infeasible": "Rules conflict",
+               "error": "Solver problem", "paused": "Paused"}
+_ROLE = Qt.ItemDataRole.UserRole
+
+
+class Sparkline(QWidget):
+    """The objective over the current job (log scale: early plans are orders of magnitude worse)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.values: list[float] = []
+        self.bound: float | None = None
+        self.setMinimumSize(90, 26)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAccessibleName("Objective trend")
+
+    def add(self, objective: float, bound: float | None, restart: bool) -> None:
+        if restart:
+            self.values = []
+        self.values.append(objective)
+        self.bound = bound
+        self.update()
+
+    def clear(self) -> None:
+        self.values, self.bound = [], None
+        self.update()
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 (Qt API)
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        r = self.rect().adjusted(2, 3, -2, -3)
+        p.setPen(QPen(QColor(BORDER), 1))
+        p.drawLine(r.bottomLeft(), r.bottomRight())
+        vals = [math.log10(max(v, 1e-9)) for v in self.values if math.isfinite(v)]
+        has_bound = self.bound is not None and self.bound > 0
+        vals_all = [*vals, math.log10(self.bound)] if has_bound else vals
+        if not vals:
+            return
+        lo, hi = min(vals_all), max(vals_all)
+        span = hi - lo or 1.0
+        n = max(len(vals) - 1, 1)
+
+        def pt(i: int, v: float) -> QPointF:
+            return QPointF(r.left() + r.width() * i / n, r.bottom() - r.height() * (v - lo) / span)
+
+        path = QPainterPath(pt(0, vals[0]))
+        for i, v in enumerate(vals[1:], start=1):
+            path.lineTo(pt(i, v))
+        p.setPen(QPen(QColor(ACCENT), 1.6))
+        p.drawPath(path)
+        p.setBrush(QColor(ACCENT))
+        p.drawEllipse(pt(len(vals) - 1 if len(vals) > 1 else 0, vals[-1]), 2.2, 2.2)
+        if self.bound is not None and self.bound > 0:
+            y = pt(0, math.log10(self.bound)).y()
+            p.setPen(QPen(QColor(MUTED), 1, Qt.PenStyle.DashLine))
+            p.drawLine(QPointF(r.left(), y), QPointF(r.right(), y))
+
+
+class SuggestionDelegate(QStyledItemDelegate):
+    """Two-level rows: the reason in the body font, the numbers and accounts beneath it, muted and smaller."""
+
+    PAD = SPACING + 2
+
+    def _texts(self, index: QModelIndex) -> tuple[str, str]:
+        return str(index.data(Qt.ItemDataRole.DisplayRole) or ""), str(index.data(_ROLE + 1) or "")
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
+        small = QFont(option.font)
+        small.setPointSizeF(max(option.font.pointSizeF() - 1.0, 7.0))
+        return QFont(option.font), small
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        title, sub = self._texts(index)
+        big, small = self._fonts(option)
+        width = max((option.rect.width() or 320) - 2 * self.PAD, 120)
+        flags = int(Qt.TextFlag.TextWordWrap)
+        h1 = QFontMetrics(big).boundingRect(QRect(0, 0, width, 10_000), flags, title).height()
+        h2 = QFontMetrics(small).boundingRect(QRect(0, 0, width, 10_000), flags, sub).height() if sub else 0
+        return QSize(width + 2 * self.PAD, h1 + h2 + 2 * self.PAD + (4 if sub else 0))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        painter.save()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.fillRect(option.rect, QColor("#D8E4FA") if selected else QColor("#FFFFFF"))
+        painter.setPen(QPen(QColor("#ECEEF1"), 1))
+        painter.drawLine(option.rect.bottomLeft(), option.rect.bottomRight())
+        title, sub = self._texts(index)
+        big, small = self._fonts(option)
+        r = option.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
+        flags = int(Qt.TextFlag.TextWordWrap)
+        painter.setFont(big)
+        painter.setPen(QColor(TEXT))
+        br = painter.boundingRect(r, flags, title)
+        painter.drawText(r, flags, title)
+        if sub:
+            painter.setFont(small)
+            painter.setPen(QColor(MUTED))
+            painter.drawText(r.adjusted(0, br.height() + 4, 0, 0), flags, sub)
+        painter.restore()
+
+
+class SuggestionsPanel(QWidget):
+    """The content of the co-pilot dock (usable on its own, e.g. inside MainWindow.add_dock)."""
+
+    def __init__(self, plan: Plan, apply_edit: Callable[[Edit], bool], client: Any, selection: Any,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plan = plan
+        self.apply_edit = apply_edit
+        self.client = client
+        self.selection = selection
+        self._suggestions: list[Suggestion] = []
+        self._names: dict[int, str] = {}
+        self._last_elapsed = math.inf
+        self._filling = False
+        self._refill = QTimer(self)
+        self._refill.setSingleShot(True)
+        self._refill.setInterval(0)
+        self._refill.timeout.connect(lambda: self._fill(keep_row=max(self.list.currentRow(), 0)))
+        self._build()
+        client.statusChanged.connect(self._on_status)
+        client.suggestionsChanged.connect(self.set_suggestions)
+        client.progress.connect(self._on_progress)
+        plan.changed.connect(self._on_plan_changed)
+        self._on_status(getattr(client, "state", "idle"), getattr(client, "detail", ""))
+        self.set_suggestions(list(getattr(client, "suggestions", [])))
+
+    # ----- layout ------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(2 * SPACING, 2 * SPACING, 2 * SPACING, 2 * SPACING)
+        outer.setSpacing(SPACING + 2)
+        head = QHBoxLayout()
+        head.setSpacing(SPACING)
+        self.dot = QLabel("●")
+        self.state_label = QLabel()
+        f = self.state_label.font()
+        f.setBold(True)
+        self.state_label.setFont(f)
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.setCheckable(True)
+        self.pause_button.setToolTip("Stop the co-pilot from looking for new suggestions")
+        self.pause_button.toggled.connect(self._on_pause)
+        head.addWidget(self.dot)
+        head.addWidget(self.state_label)
+        head.addStretch(1)
+        head.addWidget(self.pause_button)
+        outer.addLayout(head)
+        self.detail_label = QLabel()
+        self.detail_label.setWordWrap(True)
+        self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail_label.setStyleSheet(f"color: {MUTED};")
+        outer.addWidget(self.detail_label)
+        trend = QHBoxLayout()
+        trend.setSpacing(SPACING)
+        self.sparkline = Sparkline()
+        self.sparkline.setFixedWidth(120)
+        self.objective_label = QLabel("—")
+        self.objective_label.setWordWrap(True)
+        self.objective_label.setStyleSheet(f"color: {MUTED};")
+        trend.addWidget(self.sparkline)
+        trend.addWidget(self.objective_label, 1)
+        outer.addLayout(trend)
+        self.list = QListWidget()
+        self.list.setItemDelegate(SuggestionDelegate(self.list))
+        self.list.setWordWrap(True)
+        self.list.setUniformItemSizes(False)
+        self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.list.setAccessibleName("Suggestions")
+        self.list.installEventFilter(self)
+        self.list.currentRowChanged.connect(self._update_buttons)
+        self.list.itemDoubleClicked.connect(lambda _item: self.preview())
+        outer.addWidget(self.list, 1)
+        self.count_label = QLabel()
+        self.count_label.setStyleSheet(f"color: {MUTED};")
+        outer.addWidget(self.count_label)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(SPACING)
+        self.preview_button = QPushButton("Preview")
+        self.preview_button.setToolTip("Select these accounts in the table and on the map (double-click)")
+        self.reject_button = QPushButton("Reject")
+        self.reject_button.setToolTip("Drop this suggestion; the co-pilot will not offer it again (Delete)")
+        self.accept_button = QPushButton("Accept")
+        self.accept_button.setToolTip("Make these moves as one undoable step (Enter)")
+        self.accept_button.setDefault(True)
+        self.accept_all_button = QPushButton("Accept all")
+        self.accept_all_button.setToolTip("Make every suggested move as one undoable step")
+        self.preview_button.clicked.connect(self.preview)
+        self.reject_button.clicked.connect(self.reject)
+        self.accept_button.clicked.connect(self.accept)
+        self.accept_all_button.clicked.connect(self.accept_all)
+        buttons.addWidget(self.preview_button)
+        buttons.addWidget(self.reject_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.accept_button)
+        buttons.addWidget(self.accept_all_button)
+        outer.addLayout(buttons)
+        self._update_buttons()
+
+    # ----- actions -----------------------------------------------------------------------------------
+    def current(self) -> Suggestion | None:
+        """The suggestion of the current row as shown (call flush() first to act on pending updates)."""
+        item = self.list.currentItem()
+        return None if item is None else item.data(_ROLE)
+
+    def accept(self) -> bool:
+        """Accept the current suggestion as one undoable edit."""
+        self.flush()
+        s = self.current()
+        if s is None or s.is_stale(self.plan):
+            return False
+        row = self.list.currentRow()
+        if not self.apply_edit(suggestion_edit([s])):
+            return False
+        self._remove(s, row)
+        return True
+
+    def accept_all(self) -> bool:
+        self.flush()
+        fresh = [s for s in self._suggestions if not s.is_stale(self.plan)]
+        if not fresh or not self.apply_edit(suggestion_edit(fresh)):
+            return False
+        self.set_suggestions([s for s in self._suggestions if s not in fresh])
+        return True
+
+    def reject(self) -> None:
+        self.flush()
+        s = self.current()
+        if s is None:
+            return
+        row = self.list.currentRow()
+        self._remove(s, row)
+        if hasattr(self.client, "reject"):
+            self.client.reject(s)
+
+    def preview(self) -> None:
+        self.flush()
+        s = self.current()
+        if s is not None:
+            self.selection.set_rows(s.rows, self)
+
+    def _remove(self, s: Suggestion, row: int) -> None:
+        self._suggestions = [x for x in self._suggestions if x is not s]
+        self._fill(keep_row=row)
+
+    # ----- updates -----------------------------------------------------------------------------------
+    def set_plan(self, plan: Plan) -> None:
+        self.plan.changed.disconnect(self._on_plan_changed)
+        self.plan = plan
+        plan.changed.connect(self._on_plan_changed)
+        self.set_suggestions([])
+        self.sparkline.clear()
+
+    def set_suggestions(self, suggestions: list[Suggestion]) -> None:
+        """Show these suggestions. The list is rebuilt on the next event-loop turn, not inside the caller's
+        slot: the client has just spent ~15 ms deriving them at 100k accounts, and the two together would
+        stall the window past 50 ms; bursts of updates also coalesce into one rebuild."""
+        self._suggestions = [s for s in suggestions if not s.is_stale(self.plan)]
+        self._refill.start()
+
+    def flush(self) -> None:
+        """Rebuild the list now if an update is pending (tests, and before acting on the current item)."""
+        if self._refill.isActive() and not self._filling:
+            self._refill.stop()
+            self._fill(keep_row=max(self.list.currentRow(), 0))
+
+    def _fill(self, keep_row: int = 0) -> None:
+        self._filling = True  # the list's own signals fire inside clear(): never rebuild it re-entrantly
+        try:
+            self._fill_list(keep_row)
+        finally:
+            self._filling = False
+
+    def _fill_list(self, keep_row: int) -> None:
+        self.list.setUpdatesEnabled(False)
+        self.list.clear()
+        shown = self._suggestions[:MAX_SHOWN]
+        self._names = self._names_of(shown, limit=20)
+        for s in shown:
+            item = QListWidgetItem(s.reason)
+            item.setData(_ROLE, s)
+            item.setData(_ROLE + 1, self._subtitle(s))
+            item.setToolTip(self._accounts_text(s, limit=20))
+            self.list.addItem(item)
+        self.list.setUpdatesEnabled(True)
+        if self.list.count():
+            self.list.setCurrentRow(min(keep_row, self.list.count() - 1))
+        n, shown = len(self._suggestions), min(len(self._suggestions), MAX_SHOWN)
+        accounts = sum(s.n_accounts for s in self._suggestions)
+        if n == 0:
+            self.count_label.setText("No suggestions right now.")
+        elif shown < n:
+            self.count_label.setText(f"Showing the best {shown:,} of {n:,} suggestions ({accounts:,} accounts)")
+        else:
+            self.count_label.setText(f"{n:,} suggestion{'s' if n != 1 else ''} · {accounts:,} "
+                                     f"account{'s' if accounts != 1 else ''}")
+        self._update_buttons()
+
+    def _subtitle(self, s: Suggestion) -> str:
+        parts = [_delta_text(self.plan, d) for d in s.deltas
+                 if round(d.dev_before * 100) != round(d.dev_after * 100)]
+        return " · ".join(parts[:4]) + ("\n" if parts else "") + self._accounts_text(s, limit=3)
+
+    def _names_of(self, suggestions: list[Suggestion], limit: int) -> dict[int, str]:
+        """Names of the first accounts of every shown suggestion, in one DataFrame lookup (not one per row)."""
+        if not suggestions:
+            return {}
+        rows = np.unique(np.concatenate([s.rows[:limit] for s in suggestions]))
+        names = self.plan.accounts["name"].iloc[rows].astype(str).tolist()
+        return dict(zip(rows.tolist(), names, strict=True))
+
+    def _accounts_text(self, s: Suggestion, limit: int) -> str:
+        names = [self._names.get(int(r), "") for r in s.rows[:limit]]
+        more = f" and {s.n_accounts - limit:,} more" if s.n_accounts > limit else ""
+        return ", ".join(names) + more
+
+    def _update_buttons(self, *_args: object) -> None:
+        has = self.current() is not None
+        for b in (self.preview_button, self.reject_button, self.accept_button):
+            b.setEnabled(has)
+        self.accept_all_button.setEnabled(bool(self._suggestions))
+
+    def _on_plan_changed(self, change: PlanChange) -> None:
+        if any(s.is_stale(self.plan) for s in self._suggestions):
+            self.set_suggestions([s for s in self._suggestions if not s.is_stale(self.plan)])
+
+    def _on_status(self, state: str, detail: str) -> None:
+        colour = STATE_COLORS.get(state, MUTED)
+        self.dot.setStyleSheet(f"color: {colour};")
+        self.state_label.setText(STATE_WORDS.get(state, state.capitalize()))
+        if state == "infeasible":
+            lines = [x for x in detail.splitlines() if x.strip()]
+            detail = "These rules cannot all hold:\n" + "\n".join(f"•  {x}" for x in lines)
+        self.detail_label.setText(detail)
+        self.pause_button.blockSignals(True)
+        self.pause_button.setChecked(state == "paused")
+        self.pause_button.setText("Resume" if state == "paused" else "Pause")
+        self.pause_button.blockSignals(False)
+
+    def _on_progress(self, objective: float, bound: object, elapsed: float) -> None:
+        restart = elapsed < self._last_elapsed
+        self._last_elapsed = elapsed
+        b = float(bound) if isinstance(bound, int | float) else None
+        self.sparkline.add(objective, b, restart)
+        text = f"score {_compact(objective)}"
+        if b is not None:
+            gap = (objective - b) / abs(objective) if objective else 0.0
+            text += f" · bound {_compact(b)} (gap {percent(max(gap, 0.0), 1)})"
+        self.objective_label.setText(f"{text} · {elapsed:,.1f} s")
+        self.objective_label.setToolTip("Lower is better: band violations first, then disruption and distance.")
+
+    def _on_pause(self, checked: bool) -> None:
+        if checked:
+            self.client.pause()
+        else:
+            self.client.resume()
+
+    # ----- keyboard ----------------------------------------------------------------------------------
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if obj is self.list and event.type() == QEvent.Type.KeyPress:
+            key = event.key() if isinstance(event, QKeyEvent) else None
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.accept()
+                return True
+            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self.reject()
+                return True
+            if key == Qt.Key.Key_Space:
+                self.preview()
+                return True
+        return super().eventFilter(obj, event)
+
+
+def _compact(v: float) -> str:
+    """1,234 / 12.3k / 4.5M: a score's size at a glance, not its digits."""
+    if not math.isfinite(v):
+        return "—"
+    a = abs(v)
+    for limit, unit, suffix in ((1e12, 1e12, "T"), (1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e4, 1e3, "k")):
+        if a >= limit:
+            return f"{v / unit:,.1f}{suffix}"
+    return f"{v:,.0f}" if a >= 100 else f"{v:.3g}"
+
+
+def _delta_text(plan: Plan, d: KpiDelta) -> str:
+    name = "Unassigned" if d.territory < 0 else plan.territories[d.territory].name
+    if d.measure == ACCOUNTS:
+        values = f"{d.before:,.0f}→{d.after:,.0f}"
+    elif d.measure == WORKLOAD:
+        values = f"{d.before:,.0f}→{d.after:,.0f} h"
+    else:
+        values = f"{money(d.before)}→{money(d.after)}"
+    return f"{name} {d.measure} {values} ({percent(d.dev_before, signed=True)}→{percent(d.dev_after, signed=True)})"
+
+
+class SuggestionsDock(QDockWidget):
+    """The co-pilot as a dock: status, objective trend, the suggestions and their buttons."""
+
+    def __init__(self, plan: Plan, apply_edit: Callable[[Edit], bool], client: Any, selection: Any,
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Co-pilot", parent)
+        self.setObjectName("suggestionsDock")
+        self.panel = SuggestionsPanel(plan, apply_edit, client, selection, self)
+        self.setWidget(self.panel)
+
+    def set_plan(self, plan: Plan) -> None:
+        self.panel.set_plan(plan)

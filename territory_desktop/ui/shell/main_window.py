@@ -1,0 +1,415 @@
+"""The planner's workspace: the account table in the middle, territories and edit history in docks, the
+plan's health in the status bar, and the File/Edit/Accounts/Territories/View menus.
+
+The window owns one `Document` at a time (plan + file + undo stack + recovery journal). Views never talk
+to each other: each follows the plan's change events and the shared `Selection`. File commands (open,
+import, save, recovery, export) live in document.py's `FileWorkflow`, so this module is layout and wiring.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoGroup
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
+
+from territory_desktop.core.edits import SetAccountLocks, SetSettings
+from territory_desktop.core.plan import Plan
+from territory_desktop.core.settings import ACCOUNTS, WORKLOAD, BalanceSettings
+from territory_desktop.ui.accounts.move_chooser import MoveChooser
+from territory_desktop.ui.accounts.panel import AccountPanel
+from territory_desktop.ui.hub.document import OPENABLE, Document, FileWorkflow, app_settings
+from territory_desktop.ui.hub.selection import Selection
+from territory_desktop.ui.settings.dialog import BalanceSettingsDialog
+from territory_desktop.ui.shell.history_view import HistoryView
+from territory_desktop.ui.shell.menus import ExportCommands, build_menus, dock_entry
+from territory_desktop.ui.shell.status_bar import HealthStatus, Notice, SelectionSummary
+from territory_desktop.ui.territories.panel import TerritoryPanel
+
+APP_TITLE = "Territory Desktop"
+STATE_VERSION = 1
+WIDE_LAYOUT_PX = 2200
+"""From this window width the territories sit beside the account table; below it, under the table (the
+table's filter row and the territory columns each need ~1,000 px, so side by side needs a 2K+ screen)."""
+TERRITORY_COLUMNS_PX = 940
+"""Width the territories panel needs to show every column (name, rep, numbers, deviations, lock)."""
+
+
+class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
+    """Main window over one document. `MainWindow(plan)` for an in-memory plan, or pass a Document.
+
+    A later panel (map, capacity, co-pilot) plugs in with `add_dock(...)` and follows the open plan through
+    `documentChanged` (the new Document: its plan, controller) and `closing` (stop background work).
+    """
+
+    documentChanged = Signal(object)  # noqa: N815 (Qt naming) — the Document now shown
+    closing = Signal()
+
+    def __init__(self, plan: Plan | Document, settings: QSettings | None = None,
+                 restore_state: bool = True, start_journal: bool = True) -> None:
+        super().__init__()
+        self.settings = settings if settings is not None else app_settings()
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+        self.doc = plan if isinstance(plan, Document) else Document(plan, parent=self)
+        self.doc.setParent(self)
+        self._start_journal = start_journal
+        self.selection = Selection(self)
+        self.undo_group = QUndoGroup(self)
+        self.undo_group.addStack(self.doc.controller.stack)
+        self.undo_group.setActiveStack(self.doc.controller.stack)
+
+        self.account_panel = self._make_account_panel()
+        self.setCentralWidget(self.account_panel)
+        self.territory_panel = TerritoryPanel(self.doc.plan, self.doc.controller, self)
+        self.territory_panel.message.connect(self.show_status)
+        self.territory_panel.selectAccounts.connect(lambda rows: self.selection.set_rows(rows, self.territory_panel))
+        self.history = HistoryView(self.undo_group, self)
+        self.health = HealthStatus(self.doc.plan, self)
+        self.selection_summary = SelectionSummary(self)
+        self.selection_summary.hide()
+        self.statusBar().addPermanentWidget(self.selection_summary)
+        self.statusBar().addPermanentWidget(self.health)
+        self.selection.changed.connect(lambda rows, _src: self.selection_summary.show_rows(self.plan, rows))
+        self.statusBar().setSizeGripEnabled(True)
+        self.notice = Notice(self)
+        self.territory_panel.view.setAccessibleName("Territories")
+        self.history.setAccessibleName("Edit history")
+        self.health.setAccessibleName("Plan health")
+
+        self.actions_by_name = build_menus(self)
+        self.territory_dock = self.add_dock("territoriesDock", "Territories", self.territory_panel,
+                                            Qt.DockWidgetArea.RightDockWidgetArea, "Ctrl+Shift+T")
+        self.history_dock = self.add_dock("historyDock", "Edit History", self.history,
+                                          Qt.DockWidgetArea.RightDockWidgetArea, "Ctrl+Shift+H")
+        self._size_default_layout()
+        self._wire_document()
+        if restore_state:
+            self._restore_window_state()
+        if start_journal:
+            QTimer.singleShot(0, self._start_doc_journal)
+
+    # ----- construction ---------------------------------------------------------------------------------
+    def _make_account_panel(self) -> AccountPanel:
+        return AccountPanel(self.doc.plan, self.selection, self.doc.controller, settings=self.settings,
+                            parent=self)
+
+    def add_dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea,
+                 shortcut: str | None = None) -> QDockWidget:
+        """Add a dock with its View-menu toggle: the one call a new panel (map, co-pilot) needs.
+
+        `widget` may be a ready QDockWidget (e.g. the co-pilot's SuggestionsDock) or any widget to wrap.
+        The object name keys the saved layout, so keep it stable.
+        """
+        if isinstance(widget, QDockWidget):
+            dock = widget
+            dock.setParent(self)
+            dock.setWindowTitle(title)
+        else:
+            dock = QDockWidget(title, self)
+            dock.setWidget(widget)
+        dock.setObjectName(name)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        toggle = dock.toggleViewAction()
+        toggle.setText(f"Show {title}")
+        if shortcut:
+            toggle.setShortcut(shortcut)
+        dock_entry(self.view_menu, self.dock_menu_anchor, toggle)
+        return dock
+
+    def attach_copilot(self, client: object | None = None) -> QDockWidget:
+        """Add the co-pilot dock. `client` defaults to a real SolverClient (a worker process); tests may pass
+        a stand-in with the same signals. The dock follows every document the window shows."""
+        from territory_desktop.ui.copilot.suggestions_dock import SuggestionsDock
+
+        if client is None:
+            from territory_desktop.ui.copilot.solver_client import SolverClient
+
+            client = SolverClient(self.plan, self)
+        self.copilot_client = client
+        dock = SuggestionsDock(self.plan, lambda edit: self.controller.apply(edit), client, self.selection, self)
+        self.copilot_dock = self.add_dock("suggestionsDock", "Co-pilot", dock,
+                                          Qt.DockWidgetArea.RightDockWidgetArea, "Ctrl+Shift+P")
+
+        def follow(doc: Document) -> None:
+            client.set_plan(doc.plan)
+            dock.set_plan(doc.plan)
+
+        self.documentChanged.connect(follow)
+        if hasattr(client, "shutdown"):
+            self.closing.connect(client.shutdown)
+        self.arrange_default_layout()
+        return dock
+
+    def _size_default_layout(self) -> None:
+        """A first-start size that fits the screen (85%), with docks arranged for it."""
+        screen = QGuiApplication.primaryScreen()
+        avail = screen.availableGeometry() if screen is not None else None
+        if avail is not None and avail.width() > 0:
+            self.resize(max(1024, int(avail.width() * 0.85)), max(700, int(avail.height() * 0.85)))
+        self.arrange_default_layout()
+
+    def arrange_default_layout(self) -> None:
+        """Wide windows: territories beside the table, history under them. Narrow (a 1366 px laptop):
+        territories under the table at full width, so neither the table's filters nor the territory
+        columns are squeezed, with the history beside them."""
+        width, height = max(self.width(), 800), max(self.height(), 600)
+        wide = width >= WIDE_LAYOUT_PX
+        area = Qt.DockWidgetArea.RightDockWidgetArea if wide else Qt.DockWidgetArea.BottomDockWidgetArea
+        for dock in (self.territory_dock, self.history_dock):
+            dock.setFloating(False)
+            self.addDockWidget(area, dock)
+            dock.show()
+        copilot = getattr(self, "copilot_dock", None)
+        if copilot is not None:  # the co-pilot shares the history's place, in front: it is the one that talks
+            copilot.setFloating(False)
+            self.addDockWidget(area, copilot)
+        if wide:
+            self.splitDockWidget(self.territory_dock, self.history_dock, Qt.Orientation.Vertical)
+            self.resizeDocks([self.territory_dock], [max(560, min(920, int(width * 0.47)))],
+                             Qt.Orientation.Horizontal)
+            lower = 0.2 if copilot is None else 0.38
+            self.resizeDocks([self.territory_dock, self.history_dock], [int(height * (0.9 - lower)),
+                                                                        int(height * lower)],
+                             Qt.Orientation.Vertical)
+        else:
+            self.splitDockWidget(self.territory_dock, self.history_dock, Qt.Orientation.Horizontal)
+            self.resizeDocks([self.territory_dock], [int(height * 0.42)], Qt.Orientation.Vertical)
+            if copilot is None:
+                history = max(260, min(420, int(width * 0.22)))
+            else:  # what the territory columns leave (~940 px), within reason
+                history = max(320, min(560, width - TERRITORY_COLUMNS_PX))
+            self.resizeDocks([self.territory_dock, self.history_dock], [width - history, history],
+                             Qt.Orientation.Horizontal)
+        if copilot is not None:
+            self.tabifyDockWidget(self.history_dock, copilot)
+            copilot.show()
+            copilot.raise_()
+
+    def _wire_document(self) -> None:
+        doc = self.doc
+        doc.controller.refused.connect(self.show_refusal)
+        doc.controller.stack.indexChanged.connect(self._check_journal)
+        doc.modifiedChanged.connect(lambda _m: self.update_title())
+        self.update_title()
+
+    def _check_journal(self, _index: int = 0) -> None:
+        """If the recovery journal stopped recording (disk full...), say so once and urge a save."""
+        journal = self.doc.journal
+        error = getattr(journal, "error", None)
+        if error and not getattr(journal, "_warned", False):
+            journal._warned = True
+            self.notice.show_message(f"{error}\nSave your plan (Ctrl+S) to keep your work safe.", "error", 20)
+
+    def _start_doc_journal(self) -> None:
+        self.doc.start_journal()
+        if self.doc.journal_problem:
+            self.show_status(self.doc.journal_problem)
+
+    # ----- document -------------------------------------------------------------------------------------
+    @property
+    def plan(self) -> Plan:
+        return self.doc.plan
+
+    @property
+    def controller(self):  # noqa: ANN201 — PlanController
+        return self.doc.controller
+
+    def set_document(self, doc: Document) -> None:
+        """Show another document: every view follows the new plan; the old document is closed cleanly."""
+        old = self.doc
+        old.controller.refused.disconnect(self.show_refusal)
+        self.undo_group.removeStack(old.controller.stack)
+        old.close()
+        old.deleteLater()
+        self.doc = doc
+        doc.setParent(self)
+        self.undo_group.addStack(doc.controller.stack)
+        self.undo_group.setActiveStack(doc.controller.stack)
+        self.selection.clear()
+        self.account_panel.set_plan(doc.plan, doc.controller)
+        self.territory_panel.set_plan(doc.plan, doc.controller)
+        self.health.set_plan(doc.plan)
+        self._wire_document()
+        if self._start_journal:
+            self._start_doc_journal()
+        self.documentChanged.emit(doc)
+
+    def update_title(self) -> None:
+        self.setWindowTitle(f"{self.doc.display_name}[*] — {APP_TITLE}")
+        self.setWindowModified(self.doc.modified)
+
+    # ----- messages -------------------------------------------------------------------------------------
+    def show_status(self, text: str, seconds: float = 6.0) -> None:
+        self.statusBar().showMessage(text, int(seconds * 1000))
+
+    def show_refusal(self, text: str) -> None:
+        """A refused edit: the reason in the status bar and in a notice that does not steal focus."""
+        self.show_status(text, 10)
+        self.notice.show_message(text, "error")
+
+    def show_error(self, title: str, text: str) -> None:
+        """A file problem after an explicit command: a modal message (hookable by tests)."""
+        QMessageBox.warning(self, title, text)
+
+    def ask(self, title: str, text: str, buttons: QMessageBox.StandardButton,
+            default: QMessageBox.StandardButton) -> QMessageBox.StandardButton:
+        """A question with standard buttons (hookable by tests): the button the planner chose."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, self)
+        box.setDefaultButton(default)
+        return QMessageBox.StandardButton(box.exec())
+
+    # ----- accounts -------------------------------------------------------------------------------------
+    def selected_rows(self) -> np.ndarray:
+        rows = self.selection.rows
+        if not len(rows):
+            rows = self.account_panel.selected_rows()
+        return rows
+
+    def move_selection(self, territory: int | None = None) -> bool:
+        """Ctrl+M: move the selected accounts to a territory picked from a filterable list."""
+        rows = self.selected_rows()
+        if not len(rows):
+            self.show_status("Select accounts in the table first, then press Ctrl+M to move them.")
+            return False
+        if territory is None:
+            territory = MoveChooser.choose(self.plan, self, allow_unassigned=True)
+            if territory is None:
+                return False
+        return self.territory_panel.move_rows_to(rows, territory)
+
+    def lock_selection(self, locked: bool) -> bool:
+        rows = self.selected_rows()
+        if not len(rows):
+            self.show_status("Select accounts in the table first.")
+            return False
+        ok = self.controller.apply(SetAccountLocks(rows, locked))
+        if ok:
+            self.show_status(f"{'Locked' if locked else 'Unlocked'} {len(rows):,} account"
+                             f"{'s' if len(rows) != 1 else ''}.")
+        return ok
+
+    # ----- balance settings -----------------------------------------------------------------------------
+    def open_balance_settings(self) -> bool:
+        """The settings dialog previews live; OK applies one undoable SetSettings edit."""
+        plan = self.plan
+        roles = sorted({plan.territories[int(i)].role for i in plan.active_territories()} - {""})
+        dlg = BalanceSettingsDialog(plan.settings, [*plan.measure_names, ACCOUNTS, WORKLOAD],
+                                    list(plan.segment_names), self, roles=roles)
+        dlg.settingsPreview.connect(self.preview_settings)
+        accepted = dlg.exec()
+        result = dlg.result_settings if accepted else None
+        self.preview_settings(plan.settings)
+        if result is None or result == plan.settings:
+            return False
+        return self.controller.apply(SetSettings(result))
+
+    def preview_settings(self, settings: BalanceSettings) -> None:
+        """Re-evaluate the panel and the status bar under `settings` without editing the plan."""
+        plan = self.plan
+        current = plan.settings
+        plan.settings = settings
+        try:
+            self.territory_panel.model.refresh()
+            self.health.refresh()
+        finally:
+            plan.settings = current
+
+    # ----- focus and layout -----------------------------------------------------------------------------
+    def focus_table(self) -> None:
+        self.account_panel.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_search(self) -> None:
+        self.account_panel.focus_search()
+
+    def focus_territories(self) -> None:
+        self.territory_dock.show()
+        self.territory_dock.raise_()
+        self.territory_panel.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_history(self) -> None:
+        self.history_dock.show()
+        self.history_dock.raise_()
+        self.history.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def reset_layout(self) -> None:
+        """Put the panels back where a first start puts them, for the current window size."""
+        self.arrange_default_layout()
+
+    def _restore_window_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(geometry))
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(QByteArray(state), STATE_VERSION)
+        key = str(self.settings.value("territories/sortKey", "name"))
+        column = self.territory_panel.model.column_of(key)
+        if column >= 0:
+            descending = str(self.settings.value("territories/sortDescending", "false")).lower() == "true"
+            self.territory_panel.view.sortByColumn(
+                column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+
+    def save_window_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(STATE_VERSION))
+        header = self.territory_panel.view.horizontalHeader()
+        if 0 <= header.sortIndicatorSection() < self.territory_panel.model.columnCount():
+            self.settings.setValue("territories/sortKey",
+                                   self.territory_panel.model.column_key(header.sortIndicatorSection()))
+            self.settings.setValue("territories/sortDescending",
+                                   header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
+        self.account_panel.save_columns()
+        self.settings.sync()
+
+    # ----- Qt events ------------------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if self.notice.isVisible():
+            self.notice.place()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if event.key() == Qt.Key.Key_Escape and self.notice.isVisible():
+            self.notice.hide()
+            return
+        super().keyPressEvent(event)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt API) — a plan file dropped on the window
+        if _dropped_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        path = _dropped_file(event.mimeData())
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        QTimer.singleShot(0, lambda: self.open_path(path))  # leave the drag loop before any dialog
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if not self.confirm_discard("closing"):
+            event.ignore()
+            return
+        self.save_window_state()
+        self.closing.emit()
+        self.doc.close()
+        event.accept()
+
+
+def _dropped_file(mime) -> Path | None:  # noqa: ANN001 — QMimeData
+    if mime is None or not mime.hasUrls():
+        return None
+    for url in mime.urls():
+        if url.isLocalFile():
+            p = Path(url.toLocalFile())
+            if p.suffix.lower() in OPENABLE:
+                return p
+    return None

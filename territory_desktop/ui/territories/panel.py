@@ -1,0 +1,321 @@
+"""The Territories panel: one row per territory, a drop target for accounts, and the territory actions.
+
+Dropping account rows (ui/mime.py payload) on a row moves them there as one mergeable, undoable step;
+the row under the cursor is outlined while dragging so the planner sees where the accounts will land.
+Every action goes through the PlanController, so a refused edit (a locked territory) is reported in one
+place and every view follows the plan's change event.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QColorDialog,
+    QHeaderView,
+    QInputDialog,
+    QLineEdit,
+    QSizePolicy,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from territory_desktop.core.edits import AddTerritory, Edit, MoveAccounts, RemoveTerritory, UpdateTerritory
+from territory_desktop.core.palette import PALETTE, color_for
+from territory_desktop.core.plan import EditRefused, Plan
+from territory_desktop.core.territory import Territory
+from territory_desktop.ui.hub.plan_controller import PlanController
+from territory_desktop.ui.territories.dialog import RemoveTerritoryDialog, TerritoryDialog
+from territory_desktop.ui.territories.model import SORT_ROLE, TERRITORY_ROLE, TerritoryTableModel
+from territory_desktop.ui.territories.view import TerritoryView
+from territory_desktop.ui.theme import icons
+from territory_desktop.ui.theme.style import BandDelegate, WorkloadBarDelegate
+
+
+class TerritoryPanel(QWidget):
+    """Territory table, its toolbar (add, rename, recolour, edit, lock, remove) and drop handling."""
+
+    message = Signal(str)  # a one-line result for the status bar
+    selectAccounts = Signal(object)  # noqa: N815 (Qt naming) — plan rows to select in every view
+
+    def __init__(self, plan: Plan, controller: PlanController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plan = plan
+        self.controller = controller
+        self.model = TerritoryTableModel(plan, self)
+        self.model.lockRequested.connect(self.set_locked)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(-1)  # name, rep and the other texts
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.view = TerritoryView(self)
+        self.view.setModel(self.proxy)
+        self._setup_view()
+        self.view.accountsDropped.connect(self.move_rows_to)
+        self.view.drop_check = self.drop_problem
+        self.view.plan_version = lambda: self.plan.version
+        self.view.dropHint.connect(self.message)
+        self.view.activated.connect(lambda _i: self.edit_territory())  # double-click, or Enter
+        self.actions_by_name: dict[str, QAction] = {}
+        self.toolbar = QToolBar("Territory actions", self)
+        self.toolbar.setIconSize(self.toolbar.iconSize().scaled(18, 18, Qt.AspectRatioMode.KeepAspectRatio))
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self._build_actions()
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("Filter territories or reps")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setMaximumWidth(260)
+        self.filter.setAccessibleName("Filter territories")
+        self.filter.textChanged.connect(self.set_filter_text)
+        spacer = QWidget(self.toolbar)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        self.toolbar.addWidget(self.filter)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.toolbar)
+        lay.addWidget(self.view)
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
+        self.model.modelReset.connect(self._update_actions)
+        self.model.dataChanged.connect(lambda *_: self._update_actions())
+        self._update_actions()
+
+    def _setup_view(self) -> None:
+        v = self.view
+        v.setSortingEnabled(True)
+        v.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        v.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        v.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        v.setAlternatingRowColors(True)
+        v.setShowGrid(False)
+        v.setWordWrap(False)
+        v.setTabKeyNavigation(False)
+        v.verticalHeader().setVisible(False)
+        v.verticalHeader().setDefaultSectionSize(30)
+        v.horizontalHeader().setHighlightSections(False)
+        v.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        v.horizontalHeader().setStretchLastSection(False)
+        self._band_delegate = BandDelegate(v)
+        self._bar_delegate = WorkloadBarDelegate(v)
+        self.proxy.modelReset.connect(self._apply_column_setup)
+        self._apply_column_setup()
+
+    def _apply_column_setup(self) -> None:
+        """Delegates and widths per column kind (the measure columns follow the balance settings)."""
+        widths = {"name": 184, "rep": 120, "accounts": 84, "potential": 84, "workload": 140, "locked": 52}
+        for c in range(self.model.columnCount()):
+            key = self.model.column_key(c)
+            if key.startswith("dev_"):
+                self.view.setItemDelegateForColumn(c, self._band_delegate)
+                self.view.setColumnWidth(c, 104)
+            elif key == "workload":
+                self.view.setItemDelegateForColumn(c, self._bar_delegate)
+                self.view.setColumnWidth(c, widths[key])
+            else:
+                self.view.setItemDelegateForColumn(c, None)
+                self.view.setColumnWidth(c, widths.get(key, 90))
+        self.view.fit_name_column()
+
+    def _build_actions(self) -> None:
+        specs = (
+            ("add", "&Add Territory…", "add", "Add an empty territory", QKeySequence("Ctrl+Shift+N")),
+            ("rename", "Re&name Territory…", "rename", "Rename the selected territory", QKeySequence("F2")),
+            ("recolour", "Change &Colour…", "recolour", "Pick the selected territory's map colour", None),
+            ("edit", "&Edit Territory…", "edit", "Edit rep, home, capacity and region", QKeySequence("Ctrl+E")),
+            ("lock", "&Lock Territory", "lock", "Lock: nothing moves in or out", QKeySequence("Ctrl+L")),
+            ("remove", "Re&move Territory…", "remove", "Remove the selected territory", QKeySequence.StandardKey.Delete),
+        )
+        handlers = {"add": self.add_territory, "rename": self.rename_territory,
+                    "recolour": self.recolour_territory, "edit": self.edit_territory,
+                    "lock": self.toggle_lock, "remove": self.remove_territory}
+        for name, text, icon_name, tip, key_spec in specs:
+            key = QKeySequence(key_spec) if key_spec is not None else None
+            a = QAction(icons.icon(icon_name), text, self)
+            a.setToolTip(tip + (f" ({key.toString(QKeySequence.SequenceFormat.NativeText)})" if key else ""))
+            a.setStatusTip(tip)
+            if key is not None:
+                a.setShortcut(key)
+                a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            a.triggered.connect(lambda _checked=False, h=handlers[name]: h())
+            self.actions_by_name[name] = a
+            self.toolbar.addAction(a)
+            self.view.addAction(a)
+            if name in ("add", "lock"):
+                self.toolbar.addSeparator()
+        select = QAction("&Select Its Accounts", self)
+        select.setStatusTip("Select the territory's accounts in the table (then Ctrl+M moves them)")
+        select.triggered.connect(lambda _checked=False: self.select_accounts())
+        self.actions_by_name["select"] = select
+        separator = QAction(self)
+        separator.setSeparator(True)
+        self.view.addAction(separator)
+        self.view.addAction(select)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def select_accounts(self, territory: int | None = None) -> bool:
+        """Ask every view to select this territory's accounts (the shared selection does the rest)."""
+        territory = self.current_territory() if territory is None else territory
+        if territory is None:
+            return False
+        rows = self.plan.rows_in(territory)
+        self.selectAccounts.emit(rows)
+        self.message.emit(f"Selected the {len(rows):,} accounts of {self.plan.territories[territory].name}.")
+        return True
+
+    def set_filter_text(self, text: str) -> None:
+        """Show only territories whose name, rep (or other cell) contains `text`."""
+        self.proxy.setFilterFixedString(text.strip())
+        if self.filter.text() != text:
+            self.filter.setText(text)
+
+    # ----- state ----------------------------------------------------------------------------------------
+    def set_plan(self, plan: Plan, controller: PlanController) -> None:
+        self.plan = plan
+        self.controller = controller
+        self.model.set_plan(plan)
+
+    def current_territory(self) -> int | None:
+        idx = self.view.currentIndex()
+        if not idx.isValid():
+            sel = self.view.selectionModel().selectedRows()
+            idx = sel[0] if sel else idx
+        return int(idx.data(TERRITORY_ROLE)) if idx.isValid() else None
+
+    def select_territory(self, territory: int) -> None:
+        row = self.model.row_of(territory)
+        if row < 0:
+            return
+        idx = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.view.setCurrentIndex(idx)
+        self.view.scrollTo(idx)
+
+    def view_row_of(self, territory: int) -> int:
+        """Row of a territory in the (sorted) view, for tests and drop positions."""
+        row = self.model.row_of(territory)
+        return self.proxy.mapFromSource(self.model.index(row, 0)).row() if row >= 0 else -1
+
+    def _update_actions(self) -> None:
+        t = self.current_territory()
+        for name in ("rename", "recolour", "edit", "lock", "remove", "select"):
+            self.actions_by_name[name].setEnabled(t is not None)
+        lock = self.actions_by_name["lock"]
+        locked = t is not None and self.plan.territories[t].locked
+        lock.setText("Un&lock Territory" if locked else "&Lock Territory")
+        lock.setIcon(icons.icon("unlock" if locked else "lock"))
+
+    # ----- edits ----------------------------------------------------------------------------------------
+    def move_rows_to(self, rows: np.ndarray, territory: int) -> bool:
+        """Move plan rows to a territory as one mergeable step (consecutive drops merge in the history)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        rows = rows[(rows >= 0) & (rows < self.plan.n_accounts)]
+        if not len(rows):
+            return False
+        name = self.plan.territories[territory].name if territory >= 0 else "Unassigned"
+        edit = MoveAccounts(rows, territory, f"Move {len(rows):,} account{'s' if len(rows) != 1 else ''} "
+                                             f"to {name}")
+        if not self.controller.apply(edit, mergeable=True):
+            return False
+        self.message.emit(f"Moved {len(rows):,} account{'s' if len(rows) != 1 else ''} to {name}.")
+        return True
+
+    def drop_problem(self, rows: np.ndarray, territory: int) -> str:
+        """Why these rows may not go to `territory` ("" if they may): shown while the drag hovers."""
+        rows = np.asarray(rows, dtype=np.int64)
+        rows = rows[(rows >= 0) & (rows < self.plan.n_accounts)]
+        try:
+            self.plan.check_movable(rows, territory)
+        except EditRefused as exc:
+            return str(exc)
+        return ""
+
+    def add_territory(self, name: str | None = None) -> int | None:
+        """Add an empty territory; without a name, the territory editor asks for one."""
+        if name is not None:
+            edit: Edit | None = AddTerritory(Territory(name.strip(), color=self._free_colour()),
+                                             f"Add territory {name.strip()}")
+        else:
+            dlg = TerritoryDialog(self.plan, None, self)
+            edit = dlg.result_edit() if dlg.exec() else None
+        if edit is None or not self.controller.apply(edit):
+            return None
+        index = self.plan.n_territories - 1
+        self.select_territory(index)
+        self.message.emit(f"Added {self.plan.territories[index].name}.")
+        return index
+
+    def _free_colour(self) -> str:
+        used = {t.color.upper() for t in self.plan.territories if not t.removed}
+        return next((c for c in PALETTE if c.upper() not in used), color_for(self.plan.n_territories))
+
+    def rename_territory(self, territory: int | None = None, name: str | None = None) -> bool:
+        territory = self.current_territory() if territory is None else territory
+        if territory is None:
+            return False
+        old = self.plan.territories[territory].name
+        if name is None:
+            name, ok = QInputDialog.getText(self, "Rename Territory", f"New name for {old}:", text=old)
+            if not ok or name.strip() == old:
+                return False
+        return self.controller.apply(UpdateTerritory(territory, {"name": name.strip()},
+                                                     f"Rename {old} to {name.strip()}"))
+
+    def recolour_territory(self, territory: int | None = None, colour: str | None = None) -> bool:
+        territory = self.current_territory() if territory is None else territory
+        if territory is None:
+            return False
+        t = self.plan.territories[territory]
+        if colour is None:
+            for i, c in enumerate(PALETTE[:16]):
+                QColorDialog.setCustomColor(i, QColor(c))
+            picked = QColorDialog.getColor(QColor(t.color), self, f"Colour of {t.name}")
+            if not picked.isValid():
+                return False
+            colour = picked.name().upper()
+        return self.controller.apply(UpdateTerritory(territory, {"color": colour}, f"Recolour {t.name}"))
+
+    def set_locked(self, territory: int, locked: bool) -> bool:
+        name = self.plan.territories[territory].name
+        ok = self.controller.apply(UpdateTerritory(territory, {"locked": bool(locked)},
+                                                   f"{'Lock' if locked else 'Unlock'} {name}"))
+        if ok:
+            self.message.emit(f"{name} is {'locked: its accounts stay put' if locked else 'unlocked'}.")
+        self._update_actions()
+        return ok
+
+    def toggle_lock(self, territory: int | None = None) -> bool:
+        territory = self.current_territory() if territory is None else territory
+        if territory is None:
+            return False
+        return self.set_locked(territory, not self.plan.territories[territory].locked)
+
+    def remove_territory(self, territory: int | None = None, to: int | None = None) -> bool:
+        """Remove a territory; its accounts go to `to` (-1 = unassigned). Asks where when `to` is None."""
+        territory = self.current_territory() if territory is None else territory
+        if territory is None:
+            return False
+        name = self.plan.territories[territory].name
+        if to is None:
+            dlg = RemoveTerritoryDialog(self.plan, territory, self)
+            if not dlg.exec():
+                return False
+            edit = dlg.result_edit()
+        else:
+            edit = RemoveTerritory(territory, to, f"Remove territory {name}")
+        ok = self.controller.apply(edit)
+        if ok:
+            self.message.emit(f"Removed {name}.")
+        return ok
+
+    def edit_territory(self, territory: int | None = None) -> bool:
+        """Open the territory editor (rep, home, capacity, region, colour, lock) for one territory."""
+        territory = self.current_territory() if territory is None else territory
+        if territory is None:
+            return False
+        dlg = TerritoryDialog(self.plan, territory, self)
+        edit = dlg.result_edit() if dlg.exec() else None
+        return edit is not None and self.controller.apply(edit)
