@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from territory_desktop.core.edits import MoveAccounts
-from territory_desktop.core.kpis import KpiState
+from territory_desktop.core.kpi_state import KpiState
 from territory_desktop.core.plan import Plan, accounts_frame
 from territory_desktop.core.territory import Territory
 

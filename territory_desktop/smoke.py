@@ -62,7 +62,7 @@ def check_sample(ctx: _Context) -> str:
 
 
 def check_kpis(ctx: _Context) -> str:
-    from territory_desktop.core.kpis import KpiState
+    from territory_desktop.core.kpi_state import KpiState
 
     if not ctx.plan.kpis.equals(KpiState.full(ctx.plan)):
         raise SmokeFailure("the plan's running KPI totals differ from a full recomputation")
@@ -72,7 +72,7 @@ def check_kpis(ctx: _Context) -> str:
 def check_project(ctx: _Context) -> str:
     import numpy as np
 
-    from territory_desktop.core.kpis import KpiState
+    from territory_desktop.core.kpi_state import KpiState
     from territory_desktop.io.project.project_file import open_project, save_project
 
     path = ctx.folder / "smoke.territory"

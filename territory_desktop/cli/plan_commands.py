@@ -12,6 +12,7 @@ import numpy as np
 
 from territory_desktop.cli.errors import CliError
 from territory_desktop.cli.loading import load_plan, save_plan
+from territory_desktop.core import kpis
 from territory_desktop.core.edits import MoveAccounts
 from territory_desktop.core.format import hours, money, percent
 from territory_desktop.core.plan import EditRefused, Plan
@@ -87,8 +88,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def plan_summary(plan: Plan) -> dict:
     """The plan's numbers as plain JSON types (the `info --json` contract)."""
-    table = plan.territory_table()
-    health = plan.health()
+    table = kpis.territory_table(plan)
+    health = kpis.plan_health(plan)
     measures = [m.measure for m in plan.settings.measures]
     territories = []
     for k, row in table.iterrows():

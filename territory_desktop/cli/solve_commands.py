@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from territory_desktop.cli.errors import CliError
+from territory_desktop.core import kpis
 
 CARVE_LIMIT = 5000
 """Carve mode builds an account x account distance table: beyond this many accounts it would not fit."""
@@ -132,7 +133,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         plan.apply(MoveAccounts(rows, sol.assignment[rows], label="Solver suggestions", check_locks=False))
     save_plan(plan, args.output)
     print(f"{sol.message} ({sol.status}, {sol.elapsed:.1f} s). Saved {args.output}.")
-    health = plan.health()
+    health = kpis.plan_health(plan)
     print(f"{len(rows) - newly:,} account(s) moved between territories and {newly:,} unassigned account(s) "
           f"given an owner (an account without one is never left out); {health.moved_accounts:,} now differ "
           f"from the baseline" + (f" (--max-moves {args.max_moves:,} limits moves of owned accounts)"

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from territory_desktop.core.kpi_state import KpiState
 from territory_desktop.core.plan import EditRefused, Plan
 from territory_desktop.core.settings import BalanceSettings
 from territory_desktop.core.territory import EDITABLE_FIELDS, Territory
@@ -312,8 +313,6 @@ class SetSettings(Edit):
     kind: ClassVar[str] = "settings"
 
     def apply_to(self, plan: Plan) -> Edit:
-        from territory_desktop.core.kpis import KpiState
-
         old = plan.settings
         plan.settings = self.settings
         if old.workload != self.settings.workload:

@@ -8,19 +8,16 @@ refresh instead of a rebuild.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
-from territory_desktop.core import kpis
 from territory_desktop.core.events import Event
+from territory_desktop.core.kpi_state import KpiState
 from territory_desktop.core.settings import BalanceSettings
 from territory_desktop.core.territory import Territory
 from territory_desktop.core.workload import SCALE, account_workload, segment_rates
-
-if TYPE_CHECKING:
-    from territory_desktop.core.edits import Edit
 
 CANONICAL_COLUMNS = (
     "account_id", "name", "address", "city", "state", "zip", "country", "lat", "lon", "geo_source",
@@ -49,6 +46,12 @@ class EditRefused(Exception):
     """An edit that breaks a rule the planner set (a locked account or territory). The message says which."""
 
 
+class PlanEdit(Protocol):
+    """What `Plan.apply` needs of an edit: the edit classes live in edits.py, which builds on the plan."""
+
+    def apply_to(self, plan: Plan) -> PlanEdit: ...
+
+
 class Plan:
     """One territory plan held in memory. Hot paths use the numpy arrays; the DataFrame serves display/export."""
 
@@ -75,9 +78,9 @@ class Plan:
                 raise ValueError(f"{name} refers to a territory that does not exist")
         self.version = 0
         self.changed: Event[PlanChange] = Event()
-        self.applied: Event[Edit] = Event()
+        self.applied: Event[PlanEdit] = Event()
         self._refresh_static_arrays()
-        self.kpis = kpis.KpiState.full(self)
+        self.kpis = KpiState.full(self)
 
     # ----- static per-account arrays -------------------------------------------------------------------
     def _refresh_static_arrays(self) -> None:
@@ -151,7 +154,7 @@ class Plan:
         return out
 
     # ----- editing ------------------------------------------------------------------------------------
-    def apply(self, edit: Edit) -> Edit:
+    def apply(self, edit: PlanEdit) -> PlanEdit:
         """Apply an edit, announce it, and return the edit that undoes it exactly."""
         inverse = edit.apply_to(self)
         self.applied.emit(edit)
@@ -207,13 +210,6 @@ class Plan:
                 allowed = " or ".join(roles)
                 raise EditRefused(f"{segment} accounts may only go to {allowed} territories (rule in Balance "
                                   f"settings); {t.name} is a {t.role} territory.")
-
-    # ----- derived numbers -----------------------------------------------------------------------------
-    def territory_table(self) -> pd.DataFrame:
-        return kpis.territory_table(self)
-
-    def health(self) -> kpis.PlanHealth:
-        return kpis.plan_health(self)
 
 
 _DEFAULTS: dict[str, object] = {

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from territory_desktop.core import kpis
 from territory_desktop.core.edits import (
     AddTerritory,
     Batch,
@@ -16,7 +17,7 @@ from territory_desktop.core.edits import (
     SetAccountLocks,
     UpdateTerritory,
 )
-from territory_desktop.core.kpis import KpiState
+from territory_desktop.core.kpi_state import KpiState
 from territory_desktop.core.plan import EditRefused
 from territory_desktop.core.territory import Territory
 from tests.conftest import make_plan
@@ -89,15 +90,15 @@ def test_locked_territory_refuses_incoming_moves(small_plan):
 
 
 def test_moving_changes_territory_totals_and_moved_tally(small_plan):
-    table = small_plan.territory_table()
+    table = kpis.territory_table(small_plan)
     row = int(np.flatnonzero(small_plan.assignment == 0)[0])
     pot = float(small_plan.accounts["potential"].iloc[row])
     small_plan.apply(MoveAccounts([row], 1))
-    after = small_plan.territory_table()
+    after = kpis.territory_table(small_plan)
     assert after.loc[0, "potential"] == pytest.approx(table.loc[0, "potential"] - pot)
     assert after.loc[1, "potential"] == pytest.approx(table.loc[1, "potential"] + pot)
     assert after.loc[1, "accounts"] == table.loc[1, "accounts"] + 1
-    health = small_plan.health()
+    health = kpis.plan_health(small_plan)
     assert health.moved_accounts == 1
     assert health.moved_potential == pytest.approx(pot)
 
@@ -133,12 +134,12 @@ def test_deviation_compares_a_territory_with_its_peers_of_the_same_role(small_pl
         small_plan.apply(UpdateTerritory(k, {"role": role}))
     big = np.isin(small_plan.assignment, [0, 1])
     assert pot[big].sum() > 0
-    table = small_plan.territory_table()
+    table = kpis.territory_table(small_plan)
     ent, smb = table.iloc[:2], table.iloc[2:]
     assert abs(ent["potential"].sum() / 2 * (1 + ent["dev_potential"].iloc[0]) - ent["potential"].iloc[0]) < 1
     assert abs(smb["dev_potential"].mean()) < 1e-9 and abs(ent["dev_potential"].mean()) < 1e-9
     small_plan.apply(SetSettings(replace(small_plan.settings, balance_within_role=False)))
-    whole = small_plan.territory_table()
+    whole = kpis.territory_table(small_plan)
     assert abs(whole["dev_potential"].mean()) < 1e-9
     assert not np.allclose(whole["dev_potential"].to_numpy(), table["dev_potential"].to_numpy())
 
@@ -149,10 +150,10 @@ def test_a_territory_on_the_edge_of_its_band_is_in_and_capacity_is_a_separate_fl
     assert list(band_status(np.array([0.15, -0.15, 0.150001]), 0.15, 0.8)) == ["near", "near", "out"]
     plan = make_plan(n=100, k=2, seed=4)
     plan.apply(UpdateTerritory(0, {"capacity_hours": 1.0}))
-    table = plan.territory_table()
+    table = kpis.territory_table(plan)
     assert bool(table.loc[0, "over_capacity"])
-    assert plan.health().over_capacity == 1
-    assert plan.health().out_of_band == int((~table["in_band"]).sum())
+    assert kpis.plan_health(plan).over_capacity == 1
+    assert kpis.plan_health(plan).out_of_band == int((~table["in_band"]).sum())
 
 
 def test_removing_a_territory_follows_the_lock_rules_but_its_undo_always_works(small_plan):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from territory_desktop.core.edits import MoveAccounts, RemoveTerritory, UpdateTerritory
-from territory_desktop.core.kpis import KpiState
+from territory_desktop.core.kpi_state import KpiState
 from territory_desktop.core.plan import EditRefused
 from tests.conftest import make_plan
 

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from territory_desktop.core.edits import MoveAccounts, RemoveTerritory, SetAccountLocks, UpdateTerritory
-from territory_desktop.core.kpis import KpiState
+from territory_desktop.core.kpi_state import KpiState
 from territory_desktop.core.plan import Plan, accounts_frame
 from territory_desktop.core.settings import BalancedMeasure, BalanceSettings, WorkloadModel
 from territory_desktop.core.territory import Territory

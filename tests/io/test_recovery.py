@@ -22,7 +22,7 @@ from territory_desktop.core.edits import (
     SetSettings,
     UpdateTerritory,
 )
-from territory_desktop.core.kpis import KpiState
+from territory_desktop.core.kpi_state import KpiState
 from territory_desktop.core.plan import EditRefused, Plan
 from territory_desktop.core.settings import BalanceSettings, WorkloadModel
 from territory_desktop.core.territory import Territory

@@ -134,7 +134,7 @@ def test_conflicting_rules_are_explained(worker: SolverWorker):
     plan = _plan(300, 4, seed=6)
     plan.territories[0].locked = True
     plan.assignment[:] = 0  # a locked territory holding everything: the others cannot reach their band
-    from territory_desktop.core.kpis import KpiState
+    from territory_desktop.core.kpi_state import KpiState
 
     plan.kpis = KpiState.full(plan)
     worker.submit(problem_from_plan(plan), time_limit=1.0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QSettings, Qt
 
+from territory_desktop.core import kpis
 from territory_desktop.solver.copilot.suggestions import make_suggestions
 from territory_desktop.ui.hub.document import Document
 from territory_desktop.ui.shell.main_window import MainWindow
@@ -40,10 +41,10 @@ def test_accepting_a_suggestion_in_the_window_is_undoable_and_updates_the_panel(
     client.suggestionsChanged.emit(make_suggestions(plan, solution, plan.version))
     qtbot.waitUntil(lambda: dock.panel.list.count() > 0, timeout=2000)
     before = plan.assignment.copy()
-    accounts_t1 = int(window.plan.territory_table().loc[1, "accounts"])
+    accounts_t1 = int(kpis.territory_table(window.plan).loc[1, "accounts"])
     s = dock.panel.current()
     qtbot.mouseClick(dock.panel.accept_button, Qt.MouseButton.LeftButton)
-    assert int(plan.territory_table().loc[1, "accounts"]) == accounts_t1 + s.n_accounts
+    assert int(kpis.territory_table(plan).loc[1, "accounts"]) == accounts_t1 + s.n_accounts
     assert window.undo_group.activeStack().count() == 1
     window.undo_group.undo()
     assert np.array_equal(plan.assignment, before)

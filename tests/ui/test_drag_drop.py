@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from territory_desktop.core import format as fmt
 from territory_desktop.core.edits import SetAccountLocks, UpdateTerritory
-from territory_desktop.core.kpis import KpiState
+from territory_desktop.core.kpi_state import KpiState
 from territory_desktop.core.plan import Plan
 from territory_desktop.ui.hub.drag_payload import encode_rows
 from territory_desktop.ui.shell.main_window import MainWindow

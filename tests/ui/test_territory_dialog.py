@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QDialog, QDialogButtonBox
 
 from territory_desktop.core.edits import AddTerritory, RemoveTerritory, UpdateTerritory
-from territory_desktop.core.kpis import KpiState
+from territory_desktop.core.kpi_state import KpiState
 from territory_desktop.ui.accounts.move_chooser import MoveChooser
 from territory_desktop.ui.territories.dialog import RemoveTerritoryDialog, TerritoryDialog
 from tests.conftest import make_plan

@@ -6,6 +6,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from territory_desktop.core import format as fmt
+from territory_desktop.core import kpis
 from territory_desktop.core.edits import MoveAccounts
 from territory_desktop.core.palette import PALETTE
 from territory_desktop.core.settings import BalancedMeasure, BalanceSettings
@@ -32,7 +33,7 @@ def test_rows_show_the_core_numbers_formatted(qtbot):
     plan = make_plan(n=300, k=5, seed=2)
     panel, _ = make_panel(qtbot, plan)
     m = panel.model
-    table = plan.territory_table()
+    table = kpis.territory_table(plan)
     assert m.rowCount() == 5
     for t, row in table.iterrows():
         assert cell(m, t, "name") == row["name"]
@@ -67,7 +68,7 @@ def test_sorting_by_potential_is_numeric(qtbot):
     col = panel.model.column_of("potential")
     panel.view.sortByColumn(col, Qt.SortOrder.DescendingOrder)
     shown = [int(panel.proxy.index(r, 0).data(TERRITORY_ROLE)) for r in range(panel.proxy.rowCount())]
-    pot = plan.territory_table()["potential"]
+    pot = kpis.territory_table(plan)["potential"]
     assert shown == list(pot.sort_values(ascending=False).index)
 
 

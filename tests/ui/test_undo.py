@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from territory_desktop.core.edits import MoveAccounts, SetAccountLocks
-from territory_desktop.core.kpis import KpiState
+from territory_desktop.core.kpi_state import KpiState
 from territory_desktop.ui.hub.plan_controller import PlanController
 from tests.conftest import make_plan
 

@@ -6,36 +6,12 @@ bands, and return (centres, assignment as centre positions, objective, bound or 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-
-def run_stoppable(solve: Callable[[], Any], stop: Callable[[], None],
-                  should_stop: Callable[[], bool] | None) -> Any:
-    """Run a blocking solve while a watcher polls should_stop every 50 ms and interrupts it: cancel stays
-    immediate even while OR-Tools works on one long model."""
-    if should_stop is None:
-        return solve()
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(0.05):
-            if should_stop():
-                stop()
-                return
-
-    t = threading.Thread(target=watch, daemon=True)
-    t.start()
-    try:
-        return solve()
-    finally:
-        done.set()
-        t.join()
-
+from territory_desktop.solver.stoppable import run_stoppable
 
 EXACT_N = 150
 """Up to this many points every point may serve every other; beyond, each point sees its nearest sites only."""

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from territory_desktop.solver.carve.pmedian_models import run_stoppable
 from territory_desktop.solver.problem.snapshot import Problem, band_limits, targets_for
+from territory_desktop.solver.stoppable import run_stoppable
 
 
 @dataclass

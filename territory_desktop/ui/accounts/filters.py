@@ -121,7 +121,7 @@ class Column:
 
 PLACEMENT_WORDS: Mapping[str, str] = MappingProxyType({
     "latlon": "Own coordinates", "zip": "ZIP centroid", "city": "City centroid", "none": "Not placed"})
-"""io/geocode.py GEO_SOURCES in a planner's words."""
+"""io/importing/geocode.py GEO_SOURCES in a planner's words."""
 
 
 STATUS_COLUMNS = (

@@ -1,6 +1,6 @@
 """The plan's health in the status bar: balance, spread, disruption since the baseline, loose ends.
 
-It reads `plan.health()` (the core's numbers; nothing is recomputed here) after every change event, so
+It reads `kpis.plan_health(plan)` (the core's numbers; nothing is recomputed here) after every change event, so
 the planner sees the consequence of a drop in the same frame as the table and the panel.
 """
 
@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from territory_desktop.core import format as fmt
+from territory_desktop.core import kpis
 from territory_desktop.core.kpis import PlanHealth
 from territory_desktop.core.plan import Plan, PlanChange
 from territory_desktop.core.workload import SCALE
@@ -62,7 +63,7 @@ class HealthStatus(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        h = self.health = self.plan.health()
+        h = self.health = kpis.plan_health(self.plan)
         out = h.out_of_band
         if h.territories == 0:
             status, text = "near", "No territories yet"

@@ -1,4 +1,4 @@
-"""The territories table model (one row per active territory, from `plan.territory_table()`); its view,
+"""The territories table model (one row per active territory, from `kpis.territory_table(plan)`); its view,
 a drop target for account drags, is in territory_view.py.
 
 The table has K rows (tens to a few hundred), so recomputing it after an edit costs well under a
@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from territory_desktop.core import format as fmt
+from territory_desktop.core import kpis
 from territory_desktop.core.plan import Plan, PlanChange
 from territory_desktop.ui.theme import icons
 from territory_desktop.ui.theme.style import BAND_COLORS, BAND_ROLE, BAND_WORDS, MUTED, WORKLOAD_ROLE
@@ -73,7 +74,7 @@ class TerritoryTableModel(QAbstractTableModel):
         self._index = np.empty(0, dtype=np.int64)
         self._vals: dict[str, np.ndarray] = {}
         self._measures: tuple[str, ...] = ()
-        self._load(plan.territory_table())
+        self._load(kpis.territory_table(plan))
         plan.changed.connect(self._on_plan_changed)
 
     # ----- plumbing -------------------------------------------------------------------------------------
@@ -83,7 +84,7 @@ class TerritoryTableModel(QAbstractTableModel):
         self.plan = plan
         plan.changed.connect(self._on_plan_changed)
         self.beginResetModel()
-        self._load(plan.territory_table())
+        self._load(kpis.territory_table(plan))
         self.endResetModel()
 
     def detach(self) -> None:
@@ -107,7 +108,7 @@ class TerritoryTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Re-read the territory numbers; repaint only the rows that changed (reset if the rows did)."""
-        table = self.plan.territory_table()
+        table = kpis.territory_table(self.plan)
         measures = tuple(m.measure for m in self.plan.settings.measures)
         new_index = table.index.to_numpy(dtype=np.int64)
         if measures != self._measures or not np.array_equal(new_index, self._index) \

@@ -1,6 +1,6 @@
 """The Territories panel: one row per territory, a drop target for accounts, and the territory actions.
 
-Dropping account rows (ui/mime.py payload) on a row moves them there as one mergeable, undoable step;
+Dropping account rows (ui/hub/drag_payload.py) on a row moves them there as one mergeable, undoable step;
 the row under the cursor is outlined while dragging so the planner sees where the accounts will land.
 Every action goes through the PlanController, so a refused edit (a locked territory) is reported in one
 place and every view follows the plan's change event.
