@@ -63,7 +63,7 @@ def test_crash_then_restart_offers_and_restores_the_unsaved_edits(qtbot, tmp_pat
     w = make_window(qtbot, tmp_path, make_plan(n=20, k=2))
     asked = []
     w.ask = lambda title, text, *_: asked.append(text) or QMessageBox.StandardButton.Yes
-    assert w.offer_recovery()
+    assert w.files.offer_recovery()
     assert asked[0].startswith("Territory Desktop closed unexpectedly. Restore 4 unsaved edits to book.territory?")
     assert np.array_equal(w.plan.assignment, np.load(expected))
     assert w.plan.territories[1].name == "Recovered North"
@@ -85,7 +85,7 @@ def test_discarding_the_offer_deletes_the_recovery_file(qtbot, tmp_path):
     assert len(recovery.list_recoverable()) == 1
     w = make_window(qtbot, tmp_path, make_plan(n=20, k=2))
     w.ask = lambda *_: QMessageBox.StandardButton.Discard
-    assert not w.offer_recovery()
+    assert not w.files.offer_recovery()
     assert not recovery.list_recoverable()
     assert w.plan.n_accounts == 20
 
@@ -102,17 +102,17 @@ def test_import_move_save_reopen_export(qtbot, tmp_path):
     drop_on(w.territory_panel, rows, target)
     assert w.isWindowModified()
 
-    assert w.save_as(tmp_path / "realigned.territory")
+    assert w.files.save_as(tmp_path / "realigned.territory")
     assert not w.isWindowModified()
-    assert w.export_assignments(tmp_path / "assignments.csv")
-    assert w.export_changes(tmp_path / "changes.csv", dt.date(2027, 1, 1), "FY27 realignment")
+    assert w.exports.export_assignments(tmp_path / "assignments.csv")
+    assert w.exports.export_changes(tmp_path / "changes.csv", dt.date(2027, 1, 1), "FY27 realignment")
     changes = (tmp_path / "changes.csv").read_text(encoding="utf-8").splitlines()
     assert len(changes) == 1 + len(rows)
     assert "2027-01-01" in changes[1] and "FY27 realignment" in changes[1]
     assert len((tmp_path / "assignments.csv").read_text(encoding="utf-8").splitlines()) == 1 + plan.n_accounts
 
     w2 = make_window(qtbot, tmp_path, make_plan(n=10, k=2))
-    assert w2.open_path(tmp_path / "realigned.territory")
+    assert w2.files.open_path(tmp_path / "realigned.territory")
     assert np.array_equal(w2.plan.assignment, plan.assignment)
     assert w2.plan.kpis.moved_count == len(rows)
     assert "Moved 12 accounts" in w2.health.moved.text()
@@ -125,5 +125,5 @@ def test_a_crashed_session_without_edits_is_cleared_without_asking(qtbot, tmp_pa
     del journal
     w = make_window(qtbot, tmp_path, make_plan(n=20, k=2))
     w.ask = lambda *_: pytest.fail("nothing to restore: the planner must not be asked")
-    assert not w.offer_recovery()
+    assert not w.files.offer_recovery()
     assert not list((Path(os.environ["TERRITORY_DESKTOP_DATA_DIR"]) / "recovery").glob("*.journal"))

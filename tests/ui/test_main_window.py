@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 import territory_desktop.io.project.project_file as project
 from territory_desktop.core.edits import MoveAccounts, SetAccountLocks, UpdateTerritory
 from territory_desktop.core.settings import BalanceSettings
-from territory_desktop.ui.hub.document import app_settings, recent_files
 from territory_desktop.ui.shell.main_window import MainWindow
+from territory_desktop.ui.shell.preferences import app_settings, recent_files
 from tests.conftest import make_plan
 from tests.ui.test_drag_drop import drop_on, make_window
 
@@ -27,7 +27,7 @@ def test_title_names_the_file_and_marks_unsaved_changes(qtbot, tmp_path):
     assert not w.isWindowModified()  # back at the saved state
     w.actions_by_name["redo"].trigger()
     assert w.isWindowModified()
-    assert w.save_as(tmp_path / "north")
+    assert w.files.save_as(tmp_path / "north")
     assert w.windowTitle() == "north.territory[*] — Territory Desktop"
     assert not w.isWindowModified()
 
@@ -48,13 +48,13 @@ def test_save_then_reopen_restores_the_whole_plan(qtbot, tmp_path):
     w.preview_settings(settings)  # a preview alone must not change the plan
     assert w.plan.settings == BalanceSettings()
     path = tmp_path / "plan.territory"
-    assert w.save_as(path)
+    assert w.files.save_as(path)
     assert recent_files(w.settings)[0] == str(path.resolve())
 
     other = make_window(qtbot, tmp_path, make_plan(n=10, k=2))
     followed = []
     other.documentChanged.connect(lambda doc: followed.append(doc.plan))  # how a later dock follows
-    assert other.open_path(path)
+    assert other.files.open_path(path)
     assert followed == [other.plan]
     p2, p1 = other.plan, plan
     assert np.array_equal(p2.assignment, p1.assignment)
@@ -74,10 +74,10 @@ def test_unsaved_changes_prompt_can_cancel_or_discard_an_open(qtbot, tmp_path):
     drop_on(w.territory_panel, [0, 1], 1)
     asked = []
     w.ask = lambda title, text, *_: asked.append(text) or QMessageBox.StandardButton.Cancel
-    assert not w.open_path(path)
+    assert not w.files.open_path(path)
     assert "unsaved changes" in asked[0] and w.plan.n_accounts == 80
     w.ask = lambda *_: QMessageBox.StandardButton.Discard
-    assert w.open_path(path)
+    assert w.files.open_path(path)
     assert w.plan.n_accounts == 50
 
 
@@ -86,9 +86,9 @@ def test_file_errors_are_shown_as_a_message_not_a_traceback(qtbot, tmp_path):
     bad = tmp_path / "broken.territory"
     bad.write_bytes(b"this is not a plan")
     (tmp_path / "notes.docx").write_bytes(b"PK")
-    assert not w.open_path(bad)
-    assert not w.open_path(tmp_path / "missing.territory")
-    assert not w.open_path(tmp_path / "notes.docx")
+    assert not w.files.open_path(bad)
+    assert not w.files.open_path(tmp_path / "missing.territory")
+    assert not w.files.open_path(tmp_path / "notes.docx")
     titles, texts = zip(*w.errors, strict=True)
     assert set(titles) == {"Cannot Open File"}
     assert "broken.territory" in texts[0] and "Traceback" not in texts[0]

@@ -26,7 +26,7 @@ def test_a_restored_plan_that_crashes_before_any_edit_is_offered_again(qtbot, tm
     w = make_window(qtbot, tmp_path, make_plan(n=20, k=2))
     asked = []
     w.ask = lambda title, text, *_: asked.append(text) or QMessageBox.StandardButton.Yes
-    assert w.offer_recovery()
+    assert w.files.offer_recovery()
     assert len(asked) == 1 and "0 unsaved" not in asked[0]
     assert np.array_equal(w.plan.assignment, plan.assignment)
     assert w.isWindowModified()

@@ -2,8 +2,9 @@
 plan's health in the status bar, and the File/Edit/Accounts/Territories/View menus.
 
 The window owns one `Document` at a time (plan + file + undo stack + recovery journal). Views never talk
-to each other: each follows the plan's change events and the shared `Selection`. File commands (open,
-import, save, recovery, export) live in document.py's `FileWorkflow`, so this module is layout and wiring.
+to each other: each follows the plan's change events and the shared `Selection`. The window owns its file
+commands (`files`: open, import, save, recovery) and export commands (`exports`), so this module is layout
+and wiring.
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ from territory_desktop.core.plan import Plan
 from territory_desktop.core.settings import ACCOUNTS, WORKLOAD, BalanceSettings
 from territory_desktop.ui.accounts.move_chooser import MoveChooser
 from territory_desktop.ui.accounts.panel import AccountPanel
-from territory_desktop.ui.hub.document import OPENABLE, Document, FileWorkflow, app_settings
+from territory_desktop.ui.hub.document import OPENABLE, Document
 from territory_desktop.ui.hub.selection import Selection
 from territory_desktop.ui.settings.dialog import BalanceSettingsDialog
+from territory_desktop.ui.shell.export_commands import ExportCommands
+from territory_desktop.ui.shell.file_commands import FileCommands
 from territory_desktop.ui.shell.history_view import HistoryView
-from territory_desktop.ui.shell.menus import ExportCommands, build_menus, dock_entry
+from territory_desktop.ui.shell.menus import build_menus
+from territory_desktop.ui.shell.preferences import app_settings
 from territory_desktop.ui.shell.status_bar import HealthStatus, Notice, SelectionSummary
 from territory_desktop.ui.territories.panel import TerritoryPanel
 
@@ -37,7 +41,7 @@ TERRITORY_COLUMNS_PX = 940
 """Width the territories panel needs to show every column (name, rep, numbers, deviations, lock)."""
 
 
-class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
+class MainWindow(QMainWindow):
     """Main window over one document. `MainWindow(plan)` for an in-memory plan, or pass a Document.
 
     A later panel (map, capacity, co-pilot) plugs in with `add_dock(...)` and follows the open plan through
@@ -57,6 +61,8 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
         self.doc = plan if isinstance(plan, Document) else Document(plan, parent=self)
         self.doc.setParent(self)
         self._start_journal = start_journal
+        self.files = FileCommands(self)
+        self.exports = ExportCommands(self, self.files.start_folder)
         self.selection = Selection(self)
         self.undo_group = QUndoGroup(self)
         self.undo_group.addStack(self.doc.controller.stack)
@@ -80,7 +86,8 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
         self.history.setAccessibleName("Edit history")
         self.health.setAccessibleName("Plan health")
 
-        self.actions_by_name = build_menus(self)
+        self.menus = build_menus(self, self)
+        self.actions_by_name = self.menus.actions
         self.territory_dock = self.add_dock("territoriesDock", "Territories", self.territory_panel,
                                             Qt.DockWidgetArea.RightDockWidgetArea, "Ctrl+Shift+T")
         self.history_dock = self.add_dock("historyDock", "Edit History", self.history,
@@ -120,7 +127,7 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
         toggle.setText(f"Show {title}")
         if shortcut:
             toggle.setShortcut(shortcut)
-        dock_entry(self.view_menu, self.dock_menu_anchor, toggle)
+        self.menus.add_dock_toggle(toggle)
         return dock
 
     def attach_copilot(self, client: object | None = None) -> QDockWidget:
@@ -220,6 +227,11 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
     @property
     def controller(self):  # noqa: ANN201 — PlanController
         return self.doc.controller
+
+    @property
+    def territory_actions(self) -> dict:
+        """The territories panel's commands, for the Territories menu."""
+        return self.territory_panel.actions_by_name
 
     def set_document(self, doc: Document) -> None:
         """Show another document: every view follows the new plan; the old document is closed cleanly."""
@@ -392,10 +404,10 @@ class MainWindow(FileWorkflow, ExportCommands, QMainWindow):
             event.ignore()
             return
         event.acceptProposedAction()
-        QTimer.singleShot(0, lambda: self.open_path(path))  # leave the drag loop before any dialog
+        QTimer.singleShot(0, lambda: self.files.open_path(path))  # leave the drag loop before any dialog
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
-        if not self.confirm_discard("closing"):
+        if not self.files.confirm_discard("closing"):
             event.ignore()
             return
         self.save_window_state()

@@ -17,13 +17,12 @@ from territory_desktop.core.plan import Plan, accounts_frame
 from territory_desktop.io.importing.importer import ImportFailed, import_plan
 from territory_desktop.io.sample.generate import bundled_sample_paths, write_sample
 from territory_desktop.ui.hub.document import (
-    APPLICATION,
-    ORGANISATION,
     Document,
     DocumentError,
     import_note,
     load_path,
 )
+from territory_desktop.ui.shell.preferences import APPLICATION, ORGANISATION
 from territory_desktop.ui.theme.style import apply_style
 
 
@@ -108,7 +107,7 @@ def run_gui(paths: list[str]) -> int:
         QTimer.singleShot(0, lambda: QMessageBox.warning(window, "Cannot Open File", problem))
     elif doc.note:
         window.show_status(doc.note)
-    QTimer.singleShot(0, window.offer_recovery)
+    QTimer.singleShot(0, window.files.offer_recovery)
     return app.exec()
 
 
