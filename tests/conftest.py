@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -19,6 +20,10 @@ def _user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     """Keep recovery journals and settings of tests out of the real user's folders."""
     base = tmp_path_factory.mktemp("userdata")
     monkeypatch.setenv("TERRITORY_DESKTOP_DATA_DIR", str(base))
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+"""Hand-written CRM exports (tests/fixtures/crm) shared by tests in any folder."""
 
 
 def make_plan(n: int = 300, k: int = 5, seed: int = 0) -> Plan:

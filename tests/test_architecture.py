@@ -24,3 +24,10 @@ def test_no_pickle_in_the_package():
     offenders = [p for p in (ROOT / "territory_desktop").rglob("*.py")
                  if "import pickle" in p.read_text(encoding="utf-8")]
     assert offenders == []
+
+
+@pytest.mark.parametrize("folder", ["ui", "io", "solver"])
+def test_wide_folders_hold_packages_not_piles_of_modules(folder):
+    """A newcomer finds a panel or a step of the data by folder name: few loose modules at each top."""
+    loose = sorted(p.name for p in (ROOT / "territory_desktop" / folder).glob("*.py"))
+    assert len(loose) <= 8, loose

@@ -18,7 +18,7 @@ import territory_desktop.io.sample.generate as sample
 from territory_desktop.core.edits import MoveAccounts
 from territory_desktop.ui.hub.document import Document, import_file
 from tests.conftest import make_plan
-from tests.ui.test_drag_drop import drop_on, make_window
+from tests.ui.window_driver import drop_on, make_window
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -18,6 +18,7 @@ from territory_desktop.core.plan import CANONICAL_COLUMNS
 from territory_desktop.io.importing.importer import ImportFailed, import_plan
 from territory_desktop.io.importing.table_reader import _read_xlsx_openpyxl
 from territory_desktop.io.importing.xlsx_reader import read_xlsx_rows
+from tests.conftest import FIXTURES
 
 HEADERS = ["Account ID", "Account Name", "Billing City", "Billing State/Province", "Billing Zip/Postal Code",
            "Billing Country", "Annual Revenue", "Account Owner", "Latitude", "Lng", "Number of Employees",
@@ -105,7 +106,7 @@ def test_random_reps_files_never_crash(heads, rows):
     w = csv.writer(buf)
     w.writerow(heads)
     w.writerows(rows)
-    accounts = Path(__file__).resolve().parents[1] / "fixtures" / "crm" / "hubspot_companies_utf8bom.csv"
+    accounts = FIXTURES / "crm" / "hubspot_companies_utf8bom.csv"
     with tempfile.TemporaryDirectory() as d:
         reps = Path(d) / "reps.csv"
         reps.write_text(buf.getvalue(), encoding="utf-8")

@@ -10,7 +10,7 @@ from territory_desktop.core.settings import ACCOUNTS, WORKLOAD, BalanceSettings
 from territory_desktop.ui.settings.dialog import BalanceSettingsDialog
 from territory_desktop.ui.settings.eligibility_editor import ANY_ROLE
 from tests.conftest import make_plan
-from tests.ui.test_drag_drop import drop_on, make_window
+from tests.ui.window_driver import drop_on, make_window
 
 MEASURES = ["potential", "pipeline", ACCOUNTS, WORKLOAD]
 SEGMENTS = ["SMB", "Mid-Market", "Enterprise"]

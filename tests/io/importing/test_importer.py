@@ -21,8 +21,9 @@ from territory_desktop.io.importing.importer import (
     write_problems_csv,
 )
 from territory_desktop.io.importing.table_reader import read_table
+from tests.conftest import FIXTURES
 
-CRM = Path(__file__).resolve().parents[1] / "fixtures" / "crm"
+CRM = FIXTURES / "crm"
 SALESFORCE = CRM / "salesforce_accounts_cp1252.csv"
 HUBSPOT = CRM / "hubspot_companies_utf8bom.csv"
 REPS = CRM / "reps.tsv"

@@ -14,7 +14,7 @@ from territory_desktop.core.settings import BalanceSettings
 from territory_desktop.ui.shell.main_window import MainWindow
 from territory_desktop.ui.shell.preferences import app_settings, recent_files
 from tests.conftest import make_plan
-from tests.ui.test_drag_drop import drop_on, make_window
+from tests.ui.window_driver import drop_on, make_window
 
 
 def test_title_names_the_file_and_marks_unsaved_changes(qtbot, tmp_path):

@@ -32,7 +32,7 @@ from territory_desktop.io.project.project_file import (
     save_project,
 )
 from tests.conftest import make_plan
-from tests.io._save_victim import victim_plans
+from tests.io.project._save_victim import victim_plans
 
 VICTIM = Path(__file__).with_name("_save_victim.py")
 

@@ -10,7 +10,7 @@ import territory_desktop.io.project.project_file as project
 from territory_desktop.core.edits import MoveAccounts
 from territory_desktop.ui.hub.document import Document
 from tests.conftest import make_plan
-from tests.ui.test_drag_drop import make_window
+from tests.ui.window_driver import make_window
 
 
 def test_a_restored_plan_that_crashes_before_any_edit_is_offered_again(qtbot, tmp_path):

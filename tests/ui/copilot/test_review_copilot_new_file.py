@@ -7,7 +7,7 @@ import numpy as np
 from territory_desktop.solver.copilot.messages import Improved, SolvedPlan, Started
 from territory_desktop.ui.copilot.solver_client import SolverClient
 from tests.conftest import make_plan
-from tests.ui.test_suggestions_dock import FakeWorker
+from tests.ui.copilot.test_suggestions_dock import FakeWorker
 
 
 def test_the_old_plans_result_is_dropped_after_set_plan(qtbot):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from tests.conftest import make_plan
-from tests.ui.test_drag_drop import drop_on, make_window
+from tests.ui.window_driver import drop_on, make_window
 
 
 def test_drop_of_rows_from_another_plan_state_moves_nothing(qtbot, tmp_path):

@@ -11,7 +11,7 @@ from territory_desktop.solver.copilot.suggestions import make_suggestions
 from territory_desktop.ui.hub.document import Document
 from territory_desktop.ui.shell.main_window import MainWindow
 from tests.conftest import make_plan
-from tests.ui.test_suggestions_dock import FakeClient
+from tests.ui.copilot.test_suggestions_dock import FakeClient
 
 
 class WindowClient(FakeClient):

@@ -87,7 +87,7 @@ def test_unsaved_plan_is_recovered_exactly_after_the_journal_is_dropped() -> Non
 
 def test_killed_process_leaves_a_journal_that_recovers_its_plan() -> None:
     code = ("import sys, time; sys.path.insert(0, sys.argv[1]);"
-            "from tests.conftest import make_plan; from tests.io.test_recovery import scripted_session;"
+            "from tests.conftest import make_plan; from tests.io.project.test_recovery import scripted_session;"
             "from territory_desktop.io.project.recovery import Journal;"
             "p = make_plan(300, 5, seed=9); j = Journal.start(p, None); scripted_session(p);"
             "print('done', flush=True); time.sleep(60)")
