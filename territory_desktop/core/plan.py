@@ -25,6 +25,13 @@ CANONICAL_COLUMNS = (
 )
 """Columns every plan has, whatever the export they came from."""
 
+OPTIONAL_COLUMNS: dict[str, object] = {
+    "revenue": np.nan, "last_activity": "", "segment_basis": "", "potential_basis": "",
+}
+"""Columns later versions added, with the value a plan saved before them gets: company revenue (size, never
+potential), last activity date (ISO text), and how each account's segment and potential were decided
+("column", "employees", "revenue" or "none")."""
+
 NUMERIC_MEASURES = ("potential", "pipeline")
 """Account columns that can be balanced as sums (besides account count and workload)."""
 
@@ -63,6 +70,9 @@ class Plan:
         if missing:
             raise ValueError(f"accounts lack columns: {', '.join(missing)}")
         self.accounts = accounts.reset_index(drop=True)
+        for col, default in OPTIONAL_COLUMNS.items():
+            if col not in self.accounts.columns:
+                self.accounts[col] = default
         self.source = source.reset_index(drop=True) if source is not None else None
         self.territories = list(territories)
         self.assignment = np.asarray(assignment, dtype=np.int32).copy()
@@ -227,7 +237,8 @@ def accounts_frame(columns: dict[str, object]) -> pd.DataFrame:
         df["account_id"] = [f"A{i:06d}" for i in range(n)]
     if "name" not in df:
         df["name"] = df["account_id"].astype(str)
-    for col, default in _DEFAULTS.items():
+    for col, default in {**_DEFAULTS, **OPTIONAL_COLUMNS}.items():
         if col not in df:
             df[col] = default
-    return df[list(CANONICAL_COLUMNS) + [c for c in df.columns if c not in CANONICAL_COLUMNS]]
+    first = [*CANONICAL_COLUMNS, *OPTIONAL_COLUMNS]
+    return df[first + [c for c in df.columns if c not in first]]

@@ -9,13 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from territory_desktop.core.potential import PotentialModel
+from territory_desktop.core.segments import SegmentRules
+
 ACCOUNTS = "accounts"
 WORKLOAD = "workload"
 
-DEFAULT_HOURS = {"SMB": 2.5, "Mid-Market": 6.0, "Enterprise": 20.0}
+DEFAULT_HOURS = {"SMB": 4.5, "Mid-Market": 7.0, "Enterprise": 22.0}
 DEFAULT_VISITS = {"SMB": 0.0, "Mid-Market": 1.0, "Enterprise": 2.0}
-"""Service hours and on-site visits per account and year. SMB accounts are served remotely (no travel), so a
-field rep's ~1,600 h year holds ~200 accounts of a typical mix, which is what planners use as a rule of thumb."""
+"""Service hours and on-site visits per account and year, set so that a book in the middle of the norm for
+the role fills a rep's 1,600 h year (DEFAULT_CAPACITY_HOURS): 350 SMB accounts (served remotely, no travel)
+× 4.5 h = 98%; 150 Mid-Market × (7 h + one visit ~100 km away, 3.6 h) = 99%; 55 Enterprise × (22 h + two
+such visits) = 100%. Norms: SMB 200–500, Mid-Market 100–200, Enterprise 30–80 accounts per rep."""
+DEFAULT_CAPACITY_HOURS = 1600.0
+"""A rep's selling hours per year when the reps file does not say (about 46 weeks × 35 h)."""
 
 
 @dataclass(frozen=True)
@@ -27,7 +34,7 @@ class WorkloadModel:
     """
 
     hours_by_segment: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_HOURS))
-    default_hours: float = 6.0
+    default_hours: float = 7.0
     visits_by_segment: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_VISITS))
     default_visits: float = 1.0
     speed_kmh: float = 70.0
@@ -45,7 +52,7 @@ class WorkloadModel:
     def from_dict(cls, d: dict[str, Any]) -> WorkloadModel:
         return cls(
             hours_by_segment={str(k): float(v) for k, v in d.get("hours_by_segment", DEFAULT_HOURS).items()},
-            default_hours=float(d.get("default_hours", 6.0)),
+            default_hours=float(d.get("default_hours", 7.0)),
             visits_by_segment={str(k): float(v) for k, v in d.get("visits_by_segment", DEFAULT_VISITS).items()},
             default_visits=float(d.get("default_visits", 1.0)),
             speed_kmh=float(d.get("speed_kmh", 70.0)),
@@ -96,6 +103,10 @@ class BalanceSettings:
     eligibility: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """Segment -> rep roles allowed to own its accounts (e.g. Enterprise only to Enterprise AEs). A segment not
     named goes anywhere; a territory without a role takes any segment. Tuples, so settings stay comparable."""
+    segment_rules: SegmentRules = field(default_factory=SegmentRules)
+    """How accounts without a segment column are segmented (and re-segmented) by size."""
+    potential_model: PotentialModel = field(default_factory=PotentialModel)
+    """How potential was estimated for an export without a potential column (shown with its formula)."""
 
     def allowed_roles(self, segment: str) -> tuple[str, ...] | None:
         """Roles that may own accounts of `segment`, or None when no rule restricts it."""
@@ -126,6 +137,7 @@ class BalanceSettings:
             "allow_pipeline_moves": self.allow_pipeline_moves,
             "balance_within_role": self.balance_within_role,
             "eligibility": {seg: list(roles) for seg, roles in self.eligibility},
+            "segment_rules": self.segment_rules.to_dict(), "potential_model": self.potential_model.to_dict(),
         }
 
     @classmethod
@@ -140,6 +152,8 @@ class BalanceSettings:
             allow_pipeline_moves=bool(d.get("allow_pipeline_moves", False)),
             balance_within_role=bool(d.get("balance_within_role", True)),
             eligibility=eligibility_rules(d.get("eligibility") or {}),
+            segment_rules=SegmentRules.from_dict(d.get("segment_rules") or {}),
+            potential_model=PotentialModel.from_dict(d.get("potential_model") or {}),
         )
 
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from territory_desktop.core.plan import CANONICAL_COLUMNS
+from territory_desktop.core.plan import CANONICAL_COLUMNS, OPTIONAL_COLUMNS
+from territory_desktop.core.potential import PotentialModel, estimate_potential
+from territory_desktop.core.segments import SegmentRules, segment_by_size
 from territory_desktop.io.importing import values as V
 from territory_desktop.io.importing.geocode import geocode
 from territory_desktop.io.importing.problems import ERROR, WARNING, ImportProblem, problems_for, sheet_row
@@ -98,11 +100,17 @@ def _report_footer(df: pd.DataFrame) -> np.ndarray:
 
 
 def build_accounts(df: pd.DataFrame, mapping: dict[str, str], file: str,
-                   step: Callable[[float, str], None] | None = None, header_row: int = 1) -> AccountsBuild:
+                   step: Callable[[float, str], None] | None = None, header_row: int = 1,
+                   segment_rules: SegmentRules | None = None,
+                   potential_model: PotentialModel | None = None) -> AccountsBuild:
     """Parse and place the accounts of `df` (already read as strings) according to `mapping`.
 
+    Segments come from the segment column where it has a value, else from `segment_rules` by size;
+    potential from the potential column, else from `potential_model` (never from company revenue as is).
     `step(fraction of this stage, text)` reports progress and is where a cancel can interrupt.
     """
+    segment_rules = segment_rules or SegmentRules()
+    potential_model = potential_model or PotentialModel()
     step = step or (lambda _f, _s: None)
     keep, problems = reject_rows(df, mapping, file, header_row)
     step(0.2, "Reading numbers")
@@ -116,8 +124,12 @@ def build_accounts(df: pd.DataFrame, mapping: dict[str, str], file: str,
     out["name"] = out["name"].where(out["name"] != "", out["account_id"])
     for f in TEXT_FIELDS:
         out[f] = _text(src, mapping, f)
+    for f in ("industry", "status"):
+        out[f] = V.enum_words(out[f])
+    problems.extend(_blank_token_notes(src, mapping, file))
 
-    numeric = [src[mapping[f]] for f in ("potential", "pipeline", "employees", "lat", "lon") if f in mapping]
+    numeric = [src[mapping[f]] for f in ("potential", "pipeline", "employees", "revenue", "lat", "lon")
+               if f in mapping]
     decimal_comma = V.uses_decimal_comma(numeric)
 
     def numbers(field: str, label: str) -> np.ndarray:
@@ -136,6 +148,8 @@ def build_accounts(df: pd.DataFrame, mapping: dict[str, str], file: str,
     out["potential"] = numbers("potential", "a number")
     out["pipeline"] = numbers("pipeline", "a number")
     out["employees"] = numbers("employees", "a number of employees")
+    out["revenue"] = numbers("revenue", "an amount of revenue")
+    out["last_activity"] = _dates(src, mapping, kept, file, header_row, problems)
     lat = numbers("lat", "a latitude")
     lon = numbers("lon", "a longitude")
 
@@ -144,10 +158,21 @@ def build_accounts(df: pd.DataFrame, mapping: dict[str, str], file: str,
     state = V.parse_state(_text(src, mapping, "state"))
     us_rows = country.isin(("", "US", "PR", "GU", "VI", "AS", "MP")).to_numpy()
     zips = V.parse_zip(_text(src, mapping, "zip"), us_rows)
+    sized, size_basis = segment_by_size(out["employees"], out["revenue"], segment_rules)  # type: ignore[arg-type]
     if "segment" in mapping:
-        out["segment"] = V.parse_segment(_text(src, mapping, "segment"))
+        given = V.parse_segment(_text(src, mapping, "segment")).to_numpy(dtype=object)
+        has = given != ""
+        out["segment"] = np.where(has, given, sized)
+        out["segment_basis"] = np.where(has, "column", size_basis)
     else:
-        out["segment"] = pd.Series(V.derive_segment(out["employees"], out["potential"]), dtype=str)
+        out["segment"] = sized
+        out["segment_basis"] = size_basis
+    if "potential" in mapping:
+        out["potential_basis"] = np.where(np.isfinite(out["potential"]), "column", "none")  # type: ignore[arg-type]
+    else:
+        out["potential"], out["potential_basis"] = estimate_potential(
+            out["employees"], out["revenue"], out["industry"].to_numpy(dtype=object),  # type: ignore[union-attr]
+            out["status"].to_numpy(dtype=object), potential_model)  # type: ignore[union-attr]
     if "named" in mapping:
         col = mapping["named"]
         named, bad = V.parse_bool(src[col])
@@ -163,8 +188,35 @@ def build_accounts(df: pd.DataFrame, mapping: dict[str, str], file: str,
     out.update(lat=geo.lat, lon=geo.lon, geo_source=geo.source, city=geo.city, state=geo.state, zip=zips,
                country=country)
     problems.extend(_geo_problems(src, kept, mapping, geo.bad_latlon, geo.source, file, header_row))
-    accounts = pd.DataFrame({c: _plain(out[c]) for c in CANONICAL_COLUMNS})
+    accounts = pd.DataFrame({c: _plain(out[c]) for c in (*CANONICAL_COLUMNS, *OPTIONAL_COLUMNS)})
     return AccountsBuild(accounts, kept, problems)
+
+
+def _blank_token_notes(src: pd.DataFrame, mapping: dict[str, str], file: str) -> list[ImportProblem]:
+    """One note per mapped column whose cells say "n/a", "-", "none"...: they are read as blank, and the
+    planner should know how many rather than find zeros later."""
+    notes = []
+    for field, col in mapping.items():
+        cells = src[col].fillna("").astype(str).str.strip()
+        tokens = cells[(cells != "") & V.blank_mask(cells)]
+        if len(tokens):
+            shown = ", ".join(repr(v) for v in pd.unique(tokens)[:3])
+            notes.append(ImportProblem(file, None, col, shown, f"{len(tokens):,} cell(s) read {shown}: taken as "
+                                       f"blank (no {field.replace('_', ' ')})", WARNING))
+    return notes
+
+
+def _dates(src: pd.DataFrame, mapping: dict[str, str], kept: np.ndarray, file: str, header_row: int,
+           problems: list[ImportProblem]) -> np.ndarray:
+    """Last-activity dates as ISO text ("" when blank); unreadable ones are reported and left blank."""
+    if "last_activity" not in mapping:
+        return np.full(len(src), "", dtype=object)
+    col = mapping["last_activity"]
+    iso, bad = V.parse_dates(src[col])
+    rows = np.flatnonzero(bad)
+    problems.extend(problems_for(file, kept[rows], col, src[col].to_numpy()[rows],
+                                 "cannot read {value!r} as a date; left blank", WARNING, header_row))
+    return iso
 
 
 def _plain(v: object) -> object:

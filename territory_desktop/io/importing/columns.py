@@ -17,7 +17,8 @@ from pathlib import Path
 from territory_desktop.io.importing.errors import ImportFailed
 
 ACCOUNT_FIELDS = ("account_id", "name", "address", "city", "state", "zip", "country", "lat", "lon", "segment",
-                  "industry", "potential", "pipeline", "owner", "status", "employees", "named")
+                  "industry", "potential", "pipeline", "owner", "status", "employees", "revenue", "named",
+                  "last_activity")
 """Fields an accounts file can fill (core CANONICAL_COLUMNS minus geo_source, which the import decides)."""
 
 REP_FIELDS = ("rep", "territory", "address", "city", "state", "zip", "country", "lat", "lon", "role",
@@ -59,8 +60,14 @@ ACCOUNT_SYNONYMS: _S = {
     "potential": (("potential", 1.0), ("account potential", 1.0), ("market potential", 1.0),
                   ("sales potential", 1.0), ("revenue potential", 1.0), ("potential revenue", 1.0),
                   ("wallet", 0.85), ("wallet size", 0.85), ("tam", 0.85), ("white space", 0.8),
-                  ("whitespace", 0.8), ("annual revenue", 0.85), ("revenue", 0.8), ("arr", 0.75),
-                  ("annual spend", 0.75), ("estimated spend", 0.8)),
+                  ("whitespace", 0.8), ("acv", 0.85), ("estimated acv", 0.9), ("expected acv", 0.9),
+                  ("account score potential", 0.9), ("arr", 0.75), ("annual spend", 0.75),
+                  ("estimated spend", 0.8), ("opportunity size", 0.8)),
+    # Company revenue is size, not potential: it segments and sizes accounts (core/potential.py) but is
+    # never taken as what a rep can sell.
+    "revenue": (("annual revenue", 1.0), ("revenue", 0.95), ("company revenue", 1.0), ("total revenue", 0.9),
+                ("annual sales", 0.85), ("sales volume", 0.75), ("revenue range", 0.7), ("turnover", 0.85),
+                ("yearly revenue", 0.95)),
     "pipeline": (("open pipeline", 1.0), ("pipeline", 1.0), ("pipeline amount", 1.0),
                  ("open pipeline amount", 1.0), ("open opportunities amount", 0.9),
                  ("open opportunity amount", 0.9), ("open opps", 0.85), ("total open pipeline", 0.95),
@@ -77,6 +84,10 @@ ACCOUNT_SYNONYMS: _S = {
                   ("no of employees", 1.0), ("num employees", 1.0), ("headcount", 0.95),
                   ("employee", 0.9), ("nb employees", 0.9), ("total employees", 0.95), ("fte", 0.7),
                   ("company size", 0.75), ("employees total", 0.95)),
+    "last_activity": (("last activity date", 1.0), ("last activity", 1.0), ("last contacted", 1.0),
+                      ("last contacted date", 1.0), ("last engagement date", 0.95), ("last engagement", 0.9),
+                      ("last touch date", 0.95), ("last touch", 0.9), ("last meeting date", 0.85),
+                      ("recent activity date", 0.9), ("last activity time", 0.95)),
     "named": (("named", 1.0), ("named account", 1.0), ("is named", 1.0), ("named accounts", 1.0),
               ("is named account", 1.0), ("named list", 0.9), ("key account", 0.75), ("strategic", 0.6),
               ("strategic account", 0.7)),

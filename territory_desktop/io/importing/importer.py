@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from territory_desktop.core.plan import Plan
+from territory_desktop.core.potential import PotentialModel
+from territory_desktop.core.sanity import plan_warnings
+from territory_desktop.core.segments import SegmentRules
+from territory_desktop.core.settings import BalanceSettings
 from territory_desktop.io.importing.accounts import build_accounts
 from territory_desktop.io.importing.columns import ACCOUNT_FIELDS, guess_mapping, resolve_mapping
 from territory_desktop.io.importing.errors import ImportCancelled, ImportFailed
@@ -33,6 +37,8 @@ class ImportResult:
     rows_rejected: int
     mapping: dict[str, str]
     reps_mapping: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    """How segments and potential were decided, and what looks implausible: the import summary's sentences."""
 
     @property
     def errors(self) -> list[ImportProblem]:
@@ -46,13 +52,17 @@ class ImportResult:
 def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
                 mapping: dict[str, str] | None = None, reps_mapping: dict[str, str] | None = None,
                 sheet: str | None = None, progress: Callable[[float, str], None] | None = None,
-                cancelled: Callable[[], bool] | None = None) -> ImportResult:
+                cancelled: Callable[[], bool] | None = None, segment_rules: SegmentRules | None = None,
+                potential_model: PotentialModel | None = None) -> ImportResult:
     """Read, map, parse, place and assign the accounts; build territories; return the plan and problems.
 
     `mapping` ({field: source column}) overrides the guesses (columns.guess_mapping): a field mapped to ""
     or None is not imported, a field left out keeps its guess (unless its column was given to another
-    field). `reps_mapping` works the same for the reps file.
+    field). `reps_mapping` works the same for the reps file. `segment_rules` and `potential_model` decide
+    segments and potential where the export has no such column; they are kept in the plan's settings.
     """
+    settings = BalanceSettings(segment_rules=segment_rules or SegmentRules(),
+                               potential_model=potential_model or PotentialModel())
     file = Path(accounts_path).name
 
     def step(fraction: float, stage: str) -> None:
@@ -77,15 +87,19 @@ def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
         problems.append(ImportProblem(file, None, used["name"], "", "no account id column: the account name "
                                       "is used as the id, so accounts with the same name are rejected", WARNING))
     unused = [c for c in columns if c not in set(used.values()) and str(c).strip()]
+    sized = "employees" in used or "revenue" in used
     for fld, what in (("potential", "revenue potential, the measure territories are balanced on"),
                       ("owner", "the current owner: without it every account starts unassigned")):
+        if fld == "potential" and sized:
+            continue  # estimated from size by the potential model, and said so in the notes
         if fld not in used and unused:
             shown = ", ".join(map(repr, unused[:8])) + (" ..." if len(unused) > 8 else "")
             problems.append(ImportProblem(
                 file, None, None, "", f"no column was recognised as {fld!r} ({what}); unused columns: {shown} "
                 f"— map one by hand if it holds it (a mapping file or the import dialog)", WARNING))
     step(0.2, "Checking rows")
-    built = build_accounts(df, used, file, lambda f, text: step(0.2 + 0.6 * f, text), header_row)
+    built = build_accounts(df, used, file, lambda f, text: step(0.2 + 0.6 * f, text), header_row,
+                           settings.segment_rules, settings.potential_model)
     problems += built.problems
     step(0.8, "Building territories")
     terr = build_territories(built.accounts, used.get("owner"), file, reps_path, reps_mapping,
@@ -93,11 +107,42 @@ def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
     problems += terr.problems
     step(0.9, "Computing balance")
     source = df.iloc[built.kept].reset_index(drop=True)
-    plan = Plan(built.accounts, terr.territories, terr.assignment, source=source)
+    plan = Plan(built.accounts, terr.territories, terr.assignment, settings=settings, source=source)
     rejected = len(df) - len(built.kept)
     # the accounts file first, file-level notes before rows, rows top to bottom then columns left to right
     col_pos = {c: i for i, c in enumerate(columns)}
     problems.sort(key=lambda p: (p.file != file, p.row is not None, p.row or 0,
                                  col_pos.get(p.column or "", -1) if p.file == file else 0))
     step(1.0, "Done")
-    return ImportResult(plan, problems, len(df), rejected, used, terr.mapping)
+    notes = [*how_notes(plan, used), *plan_warnings(plan)]
+    return ImportResult(plan, problems, len(df), rejected, used, terr.mapping, notes)
+
+
+def how_notes(plan: Plan, used: dict[str, str]) -> list[str]:
+    """Which column became potential and segment, and how: the first lines of the import summary."""
+    a = plan.accounts
+    s = plan.settings
+    notes = []
+    pb = a["potential_basis"].astype(str).value_counts()
+    if "potential" in used:
+        notes.append(f"Potential is the column {used['potential']!r}, used as is.")
+    elif pb.get("employees", 0) or pb.get("revenue", 0):
+        cols = " and ".join(repr(used[f]) for f in ("employees", "revenue") if f in used)
+        notes.append(f"Potential is estimated from {cols}: {s.potential_model.describe()} "
+                     f"({pb.get('employees', 0):,} by employees, {pb.get('revenue', 0):,} by revenue"
+                     + (f", {pb.get('none', 0):,} without a size got $0" if pb.get("none", 0) else "")
+                     + "). Company revenue is never taken as potential as is.")
+    else:
+        notes.append("No column holds potential, employees or revenue: every account's potential is $0, "
+                     "so balance is by account count and workload.")
+    sb = a["segment_basis"].astype(str).value_counts()
+    by_rules = int(sb.get("employees", 0) + sb.get("revenue", 0) + sb.get("none", 0))
+    if "segment" in used and by_rules == 0:
+        notes.append(f"Segments are the column {used['segment']!r}.")
+    elif by_rules:
+        where = f"the column {used['segment']!r} where it has a value, else " if "segment" in used else ""
+        text = f"Segments come from {where}the rules {s.segment_rules.describe()}"
+        if sb.get("none", 0):
+            text += f"; {int(sb['none']):,} account(s) without a size are SMB"
+        notes.append(text + ".")
+    return notes

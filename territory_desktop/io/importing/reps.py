@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from territory_desktop.core.palette import color_for
+from territory_desktop.core.settings import DEFAULT_CAPACITY_HOURS
 from territory_desktop.core.territory import Territory
 from territory_desktop.io.importing import values as V
 from territory_desktop.io.importing.columns import REP_FIELDS, guess_reps_mapping, resolve_mapping
@@ -23,7 +24,6 @@ from territory_desktop.io.importing.geocode import geocode
 from territory_desktop.io.importing.problems import ERROR, WARNING, ImportProblem, problems_for
 from territory_desktop.io.importing.table_reader import read_table
 
-DEFAULT_CAPACITY_HOURS = 1600.0
 """A full-time rep's selling hours per year when the reps file does not say (about 40 weeks x 40 hours)."""
 
 

@@ -313,20 +313,38 @@ def parse_segment(s: pd.Series) -> pd.Series:
     return _map_text(s, lambda u: _SEGMENTS.get(_key(u), u))
 
 
-ENTERPRISE_EMPLOYEES = 1000
-ENTERPRISE_POTENTIAL = 1_000_000.0
-MID_MARKET_EMPLOYEES = 100
-MID_MARKET_POTENTIAL = 150_000.0
+_ENUM = re.compile(r"[A-Z0-9]+(?:_[A-Z0-9]+)+|[A-Z]{4,}")
+_SMALL_WORDS = frozenset({"and", "of", "or", "the", "for", "in", "to"})
 
 
-def derive_segment(employees: np.ndarray, potential: np.ndarray) -> np.ndarray:
-    """Segment from size when the export has none.
+def enum_words(s: pd.Series) -> pd.Series:
+    """CRM enum values as words: "FINANCIAL_SERVICES" -> "Financial Services", "RETAIL" -> "Retail" (HubSpot
+    exports its picklists this way). Mixed-case text and short acronyms ("IT", "B2B") are left alone."""
+    def words(u: str) -> str:
+        if not _ENUM.fullmatch(u):
+            return u
+        parts = u.replace("_", " ").casefold().split()
+        return " ".join(w if i and w in _SMALL_WORDS else w.capitalize() for i, w in enumerate(parts))
 
-    Enterprise: >= 1000 employees or potential >= $1M; Mid-Market: >= 100 employees or >= $150k; else SMB
-    (also when both are blank: the smallest service model is the cautious default for workload).
-    """
-    emp = np.nan_to_num(np.asarray(employees, dtype=float), nan=-1.0)
-    pot = np.nan_to_num(np.asarray(potential, dtype=float), nan=-1.0)
-    ent = (emp >= ENTERPRISE_EMPLOYEES) | (pot >= ENTERPRISE_POTENTIAL)
-    mid = (emp >= MID_MARKET_EMPLOYEES) | (pot >= MID_MARKET_POTENTIAL)
-    return np.where(ent, "Enterprise", np.where(mid, "Mid-Market", "SMB")).astype(object)
+    return _map_text(s, words)
+
+
+def parse_dates(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Dates written the usual export ways ("2026-03-04", "2026-03-04 10:22", "03/04/2026", epoch ms) as ISO
+    "YYYY-MM-DD" text; returns (dates, mask of cells that are not dates). US month-first for slashes."""
+    def parse(u: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        text = u.str.strip()
+        blank = text.str.casefold().isin(BLANK_TOKENS).to_numpy()
+        out = pd.to_datetime(text.where(~blank), errors="coerce", format="ISO8601")
+        rest = out.isna().to_numpy() & ~blank
+        if rest.any():
+            out[rest] = pd.to_datetime(text[rest], errors="coerce", format="%m/%d/%Y")
+        rest = out.isna().to_numpy() & ~blank
+        if rest.any():
+            digits = pd.to_numeric(text[rest], errors="coerce")
+            epoch = pd.to_datetime(digits.where(digits > 1e11), unit="ms", errors="coerce")
+            out[rest] = epoch.to_numpy()
+        iso = np.where(out.isna(), "", out.dt.strftime("%Y-%m-%d").fillna("")).astype(object)
+        return iso, (iso == "") & ~blank
+
+    return _on_uniques(s, parse)

@@ -25,7 +25,7 @@ from territory_desktop.io.sample.reps import ROLE_SHORT, SEGMENTS, draw_reps
 
 ACCOUNT_COLUMNS = ("Account ID", "Account Name", "Type", "Industry", "Segment", "Billing Street", "Billing City",
                    "Billing State/Province", "Billing Zip/Postal Code", "Billing Country", "Latitude",
-                   "Longitude", "Annual Revenue", "Open Pipeline", "Number of Employees", "Named Account",
+                   "Longitude", "Account Potential", "Open Pipeline", "Number of Employees", "Named Account",
                    "Account Owner")
 REP_COLUMNS = ("Rep", "Territory", "Role", "Region", "Home ZIP", "Home City", "Home State", "Home Latitude",
                "Home Longitude", "Capacity Hours")
@@ -164,7 +164,7 @@ def _accounts(rng: np.random.Generator, n: int) -> tuple[dict[str, np.ndarray], 
         "Billing Country": np.full(n, "United States", dtype=object),
         "Latitude": decimals(loc.lat),
         "Longitude": decimals(loc.lon),
-        "Annual Revenue": money(potential),
+        "Account Potential": money(potential),
         "Open Pipeline": _text(deal.astype(np.int64)),
         "Number of Employees": _text(employees.astype(np.int64)),
         "Named Account": np.array(["false", "true"], dtype=object)[named.astype(np.int64)],
@@ -243,7 +243,8 @@ def bundled_sample_paths() -> tuple[Path, Path]:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: write a sample of the given size into a folder."""
-    ap = argparse.ArgumentParser(prog="python -m territory_desktop.io.sample.generate", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m territory_desktop.io.sample.generate",
+                                 description=__doc__.split("\n")[0])
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--accounts", type=int, default=5000)
     ap.add_argument("--reps", type=int, default=25)

@@ -23,9 +23,10 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                   ("zip", "ZIP / postal code"), ("country", "Country"), ("lat", "Latitude"),
                   ("lon", "Longitude"))),
     ("Size and value", (("segment", "Segment"), ("industry", "Industry"), ("potential", "Potential ($)"),
-                        ("pipeline", "Open pipeline ($)"), ("employees", "Employees"))),
+                        ("pipeline", "Open pipeline ($)"), ("employees", "Employees"),
+                        ("revenue", "Company revenue ($)"))),
     ("Ownership", (("owner", "Owner (rep or territory)"), ("status", "Status"),
-                   ("named", "Named account (yes/no)"))),
+                   ("named", "Named account (yes/no)"), ("last_activity", "Last activity date"))),
 )
 FIELD_LABELS = {f: label for _, fields in SECTIONS for f, label in fields}
 

@@ -35,7 +35,7 @@ def test_salesforce_headers():
     assert g == {"account_id": "Account ID", "name": "Account Name", "address": "Billing Street",
                  "city": "Billing City", "state": "Billing State/Province", "zip": "Billing Zip/Postal Code",
                  "country": "Billing Country", "segment": "Segment", "industry": "Industry",
-                 "potential": "Annual Revenue", "pipeline": "Open Pipeline", "owner": "Account Owner",
+                 "revenue": "Annual Revenue", "pipeline": "Open Pipeline", "owner": "Account Owner",
                  "status": "Type", "named": "Named Account"}
 
 
@@ -43,7 +43,7 @@ def test_hubspot_headers():
     g = _cols(guess_mapping(HUBSPOT))
     assert g == {"account_id": "Record ID", "name": "Company name", "city": "City", "state": "State/Region",
                  "zip": "Postal Code", "country": "Country/Region", "lat": "Latitude", "lon": "Lng",
-                 "potential": "Annual Revenue", "owner": "Company owner", "status": "Lifecycle Stage",
+                 "revenue": "Annual Revenue", "owner": "Company owner", "status": "Lifecycle Stage",
                  "employees": "Number of Employees"}
 
 
@@ -59,7 +59,7 @@ def test_dynamics_headers():
 def test_api_names_and_odd_spellings():
     g = _cols(guess_mapping(["Id", "Name", "BillingPostalCode", "AnnualRevenue", "NumberOfEmployees",
                              "billing_city", "LATITUDE", "Longitude", "Tier"]))
-    assert g == {"account_id": "Id", "name": "Name", "zip": "BillingPostalCode", "potential": "AnnualRevenue",
+    assert g == {"account_id": "Id", "name": "Name", "zip": "BillingPostalCode", "revenue": "AnnualRevenue",
                  "employees": "NumberOfEmployees", "city": "billing_city", "lat": "LATITUDE",
                  "lon": "Longitude", "segment": "Tier"}
 
@@ -98,8 +98,8 @@ def test_check_mapping_matches_loosely_and_names_errors():
     cols = ["Account ID", "Company Name"]
     assert check_mapping({"account_id": "account id", "name": "Company Name", "zip": ""}, cols,
                          ACCOUNT_FIELDS, "a.csv") == {"account_id": "Account ID", "name": "Company Name"}
-    with pytest.raises(ImportFailed, match=r"a\.csv: the mapping names unknown field\(s\) 'revenue'"):
-        check_mapping({"revenue": "Account ID"}, cols, ACCOUNT_FIELDS, "a.csv")
+    with pytest.raises(ImportFailed, match=r"a\.csv: the mapping names unknown field\(s\) 'turnover'"):
+        check_mapping({"turnover": "Account ID"}, cols, ACCOUNT_FIELDS, "a.csv")
     with pytest.raises(ImportFailed, match=r"not in the file: 'Zip' \(for zip\).*'Account ID', 'Company Name'"):
         check_mapping({"zip": "Zip"}, cols, ACCOUNT_FIELDS, "a.csv")
 

@@ -52,7 +52,7 @@ def test_salesforce_mapping_is_guessed(salesforce):
     m = salesforce.mapping
     assert m["account_id"] == "Account ID" and m["name"] == "Account Name"
     assert m["zip"] == "Billing Zip/Postal Code" and m["state"] == "Billing State/Province"
-    assert m["potential"] == "Annual Revenue" and m["owner"] == "Account Owner"
+    assert m["revenue"] == "Annual Revenue" and m["owner"] == "Account Owner"
     assert m["employees"] == "Number of Employees"
     assert "segment" not in m
 
@@ -60,19 +60,21 @@ def test_salesforce_mapping_is_guessed(salesforce):
 def test_salesforce_values_are_read(salesforce):
     cafe = _row(salesforce, "001A")
     assert cafe["name"] == "Café Müller GmbH"  # Windows-1252 decoded
-    assert cafe["potential"] == pytest.approx(1_234_567.5)  # "1.234.567,50"
+    assert cafe["revenue"] == pytest.approx(1_234_567.5)  # "1.234.567,50"
     assert cafe["employees"] == 1200  # "1.200" in a decimal-comma file is a thousand two hundred
+    assert cafe["potential"] == 1200 * 150.0  # no potential column: $150 per employee, not the revenue
+    assert cafe["potential_basis"] == "employees" and cafe["segment_basis"] == "employees"
     assert (cafe["zip"], cafe["state"], cafe["country"]) == ("02134", "MA", "US")
     assert cafe["segment"] == "Enterprise"
-    assert _row(salesforce, "001B")["potential"] == 350_000
-    assert _row(salesforce, "001E")["potential"] == pytest.approx(2_500_000)  # "2,5M"
-    assert _row(salesforce, "001F")["potential"] == -1000  # "(1.000)"
+    assert _row(salesforce, "001B")["revenue"] == 350_000
+    assert _row(salesforce, "001E")["revenue"] == pytest.approx(2_500_000)  # "2,5M"
+    assert _row(salesforce, "001F")["revenue"] == -1000  # "(1.000)"
     assert _row(salesforce, "001F")["zip"] == "60601"  # ZIP+4 dropped
     princeton = _row(salesforce, "001G")
-    assert princeton["potential"] == pytest.approx(99_500)  # "€ 99,5k"
+    assert princeton["revenue"] == pytest.approx(99_500)  # "€ 99,5k"
     assert (princeton["zip"], princeton["city"]) == ("08540", "Princeton")  # zero restored, city from ZIP
     assert princeton["segment"] == "SMB"
-    assert math.isnan(_row(salesforce, "001D")["potential"])  # "12,3,4" is set blank
+    assert math.isnan(_row(salesforce, "001D")["revenue"])  # "12,3,4" is set blank
 
 
 def test_salesforce_accounts_are_placed(salesforce):
@@ -108,6 +110,7 @@ def test_salesforce_problems_are_reported_exactly(salesforce):
     got = [(p.file, p.row, p.column, p.value, p.severity) for p in salesforce.problems]
     f = SALESFORCE.name
     assert got == [
+        (f, None, "Number of Employees", "'N/A', '-'", "warning"),  # once per column, not per cell
         (f, 4, "Account ID", "", "error"),
         (f, 5, "Account ID", "001A", "error"),
         (f, 6, None, "", "error"),
@@ -120,10 +123,12 @@ def test_salesforce_problems_are_reported_exactly(salesforce):
         ("reps.tsv", 6, None, "West", "warning"),
     ]
     text = [str(p) for p in salesforce.problems]
-    assert text[1] == (f"{f}, row 5, column 'Account ID': duplicate account id '001A' (first seen in row 2); "
+    assert "2 cell(s) read 'N/A', '-': taken as blank" in text[0]
+    assert text[2] == (f"{f}, row 5, column 'Account ID': duplicate account id '001A' (first seen in row 2); "
                        "the first one is kept")
-    assert text[4] == f"{f}, row 7, column 'Annual Revenue': cannot read '12,3,4' as a number; left blank"
-    assert "cannot place" in text[3]
+    assert text[5] == (f"{f}, row 7, column 'Annual Revenue': cannot read '12,3,4' as an amount of revenue; "
+                       "left blank")
+    assert "cannot place" in text[4]
 
 
 def test_salesforce_source_keeps_the_original_cells(salesforce):
@@ -147,21 +152,26 @@ def test_hubspot_accounts(hubspot):
     assert (m["lat"], m["lon"], m["named"]) == ("Latitude", "Lng", "Named Account")
     globex = _row(hubspot, "1001")
     assert globex["name"] == "Globex, Inc." and globex["geo_source"] == "latlon"
-    assert globex["employees"] == pytest.approx(125.5) and globex["potential"] == 1_200_000
+    assert globex["employees"] == pytest.approx(125.5) and globex["revenue"] == 1_200_000
+    assert globex["potential"] == pytest.approx(125.5 * 150)  # sized by employees, not by its revenue
     assert globex["named"] and globex["state"] == "TX" and globex["pipeline"] == 25000
     initech = _row(hubspot, "1002")
     assert initech["geo_source"] == "city" and initech["employees"] == 10001  # lat 95.5 is impossible
     assert initech["segment"] == "Enterprise" and initech["named"]
-    assert _row(hubspot, "1003")["potential"] == 2e9 and _row(hubspot, "1003")["geo_source"] == "zip"
+    assert _row(hubspot, "1003")["revenue"] == 2e9 and _row(hubspot, "1003")["geo_source"] == "zip"
+    assert _row(hubspot, "1003")["potential"] == 1200 * 150.0
     assert _row(hubspot, "1004")["segment"] == "SMB" and not _row(hubspot, "1004")["named"]
     assert _row(hubspot, "1005")["geo_source"] == "none"
-    assert hubspot.plan.accounts["segment"].tolist() == ["Enterprise", "Enterprise", "Enterprise", "SMB",
+    # by employees: 51-200 (125.5) is Mid-Market, 1,000 is Enterprise; Vandelay has no size: SMB
+    assert hubspot.plan.accounts["segment"].tolist() == ["Mid-Market", "Enterprise", "Enterprise", "SMB",
                                                          "SMB", "Enterprise"]
+    assert any("'Number of Employees'" in n for n in hubspot.notes)
 
 
 def test_hubspot_problems(hubspot):
     got = [(p.row, p.column, p.value, p.severity) for p in hubspot.problems]
     assert got == [
+        (None, "Annual Revenue", "'N/A'", "warning"),
         (3, "Latitude", "95.5, -97.7", "warning"),
         (5, "Named Account", "maybe", "warning"),
         (6, "Postal Code", "", "warning"),
@@ -175,8 +185,8 @@ def test_territories_without_reps_file_are_the_owners(hubspot):
     assert [t.name for t in plan.territories] == ["Ann Lee", "Carl Cruz"]
     assert all(t.capacity_hours == 1600.0 for t in plan.territories)
     ann = plan.territories[0]
-    # potential-weighted median: Globex ($1.2M, Austin) outweighs Stark ($150k, New York)
-    assert (ann.home_lat, ann.home_lon) == pytest.approx((30.2672, -97.7431))
+    # potential-weighted median: Initech (10,001 employees, Austin city centre) outweighs Stark (New York)
+    assert (ann.home_lat, ann.home_lon) == pytest.approx((30.3076, -97.7585), abs=1e-3)
     assert plan.assignment.tolist() == [0, 0, 1, -1, 1, 0]
 
 
@@ -214,7 +224,8 @@ def test_dynamics_xlsx(tmp_path):
     assert acc["city"].tolist() == ["Seattle", "Allston", "Portland"]  # blank city filled from the ZIP
     assert acc["state"].tolist() == ["WA", "MA", "OR"]
     assert acc["segment"].tolist() == ["Enterprise", "Mid-Market", "Tier 2"]
-    assert acc["potential"].iloc[0] == 2_500_000 and np.isnan(acc["potential"].iloc[2])
+    assert acc["revenue"].iloc[0] == 2_500_000 and np.isnan(acc["revenue"].iloc[2])
+    assert acc["potential"].tolist() == [1500 * 150.0, 40 * 150.0, 0.0]  # Northwind: no size, no potential
     assert r.plan.source["Address 1: ZIP/Postal Code"].tolist() == ["98101", "2134", "97201.0"]
     assert [(p.row, p.severity) for p in r.problems] == [(4, "error"), (5, "error"), (6, "warning")]
     assert [t.name for t in r.plan.territories] == ["Lee Wu", "Pat Kim"]
@@ -233,7 +244,7 @@ def test_user_mapping_overrides_the_guesses(tmp_path):
     # the import dialog passes every field ("" = not mapped)
     full = dict.fromkeys(("account_id", "name", "address", "city", "state", "zip", "country", "lat", "lon",
                           "segment", "industry", "potential", "pipeline", "owner", "status", "employees",
-                          "named"), "")
+                          "revenue", "named", "last_activity"), "")
     full.update(account_id="Record ID", name="Company name", potential="Open Pipeline", zip="Postal Code")
     r = import_plan(HUBSPOT, mapping=full)
     assert r.mapping == {"account_id": "Record ID", "name": "Company name", "zip": "Postal Code",
@@ -249,8 +260,8 @@ def test_user_mapping_overrides_the_guesses(tmp_path):
 
 
 def test_bad_mappings_name_the_problem():
-    with pytest.raises(ImportFailed, match=r"hubspot_companies_utf8bom\.csv: .*unknown field\(s\) 'revenue'"):
-        import_plan(HUBSPOT, mapping={"account_id": "Record ID", "revenue": "Annual Revenue"})
+    with pytest.raises(ImportFailed, match=r"hubspot_companies_utf8bom\.csv: .*unknown field\(s\) 'turnover'"):
+        import_plan(HUBSPOT, mapping={"account_id": "Record ID", "turnover": "Annual Revenue"})
     with pytest.raises(ImportFailed, match=r"not in the file: 'Acct Nr' \(for account_id\)"):
         import_plan(HUBSPOT, mapping={"account_id": "Acct Nr"})
 

@@ -96,10 +96,20 @@ def test_booleans():
     assert bad.tolist() == [False] * 9 + [True]
 
 
-def test_segment_spellings_and_derivation():
+def test_segment_spellings():
     assert V.parse_segment(pd.Series(["mid market", "ENT", "Small Business", "Tier 1", ""])).tolist() == [
         "Mid-Market", "Enterprise", "SMB", "Tier 1", ""]
-    emp = np.array([1000, 999, 100, 99, np.nan, np.nan, np.nan, 5])
-    pot = np.array([np.nan, np.nan, np.nan, np.nan, 1e6, 150_000, 149_999, 2e6])
-    assert V.derive_segment(emp, pot).tolist() == ["Enterprise", "Mid-Market", "Mid-Market", "SMB",
-                                                   "Enterprise", "Mid-Market", "SMB", "Enterprise"]
+
+
+def test_hubspot_enum_values_read_as_words():
+    s = pd.Series(["FINANCIAL_SERVICES", "RETAIL", "COMPUTER_SOFTWARE", "IT", "B2B", "Health Care",
+                   "OIL_AND_ENERGY", ""])
+    assert V.enum_words(s).tolist() == ["Financial Services", "Retail", "Computer Software", "IT", "B2B",
+                                        "Health Care", "Oil and Energy", ""]
+
+
+def test_dates_in_export_spellings():
+    iso, bad = V.parse_dates(pd.Series(["2026-03-04", "2026-03-04 10:22:00", "03/04/2026", "1772582400000",
+                                        "n/a", "", "yesterday"]))
+    assert iso.tolist() == ["2026-03-04", "2026-03-04", "2026-03-04", "2026-03-04", "", "", ""]
+    assert bad.tolist() == [False] * 6 + [True]

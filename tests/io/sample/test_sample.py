@@ -60,7 +60,7 @@ def test_segment_mix_is_mostly_smb_with_a_few_enterprises(accounts: pd.DataFrame
 
 
 def test_enterprise_potential_dwarfs_smb(accounts: pd.DataFrame) -> None:
-    median = pd.Series(_dollars(accounts["Annual Revenue"])).groupby(accounts["Segment"]).median()
+    median = pd.Series(_dollars(accounts["Account Potential"])).groupby(accounts["Segment"]).median()
     assert 12_000 <= median["SMB"] <= 30_000
     assert 100_000 <= median["Mid-Market"] <= 220_000
     assert 700_000 <= median["Enterprise"] <= 1_400_000
@@ -76,11 +76,11 @@ def test_headcount_agrees_with_segment(accounts: pd.DataFrame) -> None:
 
 
 def test_money_and_flags_are_written_like_a_crm_export(accounts: pd.DataFrame) -> None:
-    assert accounts["Annual Revenue"].str.fullmatch(r"\$\d{1,3}(,\d{3})*\.00").all()
-    assert (_dollars(accounts["Annual Revenue"]) >= 1000).all()
+    assert accounts["Account Potential"].str.fullmatch(r"\$\d{1,3}(,\d{3})*\.00").all()
+    assert (_dollars(accounts["Account Potential"]) >= 1000).all()
     pipeline = accounts["Open Pipeline"].astype(float).to_numpy()
     assert 0.10 <= (pipeline > 0).mean() <= 0.20, "most accounts have no open deal, some do"
-    assert (pipeline <= _dollars(accounts["Annual Revenue"])).all()
+    assert (pipeline <= _dollars(accounts["Account Potential"])).all()
     named = accounts["Named Account"]
     assert set(named) == {"true", "false"}
     assert 0.01 <= (named == "true").mean() <= 0.06
@@ -166,7 +166,7 @@ def test_owners_are_reps_of_the_matching_role_with_a_few_gaps(accounts: pd.DataF
 
 
 def test_historical_carve_is_unbalanced_within_each_role(accounts: pd.DataFrame, reps: pd.DataFrame) -> None:
-    potential = pd.Series(_dollars(accounts["Annual Revenue"]))
+    potential = pd.Series(_dollars(accounts["Account Potential"]))
     book = potential.groupby(accounts["Account Owner"]).sum().drop("", errors="ignore")
     for role, members in reps.groupby("Role")["Rep"]:
         books = book.reindex(members).fillna(0.0)
@@ -270,3 +270,15 @@ def test_missing_resource_names_where_it_looked(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(resources, "_PACKAGE_DIR", tmp_path / "pkg")
     with pytest.raises(FileNotFoundError, match=r"sample/nothing\.csv.*looked in"):
         resource_path("sample", "nothing.csv")
+
+
+def test_the_readme_command_names_a_runnable_module() -> None:
+    """The sample README's `python -m ...` line must name a module that runs (a move broke it once)."""
+    import importlib.util
+    import re
+
+    readme = bundled_sample_paths()[0].parent / "README.md"
+    module = re.search(r"python -m ([\w.]+) resources/sample", readme.read_text(encoding="utf-8")).group(1)
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin and spec.origin.endswith(".py"), module
+    assert 'if __name__ == "__main__":' in Path(spec.origin).read_text(encoding="utf-8")

@@ -59,9 +59,11 @@ def test_messy_csv_mapping_change_report_and_accept(qtbot, messy, tmp_path, monk
     assert d.preview_model.rowCount() == 6 and d.preview_model.columnCount() == 9
     _click(qtbot, d.next_button)
     assert d.current_page() == MAPPING
-    assert d.mapping.combos["potential"].currentText() == "Annual Revenue"  # the guess...
-    assert d.mapping.mark_of("potential") == "check"  # ...which the page asks the planner to check
-    _choose(d.mapping.combos["potential"], "Wallet Est.")  # ...and the planner corrects it
+    # company revenue is size, not potential: the wallet column is the potential guess
+    assert d.mapping.combos["revenue"].currentText() == "Annual Revenue"
+    assert d.mapping.combos["potential"].currentText() == "Wallet Est."
+    _choose(d.mapping.combos["potential"], "Annual Revenue")  # a planner's wrong choice...
+    _choose(d.mapping.combos["potential"], "Wallet Est.")  # ...corrected
     assert d.mapping.mark_of("potential") == "set"
     _click(qtbot, d.next_button)  # Import
     qtbot.waitUntil(lambda: d.current_page() == REPORT, timeout=15_000)
