@@ -16,6 +16,7 @@ from territory_desktop.core import kpis
 from territory_desktop.core.edits import MoveAccounts
 from territory_desktop.core.format import hours, money, percent
 from territory_desktop.core.plan import EditRefused, Plan
+from territory_desktop.core.sanity import glance_lines
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -74,6 +75,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(f"Read {result.rows_in:,} rows from {args.accounts}: {plan.n_accounts:,} accounts kept, "
           f"{result.rows_rejected:,} rejected, {int((~np.isfinite(plan.lat)).sum()):,} not placed on the map.")
     print(f"{len(plan.active_territories())} territories. Saved {args.output}.")
+    for line in [*result.notes, *glance_lines(plan)]:
+        print(line)
+    for line in result.sanity:
+        print(f"Check: {line}")
     if result.problems:
         print(f"{len(errors):,} errors and {len(warnings):,} warnings:")
         for prob in (errors + warnings)[:10]:

@@ -48,3 +48,25 @@ def plan_warnings(plan: Plan) -> list[str]:
                        "magnitude): if that column holds company revenue, map it as “Company revenue” and let "
                        "the potential model estimate potential.")
     return out
+
+
+def glance_lines(plan: Plan) -> list[str]:
+    """Accounts per segment, potential per territory and capacity load, as the import summary shows them."""
+    from territory_desktop.core.segments import segment_counts
+
+    n = plan.n_accounts
+    seg = segment_counts(plan.accounts["segment"].astype(str).replace("", "(none)").to_numpy())
+    lines = ["Accounts per segment: " + ", ".join(f"{s} {c:,} ({percent(c / n)})" for s, c in seg.items())
+             if n else "No accounts."]
+    if len(plan.active_territories()) and n:
+        t = kpis.territory_table(plan)
+        pot = t["potential"].to_numpy(dtype=np.float64)
+        lines.append(f"Potential per territory: {money(float(np.median(pot)))} median "
+                     f"({money(float(pot.min()))} to {money(float(pot.max()))}).")
+        util = t["utilisation"].to_numpy(dtype=np.float64)
+        util = util[np.isfinite(util)]
+        if len(util):
+            lines.append(f"Capacity load: {percent(float(np.median(util)))} median ({percent(float(util.min()))} "
+                         f"to {percent(float(util.max()))}); {int((util > 1).sum()):,} of {len(util):,} "
+                         "territories over capacity.")
+    return lines

@@ -187,7 +187,8 @@ def build_accounts(df: pd.DataFrame, mapping: dict[str, str], file: str,
     geo = geocode(lat, lon, zips, out["city"], state, country)  # type: ignore[arg-type]
     out.update(lat=geo.lat, lon=geo.lon, geo_source=geo.source, city=geo.city, state=geo.state, zip=zips,
                country=country)
-    problems.extend(_geo_problems(src, kept, mapping, geo.bad_latlon, geo.source, file, header_row))
+    problems.extend(_geo_problems(src, kept, mapping, geo.bad_latlon, geo.source, file, header_row,
+                                  geo.ambiguous, geo.far, geo.home_country, geo.city))
     accounts = pd.DataFrame({c: _plain(out[c]) for c in (*CANONICAL_COLUMNS, *OPTIONAL_COLUMNS)})
     return AccountsBuild(accounts, kept, problems)
 
@@ -224,8 +225,23 @@ def _plain(v: object) -> object:
 
 
 def _geo_problems(src: pd.DataFrame, kept: np.ndarray, mapping: dict[str, str], bad_latlon: np.ndarray,
-                  source: np.ndarray, file: str, header_row: int) -> list[ImportProblem]:
+                  source: np.ndarray, file: str, header_row: int, ambiguous: np.ndarray, far: np.ndarray,
+                  home: str, city: pd.Series) -> list[ImportProblem]:
     problems: list[ImportProblem] = []
+    city_col = mapping.get("city")
+    where = "the US" if home in ("", "US") else home
+    for r in np.flatnonzero(ambiguous).tolist():
+        name = str(city.iloc[r])
+        problems.append(ImportProblem(file, sheet_row(kept[r], header_row), city_col, name,
+                                      f"{name!r} matches {int(ambiguous[r])} places in {where}; add a state or "
+                                      "ZIP (kept without a location)", WARNING))
+    country_col = mapping.get("country")
+    for r in np.flatnonzero(far).tolist():
+        value = src[country_col].iloc[r] if country_col else ""
+        problems.append(ImportProblem(file, sheet_row(kept[r], header_row), country_col, value,
+                                      f"placed in {value or 'another country'}, on another continent than most "
+                                      f"of this file's accounts ({where}): check the country", WARNING))
+    unplaced = (source == "none") & (ambiguous == 0)
     lat_col = mapping.get("lat")
     if lat_col and bad_latlon.any():
         rows = np.flatnonzero(bad_latlon)
@@ -236,7 +252,7 @@ def _geo_problems(src: pd.DataFrame, kept: np.ndarray, mapping: dict[str, str], 
         for r, v, fb in zip(rows.tolist(), vals, fallback.tolist(), strict=True):
             problems.append(ImportProblem(file, sheet_row(kept[r], header_row), lat_col, v,
                                           f"latitude/longitude {v!r} is not a valid position; {fb}", WARNING))
-    none = np.flatnonzero(source == "none")
+    none = np.flatnonzero(unplaced)
     if len(none):
         place_col = next((mapping[f] for f in ("zip", "city", "address", "lat") if f in mapping), None)
         vals = src[place_col].to_numpy()[none] if place_col else [""] * len(none)

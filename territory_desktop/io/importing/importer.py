@@ -38,7 +38,9 @@ class ImportResult:
     mapping: dict[str, str]
     reps_mapping: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    """How segments and potential were decided, and what looks implausible: the import summary's sentences."""
+    """How segments and potential were decided: the import summary's first sentences."""
+    sanity: list[str] = field(default_factory=list)
+    """What looks implausible about the plan (core/sanity.py), each naming the setting that fixes it."""
 
     @property
     def errors(self) -> list[ImportProblem]:
@@ -114,8 +116,8 @@ def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
     problems.sort(key=lambda p: (p.file != file, p.row is not None, p.row or 0,
                                  col_pos.get(p.column or "", -1) if p.file == file else 0))
     step(1.0, "Done")
-    notes = [*how_notes(plan, used), *plan_warnings(plan)]
-    return ImportResult(plan, problems, len(df), rejected, used, terr.mapping, notes)
+    return ImportResult(plan, problems, len(df), rejected, used, terr.mapping, how_notes(plan, used),
+                        plan_warnings(plan))
 
 
 def how_notes(plan: Plan, used: dict[str, str]) -> list[str]:

@@ -6,6 +6,8 @@ an index array inside the model (no proxy), so a report of 100k warnings still f
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from territory_desktop.core import format as fmt
+from territory_desktop.core.sanity import glance_lines
 from territory_desktop.io.importing.importer import ERROR, WARNING, ImportProblem, ImportResult
 
 ALL, ERRORS, WARNINGS = "all", ERROR, WARNING
@@ -124,6 +127,12 @@ class ReportPage(QWidget):
         self.summary.setHorizontalSpacing(10)
         self.note = QLabel()
         self.note.setWordWrap(True)
+        self.glance = QLabel()
+        self.glance.setObjectName("importGlance")
+        self.glance.setWordWrap(True)
+        self.glance.setTextFormat(Qt.TextFormat.RichText)
+        self.glance.setStyleSheet("#importGlance { background: #F6F7F9; border: 1px solid #E1E4E8; "
+                                  "border-radius: 6px; padding: 8px; }")
         self.model = ProblemsModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -153,6 +162,7 @@ class ReportPage(QWidget):
         lay.setSpacing(10)
         lay.addLayout(self.summary)
         lay.addWidget(self.note)
+        lay.addWidget(self.glance)
         lay.addLayout(bar)
         lay.addWidget(self.table, 1)
 
@@ -183,6 +193,7 @@ class ReportPage(QWidget):
         if result.reps_mapping:
             used = ", ".join(f"{field} ← {column!r}" for field, column in result.reps_mapping.items())
             self.note.setText(self.note.text() + f"\nFrom the reps file: {used}.")
+        self.show_glance(result)
         self.filter.blockSignals(True)
         self.filter.clear()
         self.filter.addItem(f"All problems ({fmt.count(errors + warnings)})", ALL)
@@ -195,6 +206,13 @@ class ReportPage(QWidget):
             self.table.resizeColumnToContents(col)
             self.table.setColumnWidth(col, max(50, min(self.table.columnWidth(col) + 8, 240)))
         self.save_button.setEnabled(bool(result.problems))
+
+    def show_glance(self, result: ImportResult) -> None:
+        """How potential and segments were decided, the plan at a glance, and what looks implausible."""
+        lines = [html.escape(s) for s in (*result.notes, *glance_lines(result.plan))]
+        warn = "".join(f"<p style='color:#9A5B00; margin:4px 0'>⚠ {html.escape(s)}</p>" for s in result.sanity)
+        self.glance.setText("<p style='margin:0'>" + "<br>".join(lines) + "</p>" + warn)
+        self.glance.setVisible(bool(lines or warn))
 
     def set_filter(self, severity: str) -> None:
         self.filter.setCurrentIndex(self.filter.findData(severity))

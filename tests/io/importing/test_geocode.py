@@ -5,8 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from territory_desktop.io.importing.geocode import city_key, geocode, valid_latlon, zip_table
+from territory_desktop.io.importing.geocode import (
+    city_key,
+    geocode,
+    us_city_places,
+    us_city_table,
+    valid_latlon,
+    zip_table,
+)
 from territory_desktop.io.importing.reps import book_centre, weighted_median
 
 NAN = np.nan
@@ -76,3 +85,36 @@ def test_home_at_the_weighted_median_of_the_book():
     assert weighted_median(np.array([1.0, 2.0, 3.0]), np.array([0.0, 0.0, 10.0])) == 3.0
     assert weighted_median(np.array([1.0, 2.0, NAN]), np.zeros(3)) in (1.0, 2.0)
     assert np.isnan(weighted_median(np.array([NAN]), np.array([1.0])))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_bare_city_name_is_placed_only_when_the_file_country_has_one_place_of_that_name(data):
+    """Property over the gazetteer itself: a city without state or country is placed exactly when the US
+    (this file's country) has one town of that name, and then in that town; else it is left unplaced and
+    counted, never guessed across states or continents."""
+    places = us_city_places()
+    key = data.draw(st.sampled_from(sorted(places.index[:4000].tolist())))
+    name = key.title()
+    r = _geo([(NAN, NAN, "", name, "", "")])
+    n = int(places[key])
+    if n == 1:
+        (la, lo) = us_city_table().xs(key, level=0)[["lat", "lon"]].iloc[0]
+        assert r.source.tolist() == ["city"] and (r.lat[0], r.lon[0]) == pytest.approx((la, lo))
+    else:
+        assert r.source.tolist() == ["none"] and r.ambiguous.tolist() == [n]
+
+
+def test_a_foreign_city_name_is_never_placed_abroad_from_a_us_file():
+    r = _geo([(NAN, NAN, "", "Paris", "", ""), (NAN, NAN, "", "Austin", "TX", "")])
+    assert r.source.tolist() == ["none", "city"]  # not France: the file is American
+    assert r.ambiguous[0] > 1  # Paris, TX / KY / TN ...
+
+
+def test_the_file_country_decides_where_bare_names_are_looked_up_and_far_rows_are_flagged():
+    rows = [(NAN, NAN, "", "Lyon", "", "FR"), (NAN, NAN, "", "Lille", "", "FR"), (NAN, NAN, "", "Nantes", "", ""),
+            (NAN, NAN, "", "Boston", "MA", "US")]
+    r = _geo(rows)
+    assert r.home_country == "FR" and r.source.tolist() == ["city"] * 4
+    assert r.lat[2] == pytest.approx(47.2, abs=0.2)  # Nantes, France
+    assert r.far.tolist() == [False, False, False, True]  # Boston is on another continent than this file
