@@ -7,13 +7,15 @@ ever needs pickle. Inverse edits skip the lock checks: undo must always be possi
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 
 from territory_desktop.core.kpi_state import KpiState
 from territory_desktop.core.plan import EditRefused, Plan
+from territory_desktop.core.segments import SegmentRules, segment_by_size
 from territory_desktop.core.settings import BalanceSettings
 from territory_desktop.core.territory import EDITABLE_FIELDS, Territory
 
@@ -327,6 +329,57 @@ class SetSettings(Edit):
     @classmethod
     def _from_dict(cls, d: dict[str, Any]) -> Edit:
         return cls(BalanceSettings.from_dict(d["settings"]), d.get("label", "Change balance settings"))
+
+
+@dataclass
+class SetSegments(Edit):
+    """Give accounts new segments (re-segmenting by edited rules): service hours, eligibility, peer norms and
+    every KPI follow; the rules that produced them become the plan's. Undo restores segments and rules."""
+
+    segments: np.ndarray
+    basis: np.ndarray
+    rules: SegmentRules
+    label: str = "Re-segment accounts"
+    kind: ClassVar[str] = "segments"
+
+    def apply_to(self, plan: Plan) -> Edit:
+        if len(self.segments) != plan.n_accounts or len(self.basis) != plan.n_accounts:
+            raise EditRefused("Segments must be given for every account of the plan.")
+        old = SetSegments(plan.accounts["segment"].to_numpy(dtype=object).copy(),
+                          plan.accounts["segment_basis"].to_numpy(dtype=object).copy(),
+                          plan.settings.segment_rules, self.label)
+        changed = np.flatnonzero(old.segments != np.asarray(self.segments, dtype=object))
+        plan.accounts["segment"] = np.asarray(self.segments, dtype=object)
+        plan.accounts["segment_basis"] = np.asarray(self.basis, dtype=object)
+        plan.settings = replace(plan.settings, segment_rules=self.rules)
+        plan._refresh_static_arrays()
+        plan.kpis = KpiState.full(plan)
+        plan._bump("segments", changed, tuple(int(i) for i in plan.active_territories()))
+        return old
+
+    def to_dict(self) -> dict[str, Any]:
+        names, seg_codes = np.unique(np.asarray(self.segments, dtype=object).astype(str), return_inverse=True)
+        bases, basis_codes = np.unique(np.asarray(self.basis, dtype=object).astype(str), return_inverse=True)
+        return {"kind": self.kind, "names": names.tolist(), "codes": seg_codes.tolist(),
+                "bases": bases.tolist(), "basis_codes": basis_codes.tolist(), "rules": self.rules.to_dict(),
+                "label": self.label}
+
+    @classmethod
+    def _from_dict(cls, d: dict[str, Any]) -> Edit:
+        names = np.asarray(d["names"], dtype=object)
+        bases = np.asarray(d["bases"], dtype=object)
+        return cls(names[np.asarray(d["codes"], dtype=np.int64)], bases[np.asarray(d["basis_codes"], dtype=np.int64)],
+                   SegmentRules.from_dict(d["rules"]), d.get("label", "Re-segment accounts"))
+
+
+def resegment(plan: Plan, rules: SegmentRules) -> SetSegments:
+    """The edit that applies `rules` to every account sized by rules (a segment from the export stays)."""
+    acc = plan.accounts
+    sized, basis = segment_by_size(pd.to_numeric(acc["employees"], errors="coerce").to_numpy(np.float64),
+                                   pd.to_numeric(acc["revenue"], errors="coerce").to_numpy(np.float64), rules)
+    keep = acc["segment_basis"].astype(str).to_numpy() == "column"
+    seg = np.where(keep, acc["segment"].to_numpy(dtype=object), sized)
+    return SetSegments(seg, np.where(keep, "column", basis).astype(object), rules)
 
 
 @dataclass

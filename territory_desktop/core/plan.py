@@ -40,7 +40,8 @@ NUMERIC_MEASURES = ("potential", "pipeline")
 class PlanChange:
     """What an edit changed. `rows` are account rows; `territories` the territory indices whose numbers moved.
 
-    kind is one of: "assignment", "locks", "territories" (fields or the list itself), "settings".
+    kind is one of: "assignment", "locks", "territories" (fields or the list itself), "settings", "segments"
+    (accounts given new segments: `rows` are those whose segment changed, every KPI was recomputed).
     """
 
     kind: str

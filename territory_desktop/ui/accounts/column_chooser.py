@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from territory_desktop.ui.accounts.filters import HIDDEN_BY_DEFAULT
+
 Item = tuple[Hashable, str, QIcon | None]
 """(key, label, icon) of one checklist entry."""
 _KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -200,7 +202,7 @@ class ColumnChooser(ChecklistButton):
         return list(self.view.model().columns)
 
     def _defaults(self) -> list[Hashable]:
-        return [c.key for c in self._columns() if not c.key.startswith("src:")]
+        return [c.key for c in self._columns() if not c.key.startswith("src:") and c.key not in HIDDEN_BY_DEFAULT]
 
     def restore(self) -> None:
         """Apply the remembered layout to the model's current columns (call after the columns change)."""

@@ -123,6 +123,13 @@ PLACEMENT_WORDS: Mapping[str, str] = MappingProxyType({
     "latlon": "Own coordinates", "zip": "ZIP centroid", "city": "City centroid", "none": "Not placed"})
 """io/importing/geocode.py GEO_SOURCES in a planner's words."""
 
+BASIS_WORDS: Mapping[str, str] = MappingProxyType({
+    "column": "Export column", "employees": "Employees", "revenue": "Revenue", "none": "No size known", "": "—"})
+"""How a segment or potential was decided (core segment_basis / potential_basis) in a planner's words."""
+
+HIDDEN_BY_DEFAULT = frozenset({"revenue", "last_activity", "segment_basis", "potential_basis"})
+"""Columns offered in the column chooser but not shown at first: the table must fit a laptop."""
+
 
 STATUS_COLUMNS = (
     Column("territory", "Territory", "The territory that owns the account now"),
@@ -143,8 +150,17 @@ CANONICAL = (
     Column("pipeline", "Pipeline", "Open pipeline (USD)", True, fmt.money),
     Column("status", "Status", "Account status in the CRM"),
     Column("employees", "Employees", "Number of employees", True, fmt.count),
+    Column("revenue", "Company revenue", "Annual revenue of the company: its size, not its potential", True,
+           fmt.money),
+    Column("last_activity", "Last activity", "Last activity or contact date in the CRM"),
+    Column("segment_basis", "Segment from",
+           "Where the segment came from: the export's segment column, or the rules by employees or revenue",
+           labels=BASIS_WORDS),
+    Column("potential_basis", "Potential from",
+           "Where the potential came from: the export's column, or the potential model by employees or revenue",
+           labels=BASIS_WORDS),
     Column("geo_source", "Placement",
-           "How the account was placed on the map: its own coordinates, ZIP or city centroid, or not at all",
+           "How precisely the account was placed on the map: its own coordinates, its ZIP or its city",
            labels=PLACEMENT_WORDS),
 )
 

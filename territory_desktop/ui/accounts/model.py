@@ -267,6 +267,12 @@ class AccountTableModel(QAbstractTableModel):
         elif change.kind == "locks":
             keys, rows = ("locked",), change.rows
             self._need_refilter |= self._filters.uses_locks
+        elif change.kind == "segments":
+            keys, rows = ("segment", "segment_basis"), change.rows
+            for k in keys:  # static columns are cached as text and sort keys: these two are static no more
+                self._display.pop(k, None)
+                self._keys.pop(k, None)
+            self._need_refilter = True
         elif change.kind == "territories":
             self._refresh_territory_cache()
             keys = ("territory", "rep", "moved")

@@ -341,7 +341,7 @@ class AccountPanel(QWidget):
         self._update_count()
 
     def _on_plan_changed(self, change: PlanChange) -> None:
-        if change.kind == "territories":
+        if change.kind in ("territories", "segments"):
             self._fill_filters()
 
     # ----- selection sync -------------------------------------------------------------------------------

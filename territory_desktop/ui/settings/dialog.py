@@ -38,6 +38,7 @@ from territory_desktop.core.settings import (
     BalanceSettings,
 )
 from territory_desktop.ui.settings.eligibility_editor import EligibilityEditor
+from territory_desktop.ui.settings.segments_editor import Preview, SegmentsEditor
 from territory_desktop.ui.settings.workload_editor import WorkloadEditor, spin
 
 MEASURE_LABELS = {"potential": "Potential", "pipeline": "Open pipeline", ACCOUNTS: "Account count",
@@ -69,7 +70,8 @@ class BalanceSettingsDialog(QDialog):
     settingsPreview = Signal(object)  # noqa: N815 (Qt signal naming) — a valid BalanceSettings as values change
 
     def __init__(self, settings: BalanceSettings, measures_available: list[str], segments: list[str],
-                 parent: QWidget | None = None, *, roles: Sequence[str] = ()) -> None:
+                 parent: QWidget | None = None, *, roles: Sequence[str] = (),
+                 segment_preview: Preview | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Balance Settings")
         self.setModal(True)
@@ -88,6 +90,9 @@ class BalanceSettingsDialog(QDialog):
         self.workload.changed.connect(self._revalidate)
         self.tabs.addTab(self.workload, "&Workload")
         self.tabs.addTab(self._build_rules_tab(settings, segments, list(roles)), "&Rules")
+        self.segments = SegmentsEditor(settings.segment_rules, segment_preview)
+        self.segments.changed.connect(self._revalidate)
+        self.tabs.addTab(self.segments, "&Segments")
 
         self.error_label = QLabel()
         self.error_label.setObjectName("validationMessage")
@@ -295,6 +300,7 @@ class BalanceSettingsDialog(QDialog):
         self.pipeline_threshold.setValue(s.pipeline_lock_threshold)
         self.allow_pipeline.setChecked(s.allow_pipeline_moves)
         self.eligibility.load(s.eligibility)
+        self.segments.load(s.segment_rules)
         self._loading = False
         self._revalidate()
 
@@ -321,12 +327,16 @@ class BalanceSettingsDialog(QDialog):
         workload, message = self.workload.current()
         if workload is None:
             return None, message
+        segment_rules, message = self.segments.current()
+        if segment_rules is None:
+            return None, message
         return replace(  # from the settings shown, so fields this dialog does not edit are kept as they were
             self._base, measures=tuple(measures), workload=workload,
             near_fraction=round(self.near_spin.value() / 100, 4), capacity_hard=self.capacity_hard.isChecked(),
             pipeline_lock_threshold=float(self.pipeline_threshold.value()),
             allow_pipeline_moves=self.allow_pipeline.isChecked(),
             balance_within_role=self.within_role.isChecked(), eligibility=self.eligibility.current(),
+            segment_rules=segment_rules,
         ), ""
 
     def _revalidate(self) -> None:

@@ -16,8 +16,9 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
-from territory_desktop.core.edits import SetAccountLocks, SetSettings
+from territory_desktop.core.edits import Batch, SetAccountLocks, SetSettings, resegment
 from territory_desktop.core.plan import Plan
+from territory_desktop.core.segments import segment_counts
 from territory_desktop.core.settings import ACCOUNTS, WORKLOAD, BalanceSettings
 from territory_desktop.ui.accounts.move_chooser import MoveChooser
 from territory_desktop.ui.accounts.panel import AccountPanel
@@ -313,14 +314,18 @@ class MainWindow(QMainWindow):
         plan = self.plan
         roles = sorted({plan.territories[int(i)].role for i in plan.active_territories()} - {""})
         dlg = BalanceSettingsDialog(plan.settings, [*plan.measure_names, ACCOUNTS, WORKLOAD],
-                                    list(plan.segment_names), self, roles=roles)
+                                    list(plan.segment_names), self, roles=roles,
+                                    segment_preview=lambda rules: segment_counts(resegment(plan, rules).segments))
         dlg.settingsPreview.connect(self.preview_settings)
         accepted = dlg.exec()
         result = dlg.result_settings if accepted else None
         self.preview_settings(plan.settings)
         if result is None or result == plan.settings:
             return False
-        return self.controller.apply(SetSettings(result))
+        if result.segment_rules == plan.settings.segment_rules:
+            return self.controller.apply(SetSettings(result))
+        resegmented = resegment(plan, result.segment_rules)
+        return self.controller.apply(Batch([SetSettings(result), resegmented], "Re-segment accounts"))
 
     def preview_settings(self, settings: BalanceSettings) -> None:
         """Re-evaluate the panel and the status bar under `settings` without editing the plan."""
