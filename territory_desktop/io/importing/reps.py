@@ -8,6 +8,8 @@ always shows every book the CRM and the reps file know about.
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,6 +124,29 @@ def _read_reps(path: str | Path, mapping: dict[str, str] | None) -> tuple[pd.Dat
     return reps[~blank & ~dup].reset_index(drop=True), mapping, file, problems
 
 
+_EMAIL = re.compile(r"^([^@\s]+)@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+
+
+def person_key(text: str) -> str:
+    """One key for the ways a CRM writes a person: "Ann Lee", "Lee, Ann", "ann.lee@corp.com", "ANN  LEE"."""
+    s = unicodedata.normalize("NFKD", str(text).strip())
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).casefold()
+    m = _EMAIL.match(s)
+    if m:
+        s = re.sub(r"[._\-+]+", " ", m.group(1))
+    elif s.count(",") == 1:
+        last, first = (part.strip() for part in s.split(","))
+        if first and last:
+            s = f"{first} {last}"
+    return " ".join(re.sub(r"[^\w']+", " ", s).split())
+
+
+def _display_name(spellings: list[str]) -> str:
+    """The spelling to show for a person: "First Last" rather than an e-mail or "Last, First"."""
+    plain = [x for x in spellings if "@" not in x and "," not in x]
+    return plain[0] if plain else spellings[0]
+
+
 def build_territories(accounts: pd.DataFrame, owner_column: str | None, accounts_file: str,
                       reps_path: str | Path | None = None,
                       reps_mapping: dict[str, str] | None = None,
@@ -131,7 +156,7 @@ def build_territories(accounts: pd.DataFrame, owner_column: str | None, accounts
     `sheet_rows` gives each account's row in the accounts file, so warnings can point at it.
     """
     owners = accounts["owner"].fillna("").astype(str).str.strip()
-    keys = owners.str.casefold()
+    keys = owners.map({o: person_key(o) for o in pd.unique(owners)}).astype(str)
     problems: list[ImportProblem] = []
     territories: list[Territory] = []
     index: dict[str, int] = {}
@@ -148,16 +173,17 @@ def build_territories(accounts: pd.DataFrame, owner_column: str | None, accounts
             located.append(bool(r.located))
             rep_rows.append(int(r.sheet_row))
         for i, t in enumerate(territories):  # territory names win over rep names
-            index.setdefault(t.name.casefold(), i)
+            index.setdefault(person_key(t.name), i)
         for i, t in enumerate(territories):
-            index.setdefault(t.rep.casefold(), i)
+            index.setdefault(person_key(t.rep), i)
     first_row = pd.Series(np.arange(len(owners)), index=keys.to_numpy())
     first_row = first_row[~first_row.index.duplicated(keep="first")]
     unknown = sorted((k for k in first_row.index if k and k not in index), key=lambda k: (k, first_row[k]))
     for k in unknown:
         r = int(first_row[k])
         i = len(territories)
-        territories.append(Territory(name=owners.iloc[r], rep=owners.iloc[r], color=color_for(i),
+        name = _display_name(list(pd.unique(owners[keys == k])))
+        territories.append(Territory(name=name, rep=name, color=color_for(i),
                                      capacity_hours=DEFAULT_CAPACITY_HOURS))
         located.append(False)
         rep_rows.append(None)

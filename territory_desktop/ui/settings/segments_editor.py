@@ -30,6 +30,9 @@ class SegmentsEditor(QWidget):
         self.ent_emp = spin(2, 10_000_000, rules.enterprise_employees, 0, 100, " employees")
         self.mm_rev = spin(0.1, 1_000_000, rules.mid_market_revenue / 1e6, 1, 5, " M", "$")
         self.ent_rev = spin(0.2, 10_000_000, rules.enterprise_revenue / 1e6, 1, 50, " M", "$")
+        for s in (self.mm_emp, self.ent_emp, self.mm_rev, self.ent_rev):
+            s.setGroupSeparatorShown(True)
+            s.setMaximumWidth(220)
         by_emp = QGroupBox("By employee count (used when the account has one)")
         f1 = QFormLayout(by_emp)
         f1.addRow("Mid-Market &from:", self.mm_emp)

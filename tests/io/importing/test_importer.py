@@ -412,3 +412,26 @@ def test_problems_csv_round_trips_and_neutralises_formulas(tmp_path):
     assert rows[1] == ["a.csv", "3", "Revenue", "'=HYPERLINK(\"x\")", "cannot read it", "warning"]
     assert rows[2] == ["a.csv", "", "", "", "no id column", "warning"]
     assert str(problems[1]) == "a.csv: no id column"
+
+
+def test_one_person_written_three_ways_is_one_territory(tmp_path):
+    """CRM owner columns mix "Last, First", e-mail and "First Last": one rep, one book, shown as "First Last"."""
+    p = tmp_path / "owners.csv"
+    p.write_text("Account ID,Account Name,Billing Zip,Account Owner\n"
+                 "1,Acme,10001,\"Lee, Ann\"\n2,Beta,10002,ann.lee@corp.com\n3,Gamma,10003,Ann Lee\n"
+                 "4,Delta,10004,ANN  LEE\n5,Eps,60601,Carl Cruz\n6,Zeta,60602,\"Cruz, Carl\"\n", encoding="utf-8")
+    result = import_plan(p)
+    assert sorted(t.name for t in result.plan.territories) == ["Ann Lee", "Carl Cruz"]
+    names = [result.plan.territories[i].name for i in result.plan.assignment]
+    assert names == ["Ann Lee"] * 4 + ["Carl Cruz"] * 2
+
+
+def test_owner_spellings_match_the_reps_file(tmp_path):
+    reps = tmp_path / "reps.csv"
+    reps.write_text("Rep Name,Home ZIP\nJane Doe,10001\n", encoding="utf-8")
+    p = tmp_path / "accounts.csv"
+    p.write_text("Account ID,Account Name,Billing Zip,Account Owner\n"
+                 "1,Acme,10001,\"Doe, Jane\"\n2,Beta,10002,jane.doe@corp.com\n", encoding="utf-8")
+    result = import_plan(p, reps_path=reps)
+    assert [t.name for t in result.plan.territories] == ["Jane Doe"]
+    assert result.plan.assignment.tolist() == [0, 0]
