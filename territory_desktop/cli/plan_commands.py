@@ -13,6 +13,7 @@ import numpy as np
 from territory_desktop.cli.errors import CliError
 from territory_desktop.cli.loading import load_plan, save_plan
 from territory_desktop.core import kpis
+from territory_desktop.core.activity import UNTOUCHED_DAYS
 from territory_desktop.core.edits import MoveAccounts
 from territory_desktop.core.format import hours, money, percent
 from territory_desktop.core.plan import EditRefused, Plan
@@ -110,7 +111,7 @@ def plan_summary(plan: Plan) -> dict:
         })
     return {
         "accounts": plan.n_accounts, "unplaced": health.unplaced, "unassigned": health.unassigned,
-        "territories": territories,
+        "untouched": health.untouched, "territories": territories,
         "bands": {m.measure: m.band for m in plan.settings.measures},
         "primary_measure": health.primary_measure, "max_deviation": health.max_deviation, "cv": health.cv,
         "out_of_band": health.out_of_band, "over_capacity": health.over_capacity,
@@ -142,7 +143,9 @@ def cmd_info(args: argparse.Namespace) -> int:
           f"Max {summary['primary_measure']} deviation {percent(summary['max_deviation'])}, "
           f"CV {summary['cv']:.3f}, {summary['out_of_band']} out of band, "
           f"{summary['over_capacity']} over capacity. Moved vs baseline: {summary['moved_accounts']:,} accounts, "
-          f"{money(summary['moved_potential'])} potential.")
+          f"{money(summary['moved_potential'])} potential."
+          + (f" {summary['untouched']:,} accounts untouched for {UNTOUCHED_DAYS}+ days." if summary["untouched"]
+             else ""))
     return 0
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from territory_desktop.core.activity import untouched_mask
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.settings import ACCOUNTS, WORKLOAD, BalanceSettings
 from territory_desktop.core.workload import SCALE
@@ -107,6 +108,8 @@ class PlanHealth:
     moved_potential_share: float
     unassigned: int
     unplaced: int
+    untouched: int = 0
+    """Accounts without CRM activity for UNTOUCHED_DAYS or more (0 when the export has no activity dates)."""
 
 
 def plan_health(plan: Plan) -> PlanHealth:
@@ -130,4 +133,5 @@ def plan_health(plan: Plan) -> PlanHealth:
         moved_potential_share=float(moved_pot / total_pot) if total_pot > 0 else 0.0,
         unassigned=int(plan.kpis.counts[-1]),
         unplaced=int((~np.isfinite(plan.lat)).sum()),
+        untouched=int(untouched_mask(plan).sum()),
     )

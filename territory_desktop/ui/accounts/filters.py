@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from territory_desktop.core import format as fmt
+from territory_desktop.core.activity import untouched_mask
 from territory_desktop.core.plan import Plan
 
 SEARCH_FIELDS = ("name", "account_id", "city")
@@ -35,11 +36,12 @@ class AccountFilters:
     locked: bool = False
     unassigned: bool = False
     unplaced: bool = False
+    untouched: bool = False
 
     @property
     def active(self) -> bool:
         return bool(self.territories or self.segments or self.industries or self.moved or self.locked
-                    or self.unassigned or self.unplaced)
+                    or self.unassigned or self.unplaced or self.untouched)
 
     @property
     def uses_assignment(self) -> bool:
@@ -69,6 +71,8 @@ def filter_mask(plan: Plan, filters: AccountFilters) -> np.ndarray:
         mask &= plan.assignment < 0
     if filters.unplaced:
         mask &= unplaced_mask(plan)
+    if filters.untouched:
+        mask &= untouched_mask(plan)
     return mask
 
 

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from territory_desktop.core import format as fmt
+from territory_desktop.core.activity import UNTOUCHED_DAYS, has_activity_dates
 from territory_desktop.core.edits import MoveAccounts, SetAccountLocks
 from territory_desktop.core.plan import Plan, PlanChange
 from territory_desktop.ui.accounts.column_chooser import ChecklistButton, ColumnChooser
@@ -48,7 +49,9 @@ SEARCH_DEBOUNCE_MS = 150
 _CHIPS = (("moved", "Moved", "Only accounts that moved since the baseline"),
           ("locked", "Locked", "Only locked accounts"),
           ("unassigned", "Unassigned", "Only accounts no territory owns"),
-          ("unplaced", "Unplaced", "Only accounts the map could not place"))
+          ("unplaced", "Unplaced", "Only accounts the map could not place"),
+          ("untouched", f"Untouched {UNTOUCHED_DAYS}d+",
+           f"Only accounts with no CRM activity for {UNTOUCHED_DAYS} days or more (or none logged)"))
 _CHIP_STYLE = """
 QToolButton#chip, QToolButton#filter { padding: 3px 10px; border: 1px solid palette(mid); border-radius: 11px; }
 QToolButton#chip:checked, QToolButton#filter[active="true"] { background: palette(highlight);
@@ -289,6 +292,7 @@ class AccountPanel(QWidget):
         for w, col in ((self.segment_filter, "segment"), (self.industry_filter, "industry")):
             keep = set(w.checked())
             w.set_items([(v, v, None) for v in distinct_values(p, col)], keep)
+        self.chips["untouched"].setVisible(has_activity_dates(p))  # meaningless without activity dates
 
     def _set_filter_controls_silently(self) -> None:
         for w in (self.territory_filter, self.segment_filter, self.industry_filter):

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from territory_desktop.core import format as fmt
 from territory_desktop.core import kpis
+from territory_desktop.core.activity import UNTOUCHED_DAYS
 from territory_desktop.core.kpis import PlanHealth
 from territory_desktop.core.plan import Plan, PlanChange
 from territory_desktop.core.workload import SCALE
@@ -97,6 +98,8 @@ class HealthStatus(QWidget):
             loose.append(f"{h.over_capacity} over capacity")
         if h.unplaced:
             loose.append(f"{fmt.count(h.unplaced)} without location")
+        if h.untouched:
+            loose.append(f"{fmt.count(h.untouched)} untouched {UNTOUCHED_DAYS}d+")
         self.loose.setText(" · ".join(loose))
         self.loose.setStyleSheet(f"color: {BAND_COLORS['near'][0]};" if loose else "")
         self.loose.setVisible(bool(loose))

@@ -261,3 +261,21 @@ def test_set_plan_shows_the_new_plan_with_its_imported_columns(qtbot, settings):
     assert panel.columns_button.item_for("src:Region") is not None
     assert panel.view.isColumnHidden(_col(panel, "src:Region"))
     assert [panel.territory_filter.popup.list.item(i).text() for i in range(3)] == ["T0", "T1", "T2"]
+
+
+def test_untouched_chip_shows_only_with_activity_dates_and_filters(qtbot, settings):
+    import datetime as dt
+
+    plan = make_plan(n=50, k=3, seed=13)
+    panel = _panel(qtbot, settings, plan)
+    assert not panel.chips["untouched"].isVisible()  # the generated plan has no activity dates
+    today = dt.date.today()
+    dates = [(today - dt.timedelta(days=200 if i % 5 == 0 else 5)).isoformat() for i in range(50)]
+    dated = make_plan(n=50, k=3, seed=13)
+    dated.accounts["last_activity"] = dates
+    panel.set_plan(dated, PlanController(dated))
+    assert panel.chips["untouched"].isVisible()
+    assert panel.chips["untouched"].text() == "Untouched 90d+"
+    qtbot.mouseClick(panel.chips["untouched"], Qt.MouseButton.LeftButton)
+    assert np.array_equal(np.sort(panel.model.view_rows), np.arange(0, 50, 5))
+    assert panel.count_label.text() == "10 of 50 accounts"
