@@ -15,6 +15,7 @@ import pandas as pd
 
 from territory_desktop.core.events import Event
 from territory_desktop.core.kpi_state import KpiState
+from territory_desktop.core.score import score_accounts
 from territory_desktop.core.settings import BalanceSettings
 from territory_desktop.core.territory import Territory
 from territory_desktop.core.workload import SCALE, account_workload, segment_rates
@@ -27,12 +28,14 @@ CANONICAL_COLUMNS = (
 
 OPTIONAL_COLUMNS: dict[str, object] = {
     "revenue": np.nan, "last_activity": "", "segment_basis": "", "potential_basis": "",
+    "score": np.nan, "tier": "", "score_basis": "",
 }
 """Columns later versions added, with the value a plan saved before them gets: company revenue (size, never
 potential), last activity date (ISO text), and how each account's segment and potential were decided
-("column", "employees", "revenue" or "none")."""
+("column", "employees", "revenue" or "none"); the account score 0-100, its tier A/B/C and whether the score
+came from the export ("column") or the score model ("model"). A plan saved before scores is scored on load."""
 
-NUMERIC_MEASURES = ("potential", "pipeline")
+NUMERIC_MEASURES = ("potential", "pipeline", "score")
 """Account columns that can be balanced as sums (besides account count and workload)."""
 
 
@@ -74,13 +77,16 @@ class Plan:
         for col, default in OPTIONAL_COLUMNS.items():
             if col not in self.accounts.columns:
                 self.accounts[col] = default
+        self.settings = settings or BalanceSettings()
+        if n and not (self.accounts["score_basis"].astype(str) != "").any():
+            score, tier, basis = score_accounts(self.accounts, self.settings.score_model)
+            self.accounts["score"], self.accounts["tier"], self.accounts["score_basis"] = score, tier, basis
         self.source = source.reset_index(drop=True) if source is not None else None
         self.territories = list(territories)
         self.assignment = np.asarray(assignment, dtype=np.int32).copy()
         self.baseline = (self.assignment.copy() if baseline is None
                          else np.asarray(baseline, dtype=np.int32).copy())
         self.locked = np.zeros(n, dtype=bool) if locked is None else np.asarray(locked, dtype=bool).copy()
-        self.settings = settings or BalanceSettings()
         if not (len(self.assignment) == len(self.baseline) == len(self.locked) == n):
             raise ValueError("assignment, baseline and locks must have one entry per account")
         k = len(self.territories)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from territory_desktop.core.potential import PotentialModel
+from territory_desktop.core.score import ScoreModel
 from territory_desktop.core.segments import SegmentRules
 
 ACCOUNTS = "accounts"
@@ -107,6 +108,8 @@ class BalanceSettings:
     """How accounts without a segment column are segmented (and re-segmented) by size."""
     potential_model: PotentialModel = field(default_factory=PotentialModel)
     """How potential was estimated for an export without a potential column (shown with its formula)."""
+    score_model: ScoreModel = field(default_factory=ScoreModel)
+    """How the account score and A/B/C tiers are made when the export has no score column."""
 
     def allowed_roles(self, segment: str) -> tuple[str, ...] | None:
         """Roles that may own accounts of `segment`, or None when no rule restricts it."""
@@ -138,6 +141,7 @@ class BalanceSettings:
             "balance_within_role": self.balance_within_role,
             "eligibility": {seg: list(roles) for seg, roles in self.eligibility},
             "segment_rules": self.segment_rules.to_dict(), "potential_model": self.potential_model.to_dict(),
+            "score_model": self.score_model.to_dict(),
         }
 
     @classmethod
@@ -154,6 +158,7 @@ class BalanceSettings:
             eligibility=eligibility_rules(d.get("eligibility") or {}),
             segment_rules=SegmentRules.from_dict(d.get("segment_rules") or {}),
             potential_model=PotentialModel.from_dict(d.get("potential_model") or {}),
+            score_model=ScoreModel.from_dict(d.get("score_model") or {}),
         )
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from territory_desktop.core.plan import CANONICAL_COLUMNS, OPTIONAL_COLUMNS
 from territory_desktop.core.potential import PotentialModel, estimate_potential
+from territory_desktop.core.score import ScoreModel, score_accounts
 from territory_desktop.core.segments import SegmentRules, segment_by_size
 from territory_desktop.io.importing import values as V
 from territory_desktop.io.importing.geocode import geocode
@@ -102,7 +103,8 @@ def _report_footer(df: pd.DataFrame) -> np.ndarray:
 def build_accounts(df: pd.DataFrame, mapping: dict[str, str], file: str,
                    step: Callable[[float, str], None] | None = None, header_row: int = 1,
                    segment_rules: SegmentRules | None = None,
-                   potential_model: PotentialModel | None = None) -> AccountsBuild:
+                   potential_model: PotentialModel | None = None,
+                   score_model: ScoreModel | None = None) -> AccountsBuild:
     """Parse and place the accounts of `df` (already read as strings) according to `mapping`.
 
     Segments come from the segment column where it has a value, else from `segment_rules` by size;
@@ -182,6 +184,9 @@ def build_accounts(df: pd.DataFrame, mapping: dict[str, str], file: str,
         out["named"] = named
     else:
         out["named"] = np.zeros(n, dtype=bool)
+    given_score = numbers("score", "a score") if "score" in mapping else None
+    frame = pd.DataFrame({c: _plain(out[c]) for c in ("potential", "pipeline", "industry", "status", "named")})
+    out["score"], out["tier"], out["score_basis"] = score_accounts(frame, score_model or ScoreModel(), given_score)
 
     step(0.6, "Placing accounts on the map")
     geo = geocode(lat, lon, zips, out["city"], state, country)  # type: ignore[arg-type]

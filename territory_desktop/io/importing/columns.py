@@ -18,7 +18,7 @@ from territory_desktop.io.importing.errors import ImportFailed
 
 ACCOUNT_FIELDS = ("account_id", "name", "address", "city", "state", "zip", "country", "lat", "lon", "segment",
                   "industry", "potential", "pipeline", "owner", "status", "employees", "revenue", "named",
-                  "last_activity")
+                  "last_activity", "score")
 """Fields an accounts file can fill (core CANONICAL_COLUMNS minus geo_source, which the import decides)."""
 
 REP_FIELDS = ("rep", "territory", "address", "city", "state", "zip", "country", "lat", "lon", "role",
@@ -88,6 +88,9 @@ ACCOUNT_SYNONYMS: _S = {
                       ("last contacted date", 1.0), ("last engagement date", 0.95), ("last engagement", 0.9),
                       ("last touch date", 0.95), ("last touch", 0.9), ("last meeting date", 0.85),
                       ("recent activity date", 0.9), ("last activity time", 0.95)),
+    "score": (("score", 0.9), ("account score", 1.0), ("lead score", 0.9), ("hubspot score", 0.95),
+              ("fit score", 0.95), ("icp score", 1.0), ("icp fit score", 1.0), ("propensity score", 0.95),
+              ("account fit score", 1.0), ("priority score", 0.9), ("rating score", 0.8)),
     "named": (("named", 1.0), ("named account", 1.0), ("is named", 1.0), ("named accounts", 1.0),
               ("is named account", 1.0), ("named list", 0.9), ("key account", 0.75), ("strategic", 0.6),
               ("strategic account", 0.7)),

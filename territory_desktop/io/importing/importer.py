@@ -14,6 +14,7 @@ from pathlib import Path
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.potential import PotentialModel
 from territory_desktop.core.sanity import plan_warnings
+from territory_desktop.core.score import ScoreModel
 from territory_desktop.core.segments import SegmentRules
 from territory_desktop.core.settings import BalanceSettings
 from territory_desktop.io.importing.accounts import build_accounts
@@ -55,7 +56,8 @@ def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
                 mapping: dict[str, str] | None = None, reps_mapping: dict[str, str] | None = None,
                 sheet: str | None = None, progress: Callable[[float, str], None] | None = None,
                 cancelled: Callable[[], bool] | None = None, segment_rules: SegmentRules | None = None,
-                potential_model: PotentialModel | None = None) -> ImportResult:
+                potential_model: PotentialModel | None = None,
+                score_model: ScoreModel | None = None) -> ImportResult:
     """Read, map, parse, place and assign the accounts; build territories; return the plan and problems.
 
     `mapping` ({field: source column}) overrides the guesses (columns.guess_mapping): a field mapped to ""
@@ -64,7 +66,8 @@ def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
     segments and potential where the export has no such column; they are kept in the plan's settings.
     """
     settings = BalanceSettings(segment_rules=segment_rules or SegmentRules(),
-                               potential_model=potential_model or PotentialModel())
+                               potential_model=potential_model or PotentialModel(),
+                               score_model=score_model or ScoreModel())
     file = Path(accounts_path).name
 
     def step(fraction: float, stage: str) -> None:
@@ -101,7 +104,7 @@ def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
                 f"— map one by hand if it holds it (a mapping file or the import dialog)", WARNING))
     step(0.2, "Checking rows")
     built = build_accounts(df, used, file, lambda f, text: step(0.2 + 0.6 * f, text), header_row,
-                           settings.segment_rules, settings.potential_model)
+                           settings.segment_rules, settings.potential_model, settings.score_model)
     problems += built.problems
     step(0.8, "Building territories")
     terr = build_territories(built.accounts, used.get("owner"), file, reps_path, reps_mapping,
@@ -147,4 +150,9 @@ def how_notes(plan: Plan, used: dict[str, str]) -> list[str]:
         if sb.get("none", 0):
             text += f"; {int(sb['none']):,} account(s) without a size are SMB"
         notes.append(text + ".")
+    if "score" in used:
+        notes.append(f"Scores are the column {used['score']!r}; tiers A/B/C by rank: "
+                     f"top {s.score_model.a_share:.0%} A, next {s.score_model.b_share:.0%} B.")
+    else:
+        notes.append(f"Scores come from the score model: {s.score_model.describe()}.")
     return notes

@@ -32,6 +32,7 @@ class AccountFilters:
     territories: frozenset[int] = field(default_factory=frozenset)
     segments: frozenset[str] = field(default_factory=frozenset)
     industries: frozenset[str] = field(default_factory=frozenset)
+    tiers: frozenset[str] = field(default_factory=frozenset)
     moved: bool = False
     locked: bool = False
     unassigned: bool = False
@@ -40,7 +41,7 @@ class AccountFilters:
 
     @property
     def active(self) -> bool:
-        return bool(self.territories or self.segments or self.industries or self.moved or self.locked
+        return bool(self.territories or self.segments or self.industries or self.tiers or self.moved or self.locked
                     or self.unassigned or self.unplaced or self.untouched)
 
     @property
@@ -63,6 +64,8 @@ def filter_mask(plan: Plan, filters: AccountFilters) -> np.ndarray:
         mask &= _value_in(plan.accounts["segment"], filters.segments)
     if filters.industries:
         mask &= _value_in(plan.accounts["industry"], filters.industries)
+    if filters.tiers:
+        mask &= _value_in(plan.accounts["tier"], filters.tiers)
     if filters.moved:
         mask &= plan.assignment != plan.baseline
     if filters.locked:
@@ -131,7 +134,8 @@ BASIS_WORDS: Mapping[str, str] = MappingProxyType({
     "column": "Export column", "employees": "Employees", "revenue": "Revenue", "none": "No size known", "": "—"})
 """How a segment or potential was decided (core segment_basis / potential_basis) in a planner's words."""
 
-HIDDEN_BY_DEFAULT = frozenset({"revenue", "last_activity", "segment_basis", "potential_basis"})
+HIDDEN_BY_DEFAULT = frozenset({"revenue", "last_activity", "segment_basis", "potential_basis", "score",
+                               "score_basis"})
 """Columns offered in the column chooser but not shown at first: the table must fit a laptop."""
 
 
@@ -152,6 +156,9 @@ CANONICAL = (
     Column("industry", "Industry", "Industry"),
     Column("potential", "Potential", "Revenue potential (USD)", True, fmt.money),
     Column("pipeline", "Pipeline", "Open pipeline (USD)", True, fmt.money),
+    Column("score", "Score", "Account score 0-100 (size, industry fit, propensity, strategic) or the export's score",
+           True, lambda v: "" if not np.isfinite(v) else f"{v:,.1f}"),
+    Column("tier", "Tier", "A = the top-scored accounts, B the next, C the rest (Balance Settings → Score)"),
     Column("status", "Status", "Account status in the CRM"),
     Column("employees", "Employees", "Number of employees", True, fmt.count),
     Column("revenue", "Company revenue", "Annual revenue of the company: its size, not its potential", True,
@@ -163,6 +170,9 @@ CANONICAL = (
     Column("potential_basis", "Potential from",
            "Where the potential came from: the export's column, or the potential model by employees or revenue",
            labels=BASIS_WORDS),
+    Column("score_basis", "Score from", "The export's score column, or the score model",
+           labels=MappingProxyType({"column": "Export column", "model": "Score model", "none": "No score",
+                                    "": "—"})),
     Column("geo_source", "Placement",
            "How precisely the account was placed on the map: its own coordinates, its ZIP or its city",
            labels=PLACEMENT_WORDS),

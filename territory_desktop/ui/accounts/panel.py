@@ -123,7 +123,8 @@ class AccountPanel(QWidget):
         self.columns_button.restore()
         self._update_count()
         self.setTabOrder(self.search, self.territory_filter)
-        chain = [self.territory_filter, self.segment_filter, self.industry_filter, *self.chips.values(),
+        chain = [self.territory_filter, self.segment_filter, self.industry_filter, self.tier_filter,
+                 *self.chips.values(),
                  self.columns_button, self.view]
         for a, b in zip(chain, chain[1:], strict=False):
             self.setTabOrder(a, b)
@@ -141,7 +142,8 @@ class AccountPanel(QWidget):
         self.territory_filter = ChecklistButton("Territory", self)
         self.segment_filter = ChecklistButton("Segment", self)
         self.industry_filter = ChecklistButton("Industry", self)
-        for w in (self.territory_filter, self.segment_filter, self.industry_filter):
+        self.tier_filter = ChecklistButton("Tier", self)
+        for w in (self.territory_filter, self.segment_filter, self.industry_filter, self.tier_filter):
             w.setObjectName("filter")
             row.addWidget(w)
         self.chips: dict[str, QToolButton] = {}
@@ -195,7 +197,7 @@ class AccountPanel(QWidget):
                                         activated=self.focus_search)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search, activated=self.search.clear,
                   context=Qt.ShortcutContext.WidgetShortcut)
-        for w in (self.territory_filter, self.segment_filter, self.industry_filter):
+        for w in (self.territory_filter, self.segment_filter, self.industry_filter, self.tier_filter):
             w.changed.connect(self._apply_filters)
         for chip in self.chips.values():
             chip.toggled.connect(self._apply_filters)
@@ -289,13 +291,14 @@ class AccountPanel(QWidget):
         items = [(int(i), p.territories[i].name, icons.swatch(p.territories[i].color))
                  for i in p.active_territories().tolist()]
         self.territory_filter.set_items(sorted(items, key=lambda it: it[1].casefold()), keep)
-        for w, col in ((self.segment_filter, "segment"), (self.industry_filter, "industry")):
+        for w, col in ((self.segment_filter, "segment"), (self.industry_filter, "industry"),
+                       (self.tier_filter, "tier")):
             keep = set(w.checked())
             w.set_items([(v, v, None) for v in distinct_values(p, col)], keep)
         self.chips["untouched"].setVisible(has_activity_dates(p))  # meaningless without activity dates
 
     def _set_filter_controls_silently(self) -> None:
-        for w in (self.territory_filter, self.segment_filter, self.industry_filter):
+        for w in (self.territory_filter, self.segment_filter, self.industry_filter, self.tier_filter):
             w.set_checked((), emit=False)
         for chip in self.chips.values():
             chip.blockSignals(True)
@@ -307,6 +310,7 @@ class AccountPanel(QWidget):
             territories=frozenset(int(k) for k in self.territory_filter.checked()),  # type: ignore[arg-type]
             segments=frozenset(str(k) for k in self.segment_filter.checked()),
             industries=frozenset(str(k) for k in self.industry_filter.checked()),
+            tiers=frozenset(str(k) for k in self.tier_filter.checked()),
             **{key: chip.isChecked() for key, chip in self.chips.items()})
 
     def _apply_filters(self) -> None:

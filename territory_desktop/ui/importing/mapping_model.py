@@ -24,7 +24,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                   ("lon", "Longitude"))),
     ("Size and value", (("segment", "Segment"), ("industry", "Industry"), ("potential", "Potential ($)"),
                         ("pipeline", "Open pipeline ($)"), ("employees", "Employees"),
-                        ("revenue", "Company revenue ($)"))),
+                        ("revenue", "Company revenue ($)"), ("score", "Account score"))),
     ("Ownership", (("owner", "Owner (rep or territory)"), ("status", "Status"),
                    ("named", "Named account (yes/no)"), ("last_activity", "Last activity date"))),
 )

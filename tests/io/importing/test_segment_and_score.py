@@ -116,3 +116,36 @@ def test_the_summary_lines_count_segments_and_load(tmp_path):
     assert lines[1].startswith("Potential per territory:") and "Capacity load:" in lines[2]
     assert plan_warnings(r.plan) == r.sanity
     assert pd.Series(r.plan.accounts["last_activity"]).str.fullmatch(r"(\d{4}-\d\d-\d\d)?").all()
+
+
+SALESFORCE_SCORED = FIXTURES / "crm" / "salesforce_scored_segmented.csv"
+
+
+def test_an_export_with_score_and_segment_columns_uses_them_as_is():
+    r = import_plan(SALESFORCE_SCORED)
+    acc = r.plan.accounts
+    assert r.mapping["score"] == "Account Score" and r.mapping["segment"] == "Customer Segment"
+    assert r.mapping["potential"] == "Expected ACV"
+    assert acc["segment_basis"].eq("column").all()
+    assert acc.loc[acc["name"] == "Harbor Freight Partners", "score"].item() == 92
+    blank = acc["name"].isin(["Granite State Credit Union", "Yale Street Bakery"])  # "n/a" and "-"
+    assert acc.loc[blank, "score"].isna().all() and acc.loc[blank, "tier"].eq("C").all()
+    # tiers by rank: 16 accounts -> the top 20% (3.2, so 4 slots: ranks 0-3) are A
+    top = acc.sort_values("score", ascending=False)["name"].head(4).tolist()
+    assert sorted(acc.loc[acc["tier"] == "A", "name"]) == sorted(top)
+    assert any("Scores are the column 'Account Score'" in n for n in r.notes)
+    assert [t.name for t in r.plan.territories] == ["Linh Nguyen", "Omar Haddad", "Priya Shah"]
+
+
+def test_without_a_score_column_the_model_scores_and_says_how():
+    r = import_plan(HUBSPOT_SIZED)
+    acc = r.plan.accounts
+    assert acc["score_basis"].eq("model").all()
+    assert acc["score"].between(0, 100).all()
+    counts = acc["tier"].value_counts()
+    assert counts["A"] == pytest.approx(0.2 * len(acc), abs=2) and counts["C"] >= counts["B"]
+    # customers with big wallets outscore small prospects
+    customers = acc[acc["status"].str.casefold().eq("customer")]
+    prospects = acc[~acc["status"].str.casefold().isin(["customer", "opportunity"])]
+    assert customers["score"].median() > prospects["score"].median()
+    assert any(n.startswith("Scores come from the score model") for n in r.notes)
