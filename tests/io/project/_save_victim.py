@@ -11,7 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+_ROOT = str(Path(__file__).resolve().parents[3])  # the checkout, so `tests.conftest` imports when run as a script
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)  # never tests/ itself: tests/packaging would shadow the `packaging` library
 
 from territory_desktop.core.plan import Plan  # noqa: E402
 from territory_desktop.io.project.project_file import save_project  # noqa: E402
