@@ -44,7 +44,8 @@ class PlanChange:
     """What an edit changed. `rows` are account rows; `territories` the territory indices whose numbers moved.
 
     kind is one of: "assignment", "locks", "territories" (fields or the list itself), "settings", "segments"
-    (accounts given new segments: `rows` are those whose segment changed, every KPI was recomputed).
+    (accounts given new segments: `rows` are those whose segment changed, every KPI was recomputed), "scores"
+    (accounts re-scored: `rows` are those whose score or tier changed, the score measure's totals followed).
     """
 
     kind: str

@@ -267,8 +267,9 @@ class AccountTableModel(QAbstractTableModel):
         elif change.kind == "locks":
             keys, rows = ("locked",), change.rows
             self._need_refilter |= self._filters.uses_locks
-        elif change.kind == "segments":
-            keys, rows = ("segment", "segment_basis"), change.rows
+        elif change.kind in ("segments", "scores"):
+            keys = ("segment", "segment_basis") if change.kind == "segments" else ("score", "tier")
+            rows = change.rows
             for k in keys:  # static columns are cached as text and sort keys: these two are static no more
                 self._display.pop(k, None)
                 self._keys.pop(k, None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import pandas as pd
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -38,6 +39,7 @@ from territory_desktop.core.settings import (
     BalanceSettings,
 )
 from territory_desktop.ui.settings.eligibility_editor import EligibilityEditor
+from territory_desktop.ui.settings.score_editor import ScoreEditor
 from territory_desktop.ui.settings.segments_editor import Preview, SegmentsEditor
 from territory_desktop.ui.settings.workload_editor import WorkloadEditor, spin
 
@@ -71,7 +73,8 @@ class BalanceSettingsDialog(QDialog):
 
     def __init__(self, settings: BalanceSettings, measures_available: list[str], segments: list[str],
                  parent: QWidget | None = None, *, roles: Sequence[str] = (),
-                 segment_preview: Preview | None = None) -> None:
+                 segment_preview: Preview | None = None, accounts: pd.DataFrame | None = None,
+                 score_column: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Balance Settings")
         self.setModal(True)
@@ -93,6 +96,10 @@ class BalanceSettingsDialog(QDialog):
         self.segments = SegmentsEditor(settings.segment_rules, segment_preview)
         self.segments.changed.connect(self._revalidate)
         self.tabs.addTab(self.segments, "&Segments")
+        self.score = ScoreEditor(settings.score_model, accounts, score_column)  # accounts: read for live counts
+        self.score.changed.connect(self._revalidate)
+        self.tabs.addTab(self.score, "S&core")
+        self.tabs.currentChanged.connect(self._revalidate)
 
         self.error_label = QLabel()
         self.error_label.setObjectName("validationMessage")
@@ -301,6 +308,7 @@ class BalanceSettingsDialog(QDialog):
         self.allow_pipeline.setChecked(s.allow_pipeline_moves)
         self.eligibility.load(s.eligibility)
         self.segments.load(s.segment_rules)
+        self.score.load(s.score_model)
         self._loading = False
         self._revalidate()
 
@@ -330,13 +338,16 @@ class BalanceSettingsDialog(QDialog):
         segment_rules, message = self.segments.current()
         if segment_rules is None:
             return None, message
+        score_model, message = self.score.current()
+        if score_model is None:
+            return None, message
         return replace(  # from the settings shown, so fields this dialog does not edit are kept as they were
             self._base, measures=tuple(measures), workload=workload,
             near_fraction=round(self.near_spin.value() / 100, 4), capacity_hard=self.capacity_hard.isChecked(),
             pipeline_lock_threshold=float(self.pipeline_threshold.value()),
             allow_pipeline_moves=self.allow_pipeline.isChecked(),
             balance_within_role=self.within_role.isChecked(), eligibility=self.eligibility.current(),
-            segment_rules=segment_rules,
+            segment_rules=segment_rules, score_model=score_model,
         ), ""
 
     def _revalidate(self) -> None:
@@ -344,7 +355,8 @@ class BalanceSettingsDialog(QDialog):
             return
         settings, message = self.current()
         self.error_label.setText(message)
-        self.error_label.setVisible(bool(message))
+        shown_on_page = self.tabs.currentWidget() is self.score and message == self.score.message.text()
+        self.error_label.setVisible(bool(message) and not shown_on_page)  # the same red line twice is noise
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(settings is not None)
         if settings is not None and settings != self._last_preview:
             self._last_preview = settings
