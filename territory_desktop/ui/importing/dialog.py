@@ -1,13 +1,16 @@
 """Import a CRM export as a new plan: choose files, confirm the columns, import, review the report, open.
 
-Four pages in one dialog: files and a preview of the first rows; the guessed column mapping, editable; the
-import running on a worker thread with a progress bar and a Cancel that stops it; the report (rows read,
-kept, rejected, unplaced, territories, problems by row) before anything is committed. A file that cannot be
-read shows the importer's message on the page, never a traceback.
+Four pages in one dialog: files and a preview of the first rows; the guessed column mapping, editable, beside
+the segments and potential it gives (thresholds and potential model editable, with the formula and the
+resulting counts and distribution, so the planner sees and changes them before importing); the import running
+on a worker thread with a progress bar and a Cancel that stops it; the report (rows read, kept, rejected,
+unplaced, territories, problems by row) before anything is committed. A file that cannot be read shows the
+importer's message on the page, never a traceback.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -24,23 +27,29 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
+    QSplitter,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from territory_desktop.core.potential import PotentialModel
+from territory_desktop.core.segments import SegmentRules
 from territory_desktop.io.importing.columns import guess_mapping
 from territory_desktop.io.importing.importer import ImportFailed, ImportResult, write_problems_csv
 from territory_desktop.io.importing.table_reader import read_table
 from territory_desktop.ui.importing.mapping_model import MappingEditor
 from territory_desktop.ui.importing.preview import PreviewModel, sheet_names
 from territory_desktop.ui.importing.report import ReportPage
+from territory_desktop.ui.importing.sizing import SizingPanel
 from territory_desktop.ui.importing.worker import ImportFn, ImportRunner, import_plan
 
 PREVIEW_ROWS = 200
 FILES, MAPPING, RUNNING, REPORT = range(4)
-_TITLES = ("Choose the files", "Match the columns", "Importing", "Review the import")
+_TITLES = ("Choose the files", "Match the columns, check segments and potential", "Importing",
+           "Review the import")
 _FILTER = "Tables (*.csv *.txt *.tsv *.xlsx);;All files (*)"
 _ERROR_STYLE = "color: #B3261E;"
 
@@ -57,7 +66,8 @@ class ImportDialog(QDialog):
     """The import flow; after exec() == Accepted, `result_import` holds the io ImportResult."""
 
     def __init__(self, accounts_path: str | None = None, parent: QWidget | None = None,
-                 import_fn: ImportFn = import_plan) -> None:
+                 import_fn: ImportFn = import_plan, segment_rules: SegmentRules | None = None,
+                 potential_model: PotentialModel | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import Accounts")
         self.result_import: ImportResult | None = None
@@ -74,6 +84,8 @@ class ImportDialog(QDialog):
         self.pages.addWidget(self._build_files_page())
         self.mapping = MappingEditor()
         self.mapping.changed.connect(self._update_buttons)
+        self.sizing = SizingPanel(segment_rules, potential_model)
+        self.mapping.changed.connect(self._update_sizing)
         self.mapping_note = QLabel()
         self.mapping_note.setWordWrap(True)
         self.outcome_label = QLabel()  # why the last import did not finish (failed or cancelled)
@@ -106,7 +118,7 @@ class ImportDialog(QDialog):
         lay.addLayout(header)
         lay.addWidget(self.pages, 1)
         lay.addLayout(buttons)
-        self.resize(900, 620)
+        self.resize(1000, 680)  # the mapping and the segments & potential panel side by side
         if accounts_path:
             self.accounts_edit.setText(str(accounts_path))
             self.load_preview()
@@ -173,7 +185,17 @@ class ImportDialog(QDialog):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(8)
         lay.addWidget(intro)
-        lay.addWidget(self.mapping, 1)
+        # beside the panel the mapping is narrower: long sample values are cut rather than scrolled to
+        scroll = self.mapping.findChild(QScrollArea)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.mapping)
+        split.addWidget(self.sizing)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        self.sizing.setMinimumWidth(340)
+        lay.addWidget(split, 1)
         lay.addWidget(self.outcome_label)
         lay.addWidget(self.mapping_note)
         return page
@@ -277,6 +299,11 @@ class ImportDialog(QDialog):
         self._update_buttons()
         return True
 
+    def _update_sizing(self) -> None:
+        """Segments and potential follow the mapping, computed on the rows the preview read."""
+        df = self._preview
+        self.sizing.set_source(df, self.mapping.mapping(), df is None or len(df) < PREVIEW_ROWS)
+
     def _fill_sheets(self, path: str) -> None:
         names = sheet_names(path) if path else []
         self.sheet_combo.clear()
@@ -333,7 +360,9 @@ class ImportDialog(QDialog):
         runner.failed.connect(self._on_failed)
         runner.finished.connect(self._on_runner_finished)
         self.runner = runner
-        runner.start(self._loaded_path, reps, self.mapping.mapping(), self.import_fn, self.sheet())
+        import_fn = partial(self.import_fn, segment_rules=self.sizing.segment_rules(),
+                            potential_model=self.sizing.potential_model())
+        runner.start(self._loaded_path, reps, self.mapping.mapping(), import_fn, self.sheet())
         self._update_buttons()
         self.stop_button.setFocus()
 
