@@ -349,7 +349,7 @@ class AccountPanel(QWidget):
         self._update_count()
 
     def _on_plan_changed(self, change: PlanChange) -> None:
-        if change.kind in ("territories", "segments"):
+        if change.kind in ("territories", "segments", "scores"):
             self._fill_filters()
 
     # ----- selection sync -------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
-from territory_desktop.core.edits import Batch, SetAccountLocks, SetSettings, resegment
+from territory_desktop.core.edits import Batch, Edit, SetAccountLocks, SetSettings, rescore, resegment
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.segments import segment_counts
 from territory_desktop.core.settings import ACCOUNTS, WORKLOAD, BalanceSettings
@@ -24,6 +24,7 @@ from territory_desktop.ui.accounts.move_chooser import MoveChooser
 from territory_desktop.ui.accounts.panel import AccountPanel
 from territory_desktop.ui.hub.document import OPENABLE, Document
 from territory_desktop.ui.hub.selection import Selection
+from territory_desktop.ui.map.view import MapView
 from territory_desktop.ui.settings.dialog import BalanceSettingsDialog
 from territory_desktop.ui.shell.export_commands import ExportCommands
 from territory_desktop.ui.shell.file_commands import FileCommands
@@ -31,6 +32,7 @@ from territory_desktop.ui.shell.history_view import HistoryView
 from territory_desktop.ui.shell.menus import build_menus
 from territory_desktop.ui.shell.preferences import app_settings
 from territory_desktop.ui.shell.status_bar import HealthStatus, Notice, SelectionSummary
+from territory_desktop.ui.shell.workspace import Workspace
 from territory_desktop.ui.territories.panel import TerritoryPanel
 
 APP_TITLE = "Territory Desktop"
@@ -70,7 +72,14 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(self.doc.controller.stack)
 
         self.account_panel = self._make_account_panel()
-        self.setCentralWidget(self.account_panel)
+        self.map_view = MapView(self.doc.plan, self.selection, self.doc.controller, self)
+        self.map_view.message.connect(self.show_status)
+        self.workspace = Workspace(self)
+        self.workspace.add_page("accounts", "Accounts", self.account_panel)
+        self.workspace.add_page("map", "Map", self.map_view)
+        self.setCentralWidget(self.workspace)
+        self.account_panel.model.view_changed.connect(self._share_table_filter)
+        self.closing.connect(self.map_view.shutdown)
         self.territory_panel = TerritoryPanel(self.doc.plan, self.doc.controller, self)
         self.territory_panel.message.connect(self.show_status)
         self.territory_panel.selectAccounts.connect(lambda rows: self.selection.set_rows(rows, self.territory_panel))
@@ -247,6 +256,8 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(doc.controller.stack)
         self.selection.clear()
         self.account_panel.set_plan(doc.plan, doc.controller)
+        self.map_view.set_plan(doc.plan, doc.controller)
+        self._share_table_filter()
         self.territory_panel.set_plan(doc.plan, doc.controller)
         self.health.set_plan(doc.plan)
         self._wire_document()
@@ -315,17 +326,24 @@ class MainWindow(QMainWindow):
         roles = sorted({plan.territories[int(i)].role for i in plan.active_territories()} - {""})
         dlg = BalanceSettingsDialog(plan.settings, [*plan.measure_names, ACCOUNTS, WORKLOAD],
                                     list(plan.segment_names), self, roles=roles,
-                                    segment_preview=lambda rules: segment_counts(resegment(plan, rules).segments))
+                                    segment_preview=lambda rules: segment_counts(resegment(plan, rules).segments),
+                                    accounts=plan.accounts)
         dlg.settingsPreview.connect(self.preview_settings)
         accepted = dlg.exec()
         result = dlg.result_settings if accepted else None
         self.preview_settings(plan.settings)
         if result is None or result == plan.settings:
             return False
-        if result.segment_rules == plan.settings.segment_rules:
-            return self.controller.apply(SetSettings(result))
-        resegmented = resegment(plan, result.segment_rules)
-        return self.controller.apply(Batch([SetSettings(result), resegmented], "Re-segment accounts"))
+        edits: list[Edit] = [SetSettings(result)]
+        resegmented = result.segment_rules != plan.settings.segment_rules
+        if resegmented:
+            edits.append(resegment(plan, result.segment_rules))
+        rescored = rescore(plan, result.score_model) if result.score_model != plan.settings.score_model else None
+        if rescored is not None:
+            edits.append(rescored)
+        if len(edits) == 1:
+            return self.controller.apply(edits[0])
+        return self.controller.apply(Batch(edits, "Re-segment accounts" if resegmented else "Re-score accounts"))
 
     def preview_settings(self, settings: BalanceSettings) -> None:
         """Re-evaluate the panel and the status bar under `settings` without editing the plan."""
@@ -340,10 +358,21 @@ class MainWindow(QMainWindow):
 
     # ----- focus and layout -----------------------------------------------------------------------------
     def focus_table(self) -> None:
+        self.workspace.show_page("accounts")
         self.account_panel.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def focus_search(self) -> None:
         self.account_panel.focus_search()
+
+    def focus_map(self) -> None:
+        self.workspace.show_page("map")
+        self.map_view.canvas.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _share_table_filter(self) -> None:
+        """The map's "Table filter" shows what the table shows: the rows, or None when nothing narrows it."""
+        model = self.account_panel.model
+        narrowed = model.filters.active or bool(model.search_text.strip())
+        self.map_view.set_filtered_rows(model.view_rows if narrowed else None)
 
     def focus_territories(self) -> None:
         self.territory_dock.show()

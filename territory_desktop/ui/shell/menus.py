@@ -46,6 +46,8 @@ class MenuHost(Protocol):
 
     def focus_history(self) -> None: ...
 
+    def focus_map(self) -> None: ...
+
     def reset_layout(self) -> None: ...
 
     def close(self) -> bool: ...
@@ -147,8 +149,10 @@ def build_menus(window: QMainWindow, host: MenuHost) -> Menus:
     acts["focus_table"] = _action(window, "Go to &Account Table", host.focus_table, shortcut="Ctrl+1")
     acts["focus_territories"] = _action(window, "Go to &Territories", host.focus_territories, shortcut="Ctrl+2")
     acts["focus_history"] = _action(window, "Go to Edit &History", host.focus_history, shortcut="Ctrl+3")
+    acts["focus_map"] = _action(window, "Go to &Map", host.focus_map, shortcut="Ctrl+4")
     acts["reset_layout"] = _action(window, "&Reset Layout", host.reset_layout, tip="Put every panel back in place")
-    view_menu.addActions([acts["focus_table"], acts["focus_territories"], acts["focus_history"]])
+    view_menu.addActions([acts["focus_table"], acts["focus_map"], acts["focus_territories"],
+                          acts["focus_history"]])
     view_menu.addSeparator()
     dock_anchor = view_menu.addSeparator()
     view_menu.addAction(acts["reset_layout"])

@@ -1,0 +1,500 @@
+"""The map canvas: base map, accounts, outlines, rep homes, labels and legend, and the mouse and keyboard.
+
+Drawing is layered and cached: the base map is a pixmap per view, the accounts an ARGB image splatted by
+numpy (raster.py), outlines and labels are vector on top. A pan or zoom re-splats (a few ms at 100k), a move
+recolours only the moved rows. The canvas does not edit the plan: it reports what the planner asked for
+(`selectRequested`, `paintRequested`, `contextRequested`, a drag of the selection) and the map view acts.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import shapely
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QDrag,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QPolygonF,
+    QResizeEvent,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from territory_desktop.ui.map.raster import argb, overlay, splat
+from territory_desktop.ui.map.viewport import ProjectedPoints, Viewport
+
+SEA, LAND, BORDER, STATE_BORDER = "#DCE5EE", "#FAFAF8", "#A9B4C0", "#CDD5DE"
+SELECTED_RING = "#111111"
+POINT_SIZE = 4
+HOVER_RADIUS_PX = 6
+DRAG_START_PX = 6
+
+
+def geometry_path(geom: shapely.Geometry, transform) -> QPainterPath:  # noqa: ANN001 — a forward projection
+    """A QPainterPath (world metres) of a lon/lat polygon or multipolygon, projected with `transform`."""
+    path = QPainterPath()
+    polys = getattr(geom, "geoms", [geom])
+    for poly in polys:
+        if poly.geom_type != "Polygon":
+            continue
+        for ring in (poly.exterior, *poly.interiors):
+            xy = np.asarray(ring.coords)
+            if transform is not None:
+                x, y = transform(xy[:, 0], xy[:, 1])
+            else:
+                x, y = xy[:, 0], xy[:, 1]
+            ok = np.isfinite(x) & np.isfinite(y)
+            if ok.sum() < 3:
+                continue
+            path.addPolygon(QPolygonF([QPointF(a, b) for a, b in zip(x[ok], y[ok], strict=True)]))
+            path.closeSubpath()
+    return path
+
+
+class MapCanvas(QWidget):
+    """Draws one plan's accounts in a viewport and turns mouse gestures into requests."""
+
+    selectRequested = Signal(object, str)  # noqa: N815 — (rows, "replace" | "add" | "remove" | "toggle")
+    paintRequested = Signal(object)  # noqa: N815 — rows lassoed in paint mode
+    contextRequested = Signal(QPoint, int)  # noqa: N815 — (global position, account row under it or -1)
+    dragSelection = Signal()  # noqa: N815 — the planner drags the selected accounts out of the map
+    viewChanged = Signal()  # noqa: N815
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.setAccessibleName("Map")
+        self.view = Viewport()
+        self.points: ProjectedPoints | None = None
+        self.colors = np.empty(0, dtype=np.uint32)
+        self.selected = np.empty(0, dtype=np.int64)
+        self.locked = np.empty(0, dtype=bool)
+        self.visible: np.ndarray | None = None  # rows shown (None: all)
+        self.highlight: np.ndarray | None = None  # rows previewed (a co-pilot suggestion)
+        self.mode = "select"
+        self.land: list[QPainterPath] = []
+        self.borders: list[QPainterPath] = []
+        self.outlines: dict[int, tuple[QPainterPath, QColor, bool]] = {}
+        self.homes: list[tuple[float, float, QColor, str]] = []
+        self.labels: list[tuple[float, float, str, bool]] = []
+        self.legend: list[tuple[str, str]] = []
+        self.legend_title = "Territory"
+        self.arrows: list[tuple[float, float, float, float, QColor]] = []
+        self.tooltip_for: callable | None = None  # row -> text
+        self.empty_text = ""
+        self._base_cache: tuple[tuple, QPixmap] | None = None
+        self._points_cache: tuple[tuple, QImage] | None = None
+        self._buffer: np.ndarray | None = None
+        self._points_dirty = True
+        self._press: QPointF | None = None
+        self._press_button = Qt.MouseButton.NoButton
+        self._press_row = -1
+        self._gesture = ""  # "pan" | "rect" | "lasso" | "drag" | ""
+        self._lasso: list[QPointF] = []
+        self._last: QPointF | None = None
+        self._fitted = False
+
+    # ----- data --------------------------------------------------------------------------------------
+    def set_points(self, points: ProjectedPoints) -> None:
+        self.points = points
+        self._fitted = False
+        self._base_cache = None
+        self.mark_points_dirty()
+
+    def set_basemap(self, land: list[QPainterPath], borders: list[QPainterPath]) -> None:
+        self.land, self.borders = land, borders
+        self._base_cache = None
+        self.update()
+
+    def mark_points_dirty(self) -> None:
+        self._points_dirty = True
+        self.update()
+
+    def fit_rows(self, rows: np.ndarray | None = None, core: float = 0.005) -> bool:
+        """Zoom to these rows (all placed accounts when None), leaving out the farthest `core` share at each
+        side; False when none of them is placed."""
+        if self.points is None:
+            return False
+        bounds = self.points.bounds(rows, core)
+        if bounds is None:
+            return False
+        self.view.width, self.view.height = max(self.width(), 1), max(self.height(), 1)
+        self.view.fit(bounds)
+        self._fitted = True
+        self._after_view_change()
+        return True
+
+    def zoom(self, factor: float, at: QPointF | None = None) -> None:
+        at = at or QPointF(self.width() / 2, self.height() / 2)
+        self.view.zoom_at(factor, at.x(), at.y())
+        self._after_view_change()
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        self.view.pan(dx, dy)
+        self._after_view_change()
+
+    def _after_view_change(self) -> None:
+        self._points_dirty = True
+        self.update()
+        self.viewChanged.emit()
+
+    def candidates(self) -> np.ndarray | None:
+        return self.visible
+
+    # ----- painting ----------------------------------------------------------------------------------
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(640, 480)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        old = event.oldSize()
+        self.view.width, self.view.height = max(self.width(), 1), max(self.height(), 1)
+        if not self._fitted or old.width() <= 0:
+            self.fit_rows()
+        self._points_dirty = True
+        super().resizeEvent(event)
+
+    def world_transform(self) -> QTransform:
+        v = self.view
+        return QTransform(v.scale, 0, 0, -v.scale, v.width / 2 - v.cx * v.scale, v.height / 2 + v.cy * v.scale)
+
+    def render_points(self) -> QImage:
+        """The accounts layer for the current view (cached until the view, colours or selection change)."""
+        v = self.view
+        if self._points_cache is not None and not self._points_dirty and self._points_cache[0] == v.key():
+            return self._points_cache[1]
+        w, h = v.width, v.height
+        p = self.points
+        if p is None or not len(self.colors):
+            img = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+            img.fill(Qt.GlobalColor.transparent)
+            self._points_cache = (v.key(), img)
+            self._points_dirty = False
+            return img
+        rows = np.flatnonzero(p.placed) if self.visible is None else self.visible[p.placed[self.visible]]
+        sel_mask = np.zeros(len(p.placed), dtype=bool)
+        sel_mask[self.selected] = True
+        if self.highlight is not None and len(self.highlight):
+            sel_mask[self.highlight] = True
+        plain = rows[~sel_mask[rows]]
+        picked = rows[sel_mask[rows]]
+        sx, sy = v.to_screen(p.x[plain], p.y[plain])
+        size = POINT_SIZE if v.scale * 1e4 < 5 else POINT_SIZE + 1
+        buf = splat(sx, sy, self.colors[plain], w, h, size, self._buffer)
+        self._buffer = buf
+        locked = plain[self.locked[plain]] if len(self.locked) == len(p.placed) else plain[:0]
+        if len(locked):  # a locked account has a white core: visibly "held"
+            lx, ly = v.to_screen(p.x[locked], p.y[locked])
+            overlay(buf, lx + 0.5, ly + 0.5, np.full(len(locked), argb(["#FFFFFF"])[0]), 2)
+        if len(picked):
+            px, py = v.to_screen(p.x[picked], p.y[picked])
+            overlay(buf, px, py, np.full(len(picked), argb([SELECTED_RING])[0]), size + 3)
+            overlay(buf, px, py, self.colors[picked], size + 1)
+        img = QImage(buf.data, w, h, w * 4, QImage.Format.Format_ARGB32).copy()
+        self._points_cache = (v.key(), img)
+        self._points_dirty = False
+        return img
+
+    def _base_pixmap(self) -> QPixmap:
+        v = self.view
+        if self._base_cache is not None and self._base_cache[0] == v.key():
+            return self._base_cache[1]
+        pm = QPixmap(v.width, v.height)
+        pm.fill(QColor(SEA))
+        painter = QPainter(pm)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setTransform(self.world_transform())
+        pen = QPen(QColor(BORDER), 0.8)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(QColor(LAND))
+        for path in self.land:
+            painter.drawPath(path)
+        pen = QPen(QColor(STATE_BORDER), 0.7)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for path in self.borders:
+            painter.drawPath(path)
+        painter.end()
+        self._base_cache = (v.key(), pm)
+        return pm
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._base_pixmap())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self._paint_outlines(painter)
+        painter.drawImage(0, 0, self.render_points())
+        self._paint_arrows(painter)
+        self._paint_homes(painter)
+        self._paint_labels(painter)
+        self._paint_legend(painter)
+        self._paint_gesture(painter)
+        if self.empty_text:
+            painter.setPen(QColor("#5A6570"))
+            painter.drawText(self.rect().adjusted(20, 20, -20, -20), Qt.AlignmentFlag.AlignCenter
+                             | Qt.TextFlag.TextWordWrap, self.empty_text)
+        painter.end()
+
+    def _paint_outlines(self, painter: QPainter) -> None:
+        painter.save()
+        painter.setTransform(self.world_transform())
+        for path, color, out in self.outlines.values():
+            fill = QColor(color)
+            fill.setAlpha(40 if out else 26)
+            pen = QPen(color.darker(115), 2.2 if out else 1.2)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(fill)
+            painter.drawPath(path)
+        painter.restore()
+
+    def _paint_homes(self, painter: QPainter) -> None:
+        if self.points is None:
+            return
+        for x, y, color, _name in self.homes:
+            sx, sy = self.view.to_screen(np.array([x]), np.array([y]))
+            c = QPointF(float(sx[0]), float(sy[0]))
+            if not self.rect().adjusted(-10, -10, 10, 10).contains(c.toPoint()):
+                continue
+            painter.setPen(QPen(QColor("#1B2430"), 1.5))
+            painter.setBrush(QColor("#FFFFFF"))
+            house = QPolygonF([c + QPointF(0, -8), c + QPointF(7, -1), c + QPointF(5, -1), c + QPointF(5, 6),
+                               c + QPointF(-5, 6), c + QPointF(-5, -1), c + QPointF(-7, -1)])
+            painter.drawPolygon(house)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.drawRect(QRectF(c.x() - 2.5, c.y() - 0.5, 5, 5))
+
+    def _paint_labels(self, painter: QPainter) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(max(8.0, font.pointSizeF() - 0.5))
+        font.setBold(True)
+        painter.setFont(font)
+        fm = QFontMetricsF(font)
+        placed: list[QRectF] = []
+        stroker_pen = QPen(QColor(255, 255, 255, 230), 3.5)
+        for x, y, text, out in self.labels:
+            sx, sy = self.view.to_screen(np.array([x]), np.array([y]))
+            w = fm.horizontalAdvance(text)
+            r = QRectF(float(sx[0]) - w / 2, float(sy[0]) - fm.height() / 2, w, fm.height())
+            if not QRectF(self.rect()).contains(r) or any(r.adjusted(-4, -2, 4, 2).intersects(o) for o in placed):
+                continue
+            placed.append(r)
+            path = QPainterPath()
+            path.addText(r.left(), r.top() + fm.ascent(), font, text)
+            painter.strokePath(path, stroker_pen)
+            painter.fillPath(path, QBrush(QColor("#B3261E") if out else QColor("#1B2430")))
+
+    def _paint_arrows(self, painter: QPainter) -> None:
+        for x0, y0, x1, y1, color in self.arrows:
+            (ax, bx), (ay, by) = self.view.to_screen(np.array([x0, x1]), np.array([y0, y1]))
+            a, b = QPointF(ax, ay), QPointF(bx, by)
+            pen = QPen(color, 3)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            painter.setPen(pen)
+            painter.drawLine(a, b)
+            ang = math.atan2(b.y() - a.y(), b.x() - a.x())
+            head = QPolygonF([b, b - QPointF(math.cos(ang - 0.45) * 12, math.sin(ang - 0.45) * 12),
+                              b - QPointF(math.cos(ang + 0.45) * 12, math.sin(ang + 0.45) * 12)])
+            painter.setBrush(color)
+            painter.drawPolygon(head)
+
+    def _paint_legend(self, painter: QPainter) -> None:
+        if not self.legend:
+            return
+        shown = self.legend[:10]
+        more = len(self.legend) - len(shown)
+        font = QFont(self.font())
+        painter.setFont(font)
+        fm = QFontMetricsF(font)
+        lines = len(shown) + 1 + (1 if more else 0)
+        width = max([fm.horizontalAdvance(t) for t, _ in shown] + [fm.horizontalAdvance(self.legend_title)]) + 34
+        box = QRectF(10, self.height() - 10 - lines * (fm.height() + 2) - 10, width, lines * (fm.height() + 2) + 10)
+        painter.setPen(QPen(QColor("#C9D1DA")))
+        painter.setBrush(QColor(255, 255, 255, 235))
+        painter.drawRoundedRect(box, 6, 6)
+        y = box.top() + 5
+        painter.setPen(QColor("#5A6570"))
+        painter.drawText(QPointF(box.left() + 10, y + fm.ascent()), self.legend_title)
+        for text, color in shown:
+            y += fm.height() + 2
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(color))
+            painter.drawEllipse(QPointF(box.left() + 15, y + fm.height() / 2), 4.5, 4.5)
+            painter.setPen(QColor("#1B2430"))
+            painter.drawText(QPointF(box.left() + 26, y + fm.ascent()), text)
+        if more:
+            y += fm.height() + 2
+            painter.setPen(QColor("#5A6570"))
+            painter.drawText(QPointF(box.left() + 26, y + fm.ascent()), f"+ {more} more")
+
+    def _paint_gesture(self, painter: QPainter) -> None:
+        if self._gesture == "rect" and self._press is not None and self._last is not None:
+            painter.setPen(QPen(QColor("#0B57D0"), 1.2, Qt.PenStyle.DashLine))
+            painter.setBrush(QColor(11, 87, 208, 30))
+            painter.drawRect(QRectF(self._press, self._last).normalized())
+        elif self._gesture == "lasso" and len(self._lasso) > 1:
+            paint = self.mode == "paint"
+            painter.setPen(QPen(QColor("#D55E00" if paint else "#0B57D0"), 1.6, Qt.PenStyle.DashLine))
+            painter.setBrush(QColor(213, 94, 0, 30) if paint else QColor(11, 87, 208, 30))
+            painter.drawPolygon(QPolygonF(self._lasso))
+
+    # ----- mouse and keys ----------------------------------------------------------------------------
+    def row_at(self, pos: QPointF) -> int:
+        if self.points is None:
+            return -1
+        return self.points.nearest(pos.x(), pos.y(), self.view, HOVER_RADIUS_PX, self.visible)
+
+    def _op(self, mods: Qt.KeyboardModifier) -> str:
+        if mods & Qt.KeyboardModifier.ControlModifier:
+            return "toggle" if self._gesture == "" else "remove"
+        if mods & Qt.KeyboardModifier.ShiftModifier:
+            return "add"
+        return "replace"
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        pos = event.position()
+        self._press, self._last, self._press_button = pos, pos, event.button()
+        self._press_row = self.row_at(pos)
+        self._gesture = ""
+        if event.button() == Qt.MouseButton.MiddleButton:
+            self._gesture = "pan"
+        elif event.button() == Qt.MouseButton.LeftButton and self.mode in ("lasso", "paint"):
+            self._gesture = "lasso"
+            self._lasso = [pos]
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        pos = event.position()
+        if self._press is None:
+            self._hover(pos, event.globalPosition().toPoint())
+            return
+        moved = (pos - self._press).manhattanLength() >= DRAG_START_PX
+        if self._gesture == "" and moved and self._press_button == Qt.MouseButton.LeftButton:
+            on_selected = self._press_row >= 0 and bool(np.isin(self._press_row, self.selected))
+            if on_selected:
+                self._gesture = "drag"
+                self._press = None
+                self.dragSelection.emit()
+                return
+            shift = bool(event.modifiers() & (Qt.KeyboardModifier.ShiftModifier
+                                              | Qt.KeyboardModifier.ControlModifier))
+            self._gesture = "rect" if shift else "pan"
+        if self._gesture == "pan" and self._last is not None:
+            d = pos - self._last
+            self.pan_by(d.x(), d.y())
+        elif self._gesture == "lasso":
+            if (pos - self._lasso[-1]).manhattanLength() >= 2:
+                self._lasso.append(pos)
+            self.update()
+        elif self._gesture == "rect":
+            self.update()
+        self._last = pos
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        if self._press is None:
+            self._gesture = ""
+            return
+        pos = event.position()
+        gesture, self._gesture = self._gesture, ""
+        mods = event.modifiers()
+        if gesture == "lasso" and self.points is not None:
+            poly = np.array([[p.x(), p.y()] for p in self._lasso + [pos]])
+            self._lasso = []
+            if len(poly) >= 3:
+                rows = self.points.inside(poly, self.view, self.visible)
+                if self.mode == "paint":
+                    self.paintRequested.emit(rows)
+                else:
+                    self.selectRequested.emit(rows, self._op_for_area(mods))
+            elif self._press_row >= 0:
+                self.selectRequested.emit(np.array([self._press_row]), self._op(mods))
+        elif gesture == "rect" and self.points is not None:
+            a, b = self._press, pos
+            poly = np.array([[a.x(), a.y()], [b.x(), a.y()], [b.x(), b.y()], [a.x(), b.y()]])
+            self.selectRequested.emit(self.points.inside(poly, self.view, self.visible), self._op_for_area(mods))
+        elif gesture == "" and event.button() == Qt.MouseButton.LeftButton:
+            row = self.row_at(pos)
+            if row >= 0:
+                self.selectRequested.emit(np.array([row]), self._op(mods))
+            elif not mods & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier):
+                self.selectRequested.emit(np.empty(0, dtype=np.int64), "replace")
+        self._press = None
+        self.update()
+
+    @staticmethod
+    def _op_for_area(mods: Qt.KeyboardModifier) -> str:
+        if mods & Qt.KeyboardModifier.ControlModifier:
+            return "remove"
+        if mods & Qt.KeyboardModifier.ShiftModifier:
+            return "add"
+        return "replace"
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt API)
+        steps = event.angleDelta().y() / 120.0
+        if steps:
+            self.zoom(1.25 ** steps, event.position())
+        event.accept()
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802, ANN001 (Qt API)
+        pos = QPointF(event.pos())
+        self.contextRequested.emit(event.globalPos(), self.row_at(pos))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        key = event.key()
+        step = 80
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom(1.5)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom(1 / 1.5)
+        elif key == Qt.Key.Key_0:
+            self.fit_rows()
+        elif key == Qt.Key.Key_Left:
+            self.pan_by(step, 0)
+        elif key == Qt.Key.Key_Right:
+            self.pan_by(-step, 0)
+        elif key == Qt.Key.Key_Up:
+            self.pan_by(0, step)
+        elif key == Qt.Key.Key_Down:
+            self.pan_by(0, -step)
+        elif key == Qt.Key.Key_Escape and self._gesture:
+            self._gesture, self._lasso, self._press = "", [], None
+            self.update()
+        else:
+            super().keyPressEvent(event)
+
+    def leaveEvent(self, event) -> None:  # noqa: N802, ANN001 (Qt API)
+        QToolTip.hideText()
+        super().leaveEvent(event)
+
+    def _hover(self, pos: QPointF, global_pos: QPoint) -> None:
+        row = self.row_at(pos)
+        if row < 0 or self.tooltip_for is None:
+            QToolTip.hideText()
+            return
+        QToolTip.showText(global_pos, self.tooltip_for(row), self)
+
+    def start_drag(self, mime, pixmap: QPixmap | None) -> None:  # noqa: ANN001 — QMimeData
+        drag = QDrag(self)
+        drag.setMimeData(mime)
+        if pixmap is not None:
+            drag.setPixmap(pixmap)
+        drag.exec(Qt.DropAction.MoveAction)
+

@@ -1,0 +1,450 @@
+"""The Map panel: a toolbar (select / lasso / paint, colour by, zoom, filter, export) over the map canvas.
+
+It follows the open plan through its change events and the shared `Selection`, and edits only through the
+plan controller with the same `MoveAccounts` edits as the table, so locks and eligibility refuse with the
+same words and every move is one undo step. A drag of the selection carries the table's drag payload, so the
+territories panel accepts a drop from the map exactly as from the table.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from territory_desktop.core import format as fmt
+from territory_desktop.core import kpis
+from territory_desktop.core.edits import MoveAccounts
+from territory_desktop.core.plan import Plan, PlanChange
+from territory_desktop.io.basemap import BasemapUnavailable, load_basemap
+from territory_desktop.ui.hub.drag_payload import drag_badge, encode_rows
+from territory_desktop.ui.hub.plan_controller import PlanController
+from territory_desktop.ui.hub.selection import Selection
+from territory_desktop.ui.map.canvas import MapCanvas, geometry_path
+from territory_desktop.ui.map.coloring import COLOR_MODES, account_colors, territory_status
+from territory_desktop.ui.map.outlines import OutlineCache
+from territory_desktop.ui.map.viewport import ProjectedPoints
+from territory_desktop.ui.theme import icons
+
+MODES = (("select", "Select", "Click, Shift+drag a rectangle, drag empty space to pan (S)", "S"),
+         ("lasso", "Lasso", "Draw around accounts to select them; Shift adds, Ctrl removes (L)", "L"),
+         ("paint", "Paint", "Draw around accounts to give them to the territory chosen beside (P)", "P"))
+
+
+class MapView(QWidget):
+    """Accounts and territories on a map, wired to the shared selection and the undo stack."""
+
+    message = Signal(str)
+
+    def __init__(self, plan: Plan, selection: Selection, controller: PlanController,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plan, self.selection, self.controller = plan, selection, controller
+        self.canvas = MapCanvas(self)
+        self.canvas.tooltip_for = self.tooltip
+        self.outlines = OutlineCache(self)
+        self.outlines.updated.connect(self._outline_ready)
+        self.color_mode = "territory"
+        self.only_filtered = False
+        self._filtered: np.ndarray | None = None
+        self._status: dict[int, str] = {}
+        self._build()
+        self._load_basemap()
+        selection.changed.connect(self._on_selection)
+        self.canvas.selectRequested.connect(self._select)
+        self.canvas.paintRequested.connect(self._paint)
+        self.canvas.contextRequested.connect(self._context_menu)
+        self.canvas.dragSelection.connect(self._drag_selection)
+        self._attach(plan, controller)
+
+    # ----- construction -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 6, 6, 0)
+        bar.setSpacing(4)
+        self.mode_group = QActionGroup(self)
+        self.mode_buttons: dict[str, QToolButton] = {}
+        for key, text, tip, shortcut in MODES:
+            act = QAction(text, self, checkable=True, toolTip=tip)
+            act.setShortcut(QKeySequence(shortcut))
+            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            act.triggered.connect(lambda _=False, k=key: self.set_mode(k))
+            self.mode_group.addAction(act)
+            self.addAction(act)
+            b = QToolButton(self)
+            b.setDefaultAction(act)
+            b.setAutoRaise(True)
+            bar.addWidget(b)
+            self.mode_buttons[key] = b
+        self.mode_buttons["select"].defaultAction().setChecked(True)
+        self.paint_target = QComboBox(self)
+        self.paint_target.setToolTip("The territory Paint gives accounts to")
+        self.paint_target.setMinimumContentsLength(12)
+        self.paint_target.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.paint_target.setVisible(False)
+        bar.addWidget(self.paint_target)
+        bar.addSpacing(10)
+        self.color_combo = QComboBox(self)
+        self.color_combo.setToolTip("Colour accounts by territory, band status, segment or moved vs baseline")
+        for key, text in COLOR_MODES:
+            self.color_combo.addItem(text, key)
+        self.color_combo.currentIndexChanged.connect(lambda _i: self.set_color_mode(self.color_combo.currentData()))
+        bar.addWidget(self.color_combo)
+        self.filter_button = QToolButton(self, text="Filtered", checkable=True, autoRaise=True)
+        self.filter_button.setToolTip("Show only the accounts the account table's search and filters show")
+        self.filter_button.toggled.connect(self.set_only_filtered)
+        bar.addWidget(self.filter_button)
+        bar.addStretch(1)
+        for text, tip, slot in (("−", "Zoom out (−)", lambda: self.canvas.zoom(1 / 1.5)),
+                                ("+", "Zoom in (+)", lambda: self.canvas.zoom(1.5)),
+                                ("Fit", "Zoom to all accounts (0)", self.zoom_all)):
+            b = QToolButton(self, text=text, toolTip=tip, autoRaise=True)
+            b.clicked.connect(slot)
+            bar.addWidget(b)
+        zoom_sel = QAction("Zoom to Selection", self, shortcut=QKeySequence("Z"), triggered=self.zoom_selection)
+        zoom_sel.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(zoom_sel)
+        more = QMenu(self)
+        more.addAction(zoom_sel)
+        more.addSeparator()
+        for label, ext in (("Export as PNG…", "png"), ("Export as SVG…", "svg"), ("Export as PDF…", "pdf")):
+            more.addAction(label, lambda e=ext: self.export_dialog(e))
+        self.more_button = QToolButton(self, text="Map", autoRaise=True, toolTip="Zoom to selection, export")
+        self.more_button.setIcon(icons.icon("export"))
+        self.more_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.more_button.setMenu(more)
+        bar.addWidget(self.more_button)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(4)
+        lay.addLayout(bar)
+        lay.addWidget(self.canvas, 1)
+
+    def _load_basemap(self) -> None:
+        self._basemap = None
+        try:
+            self._basemap = load_basemap()
+        except BasemapUnavailable as exc:
+            self.message.emit(f"The base map is missing ({exc}); accounts are drawn without it.")
+
+    def _project_basemap(self) -> None:
+        points = self.canvas.points
+        if self._basemap is None or points is None:
+            self.canvas.set_basemap([], [])
+            return
+        fwd = points.projection.forward
+        # a conic projection of the whole world folds far continents over the screen: a US map draws its own
+        countries = self._basemap.countries
+        if points.projection.name.startswith("Albers"):
+            countries = [s for s in countries if s.continent == "North America"]
+        land = [geometry_path(s.geometry, fwd) for s in countries]
+        states = [geometry_path(s.geometry, fwd) for s in self._basemap.states]
+        self.canvas.set_basemap(land, states)
+
+    # ----- plan -----------------------------------------------------------------------------------------
+    def _attach(self, plan: Plan, controller: PlanController) -> None:
+        self.plan, self.controller = plan, controller
+        plan.changed.connect(self._on_plan_changed)
+        self.canvas.set_points(ProjectedPoints(plan.lon, plan.lat))
+        self._project_basemap()
+        self.outlines.clear()
+        self.canvas.outlines.clear()
+        self._filtered = None
+        self._refresh_all()
+        self.canvas.fit_rows()
+        self.canvas.empty_text = self._empty_text()
+
+    def set_plan(self, plan: Plan, controller: PlanController) -> None:
+        """Show another plan (an opened file): recentred, outlines recomputed."""
+        self.plan.changed.disconnect(self._on_plan_changed)
+        self._attach(plan, controller)
+
+    def shutdown(self) -> None:
+        self.outlines.shutdown()
+
+    def _empty_text(self) -> str:
+        if self.plan.n_accounts == 0:
+            return "No accounts yet. Import a CSV or Excel export to see them on the map."
+        if not self.canvas.points.placed.any():
+            return ("None of the accounts could be placed: the export has no usable address, ZIP or "
+                    "coordinates. The table lists them under the Unplaced filter.")
+        return ""
+
+    def _refresh_all(self) -> None:
+        self._fill_paint_targets()
+        self._recolor()
+        self._refresh_territory_layers(self.plan.active_territories().tolist())
+        self.canvas.locked = self.plan.locked
+        self._on_selection(self.selection.rows, None)
+
+    def _recolor(self) -> None:
+        self._status = territory_status(self.plan)
+        colors, legend = account_colors(self.plan, self.color_mode, self._status)
+        self.canvas.colors = colors
+        self.canvas.legend = legend
+        self.canvas.legend_title = dict(COLOR_MODES)[self.color_mode]
+        self.canvas.mark_points_dirty()
+
+    def _refresh_territory_layers(self, changed: list[int]) -> None:
+        """Homes and labels for every territory; outlines recomputed (in the background) for `changed`."""
+        p = self.plan
+        pts = self.canvas.points
+        act = set(p.active_territories().tolist())
+        for t in list(self.canvas.outlines):
+            if t not in act:
+                del self.canvas.outlines[t]
+        for t in changed:
+            if t in act:
+                rows = np.flatnonzero(p.assignment == t)
+                self.outlines.request(t, pts.x[rows], pts.y[rows])
+        self._refresh_labels()
+        homes = []
+        for t in sorted(act):
+            terr = p.territories[t]
+            if terr.has_home:
+                hx, hy = pts.projection.forward(np.array([terr.home_lon]), np.array([terr.home_lat]))
+                if np.isfinite(hx[0]):
+                    homes.append((float(hx[0]), float(hy[0]), QColor(terr.color), terr.rep or terr.name))
+        self.canvas.homes = homes
+        self.canvas.update()
+
+    def _refresh_labels(self) -> None:
+        p = self.plan
+        pts = self.canvas.points
+        act = p.active_territories()
+        table = kpis.territory_table(p) if len(act) else None
+        primary = p.settings.primary.measure
+        a = p.assignment
+        ok = pts.placed & (a >= 0)
+        labels = []
+        if table is not None and ok.any():
+            order = np.argsort(a[ok], kind="stable")
+            rows_sorted = np.flatnonzero(ok)[order]
+            terr_sorted = a[ok][order]
+            bounds = np.searchsorted(terr_sorted, np.arange(p.n_territories + 1))
+            sizes = []
+            for t in act.tolist():
+                members = rows_sorted[bounds[t]:bounds[t + 1]]
+                if not len(members):
+                    continue
+                x, y = float(np.median(pts.x[members])), float(np.median(pts.y[members]))
+                dev = float(table.at[t, f"dev_{primary}"]) if f"dev_{primary}" in table.columns else 0.0
+                out = self._status.get(t) == "out"
+                labels.append((x, y, f"{p.territories[t].name} {fmt.percent(dev, signed=True)}", out))
+                sizes.append(len(members))
+            labels = [lab for _, lab in sorted(zip(sizes, labels, strict=True), key=lambda z: -z[0])]
+        self.canvas.labels = labels
+
+    def _outline_ready(self, territory: int) -> None:
+        g = self.outlines.get(territory)
+        if territory >= self.plan.n_territories or self.plan.territories[territory].removed or g is None:
+            self.canvas.outlines.pop(territory, None)
+        else:
+            terr = self.plan.territories[territory]
+            self.canvas.outlines[territory] = (geometry_path(g, None), QColor(terr.color),
+                                               self._status.get(territory) == "out")
+        self.canvas.update()
+
+    def _restyle_outlines(self) -> None:
+        for t, (path, color, _out) in list(self.canvas.outlines.items()):
+            self.canvas.outlines[t] = (path, color, self._status.get(t) == "out")
+
+    def _on_plan_changed(self, change: PlanChange) -> None:
+        if change.kind == "assignment":
+            self._recolor()
+            self._restyle_outlines()
+            self._refresh_territory_layers(list(change.territories))
+        elif change.kind == "locks":
+            self.canvas.locked = self.plan.locked
+            self.canvas.mark_points_dirty()
+        elif change.kind == "territories":
+            self._fill_paint_targets()
+            self._recolor()
+            self._restyle_outlines()
+            for t, (path, _c, out) in list(self.canvas.outlines.items()):
+                if t < self.plan.n_territories:
+                    self.canvas.outlines[t] = (path, QColor(self.plan.territories[t].color), out)
+            self._refresh_territory_layers(list(change.territories) or self.plan.active_territories().tolist())
+        else:  # settings, segments: bands and colours may change, membership does not
+            self._recolor()
+            self._restyle_outlines()
+            self._refresh_labels()
+            self.canvas.update()
+
+    # ----- modes, colour, filter --------------------------------------------------------------------
+    def set_mode(self, mode: str) -> None:
+        self.canvas.mode = mode
+        self.mode_buttons[mode].defaultAction().setChecked(True)
+        self.paint_target.setVisible(mode == "paint")
+        cursor = Qt.CursorShape.ArrowCursor if mode == "select" else Qt.CursorShape.CrossCursor
+        self.canvas.setCursor(cursor)
+
+    def set_color_mode(self, mode: str) -> None:
+        self.color_mode = mode
+        i = self.color_combo.findData(mode)
+        if i != self.color_combo.currentIndex():
+            self.color_combo.setCurrentIndex(i)
+        self._recolor()
+
+    def set_filtered_rows(self, rows: np.ndarray | None) -> None:
+        """The rows the account table shows (None when it shows all): used when "Table filter" is on."""
+        self._filtered = None if rows is None else np.asarray(rows, dtype=np.int64)
+        self._apply_visible()
+
+    def set_only_filtered(self, on: bool) -> None:
+        self.only_filtered = bool(on)
+        if self.filter_button.isChecked() != self.only_filtered:
+            self.filter_button.setChecked(self.only_filtered)
+        self._apply_visible()
+
+    def _apply_visible(self) -> None:
+        self.canvas.visible = np.sort(self._filtered) if self.only_filtered and self._filtered is not None \
+            else None
+        self.canvas.mark_points_dirty()
+
+    def _fill_paint_targets(self) -> None:
+        keep = self.paint_target.currentData()
+        self.paint_target.blockSignals(True)
+        self.paint_target.clear()
+        p = self.plan
+        for i in sorted(p.active_territories().tolist(), key=lambda i: p.territories[i].name.casefold()):
+            self.paint_target.addItem(icons.swatch(p.territories[i].color), p.territories[i].name, int(i))
+        j = self.paint_target.findData(keep)
+        self.paint_target.setCurrentIndex(max(j, 0))
+        self.paint_target.blockSignals(False)
+
+    # ----- selection and edits ---------------------------------------------------------------------
+    def _on_selection(self, rows: np.ndarray, source: object) -> None:
+        self.canvas.selected = np.asarray(rows, dtype=np.int64)
+        self.canvas.mark_points_dirty()
+
+    def _select(self, rows: np.ndarray, op: str) -> None:
+        current = self.selection.rows
+        if op == "add":
+            rows = np.union1d(current, rows)
+        elif op == "remove":
+            rows = np.setdiff1d(current, rows)
+        elif op == "toggle":
+            rows = np.setxor1d(current, rows)
+        self.selection.set_rows(rows, self)
+        n = len(self.selection.rows)
+        if n:
+            self.message.emit(f"{n:,} account{'s' if n != 1 else ''} selected on the map.")
+
+    def move_rows(self, rows: np.ndarray, territory: int) -> bool:
+        """Move rows to a territory: one undoable edit, refused with the table's words on a lock or rule."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if not len(rows):
+            return False
+        name = self.plan.territories[territory].name if territory >= 0 else "Unassigned"
+        noun = f"{len(rows):,} account{'s' if len(rows) != 1 else ''}"
+        if not self.controller.apply(MoveAccounts(rows, territory, f"Move {noun} to {name}")):
+            return False
+        self.message.emit(f"Moved {noun} to {name}.")
+        return True
+
+    def _paint(self, rows: np.ndarray) -> None:
+        target = self.paint_target.currentData()
+        if target is None:
+            self.message.emit("Add a territory first: Paint gives accounts to the territory chosen beside it.")
+            return
+        rows = rows[self.plan.assignment[rows] != int(target)]
+        if not len(rows):
+            self.message.emit("Nothing to paint: every account in the lasso is already in that territory.")
+            return
+        if self.move_rows(rows, int(target)):
+            self.selection.set_rows(rows, self)
+
+    def zoom_all(self) -> None:
+        self.canvas.fit_rows(self.canvas.visible)
+
+    def zoom_selection(self) -> None:
+        rows = self.selection.rows
+        if not len(rows) or not self.canvas.fit_rows(rows):
+            self.message.emit("Select accounts (with a location) first, then zoom to them.")
+
+    def zoom_territory(self, territory: int) -> None:
+        if not self.canvas.fit_rows(np.flatnonzero(self.plan.assignment == territory)):
+            self.message.emit(f"{self.plan.territories[territory].name} has no placed accounts.")
+
+    def _drag_selection(self) -> None:
+        rows = self.selection.rows
+        if len(rows):
+            self.canvas.start_drag(encode_rows(rows, self.plan.version), drag_badge(len(rows), self.font()))
+
+    def context_menu(self, row: int = -1) -> QMenu:
+        menu = QMenu(self)
+        p = self.plan
+        rows = self.selection.rows
+        if row >= 0 and not np.isin(row, rows):
+            rows = np.array([row])
+            self.selection.set_rows(rows, self)
+        move = menu.addMenu(icons.icon("move"), "Move selection to")
+        order = sorted(p.active_territories().tolist(), key=lambda i: p.territories[i].name.casefold())
+        for i in order:
+            t = p.territories[i]
+            act = move.addAction(icons.swatch(t.color), t.name + ("  (locked)" if t.locked else ""))
+            act.triggered.connect(lambda _=False, i=i, r=rows: self.move_rows(r, i))
+        move.setEnabled(bool(len(rows)) and bool(order))
+        menu.addSeparator()
+        menu.addAction("Zoom to selection", self.zoom_selection).setEnabled(bool(len(rows)))
+        if row >= 0 and p.assignment[row] >= 0:
+            t = int(p.assignment[row])
+            menu.addAction(f"Zoom to {p.territories[t].name}", lambda: self.zoom_territory(t))
+            menu.addAction(f"Select all of {p.territories[t].name}",
+                           lambda: self.selection.set_rows(np.flatnonzero(p.assignment == t), self))
+        menu.addAction("Zoom to all accounts", self.zoom_all)
+        return menu
+
+    def _context_menu(self, global_pos: QPoint, row: int) -> None:
+        self.context_menu(row).exec(global_pos)
+
+    def tooltip(self, row: int) -> str:
+        p = self.plan
+        a = p.accounts
+        t = int(p.assignment[row])
+        terr = p.territories[t] if t >= 0 else None
+        work = float(p.workload_of(np.array([row]), np.array([t]))[0]) if t >= 0 else float("nan")
+        placed = {"latlon": "own coordinates", "zip": "ZIP centroid", "city": "city centre"}.get(
+            str(a.at[row, "geo_source"]), str(a.at[row, "geo_source"]))
+        lines = [f"<b>{_esc(a.at[row, 'name'])}</b> · {_esc(a.at[row, 'segment'])}",
+                 f"Territory: {_esc(terr.name) if terr else 'Unassigned'}"
+                 + (f" · Rep: {_esc(terr.rep)}" if terr and terr.rep else ""),
+                 f"Potential {fmt.money(float(a.at[row, 'potential']))} · Workload "
+                 + (fmt.hours(work) if np.isfinite(work) else "—"),
+                 f"<span style='color:#5A6570'>{_esc(a.at[row, 'city'])} · placed by {placed}</span>"]
+        if p.locked[row]:
+            lines.append("Locked")
+        return "<br>".join(lines)
+
+    def export_dialog(self, ext: str = "png") -> None:
+        filters = {"png": "PNG image (*.png)", "svg": "SVG vector (*.svg)", "pdf": "PDF document (*.pdf)"}
+        path, _ = QFileDialog.getSaveFileName(self, "Export map", f"map.{ext}", filters[ext])
+        if path:
+            self.export(path)
+
+    def export(self, path: str) -> bool:
+        """Save the map as PNG (what is on screen) or SVG / PDF (vector, drawn by matplotlib)."""
+        from territory_desktop.ui.map.export import export_map
+
+        try:
+            export_map(self, path)
+        except OSError as exc:
+            self.message.emit(f"Could not save {path}: {exc.strerror or exc}")
+            return False
+        self.message.emit(f"Saved the map to {path}.")
+        return True
+
+
+def _esc(v: object) -> str:
+    return str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

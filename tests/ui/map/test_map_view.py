@@ -1,0 +1,195 @@
+"""The map driven as a planner would, in the real window: lasso, shared selection, moves, paint, undo, export."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+from territory_desktop.core.edits import SetAccountLocks
+from tests.conftest import make_plan
+from tests.ui.window_driver import make_window
+
+
+def _window(qtbot, tmp_path, n=600, k=5, seed=21):
+    plan = make_plan(n=n, k=k, seed=seed)
+    w = make_window(qtbot, tmp_path, plan)
+    w.focus_map()
+    qtbot.waitUntil(lambda: w.map_view.canvas.width() > 300, timeout=2000)
+    w.map_view.canvas.fit_rows()
+    return w
+
+
+def _mouse(widget, kind, pos: QPointF, button=Qt.MouseButton.LeftButton, mods=Qt.KeyboardModifier.NoModifier):
+    types = {"press": QMouseEvent.Type.MouseButtonPress, "move": QMouseEvent.Type.MouseMove,
+             "release": QMouseEvent.Type.MouseButtonRelease}
+    buttons = Qt.MouseButton.NoButton if kind == "release" else button
+    ev = QMouseEvent(types[kind], pos, widget.mapToGlobal(pos.toPoint()), button, buttons, mods)
+    QApplication.sendEvent(widget, ev)
+
+
+def _lasso(canvas, poly: np.ndarray, mods=Qt.KeyboardModifier.NoModifier) -> None:
+    """Draw a lasso with the mouse: press at the first vertex, move through the others, release at the start."""
+    pts = [QPointF(float(x), float(y)) for x, y in poly]
+    _mouse(canvas, "press", pts[0], mods=mods)
+    for p in pts[1:]:
+        _mouse(canvas, "move", p, mods=mods)
+    _mouse(canvas, "release", pts[0], mods=mods)
+
+
+def _inside_box(canvas, box) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    sx, sy = canvas.view.to_screen(canvas.points.x, canvas.points.y)
+    return np.flatnonzero(canvas.points.placed & (sx > x0) & (sx < x1) & (sy > y0) & (sy < y1))
+
+
+def _box_poly(box, steps=8) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    t = np.linspace(0, 1, steps, endpoint=False)
+    return np.vstack([np.column_stack([x0 + (x1 - x0) * t, np.full(steps, y0)]),
+                      np.column_stack([np.full(steps, x1), y0 + (y1 - y0) * t]),
+                      np.column_stack([x1 - (x1 - x0) * t, np.full(steps, y1)]),
+                      np.column_stack([np.full(steps, x0), y1 - (y1 - y0) * t])])
+
+
+def test_lasso_on_the_map_selects_in_the_table_and_back(qtbot, tmp_path):
+    w = _window(qtbot, tmp_path)
+    canvas = w.map_view.canvas
+    w.map_view.set_mode("lasso")
+    box = (canvas.width() * 0.3, canvas.height() * 0.3, canvas.width() * 0.6, canvas.height() * 0.7)
+    expected = _inside_box(canvas, box)
+    assert len(expected) > 10
+    _lasso(canvas, _box_poly(box))
+    assert np.array_equal(w.selection.rows, expected)
+    assert np.array_equal(w.account_panel.selected_rows(), expected)  # the table follows
+    # Shift adds, Ctrl removes
+    box2 = (canvas.width() * 0.65, canvas.height() * 0.3, canvas.width() * 0.8, canvas.height() * 0.7)
+    _lasso(canvas, _box_poly(box2), Qt.KeyboardModifier.ShiftModifier)
+    assert np.array_equal(w.selection.rows, np.union1d(expected, _inside_box(canvas, box2)))
+    _lasso(canvas, _box_poly(box2), Qt.KeyboardModifier.ControlModifier)
+    assert np.array_equal(w.selection.rows, expected)
+    # rows selected elsewhere light up on the map
+    w.selection.set_rows(np.arange(5))
+    assert np.array_equal(canvas.selected, np.arange(5))
+
+
+def test_click_selects_the_account_under_the_cursor_and_hover_names_it(qtbot, tmp_path):
+    w = _window(qtbot, tmp_path, n=60)
+    canvas = w.map_view.canvas
+    sx, sy = canvas.view.to_screen(canvas.points.x, canvas.points.y)
+    row = int(np.flatnonzero(canvas.points.placed)[7])
+    pos = QPointF(sx[row], sy[row])
+    hit = canvas.row_at(pos)
+    _mouse(canvas, "press", pos)
+    _mouse(canvas, "release", pos)
+    assert w.selection.rows.tolist() == [hit]
+    text = w.map_view.tooltip(hit)
+    assert w.plan.accounts.at[hit, "name"] in text and w.plan.territories[w.plan.assignment[hit]].name in text
+
+
+def test_move_from_the_map_updates_every_view_and_undoes_exactly(qtbot, tmp_path):
+    w = _window(qtbot, tmp_path)
+    plan = w.plan
+    rows = np.flatnonzero(plan.assignment == 0)[:25]
+    before = plan.assignment.copy()
+    counts_before = plan.kpis.counts.copy()
+    w.selection.set_rows(rows)
+    menu = w.map_view.context_menu()
+    move = next(a for a in menu.actions() if a.text() == "Move selection to").menu()
+    next(a for a in move.actions() if a.text() == plan.territories[3].name).trigger()
+    assert (plan.assignment[rows] == 3).all()
+    assert plan.kpis.counts[3] == counts_before[3] + 25
+    argb = {t.color for t in plan.territories}
+    assert len(argb) and (w.map_view.canvas.colors[rows] == w.map_view.canvas.colors[np.flatnonzero(before == 3)[0]]).all()
+    assert "Moved 25 accounts" in w.statusBar().currentMessage()
+    assert w.health.moved.text().startswith("Moved 25 accounts")
+    w.undo_group.undo()
+    assert np.array_equal(plan.assignment, before)
+    assert np.array_equal(plan.kpis.counts, counts_before)
+
+
+def test_paint_mode_gives_the_lassoed_accounts_to_the_territory_in_one_step(qtbot, tmp_path):
+    w = _window(qtbot, tmp_path)
+    plan, canvas, view = w.plan, w.map_view.canvas, w.map_view
+    view.set_mode("paint")
+    assert view.paint_target.isVisible()
+    view.paint_target.setCurrentIndex(view.paint_target.findData(2))
+    box = (canvas.width() * 0.2, canvas.height() * 0.2, canvas.width() * 0.5, canvas.height() * 0.8)
+    inside = _inside_box(canvas, box)
+    before = plan.assignment.copy()
+    steps = w.undo_group.activeStack().count()
+    _lasso(canvas, _box_poly(box))
+    assert (plan.assignment[inside] == 2).all()
+    outside = np.setdiff1d(np.arange(plan.n_accounts), inside)
+    assert np.array_equal(plan.assignment[outside], before[outside])
+    assert w.undo_group.activeStack().count() == steps + 1
+    w.undo_group.undo()
+    assert np.array_equal(plan.assignment, before)
+
+
+def test_locked_accounts_refuse_a_map_move_with_the_tables_words(qtbot, tmp_path):
+    w = _window(qtbot, tmp_path)
+    plan = w.plan
+    rows = np.flatnonzero(plan.assignment == 1)[:3]
+    w.controller.apply(SetAccountLocks(rows, True))
+    before = plan.assignment.copy()
+    assert not w.map_view.move_rows(rows, 4)
+    assert np.array_equal(plan.assignment, before)
+    assert "locked" in w.statusBar().currentMessage().lower()
+
+
+def test_outlines_follow_moved_accounts(qtbot, tmp_path):
+    w = _window(qtbot, tmp_path, n=400, k=4)
+    view = w.map_view
+    qtbot.waitUntil(lambda: len(view.canvas.outlines) == 4, timeout=5000)
+    plan = w.plan
+    pts = view.canvas.points
+    # the westernmost account of territory 0 goes to territory 1: territory 1's outline must reach it
+    rows0 = np.flatnonzero(plan.assignment == 0)
+    far = int(rows0[np.argmin(pts.x[rows0])])
+    old = view.outlines.get(1)
+    view.move_rows(np.array([far]), 1)
+    qtbot.waitUntil(lambda: view.outlines.get(1) is not old, timeout=5000)
+    import shapely
+
+    assert view.outlines.get(1).covers(shapely.Point(pts.x[far], pts.y[far]))
+
+
+@pytest.mark.parametrize("ext,magic", [("png", b"\x89PNG"), ("svg", b"<?xml"), ("pdf", b"%PDF")])
+def test_map_exports_are_valid_files(qtbot, tmp_path, ext, magic):
+    w = _window(qtbot, tmp_path, n=200)
+    qtbot.waitUntil(lambda: len(w.map_view.canvas.outlines) > 0, timeout=5000)
+    out = tmp_path / f"map.{ext}"
+    assert w.map_view.export(str(out))
+    data = out.read_bytes()
+    assert data.startswith(magic) and len(data) > 2000
+    if ext == "svg":
+        assert b"T0" in data  # the labels are text in the vector file
+
+
+def test_the_map_filter_shows_only_what_the_table_shows(qtbot, tmp_path):
+    w = _window(qtbot, tmp_path)
+    w.account_panel.chips["moved"].setChecked(False)
+    w.map_view.set_only_filtered(True)
+    assert w.map_view.canvas.visible is None  # the table is not filtered: everything shows
+    w.focus_table()
+    qtbot.keyClicks(w.account_panel.search, "Company 1")
+    qtbot.keyClick(w.account_panel.search, Qt.Key.Key_Return)
+    shown = np.sort(w.account_panel.model.view_rows)
+    assert np.array_equal(w.map_view.canvas.visible, shown) and 0 < len(shown) < w.plan.n_accounts
+
+
+def test_workspace_tabs_on_a_laptop_and_side_by_side_on_a_wide_screen(qtbot, tmp_path):
+    w = _window(qtbot, tmp_path)
+    w.resize(1366, 768)
+    qtbot.waitUntil(lambda: not w.workspace.side_by_side, timeout=2000)
+    w.focus_table()
+    assert w.account_panel.isVisible() and not w.map_view.isVisible()
+    w.focus_map()
+    assert w.map_view.isVisible() and not w.account_panel.isVisible()
+    w.workspace.set_side_by_side(True)
+    assert w.map_view.isVisible() and w.account_panel.isVisible()
+
+
