@@ -22,7 +22,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -44,6 +43,7 @@ from territory_desktop.ui.hub.drag_payload import drag_badge, encode_rows
 from territory_desktop.ui.hub.plan_controller import PlanController
 from territory_desktop.ui.hub.selection import Selection
 from territory_desktop.ui.theme import icons
+from territory_desktop.ui.theme.flow_layout import FlowLayout
 
 SEARCH_DEBOUNCE_MS = 150
 _CHIPS = (("moved", "Moved", "Only accounts that moved since the baseline"),
@@ -131,9 +131,8 @@ class AccountPanel(QWidget):
 
     # ----- construction -------------------------------------------------------------------------------------
     def _build_tools(self) -> None:
-        self._tools = row = QHBoxLayout()
+        self._tools = row = FlowLayout(spacing=6)  # wraps on a laptop instead of widening the window
         row.setContentsMargins(6, 6, 6, 0)
-        row.setSpacing(6)
         self.search = QLineEdit(self, placeholderText="Search name, id or city", clearButtonEnabled=True)
         self.search.setToolTip("Quick search (Ctrl+F): accounts whose name, id or city contains the text")
         self.search.setMinimumWidth(200)
@@ -157,9 +156,10 @@ class AccountPanel(QWidget):
         self.clear_button.clicked.connect(self.clear_filters)
         self.clear_button.hide()
         row.addWidget(self.clear_button)
-        row.addStretch(1)
         self.count_label = QLabel(self)
         self.count_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignVCenter)
+        self.count_label.setMinimumHeight(self.search.sizeHint().height())  # centred on the wrapped line
         row.addWidget(self.count_label)
         self.columns_button = ColumnChooser(self.view, self._settings, self._settings_key, self)
         self.columns_button.setObjectName("filter")

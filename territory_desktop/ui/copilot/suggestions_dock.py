@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPointF, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPointF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -101,9 +101,15 @@ class Sparkline(QWidget):
 
 
 class SuggestionDelegate(QStyledItemDelegate):
-    """Two-level rows: the reason in the body font, the numbers and accounts beneath it, muted and smaller."""
+    """Two-level rows: the reason in the body font, the numbers and accounts beneath it, muted and smaller.
+
+    Unselected rows are compact (the reason in at most `TITLE_LINES` lines, the numbers in one, each ending
+    in "…") so several suggestions fit a laptop's dock; the current row opens up to its full text.
+    """
 
     PAD = SPACING + 2
+    TITLE_LINES = 2
+    SUB_LINES = 1
 
     def _texts(self, index: QModelIndex) -> tuple[str, str]:
         return str(index.data(Qt.ItemDataRole.DisplayRole) or ""), str(index.data(_ROLE + 1) or "")
@@ -113,14 +119,22 @@ class SuggestionDelegate(QStyledItemDelegate):
         small.setPointSizeF(max(option.font.pointSizeF() - 1.0, 7.0))
         return QFont(option.font), small
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+    def _layout(self, option: QStyleOptionViewItem, index: QModelIndex, width: int
+                ) -> tuple[list[str], list[str], QFont, QFont]:
         title, sub = self._texts(index)
         big, small = self._fonts(option)
+        view = self.parent()
+        # sizeHint's option carries no selection state: ask the list which row is current
+        full = bool(option.state & QStyle.StateFlag.State_Selected) or (
+            view is not None and view.currentIndex() == index)
+        return (wrap_lines(title, big, width, None if full else self.TITLE_LINES),
+                wrap_lines(sub, small, width, None if full else self.SUB_LINES) if sub else [], big, small)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
         width = max((option.rect.width() or 320) - 2 * self.PAD, 120)
-        flags = int(Qt.TextFlag.TextWordWrap)
-        h1 = QFontMetrics(big).boundingRect(QRect(0, 0, width, 10_000), flags, title).height()
-        h2 = QFontMetrics(small).boundingRect(QRect(0, 0, width, 10_000), flags, sub).height() if sub else 0
-        return QSize(width + 2 * self.PAD, h1 + h2 + 2 * self.PAD + (4 if sub else 0))
+        t, sub, big, small = self._layout(option, index, width)
+        h = len(t) * QFontMetrics(big).lineSpacing() + len(sub) * QFontMetrics(small).lineSpacing()
+        return QSize(width + 2 * self.PAD, h + 2 * self.PAD + (4 if sub else 0))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         painter.save()
@@ -128,19 +142,42 @@ class SuggestionDelegate(QStyledItemDelegate):
         painter.fillRect(option.rect, QColor("#D8E4FA") if selected else QColor("#FFFFFF"))
         painter.setPen(QPen(QColor("#ECEEF1"), 1))
         painter.drawLine(option.rect.bottomLeft(), option.rect.bottomRight())
-        title, sub = self._texts(index)
-        big, small = self._fonts(option)
         r = option.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
-        flags = int(Qt.TextFlag.TextWordWrap)
-        painter.setFont(big)
-        painter.setPen(QColor(TEXT))
-        br = painter.boundingRect(r, flags, title)
-        painter.drawText(r, flags, title)
-        if sub:
-            painter.setFont(small)
-            painter.setPen(QColor(MUTED))
-            painter.drawText(r.adjusted(0, br.height() + 4, 0, 0), flags, sub)
+        t, sub, big, small = self._layout(option, index, r.width())
+        y = r.top()
+        for font, color, lines in ((big, TEXT, t), (small, MUTED, sub)):
+            painter.setFont(font)
+            painter.setPen(QColor(color))
+            fm = QFontMetrics(font)
+            for line in lines:
+                painter.drawText(QPointF(r.left(), y + fm.ascent()), line)
+                y += fm.lineSpacing()
+            y += 4
         painter.restore()
+
+
+def wrap_lines(text: str, font: QFont, width: int, max_lines: int | None) -> list[str]:
+    """`text` word-wrapped to `width` pixels; past `max_lines` the last kept line ends in "…"."""
+    fm = QFontMetrics(font)
+    lines: list[str] = []
+    for para in text.split("\n"):
+        words = para.split()
+        line = ""
+        for word in words:
+            trial = f"{line} {word}" if line else word
+            if fm.horizontalAdvance(trial) <= width or not line:
+                line = trial
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+    if max_lines is not None and len(lines) > max_lines:
+        kept = lines[:max_lines]
+        kept[-1] = fm.elidedText(kept[-1] + " " + lines[max_lines], Qt.TextElideMode.ElideRight, width)
+        if not kept[-1].endswith("…"):
+            kept[-1] = fm.elidedText(kept[-1] + " …", Qt.TextElideMode.ElideRight, width)
+        return kept
+    return lines
 
 
 class SuggestionsPanel(QWidget):
@@ -213,6 +250,7 @@ class SuggestionsPanel(QWidget):
         self.list.setAccessibleName("Suggestions")
         self.list.installEventFilter(self)
         self.list.currentRowChanged.connect(self._update_buttons)
+        self.list.currentRowChanged.connect(lambda _r: self.list.doItemsLayout())  # the current row opens up
         self.list.itemDoubleClicked.connect(lambda _item: self.preview())
         outer.addWidget(self.list, 1)
         self.count_label = QLabel()

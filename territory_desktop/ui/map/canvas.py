@@ -41,6 +41,8 @@ SEA, LAND, BORDER, STATE_BORDER = "#DCE5EE", "#FAFAF8", "#A9B4C0", "#CDD5DE"
 SELECTED_RING = "#111111"
 POINT_SIZE = 4
 HOVER_RADIUS_PX = 6
+LEGEND_ROWS = 8
+"""Legend entries shown; the rest are counted ("+ 17 more"): 200 territories would cover the map."""
 DRAG_START_PX = 6
 
 
@@ -319,7 +321,7 @@ class MapCanvas(QWidget):
     def _paint_legend(self, painter: QPainter) -> None:
         if not self.legend:
             return
-        shown = self.legend[:10]
+        shown = self.legend[:LEGEND_ROWS]
         more = len(self.legend) - len(shown)
         font = QFont(self.font())
         painter.setFont(font)

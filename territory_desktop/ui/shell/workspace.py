@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QSplitter, QTabBar, QVBoxLayout, QWidget
 
 SIDE_BY_SIDE_PX = 1700
 """From this width of the centre area, table and map share it; below, they take turns."""
+TABLE_PX = 1190
+"""Width the account table gets side by side: its search, filters and chips on one line."""
 
 
 class Workspace(QWidget):
@@ -78,7 +80,8 @@ class Workspace(QWidget):
             self.splitter.widget(i).setVisible(wide or i == self.tabs.currentIndex())
         if changed and wide and self.splitter.count() > 1:
             w = max(self.width(), 2)
-            self.splitter.setSizes([int(w * 0.55), w - int(w * 0.55)] + [0] * (self.splitter.count() - 2))
+            first = min(TABLE_PX, int(w * 0.62))  # the table's tool row fits in one line; the map takes the rest
+            self.splitter.setSizes([first, w - first] + [0] * (self.splitter.count() - 2))
 
     def _on_tab(self, index: int) -> None:
         if not self._side_by_side:

@@ -54,3 +54,36 @@ def test_accepting_a_suggestion_in_the_window_is_undoable_and_updates_the_panel(
     assert client.plans[-1] is other and dock.panel.plan is other
     window.close()
     assert client.stopped
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_laptop_and_desktop_layouts_fit_the_screen_and_show_three_suggestions(qtbot, tmp_path, size):
+    """The co-pilot shows at least three whole suggestions, every territory column (Lock included) is in
+    view, and the window is no wider than the screen it was sized for."""
+    from PySide6.QtWidgets import QApplication
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    plan = make_plan(600, 25, seed=4)
+    for t in plan.territories:  # names as long as the sample's ("Albuquerque Enterprise", "Christopher M...")
+        t.name, t.rep = f"{t.name} Albuquerque Enterprise", f"{t.rep} Christopher Martinez"
+    window = MainWindow(plan, settings=settings, restore_state=False, start_journal=False)
+    qtbot.addWidget(window)
+    client = WindowClient()
+    dock = window.attach_copilot(client)
+    window.resize(*size)
+    window.show()
+    window.arrange_default_layout()
+    solution = np.roll(plan.assignment, 7) % 25
+    client.suggestionsChanged.emit(make_suggestions(plan, solution, plan.version))
+    qtbot.waitUntil(lambda: dock.panel.list.count() >= 5, timeout=3000)
+    QApplication.processEvents()
+    assert window.width() <= size[0]
+    lst = dock.panel.list
+    whole = [i for i in range(lst.count())
+             if lst.viewport().rect().contains(lst.visualItemRect(lst.item(i)))]
+    assert len(whole) >= 3, f"only {len(whole)} suggestions in view at {size}"
+    view = window.territory_panel.view
+    assert view.horizontalScrollBar().maximum() == 0, "a territory column is scrolled off"
