@@ -192,6 +192,8 @@ class SuggestionsPanel(QWidget):
         self.selection = selection
         self._suggestions: list[Suggestion] = []
         self._names: dict[int, str] = {}
+        self.move_preview: Any = None
+        """A hub MovePreview the window may hand over: the current suggestion is shown on the map."""
         self._last_elapsed = math.inf
         self._filling = False
         self._refill = QTimer(self)
@@ -397,7 +399,13 @@ class SuggestionsPanel(QWidget):
         return ", ".join(names) + more
 
     def _update_buttons(self, *_args: object) -> None:
-        has = self.current() is not None
+        s = self.current()
+        has = s is not None
+        if self.move_preview is not None:
+            if has and not s.is_stale(self.plan):
+                self.move_preview.show(s.rows, s.from_territory, s.to_territory)
+            else:
+                self.move_preview.clear()
         for b in (self.preview_button, self.reject_button, self.accept_button):
             b.setEnabled(has)
         self.accept_all_button.setEnabled(bool(self._suggestions))

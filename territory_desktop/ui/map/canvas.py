@@ -243,9 +243,9 @@ class MapCanvas(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self._paint_outlines(painter)
         painter.drawImage(0, 0, self.render_points())
-        self._paint_arrows(painter)
         self._paint_homes(painter)
         self._paint_labels(painter)
+        self._paint_arrows(painter)  # a previewed move is what the planner is looking at: on top
         self._paint_legend(painter)
         self._paint_gesture(painter)
         if self.empty_text:
@@ -308,15 +308,17 @@ class MapCanvas(QWidget):
         for x0, y0, x1, y1, color in self.arrows:
             (ax, bx), (ay, by) = self.view.to_screen(np.array([x0, x1]), np.array([y0, y1]))
             a, b = QPointF(ax, ay), QPointF(bx, by)
-            pen = QPen(color, 3)
-            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-            painter.setPen(pen)
-            painter.drawLine(a, b)
             ang = math.atan2(b.y() - a.y(), b.x() - a.x())
-            head = QPolygonF([b, b - QPointF(math.cos(ang - 0.45) * 12, math.sin(ang - 0.45) * 12),
-                              b - QPointF(math.cos(ang + 0.45) * 12, math.sin(ang + 0.45) * 12)])
-            painter.setBrush(color)
-            painter.drawPolygon(head)
+            head = QPolygonF([b, b - QPointF(math.cos(ang - 0.45) * 14, math.sin(ang - 0.45) * 14),
+                              b - QPointF(math.cos(ang + 0.45) * 14, math.sin(ang + 0.45) * 14)])
+            for pen_color, width in ((QColor(255, 255, 255, 235), 7.0), (color, 3.5)):  # white casing first
+                pen = QPen(pen_color, width)
+                pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+                pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+                painter.setPen(pen)
+                painter.drawLine(a, b)
+                painter.setBrush(pen_color)
+                painter.drawPolygon(head)
 
     def _paint_legend(self, painter: QPainter) -> None:
         if not self.legend:

@@ -28,6 +28,7 @@ from territory_desktop.core.plan import Plan, PlanChange
 from territory_desktop.io.basemap import BasemapUnavailable, load_basemap
 from territory_desktop.ui.hub.drag_payload import drag_badge, encode_rows
 from territory_desktop.ui.hub.plan_controller import PlanController
+from territory_desktop.ui.hub.preview import MovePreview, PreviewedMove
 from territory_desktop.ui.hub.selection import Selection
 from territory_desktop.ui.map.canvas import MapCanvas, geometry_path
 from territory_desktop.ui.map.coloring import COLOR_MODES, account_colors, territory_status
@@ -46,9 +47,10 @@ class MapView(QWidget):
     message = Signal(str)
 
     def __init__(self, plan: Plan, selection: Selection, controller: PlanController,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, move_preview: MovePreview | None = None) -> None:
         super().__init__(parent)
         self.plan, self.selection, self.controller = plan, selection, controller
+        self.move_preview = move_preview
         self.canvas = MapCanvas(self)
         self.canvas.tooltip_for = self.tooltip
         self.outlines = OutlineCache(self)
@@ -64,6 +66,8 @@ class MapView(QWidget):
         self.canvas.paintRequested.connect(self._paint)
         self.canvas.contextRequested.connect(self._context_menu)
         self.canvas.dragSelection.connect(self._drag_selection)
+        if move_preview is not None:
+            move_preview.changed.connect(self._show_preview)
         self._attach(plan, controller)
 
     # ----- construction -------------------------------------------------------------------------------
@@ -280,6 +284,30 @@ class MapView(QWidget):
             self._restyle_outlines()
             self._refresh_labels()
             self.canvas.update()
+
+    def _show_preview(self, move: PreviewedMove | None) -> None:
+        """A co-pilot suggestion on the map: its accounts ringed, an arrow from them to their new territory."""
+        c = self.canvas
+        c.arrows = []
+        c.highlight = None
+        if move is not None and c.points is not None and len(move.rows) and move.to_territory >= 0:
+            rows = move.rows[(move.rows >= 0) & (move.rows < self.plan.n_accounts)]
+            rows = rows[c.points.placed[rows]]
+            target = self.plan.territories[move.to_territory]
+            if len(rows):
+                x0, y0 = float(np.median(c.points.x[rows])), float(np.median(c.points.y[rows]))
+                members = np.flatnonzero((self.plan.assignment == move.to_territory) & c.points.placed)
+                if target.has_home:
+                    hx, hy = c.points.projection.forward(np.array([target.home_lon]), np.array([target.home_lat]))
+                    x1, y1 = float(hx[0]), float(hy[0])
+                elif len(members):
+                    x1, y1 = float(np.median(c.points.x[members])), float(np.median(c.points.y[members]))
+                else:
+                    x1, y1 = x0, y0
+                c.highlight = rows
+                if (x1, y1) != (x0, y0):
+                    c.arrows = [(x0, y0, x1, y1, QColor(target.color).darker(160))]
+        c.mark_points_dirty()
 
     # ----- modes, colour, filter --------------------------------------------------------------------
     def set_mode(self, mode: str) -> None:

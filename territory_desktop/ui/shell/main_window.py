@@ -23,6 +23,7 @@ from territory_desktop.core.settings import ACCOUNTS, WORKLOAD, BalanceSettings
 from territory_desktop.ui.accounts.move_chooser import MoveChooser
 from territory_desktop.ui.accounts.panel import AccountPanel
 from territory_desktop.ui.hub.document import OPENABLE, Document
+from territory_desktop.ui.hub.preview import MovePreview
 from territory_desktop.ui.hub.selection import Selection
 from territory_desktop.ui.map.view import MapView
 from territory_desktop.ui.settings.dialog import BalanceSettingsDialog
@@ -74,7 +75,8 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(self.doc.controller.stack)
 
         self.account_panel = self._make_account_panel()
-        self.map_view = MapView(self.doc.plan, self.selection, self.doc.controller, self)
+        self.move_preview = MovePreview(self)
+        self.map_view = MapView(self.doc.plan, self.selection, self.doc.controller, self, self.move_preview)
         self.map_view.message.connect(self.show_status)
         self.workspace = Workspace(self)
         self.workspace.add_page("accounts", "Accounts", self.account_panel)
@@ -153,6 +155,7 @@ class MainWindow(QMainWindow):
             client = SolverClient(self.plan, self)
         self.copilot_client = client
         dock = SuggestionsDock(self.plan, lambda edit: self.controller.apply(edit), client, self.selection, self)
+        dock.panel.move_preview = self.move_preview
         self.copilot_dock = self.add_dock("suggestionsDock", "Co-pilot", dock,
                                           Qt.DockWidgetArea.RightDockWidgetArea, "Ctrl+Shift+P")
 

@@ -193,3 +193,26 @@ def test_workspace_tabs_on_a_laptop_and_side_by_side_on_a_wide_screen(qtbot, tmp
     assert w.map_view.isVisible() and w.account_panel.isVisible()
 
 
+
+
+def test_the_current_copilot_suggestion_shows_on_the_map_from_and_to(qtbot, tmp_path):
+    from territory_desktop.solver.copilot.suggestions import make_suggestions
+    from tests.ui.copilot.test_copilot_in_window import WindowClient
+
+    w = _window(qtbot, tmp_path)
+    client = WindowClient()
+    dock = w.attach_copilot(client)
+    plan = w.plan
+    solution = np.where(plan.assignment == 0, 1, plan.assignment)
+    client.suggestionsChanged.emit(make_suggestions(plan, solution, plan.version))
+    qtbot.waitUntil(lambda: dock.panel.list.count() > 0, timeout=2000)
+    s = dock.panel.current()
+    canvas = w.map_view.canvas
+    assert np.array_equal(np.sort(canvas.highlight), np.sort(s.rows[canvas.points.placed[s.rows]]))
+    (x0, y0, x1, y1, _color), = canvas.arrows
+    home = plan.territories[s.to_territory]
+    hx, hy = canvas.points.projection.forward(np.array([home.home_lon]), np.array([home.home_lat]))
+    assert (x1, y1) == pytest.approx((hx[0], hy[0]))
+    qtbot.mouseClick(dock.panel.accept_button, Qt.MouseButton.LeftButton)
+    # accepted: the plan moved on, so what remains is stale until the solver answers: nothing is previewed
+    qtbot.waitUntil(lambda: canvas.highlight is None and canvas.arrows == [], timeout=2000)
