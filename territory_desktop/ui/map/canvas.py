@@ -128,7 +128,7 @@ class MapCanvas(QWidget):
         self._points_dirty = True
         self.update()
 
-    def fit_rows(self, rows: np.ndarray | None = None, core: float = 0.005) -> bool:
+    def fit_rows(self, rows: np.ndarray | None = None, core: float = 0.02) -> bool:
         """Zoom to these rows (all placed accounts when None), leaving out the farthest `core` share at each
         side; False when none of them is placed."""
         if self.points is None:

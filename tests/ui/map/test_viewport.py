@@ -94,5 +94,5 @@ def test_first_view_fits_the_core_not_one_far_outlier():
     lat = np.r_[rng.uniform(30, 45, 999), 61.0]
     pts = ProjectedPoints(lon, lat)
     assert pts.projection.name.startswith("Albers")
-    full, core = pts.bounds(), pts.bounds(core=0.005)
+    full, core = pts.bounds(), pts.bounds(core=0.02)
     assert (core[2] - core[0]) < 0.6 * (full[2] - full[0])
