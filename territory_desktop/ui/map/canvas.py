@@ -9,12 +9,13 @@ recolours only the moved rows. The canvas does not edit the plan: it reports wha
 from __future__ import annotations
 
 import math
+import time
+from dataclasses import replace
 
 import numpy as np
 import shapely
-from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QDrag,
     QFont,
@@ -34,6 +35,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from territory_desktop.ui.map.layers import ShapeRenderer, Sprites, render_shapes
 from territory_desktop.ui.map.raster import argb, overlay, splat
 from territory_desktop.ui.map.viewport import ProjectedPoints, Viewport
 
@@ -41,9 +43,20 @@ SEA, LAND, BORDER, STATE_BORDER = "#DCE5EE", "#FAFAF8", "#A9B4C0", "#CDD5DE"
 SELECTED_RING = "#111111"
 POINT_SIZE = 4
 HOVER_RADIUS_PX = 6
+SETTLE_MS = 140
+"""A pan or zoom counts as over once the view has rested this long: then every layer is painted again."""
+MAX_LABELS = 80
 LEGEND_ROWS = 8
 """Legend entries shown; the rest are counted ("+ 17 more"): 200 territories would cover the map."""
 DRAG_START_PX = 6
+
+
+def view_to_view(old: Viewport, new: Viewport) -> QTransform:
+    """The screen transform that takes what was drawn for view `old` to where it belongs in view `new`."""
+    k = new.scale / old.scale
+    ox = (old.cx - new.cx - old.width / 2.0 / old.scale) * new.scale + new.width / 2.0
+    oy = (new.cy - old.cy - old.height / 2.0 / old.scale) * new.scale + new.height / 2.0
+    return QTransform(k, 0, 0, k, ox, oy)
 
 
 def geometry_path(geom: shapely.Geometry, transform) -> QPainterPath:  # noqa: ANN001 — a forward projection
@@ -104,6 +117,16 @@ class MapCanvas(QWidget):
         self._points_cache: tuple[tuple, QImage] | None = None
         self._buffer: np.ndarray | None = None
         self._points_dirty = True
+        self.shapes_version = 0
+        self._shapes: tuple[Viewport, int, QImage] | None = None  # outlines painted for (view, version)
+        self._renderer = ShapeRenderer(self)
+        self._renderer.ready.connect(self._shapes_ready)
+        self._sprites = Sprites(self.font())
+        self._frame: tuple[Viewport, QPixmap] | None = None
+        self._frame_dirty = True
+        self._interact_until = 0.0
+        self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
+        self._settle.timeout.connect(self._settled)
         self._press: QPointF | None = None
         self._press_button = Qt.MouseButton.NoButton
         self._press_row = -1
@@ -122,11 +145,36 @@ class MapCanvas(QWidget):
     def set_basemap(self, land: list[QPainterPath], borders: list[QPainterPath]) -> None:
         self.land, self.borders = land, borders
         self._base_cache = None
+        self._frame_dirty = True
         self.update()
 
     def mark_points_dirty(self) -> None:
         self._points_dirty = True
+        self._frame_dirty = True
         self.update()
+
+    def touch_shapes(self) -> None:
+        """The outlines changed (added, removed, restyled): repaint them off the UI thread."""
+        self.shapes_version += 1
+        self._frame_dirty = True
+        self.update()
+
+    def touch_marks(self) -> None:
+        """Labels or rep homes changed."""
+        self._frame_dirty = True
+        self.update()
+
+    def flush_layers(self) -> None:
+        """Paint every layer for the current view now, in this thread (for an export or a screenshot)."""
+        self._interact_until = 0.0
+        if not self._shapes_current():
+            img = render_shapes(self.view.width, self.view.height, self.world_transform(),
+                                list(self.outlines.values()))
+            self._shapes = (replace(self.view), self.shapes_version, img)
+        self._frame_dirty = True
+
+    def shutdown(self) -> None:
+        self._renderer.shutdown()
 
     def fit_rows(self, rows: np.ndarray | None = None, core: float = 0.02) -> bool:
         """Zoom to these rows (all placed accounts when None), leaving out the farthest `core` share at each
@@ -145,16 +193,32 @@ class MapCanvas(QWidget):
     def zoom(self, factor: float, at: QPointF | None = None) -> None:
         at = at or QPointF(self.width() / 2, self.height() / 2)
         self.view.zoom_at(factor, at.x(), at.y())
-        self._after_view_change()
+        self._after_view_change(interactive=True)
 
     def pan_by(self, dx: float, dy: float) -> None:
         self.view.pan(dx, dy)
-        self._after_view_change()
+        self._after_view_change(interactive=True)
 
-    def _after_view_change(self) -> None:
+    def _after_view_change(self, interactive: bool = False) -> None:
+        """During a pan or zoom the last frame is moved and scaled (a few ms at any size); the layers are
+        painted again once the gesture rests for SETTLE_MS."""
         self._points_dirty = True
+        self._frame_dirty = True
+        if interactive and self._frame is not None:
+            self._interact_until = time.monotonic() + SETTLE_MS / 1000
+            self._settle.start()
+        else:
+            self._interact_until = 0.0
         self.update()
         self.viewChanged.emit()
+
+    def _settled(self) -> None:
+        self._interact_until = 0.0
+        self.update()
+
+    @property
+    def interacting(self) -> bool:
+        return time.monotonic() < self._interact_until
 
     def candidates(self) -> np.ndarray | None:
         return self.visible
@@ -189,28 +253,57 @@ class MapCanvas(QWidget):
             self._points_dirty = False
             return img
         rows = np.flatnonzero(p.placed) if self.visible is None else self.visible[p.placed[self.visible]]
+        size = self._point_size(len(rows))
+        buf = splat(*v.to_screen(p.x[rows], p.y[rows]), self.colors[rows], w, h, size, self._buffer)
+        self._draw_marks(buf, rows, size)
+        self._points_size = size
+        img = QImage(buf.data, w, h, w * 4, QImage.Format.Format_ARGB32)
+        self._buffer = None  # the image now shares this buffer: the next splat takes a fresh one
+        self._image_buffer = buf  # and keeps it alive as long as the image
+        self._points_cache = (v.key(), img)
+        self._points_dirty = False
+        return img
+
+    def _point_size(self, n_shown: int) -> int:
+        if n_shown > 0.5 * self.view.width * self.view.height:  # denser than the screen: 2 px is plenty
+            return 2
+        return POINT_SIZE if self.view.scale * 1e4 < 5 else POINT_SIZE + 1
+
+    def _draw_marks(self, buf: np.ndarray, rows: np.ndarray, size: int) -> None:
+        """Over the plain points of `rows`: a white core on locked ones, a dark ring on selected or previewed
+        ones (drawn last, so they sit on top)."""
+        p, v = self.points, self.view
+        locked = rows[self.locked[rows]] if len(self.locked) == len(p.placed) else rows[:0]
+        if len(locked):  # a locked account has a white core: visibly "held"
+            lx, ly = v.to_screen(p.x[locked], p.y[locked])
+            overlay(buf, lx + 0.5, ly + 0.5, argb(["#FFFFFF"])[0], 2)
         sel_mask = np.zeros(len(p.placed), dtype=bool)
         sel_mask[self.selected] = True
         if self.highlight is not None and len(self.highlight):
             sel_mask[self.highlight] = True
-        plain = rows[~sel_mask[rows]]
         picked = rows[sel_mask[rows]]
-        sx, sy = v.to_screen(p.x[plain], p.y[plain])
-        size = POINT_SIZE if v.scale * 1e4 < 5 else POINT_SIZE + 1
-        buf = splat(sx, sy, self.colors[plain], w, h, size, self._buffer)
-        self._buffer = buf
-        locked = plain[self.locked[plain]] if len(self.locked) == len(p.placed) else plain[:0]
-        if len(locked):  # a locked account has a white core: visibly "held"
-            lx, ly = v.to_screen(p.x[locked], p.y[locked])
-            overlay(buf, lx + 0.5, ly + 0.5, np.full(len(locked), argb(["#FFFFFF"])[0]), 2)
         if len(picked):
             px, py = v.to_screen(p.x[picked], p.y[picked])
-            overlay(buf, px, py, np.full(len(picked), argb([SELECTED_RING])[0]), size + 3)
+            overlay(buf, px, py, argb([SELECTED_RING])[0], size + 3)
             overlay(buf, px, py, self.colors[picked], size + 1)
-        img = QImage(buf.data, w, h, w * 4, QImage.Format.Format_ARGB32).copy()
-        self._points_cache = (v.key(), img)
-        self._points_dirty = False
-        return img
+
+    def patch_rows(self, rows: np.ndarray) -> bool:
+        """Recolour these accounts in the current accounts image in place (after a move: ~1 ms for 1,000
+        rows, where a full splat of 100k takes ~12); False when there is no image to patch."""
+        v, p = self.view, self.points
+        if (p is None or self._points_dirty or self._points_cache is None or self._points_cache[0] != v.key()
+                or getattr(self, "_image_buffer", None) is None):
+            return False
+        rows = np.asarray(rows, dtype=np.int64)
+        rows = rows[p.placed[rows]]
+        if self.visible is not None:
+            rows = rows[np.isin(rows, self.visible)]
+        size = self._points_size
+        overlay(self._image_buffer, *v.to_screen(p.x[rows], p.y[rows]), self.colors[rows], size)
+        self._draw_marks(self._image_buffer, rows, size)
+        self._frame_dirty = True
+        self.update()
+        return True
 
     def _base_pixmap(self) -> QPixmap:
         v = self.view
@@ -239,12 +332,15 @@ class MapCanvas(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
         painter = QPainter(self)
-        painter.drawPixmap(0, 0, self._base_pixmap())
+        if self.interacting and self._frame is not None:
+            old, pm = self._frame
+            painter.fillRect(self.rect(), QColor(SEA))
+            painter.setTransform(view_to_view(old, self.view))
+            painter.drawPixmap(0, 0, pm)
+            painter.resetTransform()
+        else:
+            painter.drawPixmap(0, 0, self.compose())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        self._paint_outlines(painter)
-        painter.drawImage(0, 0, self.render_points())
-        self._paint_homes(painter)
-        self._paint_labels(painter)
         self._paint_arrows(painter)  # a previewed move is what the planner is looking at: on top
         self._paint_legend(painter)
         self._paint_gesture(painter)
@@ -254,55 +350,72 @@ class MapCanvas(QWidget):
                              | Qt.TextFlag.TextWordWrap, self.empty_text)
         painter.end()
 
-    def _paint_outlines(self, painter: QPainter) -> None:
-        painter.save()
-        painter.setTransform(self.world_transform())
-        for path, color, out in self.outlines.values():
-            fill = QColor(color)
-            fill.setAlpha(40 if out else 26)
-            pen = QPen(color.darker(115), 2.2 if out else 1.2)
-            pen.setCosmetic(True)
-            painter.setPen(pen)
-            painter.setBrush(fill)
-            painter.drawPath(path)
-        painter.restore()
+    def compose(self) -> QPixmap:
+        """Base map, outlines, accounts, homes and labels for the current view, as one pixmap (cached)."""
+        v = self.view
+        if self._frame is not None and not self._frame_dirty and self._frame[0].key() == v.key():
+            return self._frame[1]
+        pm = QPixmap(v.width, v.height)
+        painter = QPainter(pm)
+        painter.drawPixmap(0, 0, self._base_pixmap())
+        if not self.outlines:
+            self._shapes = None
+        if self._shapes is not None:
+            shown, _version, img = self._shapes
+            painter.setTransform(view_to_view(shown, v))
+            painter.drawImage(0, 0, img)
+            painter.resetTransform()
+        if self.outlines and not self._shapes_current():
+            key = (v.key(), self.shapes_version)
+            if self._renderer.pending != key:
+                self._renderer.submit(key, v.width, v.height, self.world_transform(), list(self.outlines.values()))
+        painter.drawImage(0, 0, self.render_points())
+        self._paint_homes(painter)
+        self._paint_labels(painter)
+        painter.end()
+        self._frame = (replace(v), pm)
+        self._frame_dirty = False
+        return pm
+
+    def _shapes_current(self) -> bool:
+        return (self._shapes is not None and self._shapes[1] == self.shapes_version
+                and self._shapes[0].key() == self.view.key())
+
+    def _shapes_ready(self, key: object, img: QImage) -> None:
+        view_key, version = key  # type: ignore[misc]
+        if version != self.shapes_version:
+            return
+        self._shapes = (Viewport(*view_key), version, img)
+        self._frame_dirty = True
+        self.update()
 
     def _paint_homes(self, painter: QPainter) -> None:
-        if self.points is None:
+        if self.points is None or not self.homes:
             return
-        for x, y, color, _name in self.homes:
-            sx, sy = self.view.to_screen(np.array([x]), np.array([y]))
-            c = QPointF(float(sx[0]), float(sy[0]))
-            if not self.rect().adjusted(-10, -10, 10, 10).contains(c.toPoint()):
-                continue
-            painter.setPen(QPen(QColor("#1B2430"), 1.5))
-            painter.setBrush(QColor("#FFFFFF"))
-            house = QPolygonF([c + QPointF(0, -8), c + QPointF(7, -1), c + QPointF(5, -1), c + QPointF(5, 6),
-                               c + QPointF(-5, 6), c + QPointF(-5, -1), c + QPointF(-7, -1)])
-            painter.drawPolygon(house)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(color)
-            painter.drawRect(QRectF(c.x() - 2.5, c.y() - 0.5, 5, 5))
+        sx, sy = self.view.to_screen(np.array([h[0] for h in self.homes]), np.array([h[1] for h in self.homes]))
+        w, h = self.view.width, self.view.height
+        for i in np.flatnonzero((sx > -10) & (sx < w + 10) & (sy > -10) & (sy < h + 10)).tolist():
+            painter.drawImage(QPointF(sx[i] - 9, sy[i] - 10), self._sprites.home(QColor(self.homes[i][2]).name()))
 
     def _paint_labels(self, painter: QPainter) -> None:
-        font = QFont(self.font())
-        font.setPointSizeF(max(8.0, font.pointSizeF() - 0.5))
-        font.setBold(True)
-        painter.setFont(font)
-        fm = QFontMetricsF(font)
+        """Labels biggest territory first, each only where it overlaps no label already placed."""
+        if not self.labels:
+            return
+        sx, sy = self.view.to_screen(np.array([lab[0] for lab in self.labels]),
+                                     np.array([lab[1] for lab in self.labels]))
+        bounds = QRectF(0, 0, self.view.width, self.view.height)
         placed: list[QRectF] = []
-        stroker_pen = QPen(QColor(255, 255, 255, 230), 3.5)
-        for x, y, text, out in self.labels:
-            sx, sy = self.view.to_screen(np.array([x]), np.array([y]))
-            w = fm.horizontalAdvance(text)
-            r = QRectF(float(sx[0]) - w / 2, float(sy[0]) - fm.height() / 2, w, fm.height())
-            if not QRectF(self.rect()).contains(r) or any(r.adjusted(-4, -2, 4, 2).intersects(o) for o in placed):
+        for i, (_x, _y, text, out) in enumerate(self.labels):
+            if not (0 <= sx[i] <= bounds.width() and 0 <= sy[i] <= bounds.height()):
+                continue
+            img = self._sprites.label(text, out)
+            r = QRectF(sx[i] - img.width() / 2, sy[i] - img.height() / 2, img.width(), img.height())
+            if not bounds.contains(r) or any(r.intersects(o) for o in placed):
                 continue
             placed.append(r)
-            path = QPainterPath()
-            path.addText(r.left(), r.top() + fm.ascent(), font, text)
-            painter.strokePath(path, stroker_pen)
-            painter.fillPath(path, QBrush(QColor("#B3261E") if out else QColor("#1B2430")))
+            painter.drawImage(r.topLeft(), img)
+            if len(placed) >= MAX_LABELS:
+                break
 
     def _paint_arrows(self, painter: QPainter) -> None:
         for x0, y0, x1, y1, color in self.arrows:

@@ -24,6 +24,7 @@ def export_map(view: MapView, path: str | Path) -> None:
     if suffix not in (".png", ".svg", ".pdf"):
         path = path.with_suffix(".png")
         suffix = ".png"
+    view.wait_ready()
     if suffix == ".png":
         if not view.canvas.grab().save(str(path), "PNG"):
             raise OSError(f"cannot write {path}")

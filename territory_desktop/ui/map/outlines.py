@@ -53,6 +53,7 @@ class OutlineCache(QObject):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="map-outlines")
         self._outlines: dict[int, shapely.Geometry | None] = {}
         self._generation: dict[int, int] = {}
+        self._running: set[tuple[int, int]] = set()
 
     def get(self, territory: int) -> shapely.Geometry | None:
         return self._outlines.get(territory)
@@ -70,10 +71,17 @@ class OutlineCache(QObject):
         gen = self._generation.get(territory, 0) + 1
         self._generation[territory] = gen
         xs, ys = np.array(x, copy=True), np.array(y, copy=True)
+        self._running.add((territory, gen))
         future = self._pool.submit(territory_outline, xs, ys, territory)
         future.add_done_callback(lambda f, t=territory, g=gen: self._finished(t, g, f))
 
+    @property
+    def busy(self) -> bool:
+        """True while an outline is still being computed."""
+        return bool(self._running)
+
     def _finished(self, territory: int, generation: int, future) -> None:  # noqa: ANN001 — a Future
+        self._running.discard((territory, generation))
         if future.cancelled() or future.exception() is not None:
             return
         self._deliver(territory, generation, future.result())
@@ -87,4 +95,5 @@ class OutlineCache(QObject):
             self.updated.emit(territory)
 
     def shutdown(self) -> None:
+        self._running.clear()
         self._pool.shutdown(wait=False, cancel_futures=True)

@@ -8,10 +8,13 @@ territories panel accepts a drop from the map exactly as from the table.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -51,6 +54,9 @@ class MapView(QWidget):
         super().__init__(parent)
         self.plan, self.selection, self.controller = plan, selection, controller
         self.move_preview = move_preview
+        self._layers_due: set[int] = set()
+        self._layers_timer = QTimer(self, singleShot=True, interval=0)
+        self._layers_timer.timeout.connect(self._refresh_due_layers)
         self.canvas = MapCanvas(self)
         self.canvas.tooltip_for = self.tooltip
         self.outlines = OutlineCache(self)
@@ -158,11 +164,14 @@ class MapView(QWidget):
     # ----- plan -----------------------------------------------------------------------------------------
     def _attach(self, plan: Plan, controller: PlanController) -> None:
         self.plan, self.controller = plan, controller
+        self._status = {}
+        self._layers_due = set()
         plan.changed.connect(self._on_plan_changed)
         self.canvas.set_points(ProjectedPoints(plan.lon, plan.lat))
         self._project_basemap()
         self.outlines.clear()
         self.canvas.outlines.clear()
+        self.canvas.touch_shapes()
         self._filtered = None
         self._refresh_all()
         self.canvas.fit_rows()
@@ -175,6 +184,18 @@ class MapView(QWidget):
 
     def shutdown(self) -> None:
         self.outlines.shutdown()
+        self.canvas.shutdown()
+
+    def wait_ready(self, timeout_s: float = 10.0) -> bool:
+        """Let the background outlines finish and paint every layer now (a screenshot or an export wants the
+        finished map); False if outlines were still computing after `timeout_s`."""
+        deadline = time.monotonic() + timeout_s
+        while self.outlines.busy and time.monotonic() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.005)
+        QApplication.processEvents()
+        self.canvas.flush_layers()
+        return not self.outlines.busy
 
     def _empty_text(self) -> str:
         if self.plan.n_accounts == 0:
@@ -186,68 +207,95 @@ class MapView(QWidget):
 
     def _refresh_all(self) -> None:
         self._fill_paint_targets()
+        self._label_pos: dict[int, tuple[float, float, int]] = {}
         self._recolor()
         self._refresh_territory_layers(self.plan.active_territories().tolist())
+        self._refresh_homes()
         self.canvas.locked = self.plan.locked
         self._on_selection(self.selection.rows, None)
 
-    def _recolor(self) -> None:
-        self._status = territory_status(self.plan)
-        colors, legend = account_colors(self.plan, self.color_mode, self._status)
-        self.canvas.colors = colors
+    def _recolor(self, rows: np.ndarray | None = None) -> None:
+        """Colours and legend; after a move only the moved `rows` are recoloured when the mode allows it."""
+        old_status = self._status
+        self._table = kpis.territory_table(self.plan) if len(self.plan.active_territories()) else None
+        self._status = territory_status(self.plan, self._table)
+        band_changed = self._status != old_status
+        if rows is not None and len(self.canvas.colors) == self.plan.n_accounts and not (
+                self.color_mode == "band" and band_changed) and self.color_mode != "segment":
+            colors, legend = account_colors(self.plan, self.color_mode, self._status, rows)
+            self.canvas.colors[rows] = colors
+            patched = self.canvas.patch_rows(rows)
+        else:
+            self.canvas.colors, legend = account_colors(self.plan, self.color_mode, self._status)
+            patched = False
         self.canvas.legend = legend
         self.canvas.legend_title = dict(COLOR_MODES)[self.color_mode]
-        self.canvas.mark_points_dirty()
+        if not patched:
+            self.canvas.mark_points_dirty()
+
+    def _members(self, territories: list[int]) -> dict[int, np.ndarray]:
+        """Rows of each of these territories, in one pass over the plan (a move can touch hundreds)."""
+        a = self.plan.assignment
+        if not territories:
+            return {}
+        rows = np.flatnonzero(np.isin(a, np.asarray(territories, dtype=a.dtype)))
+        order = np.argsort(a[rows], kind="stable")
+        rows = rows[order]
+        owners = a[rows]
+        cuts = np.flatnonzero(np.diff(owners)) + 1
+        groups = {int(g[0]): r for g, r in zip(np.split(owners, cuts), np.split(rows, cuts), strict=True)
+                  if len(g)}
+        return {t: groups.get(t, np.empty(0, dtype=np.int64)) for t in territories}
 
     def _refresh_territory_layers(self, changed: list[int]) -> None:
-        """Homes and labels for every territory; outlines recomputed (in the background) for `changed`."""
+        """Homes and labels for every territory; positions and outlines (in the background) for `changed`."""
         p = self.plan
         pts = self.canvas.points
         act = set(p.active_territories().tolist())
-        for t in list(self.canvas.outlines):
-            if t not in act:
-                del self.canvas.outlines[t]
-        for t in changed:
-            if t in act:
-                rows = np.flatnonzero(p.assignment == t)
-                self.outlines.request(t, pts.x[rows], pts.y[rows])
+        dropped = [t for t in self.canvas.outlines if t not in act]
+        for t in dropped:
+            del self.canvas.outlines[t]
+        if dropped:
+            self.canvas.touch_shapes()
+        for t in [t for t in self._label_pos if t not in act]:
+            del self._label_pos[t]
+        for t, rows in self._members([t for t in changed if t in act]).items():
+            placed = rows[pts.placed[rows]]
+            self.outlines.request(t, pts.x[placed], pts.y[placed])
+            if len(placed):
+                self._label_pos[t] = (float(np.median(pts.x[placed])), float(np.median(pts.y[placed])), len(rows))
+            else:
+                self._label_pos.pop(t, None)
         self._refresh_labels()
-        homes = []
-        for t in sorted(act):
-            terr = p.territories[t]
-            if terr.has_home:
-                hx, hy = pts.projection.forward(np.array([terr.home_lon]), np.array([terr.home_lat]))
-                if np.isfinite(hx[0]):
-                    homes.append((float(hx[0]), float(hy[0]), QColor(terr.color), terr.rep or terr.name))
-        self.canvas.homes = homes
-        self.canvas.update()
+
+    def _refresh_due_layers(self) -> None:
+        due, self._layers_due = sorted(self._layers_due), set()
+        if due:
+            self._refresh_territory_layers(due)
+
+    def _refresh_homes(self) -> None:
+        """Rep homes, projected in one call (on opening and when territories change, not on every move)."""
+        p, pts = self.plan, self.canvas.points
+        terrs = [p.territories[t] for t in p.active_territories().tolist()]
+        with_home = [t for t in terrs if t.has_home]
+        hx, hy = pts.projection.forward(np.array([t.home_lon for t in with_home]),
+                                        np.array([t.home_lat for t in with_home]))
+        self.canvas.homes = [(float(x), float(y), t.color, t.rep or t.name)
+                             for x, y, t in zip(hx, hy, with_home, strict=True) if np.isfinite(x)]
+        self.canvas.touch_marks()
 
     def _refresh_labels(self) -> None:
+        """One label per territory (name and primary deviation) at the median of its accounts, biggest first."""
         p = self.plan
-        pts = self.canvas.points
-        act = p.active_territories()
-        table = kpis.territory_table(p) if len(act) else None
-        primary = p.settings.primary.measure
-        a = p.assignment
-        ok = pts.placed & (a >= 0)
+        table = self._table
+        col = f"dev_{p.settings.primary.measure}"
+        devs = table[col].to_dict() if table is not None and col in table.columns else {}
         labels = []
-        if table is not None and ok.any():
-            order = np.argsort(a[ok], kind="stable")
-            rows_sorted = np.flatnonzero(ok)[order]
-            terr_sorted = a[ok][order]
-            bounds = np.searchsorted(terr_sorted, np.arange(p.n_territories + 1))
-            sizes = []
-            for t in act.tolist():
-                members = rows_sorted[bounds[t]:bounds[t + 1]]
-                if not len(members):
-                    continue
-                x, y = float(np.median(pts.x[members])), float(np.median(pts.y[members]))
-                dev = float(table.at[t, f"dev_{primary}"]) if f"dev_{primary}" in table.columns else 0.0
-                out = self._status.get(t) == "out"
-                labels.append((x, y, f"{p.territories[t].name} {fmt.percent(dev, signed=True)}", out))
-                sizes.append(len(members))
-            labels = [lab for _, lab in sorted(zip(sizes, labels, strict=True), key=lambda z: -z[0])]
+        for t, (x, y, _size) in sorted(self._label_pos.items(), key=lambda kv: -kv[1][2]):
+            text = f"{p.territories[t].name} {fmt.percent(float(devs.get(t, 0.0)), signed=True)}"
+            labels.append((x, y, text, self._status.get(t) == "out"))
         self.canvas.labels = labels
+        self.canvas.touch_marks()
 
     def _outline_ready(self, territory: int) -> None:
         g = self.outlines.get(territory)
@@ -257,33 +305,44 @@ class MapView(QWidget):
             terr = self.plan.territories[territory]
             self.canvas.outlines[territory] = (geometry_path(g, None), QColor(terr.color),
                                                self._status.get(territory) == "out")
-        self.canvas.update()
+        self.canvas.touch_shapes()
 
     def _restyle_outlines(self) -> None:
-        for t, (path, color, _out) in list(self.canvas.outlines.items()):
-            self.canvas.outlines[t] = (path, color, self._status.get(t) == "out")
+        """Out-of-band outlines are drawn heavier: repaint them only when a territory changed band."""
+        changed = False
+        for t, (path, color, out) in list(self.canvas.outlines.items()):
+            now = self._status.get(t) == "out"
+            if now != out:
+                self.canvas.outlines[t] = (path, color, now)
+                changed = True
+        if changed:
+            self.canvas.touch_shapes()
 
     def _on_plan_changed(self, change: PlanChange) -> None:
         if change.kind == "assignment":
-            self._recolor()
+            self._recolor(np.asarray(change.rows, dtype=np.int64))
             self._restyle_outlines()
-            self._refresh_territory_layers(list(change.territories))
+            # labels and outlines follow on the next turn of the event loop, once the new colours are shown;
+            # moves in a row (a drag, undo held down) are gathered into one refresh
+            self._layers_due.update(change.territories)
+            self._layers_timer.start()
         elif change.kind == "locks":
             self.canvas.locked = self.plan.locked
             self.canvas.mark_points_dirty()
         elif change.kind == "territories":
             self._fill_paint_targets()
             self._recolor()
-            self._restyle_outlines()
             for t, (path, _c, out) in list(self.canvas.outlines.items()):
                 if t < self.plan.n_territories:
                     self.canvas.outlines[t] = (path, QColor(self.plan.territories[t].color), out)
+            self.canvas.touch_shapes()
+            self._restyle_outlines()
             self._refresh_territory_layers(list(change.territories) or self.plan.active_territories().tolist())
-        else:  # settings, segments: bands and colours may change, membership does not
+            self._refresh_homes()
+        else:  # settings, segments, scores: bands and colours may change, membership does not
             self._recolor()
             self._restyle_outlines()
             self._refresh_labels()
-            self.canvas.update()
 
     def _show_preview(self, move: PreviewedMove | None) -> None:
         """A co-pilot suggestion on the map: its accounts ringed, an arrow from them to their new territory."""

@@ -68,6 +68,10 @@ class ProjectedPoints:
         self.projection = projection or choose_projection(lon, lat)
         self.x, self.y = self.projection.forward(lon, lat)
         self.placed = np.isfinite(self.x) & np.isfinite(self.y)
+        rows = np.flatnonzero(self.placed)
+        order = np.argsort(self.x[rows], kind="stable")
+        self._by_x = rows[order]  # placed rows sorted by x: a hover looks at a thin slice, not at every point
+        self._sorted_x = self.x[self._by_x]
 
     def bounds(self, rows: np.ndarray | None = None, core: float = 0.0) -> tuple[float, float, float, float] | None:
         """World box of the placed accounts (of `rows` if given); None when none is placed.
@@ -111,7 +115,11 @@ class ProjectedPoints:
         """The plan row nearest the screen point within `radius_px`, or -1 (the hover and the click)."""
         wx, wy = view.to_world(sx, sy)
         r = radius_px / view.scale
-        pool = np.flatnonzero(self.placed) if candidates is None else candidates
+        if candidates is None:
+            lo, hi = np.searchsorted(self._sorted_x, [wx - r, wx + r + 1e-9])
+            pool = self._by_x[lo:hi]
+        else:
+            pool = candidates
         px, py = self.x[pool], self.y[pool]
         near = np.flatnonzero((np.abs(px - wx) <= r) & (np.abs(py - wy) <= r))
         if not len(near):

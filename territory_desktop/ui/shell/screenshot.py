@@ -37,6 +37,7 @@ def grab_window(doc: Document, out_png: Path, size: tuple[int, int], copilot_wai
                 QApplication.processEvents()
             window.territory_panel.view.selectRow(0)
             QApplication.processEvents()
+            window.map_view.wait_ready()
             image = window.grab()
             out_png = Path(out_png)
             if out_png.parent and not out_png.parent.exists():
