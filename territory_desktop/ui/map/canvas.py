@@ -103,6 +103,7 @@ class MapCanvas(QWidget):
         self.visible: np.ndarray | None = None  # rows shown (None: all)
         self.highlight: np.ndarray | None = None  # rows previewed (a co-pilot suggestion)
         self.mode = "select"
+        self.size_class: np.ndarray | None = None  # 0 / 1 / 2 per account when sized by potential
         self.land: list[QPainterPath] = []
         self.borders: list[QPainterPath] = []
         self.outlines: dict[int, tuple[QPainterPath, QColor, bool]] = {}
@@ -254,7 +255,13 @@ class MapCanvas(QWidget):
             return img
         rows = np.flatnonzero(p.placed) if self.visible is None else self.visible[p.placed[self.visible]]
         size = self._point_size(len(rows))
-        buf = splat(*v.to_screen(p.x[rows], p.y[rows]), self.colors[rows], w, h, size, self._buffer)
+        if self.size_class is None:
+            buf = splat(*v.to_screen(p.x[rows], p.y[rows]), self.colors[rows], w, h, size, self._buffer)
+        else:  # biggest first, so a small account is never hidden under a big neighbour
+            buf = splat(np.empty(0), np.empty(0), self.colors[:0], w, h, size, self._buffer)
+            for k in (2, 1, 0):
+                part = rows[self.size_class[rows] == k]
+                overlay(buf, *v.to_screen(p.x[part], p.y[part]), self.colors[part], max(2, size - 2 + 2 * k))
         self._draw_marks(buf, rows, size)
         self._points_size = size
         img = QImage(buf.data, w, h, w * 4, QImage.Format.Format_ARGB32)
@@ -299,7 +306,13 @@ class MapCanvas(QWidget):
         if self.visible is not None:
             rows = rows[np.isin(rows, self.visible)]
         size = self._points_size
-        overlay(self._image_buffer, *v.to_screen(p.x[rows], p.y[rows]), self.colors[rows], size)
+        if self.size_class is None:
+            overlay(self._image_buffer, *v.to_screen(p.x[rows], p.y[rows]), self.colors[rows], size)
+        else:
+            for k in (2, 1, 0):
+                part = rows[self.size_class[rows] == k]
+                overlay(self._image_buffer, *v.to_screen(p.x[part], p.y[part]), self.colors[part],
+                        max(2, size - 2 + 2 * k))
         self._draw_marks(self._image_buffer, rows, size)
         self._frame_dirty = True
         self.update()

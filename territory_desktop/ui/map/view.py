@@ -113,6 +113,11 @@ class MapView(QWidget):
         self.filter_button.setToolTip("Show only the accounts the account table's search and filters show")
         self.filter_button.toggled.connect(self.set_only_filtered)
         bar.addWidget(self.filter_button)
+        self.size_button = QToolButton(self, text="Size", checkable=True, autoRaise=True)
+        self.size_button.setToolTip("Draw accounts by potential: the top 10% large, the next 40% medium, "
+                                    "the rest small")
+        self.size_button.toggled.connect(self.set_size_by_potential)
+        bar.addWidget(self.size_button)
         bar.addStretch(1)
         for text, tip, slot in (("−", "Zoom out (−)", lambda: self.canvas.zoom(1 / 1.5)),
                                 ("+", "Zoom in (+)", lambda: self.canvas.zoom(1.5)),
@@ -168,6 +173,8 @@ class MapView(QWidget):
         self._layers_due = set()
         plan.changed.connect(self._on_plan_changed)
         self.canvas.set_points(ProjectedPoints(plan.lon, plan.lat))
+        if self.canvas.size_class is not None:
+            self.set_size_by_potential(True)
         self._project_basemap()
         self.outlines.clear()
         self.canvas.outlines.clear()
@@ -382,6 +389,18 @@ class MapView(QWidget):
         if i != self.color_combo.currentIndex():
             self.color_combo.setCurrentIndex(i)
         self._recolor()
+
+    def set_size_by_potential(self, on: bool) -> None:
+        """Marker size by potential class (percentile ranks of the plan's own accounts, so any scale works)."""
+        if self.size_button.isChecked() != bool(on):
+            self.size_button.setChecked(bool(on))
+        if on and self.plan.n_accounts:
+            pot = self.plan.measure_values[:, self.plan.measure_names.index("potential")]
+            rank = np.argsort(np.argsort(pot, kind="stable"), kind="stable") / max(len(pot) - 1, 1)
+            self.canvas.size_class = np.where(rank >= 0.9, 2, np.where(rank >= 0.5, 1, 0)).astype(np.int8)
+        else:
+            self.canvas.size_class = None
+        self.canvas.mark_points_dirty()
 
     def set_filtered_rows(self, rows: np.ndarray | None) -> None:
         """The rows the account table shows (None when it shows all): used when "Table filter" is on."""

@@ -216,3 +216,24 @@ def test_the_current_copilot_suggestion_shows_on_the_map_from_and_to(qtbot, tmp_
     qtbot.mouseClick(dock.panel.accept_button, Qt.MouseButton.LeftButton)
     # accepted: the plan moved on, so what remains is stale until the solver answers: nothing is previewed
     qtbot.waitUntil(lambda: canvas.highlight is None and canvas.arrows == [], timeout=2000)
+
+
+def test_size_by_potential_draws_the_biggest_accounts_largest(qtbot, tmp_path):
+    w = _window(qtbot, tmp_path, n=300)
+    view, canvas = w.map_view, w.map_view.canvas
+
+    def inked(rows) -> int:
+        canvas.visible = np.sort(rows)
+        canvas.mark_points_dirty()
+        img = canvas.render_points()
+        return sum(img.pixel(x, y) >> 24 != 0 for x in range(img.width()) for y in range(img.height()))
+
+    pot = w.plan.accounts["potential"].to_numpy()
+    top, small = np.flatnonzero(pot >= np.quantile(pot, 0.9)), np.flatnonzero(pot < np.quantile(pot, 0.5))
+    before = inked(top), inked(small)
+    qtbot.mouseClick(view.size_button, Qt.MouseButton.LeftButton)
+    assert (canvas.size_class == 2).sum() == 30 and set(np.flatnonzero(canvas.size_class == 2)) == set(top)
+    after = inked(top), inked(small)
+    assert after[0] > before[0] and after[1] < before[1]  # big accounts drawn larger, small ones smaller
+    qtbot.mouseClick(view.size_button, Qt.MouseButton.LeftButton)
+    assert canvas.size_class is None
