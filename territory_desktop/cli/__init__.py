@@ -1,4 +1,5 @@
-"""Headless commands (no Qt): `territory-desktop import|info|move|export|recover|solve|solve-points`.
+"""Headless commands (no Qt): `territory-desktop import|info|move|export|recover|solve|solve-points`, and
+`capacity`.
 
 Each command module registers its sub-parsers and handlers; `main` turns every expected failure (a bad file, an
 unknown territory, an infeasible setting) into one clear line on stderr and exit code 2, never a traceback.
@@ -9,10 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from territory_desktop.cli import plan_commands, solve_commands
+from territory_desktop.cli import capacity_commands, plan_commands, solve_commands
 from territory_desktop.cli.errors import CliError
 
-COMMANDS = ("import", "info", "move", "export", "recover", "solve", "solve-points")
+COMMANDS = ("import", "info", "move", "export", "recover", "solve", "solve-points", "capacity")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     plan_commands.register(sub)
     solve_commands.register(sub)
+    capacity_commands.register(sub)
     return p
 
 

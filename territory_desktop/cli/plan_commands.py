@@ -15,6 +15,7 @@ from territory_desktop.cli.loading import load_plan, save_plan
 from territory_desktop.core import kpis
 from territory_desktop.core.activity import UNTOUCHED_DAYS
 from territory_desktop.core.edits import MoveAccounts
+from territory_desktop.core.fairness import fairness
 from territory_desktop.core.format import hours, money, percent
 from territory_desktop.core.plan import EditRefused, Plan
 from territory_desktop.core.sanity import glance_lines
@@ -117,6 +118,7 @@ def plan_summary(plan: Plan) -> dict:
         "out_of_band": health.out_of_band, "over_capacity": health.over_capacity,
         "moved_accounts": health.moved_accounts, "moved_potential": health.moved_potential,
         "moved_potential_share": health.moved_potential_share,
+        "fairness": [f.to_dict() for f in fairness(plan)],
     }
 
 

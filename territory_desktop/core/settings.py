@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from territory_desktop.core.book_norms import book_norms_from_dict, default_book_norms
+from territory_desktop.core.headcount import HeadcountSettings
 from territory_desktop.core.potential import PotentialModel
 from territory_desktop.core.score import ScoreModel
 from territory_desktop.core.segments import SegmentRules
@@ -110,6 +112,12 @@ class BalanceSettings:
     """How potential was estimated for an export without a potential column (shown with its formula)."""
     score_model: ScoreModel = field(default_factory=ScoreModel)
     """How the account score and A/B/C tiers are made when the export has no score column."""
+    book_norms: tuple[tuple[str, int, int], ...] = field(default_factory=default_book_norms)
+    """(role or segment, low, high) accounts per rep; a territory's norm is found by its role (book_norms)."""
+    headcount: HeadcountSettings = field(default_factory=HeadcountSettings)
+    """The capacity plan's assumptions: target utilisation, revenue target, quota, attainment, ramp."""
+    quota_share: float = 0.3
+    """Suggested quota as a share of a territory's potential (quota.suggest_quotas)."""
 
     def allowed_roles(self, segment: str) -> tuple[str, ...] | None:
         """Roles that may own accounts of `segment`, or None when no rule restricts it."""
@@ -142,6 +150,8 @@ class BalanceSettings:
             "eligibility": {seg: list(roles) for seg, roles in self.eligibility},
             "segment_rules": self.segment_rules.to_dict(), "potential_model": self.potential_model.to_dict(),
             "score_model": self.score_model.to_dict(),
+            "book_norms": {name: [lo, hi] for name, lo, hi in self.book_norms},
+            "headcount": self.headcount.to_dict(), "quota_share": self.quota_share,
         }
 
     @classmethod
@@ -159,6 +169,9 @@ class BalanceSettings:
             segment_rules=SegmentRules.from_dict(d.get("segment_rules") or {}),
             potential_model=PotentialModel.from_dict(d.get("potential_model") or {}),
             score_model=ScoreModel.from_dict(d.get("score_model") or {}),
+            book_norms=book_norms_from_dict(d["book_norms"]) if "book_norms" in d else default_book_norms(),
+            headcount=HeadcountSettings.from_dict(d.get("headcount") or {}),
+            quota_share=float(d.get("quota_share", 0.3)),
         )
 
 
