@@ -22,6 +22,7 @@ from territory_desktop.core.segments import segment_counts
 from territory_desktop.core.settings import ACCOUNTS, WORKLOAD, BalanceSettings
 from territory_desktop.ui.accounts.move_chooser import MoveChooser
 from territory_desktop.ui.accounts.panel import AccountPanel
+from territory_desktop.ui.capacity.panel import CapacityPanel
 from territory_desktop.ui.hub.document import OPENABLE, Document
 from territory_desktop.ui.hub.preview import MovePreview
 from territory_desktop.ui.hub.selection import Selection
@@ -106,6 +107,12 @@ class MainWindow(QMainWindow):
                                             Qt.DockWidgetArea.RightDockWidgetArea, "Ctrl+Shift+T")
         self.history_dock = self.add_dock("historyDock", "Edit History", self.history,
                                           Qt.DockWidgetArea.RightDockWidgetArea, "Ctrl+Shift+H")
+        self.capacity_panel = CapacityPanel(self.doc.plan, self.selection, self)
+        self.capacity_panel.territorySelected.connect(self.territory_panel.select_territory)
+        self.capacity_panel.message.connect(self.show_status)
+        self.capacity_panel.whatIfRequested.connect(self.run_what_if)
+        self.capacity_dock = self.add_dock("capacityDock", "Capacity", self.capacity_panel,
+                                           Qt.DockWidgetArea.BottomDockWidgetArea, "Ctrl+Shift+C")
         self._size_default_layout()
         self._wire_document()
         if restore_state:
@@ -222,6 +229,20 @@ class MainWindow(QMainWindow):
             self.tabifyDockWidget(self.history_dock, copilot)
             copilot.show()
             copilot.raise_()
+        # the capacity view shares the territories' place, behind them (Ctrl+Shift+C brings it forward);
+        # tabbing resets the group to its minimum width, so the widths are set again after it
+        self.capacity_dock.setFloating(False)
+        self.tabifyDockWidget(self.territory_dock, self.capacity_dock)
+        self.capacity_dock.show()
+        self.territory_dock.raise_()
+        if width >= WIDE_LAYOUT_PX:
+            self.resizeDocks([self.territory_dock], [max(560, min(920, int(width * 0.47)))],
+                             Qt.Orientation.Horizontal)
+        elif not laptop:
+            self.resizeDocks([self.territory_dock, self.history_dock], [width - history, history],
+                             Qt.Orientation.Horizontal)
+        else:
+            self.resizeDocks([self.history_dock], [column], Qt.Orientation.Horizontal)
 
     def _place(self, dock: QDockWidget, area: Qt.DockWidgetArea) -> None:
         dock.setFloating(False)
@@ -276,6 +297,7 @@ class MainWindow(QMainWindow):
         self.selection.clear()
         self.account_panel.set_plan(doc.plan, doc.controller)
         self.map_view.set_plan(doc.plan, doc.controller)
+        self.capacity_panel.set_plan(doc.plan)
         self._share_table_filter()
         self.territory_panel.set_plan(doc.plan, doc.controller)
         self.health.set_plan(doc.plan)
@@ -392,6 +414,17 @@ class MainWindow(QMainWindow):
         model = self.account_panel.model
         narrowed = model.filters.active or bool(model.search_text.strip())
         self.map_view.set_filtered_rows(model.view_rows if narrowed else None)
+
+    def focus_capacity(self) -> None:
+        self.capacity_dock.show()
+        self.capacity_dock.raise_()
+        self.capacity_panel.chart.canvas.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def run_what_if(self, kind: str) -> None:
+        """Add or remove a rep: the proposal is computed, shown, and applied as one undoable edit if accepted."""
+        from territory_desktop.ui.capacity.whatif_dialog import run_what_if
+
+        run_what_if(self, kind)
 
     def focus_territories(self) -> None:
         self.territory_dock.show()
