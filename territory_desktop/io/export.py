@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from territory_desktop.core.plan import Plan
+from territory_desktop.core.quota import suggest_quotas
 
 FORMULA_START = re.compile(r"^\s*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]")
 """A cell a spreadsheet may execute: = + - @ (also full-width) or tab/CR, possibly after leading spaces."""
@@ -30,7 +31,7 @@ _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 """Control characters XML (and so XLSX) cannot hold."""
 
 ASSIGNMENT_HEADERS = ("Account ID", "Account Name", "City", "State", "Segment", "Potential", "Territory", "Rep",
-                      "Baseline Territory", "Baseline Rep", "Moved")
+                      "Baseline Territory", "Baseline Rep", "Moved", "Territory Quota")
 CHANGE_HEADERS = ("Account ID", "Account Name", "From Territory", "From Rep", "To Territory", "To Rep",
                   "Effective Date", "Reason")
 
@@ -65,8 +66,18 @@ def assignment_table(plan: Plan) -> tuple[tuple[str, ...], list[np.ndarray]]:
         _text(plan, "account_id"), _text(plan, "name"), _text(plan, "city"), _text(plan, "state"),
         _text(plan, "segment"), potential, _by_territory(plan, plan.assignment, "name"),
         _by_territory(plan, plan.assignment, "rep"), _by_territory(plan, plan.baseline, "name"),
-        _by_territory(plan, plan.baseline, "rep"), moved,
+        _by_territory(plan, plan.baseline, "rep"), moved, _territory_quota(plan),
     ]
+
+
+def _territory_quota(plan: Plan) -> np.ndarray:
+    """The owning territory's suggested quota (settings' quota share × its potential); NaN when unassigned."""
+    quotas = np.full(plan.n_territories + 1, np.nan)
+    share = plan.settings.quota_share
+    q = suggest_quotas(plan, share, min(0.2, share), max(0.4, share))
+    quotas[q.index.to_numpy()] = q.to_numpy()
+    a = plan.assignment.astype(np.int64)
+    return np.round(quotas[np.where(a < 0, plan.n_territories, a)], 2)
 
 
 def change_table(plan: Plan, effective_date: dt.date | str, reason: str) -> tuple[tuple[str, ...], list[np.ndarray]]:

@@ -83,7 +83,7 @@ def test_csv_export_neutralises_every_formula_and_keeps_negative_numbers(hostile
     assert rows[5]["Moved"] == "no"
     for row in rows:
         for header, value in row.items():
-            assert header == "Potential" or not value or value[0] not in "=+-@\t\r", value
+            assert header in ("Potential", "Territory Quota") or not value or value[0] not in "=+-@\t\r", value
 
 
 def test_xlsx_export_stores_strings_not_formulas(hostile_plan: Plan, tmp_path: Path) -> None:
@@ -192,3 +192,18 @@ def test_effective_date_may_be_iso_text_and_bad_text_is_explained(tmp_path: Path
     with pytest.raises(ExportError, match="YYYY-MM-DD"):
         export_changes(plan, tmp_path / "d.csv", "01/02/2027")
     assert not (tmp_path / "d.csv").exists()
+
+
+def test_assignments_carry_each_territorys_suggested_quota(tmp_path):
+    from territory_desktop.core import kpis
+    from territory_desktop.io.export import assignment_table
+    from tests.conftest import make_plan
+
+    plan = make_plan(n=50, k=3, seed=4)
+    plan.assignment[:2] = -1
+    headers, cols = assignment_table(plan)
+    quota = cols[headers.index("Territory Quota")]
+    pot = kpis.measure_totals(plan, "potential")
+    for row in (5, 17, 33):
+        assert quota[row] == pytest.approx(plan.settings.quota_share * pot[plan.assignment[row]], abs=0.01)
+    assert np.isnan(quota[:2]).all()
