@@ -15,10 +15,13 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
+    QLineEdit,
     QProgressDialog,
+    QRadioButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from territory_desktop.core import format as fmt
+from territory_desktop.io.importing.geocode import zip_table
 from territory_desktop.solver.whatif.proposals import WhatIf, propose_add_rep, propose_remove_rep
 
 _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="what-if")
@@ -49,6 +53,7 @@ class WhatIfDialog(QDialog):
         table.setHorizontalHeaderLabels(["Territory", "Accounts", "Workload", "Capacity use"])
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         before, after = proposal.before, proposal.after
         touched = [t for t in after.index if t not in before.index
@@ -74,7 +79,67 @@ class WhatIfDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
-        self.resize(640, 420)
+        self.resize(760, 460)
+
+
+class AddRepDialog(QDialog):
+    """Name the new territory and say where its rep lives: where coverage is thinnest, or at a US ZIP."""
+
+    def __init__(self, default_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add a rep")
+        self.name = QLineEdit(default_name, self)
+        self.thinnest = QRadioButton("Where coverage is thinnest (worked out from the accounts)", self)
+        self.at_zip = QRadioButton("At ZIP code", self)
+        self.zip = QLineEdit(self, placeholderText="e.g. 80202", maxLength=10)
+        self.thinnest.setChecked(True)
+        self.zip.setEnabled(False)
+        self.at_zip.toggled.connect(self.zip.setEnabled)
+        self.problem = QLabel(self)
+        self.problem.setStyleSheet("color: #B3261E;")
+        form = QFormLayout()
+        form.addRow("Territory &name:", self.name)
+        home = QVBoxLayout()
+        home.addWidget(self.thinnest)
+        row = QHBoxLayout()
+        row.addWidget(self.at_zip)
+        row.addWidget(self.zip, 1)
+        home.addLayout(row)
+        form.addRow("Rep's home:", home)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        ok = buttons.addButton("Work it out", QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setDefault(True)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.home: tuple[float, float] | None = None
+
+    def _check(self) -> None:
+        if not self.name.text().strip():
+            self.problem.setText("Give the new territory a name.")
+            return
+        self.home = None
+        if self.at_zip.isChecked():
+            self.home = zip_home(self.zip.text())
+            if self.home is None:
+                self.problem.setText(f"{self.zip.text().strip()!r} is not a US ZIP code we know.")
+                return
+        self.accept()
+
+
+def zip_home(text: str) -> tuple[float, float] | None:
+    """(lat, lon) of a US ZIP's centroid, or None."""
+    digits = "".join(ch for ch in str(text) if ch.isdigit())[:5]
+    if len(digits) < 3:
+        return None
+    table = zip_table()
+    z = digits.zfill(5)
+    if z not in table.index:
+        return None
+    return float(table.at[z, "lat"]), float(table.at[z, "lon"])
 
 
 def run_what_if(window: Any, kind: str, ask: bool = True) -> Future | None:
@@ -82,12 +147,13 @@ def run_what_if(window: Any, kind: str, ask: bool = True) -> Future | None:
     the background with a progress dialog, then show it; Apply is one undoable edit."""
     plan = window.plan
     if kind == "add":
-        name, ok = (QInputDialog.getText(window, "Add a rep", "Name of the new territory:",
-                                         text=f"New territory {plan.n_territories + 1}") if ask
-                    else (f"New territory {plan.n_territories + 1}", True))
-        if not ok or not name.strip():
-            return None
-        future = _POOL.submit(propose_add_rep, plan, name.strip())
+        name, home = f"New territory {plan.n_territories + 1}", None
+        if ask:
+            dlg = AddRepDialog(name, window)
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                return None
+            name, home = dlg.name.text().strip(), dlg.home
+        future = _POOL.submit(propose_add_rep, plan, name, home=home)
     else:
         t = window.territory_panel.current_territory() if hasattr(window.territory_panel, "current_territory") \
             else -1

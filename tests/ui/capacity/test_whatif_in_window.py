@@ -50,3 +50,22 @@ def test_remove_a_rep_redistributes_the_book(qtbot, tmp_path, accept_dialog):
     assert w.plan.territories[2].removed and not (w.plan.assignment == 2).any()
     w.undo_group.undo()
     assert not w.plan.territories[2].removed and (w.plan.assignment == 2).any()
+
+
+def test_add_rep_dialog_takes_a_zip_for_the_home_and_refuses_an_unknown_one(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    dlg = whatif_dialog.AddRepDialog("West 2")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.mouseClick(dlg.at_zip, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dlg.zip, "00000")
+    ok = next(b for b in dlg.findChildren(QDialogButtonBox)[0].buttons() if b.text() == "Work it out")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert dlg.result() != QDialog.DialogCode.Accepted and "not a US ZIP" in dlg.problem.text()
+    dlg.zip.clear()
+    qtbot.keyClicks(dlg.zip, "80202")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert dlg.result() == QDialog.DialogCode.Accepted
+    assert dlg.home == pytest.approx((39.75, -104.99), abs=0.1)  # downtown Denver
