@@ -4,44 +4,19 @@ A book far outside its norm is a coverage problem whatever the balance says (an 
 cannot touch them all; an enterprise rep with 10 has too little to sell into), so the capacity view and the
 health check measure every book against the range for its role.
 
-Settings imports this module for the default norms, so it must not import the plan at run time.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from territory_desktop.core.plan import Plan
-
-DEFAULT_BOOK_NORMS: dict[str, tuple[int, int]] = {
-    "Enterprise": (30, 80), "Mid-Market": (100, 200), "SMB": (200, 500),
-}
-"""Accounts per rep by segment / role, the industry's rule of thumb (see settings.DEFAULT_HOURS)."""
-
-
-def default_book_norms() -> tuple[tuple[str, int, int], ...]:
-    """DEFAULT_BOOK_NORMS as the settings hold them: (name, low, high) tuples, so settings stay comparable."""
-    return tuple((name, lo, hi) for name, (lo, hi) in DEFAULT_BOOK_NORMS.items())
-
-
-def book_norms_from_dict(d: Any) -> tuple[tuple[str, int, int], ...]:
-    """Norms read from a saved {name: [low, high]} mapping; ValueError naming a range that makes no sense."""
-    if not isinstance(d, dict):
-        raise ValueError("book norms must map a role or segment to [low, high] accounts per rep")
-    out: list[tuple[str, int, int]] = []
-    for name, pair in d.items():
-        try:
-            lo, hi = (int(v) for v in pair)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"book norm for {name!r} must be [low, high] accounts, not {pair!r}") from exc
-        if not 0 <= lo <= hi:
-            raise ValueError(f"book norm for {name!r} must have 0 ≤ low ≤ high, not {lo}–{hi}")
-        if str(name).strip():
-            out.append((str(name).strip(), lo, hi))
-    return tuple(out)
+from territory_desktop.core.capacity_settings import (  # noqa: F401 — the norms' home, re-exported
+    DEFAULT_BOOK_NORMS,
+    book_norms_from_dict,
+    default_book_norms,
+)
+from territory_desktop.core.plan import Plan
 
 
 def _squash(text: str) -> str:

@@ -3,65 +3,22 @@
 Two independent answers, because either can be the binding one: a role can be fully booked yet too small for
 its share of the number, or big enough for the number but drowning in service hours. The larger wins.
 
-Settings imports this module for HeadcountSettings, so it reads the plan's running totals (`plan.kpis`, the
-same totals kpis.measure_totals reads) without importing the plan or the KPI readers at run time.
+It reads the plan's running totals (`plan.kpis`, the same totals kpis.measure_totals reads).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from territory_desktop.core.plan import Plan
+from territory_desktop.core.capacity_settings import HeadcountSettings
+from territory_desktop.core.plan import Plan
+from territory_desktop.core.workload import SCALE
 
 NO_ROLE = "No role"
 """How territories whose rep has no role are named in the headcount lines."""
-
-
-@dataclass(frozen=True)
-class HeadcountSettings:
-    """The capacity plan's assumptions, saved with the plan.
-
-    target_utilisation: share of a rep's capacity a plan should fill (0.85 leaves room for new business);
-    revenue_target and quota_per_rep: the number and one rep's quota (0 = not planned by quota);
-    attainment: share of quota the average rep makes; ramp: productivity of a new hire per quarter since
-    starting (1.0 = fully ramped; quarters past the list count as fully ramped).
-    """
-
-    target_utilisation: float = 0.85
-    revenue_target: float = 0.0
-    quota_per_rep: float = 0.0
-    attainment: float = 0.9
-    ramp: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)
-
-    def __post_init__(self) -> None:
-        if not self.target_utilisation > 0:
-            raise ValueError(f"target utilisation must be above 0%, not {self.target_utilisation!r}")
-        if not self.attainment > 0:
-            raise ValueError(f"attainment must be above 0%, not {self.attainment!r}")
-        if not (self.revenue_target >= 0 and self.quota_per_rep >= 0):
-            raise ValueError("revenue target and quota per rep cannot be negative")
-        if not self.ramp or any(not 0 <= r <= 1 for r in self.ramp):
-            raise ValueError(f"ramp must list each quarter's productivity between 0 and 1, not {self.ramp!r}")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"target_utilisation": self.target_utilisation, "revenue_target": self.revenue_target,
-                "quota_per_rep": self.quota_per_rep, "attainment": self.attainment, "ramp": list(self.ramp)}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> HeadcountSettings:
-        default = cls()
-        return cls(
-            target_utilisation=float(d.get("target_utilisation", default.target_utilisation)),
-            revenue_target=float(d.get("revenue_target", default.revenue_target)),
-            quota_per_rep=float(d.get("quota_per_rep", default.quota_per_rep)),
-            attainment=float(d.get("attainment", default.attainment)),
-            ramp=tuple(float(r) for r in d.get("ramp", default.ramp)),
-        )
 
 
 @dataclass(frozen=True)
@@ -102,7 +59,6 @@ def headcount(plan: Plan, settings: HeadcountSettings) -> list[RoleHeadcount]:
     by_workload = the role's workload hours ÷ (mean capacity of its reps × target utilisation);
     by_quota = revenue target × the role's share of assigned potential ÷ (quota per rep × attainment).
     """
-    from territory_desktop.core.workload import SCALE  # workload imports settings, which imports this module
 
     act = [i for i, t in enumerate(plan.territories) if not t.removed]
     if not act:

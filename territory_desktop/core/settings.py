@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from territory_desktop.core.book_norms import book_norms_from_dict, default_book_norms
-from territory_desktop.core.headcount import HeadcountSettings
+from territory_desktop.core.capacity_settings import (
+    HeadcountSettings,
+    book_norms_from_dict,
+    default_book_norms,
+)
 from territory_desktop.core.potential import PotentialModel
 from territory_desktop.core.score import ScoreModel
 from territory_desktop.core.segments import SegmentRules

@@ -8,37 +8,37 @@ Vector output keeps outlines, borders and labels sharp in a slide or a printed r
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from territory_desktop.ui.map.view import MapView
+from territory_desktop.core.plan import Plan
+from territory_desktop.ui.map.canvas import MapCanvas
 
 VECTOR_POINTS = 20_000
 
 
-def export_map(view: MapView, path: str | Path) -> None:
+def export_map(canvas: MapCanvas, plan: Plan, outlines: list[tuple[int, Any]], basemap: Any,
+               path: str | Path) -> None:
+    """Write the map the canvas shows (its layers finished: see MapView.wait_ready) to PNG, SVG or PDF."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".png", ".svg", ".pdf"):
         path = path.with_suffix(".png")
         suffix = ".png"
-    view.wait_ready()
     if suffix == ".png":
-        if not view.canvas.grab().save(str(path), "PNG"):
+        if not canvas.grab().save(str(path), "PNG"):
             raise OSError(f"cannot write {path}")
         return
-    _vector(view, path)
+    _vector(canvas, plan, outlines, basemap, path)
 
 
-def _vector(view: MapView, path: Path) -> None:
+def _vector(canvas: MapCanvas, plan: Plan, outlines: list[tuple[int, Any]], basemap: Any, path: Path) -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import PathPatch
     from matplotlib.path import Path as MplPath
 
-    canvas = view.canvas
     v = canvas.view
     pts = canvas.points
     fig = Figure(figsize=(v.width / 100, v.height / 100), dpi=100)
@@ -51,7 +51,6 @@ def _vector(view: MapView, path: Path) -> None:
     ax.set_ylim(float(y0), float(y1))
     ax.set_aspect("equal")
     ax.set_axis_off()
-    basemap = getattr(view, "_basemap", None)
     if basemap is not None and pts is not None:
         fwd = pts.projection.forward
         for shapes, face, edge in ((basemap.countries, "#FFFFFF", "#C9D1DA"), (basemap.states, "none", "#DDE3EA")):
@@ -63,10 +62,10 @@ def _vector(view: MapView, path: Path) -> None:
                     if ok.sum() >= 3:
                         ax.add_patch(PathPatch(MplPath(np.column_stack([x[ok], y[ok]])), facecolor=face,
                                                edgecolor=edge, linewidth=0.5))
-    for t, geom in view.outlines.items():
-        if t >= view.plan.n_territories or view.plan.territories[t].removed:
+    for t, geom in outlines:
+        if t >= plan.n_territories or plan.territories[t].removed:
             continue
-        color = view.plan.territories[t].color
+        color = plan.territories[t].color
         for poly in getattr(geom, "geoms", [geom]):
             xy = np.asarray(poly.exterior.coords)
             ax.add_patch(PathPatch(MplPath(xy), facecolor=color, alpha=0.12, edgecolor="none"))

@@ -35,6 +35,7 @@ from territory_desktop.ui.hub.preview import MovePreview, PreviewedMove
 from territory_desktop.ui.hub.selection import Selection
 from territory_desktop.ui.map.canvas import MapCanvas, geometry_path
 from territory_desktop.ui.map.coloring import COLOR_MODES, account_colors, territory_status
+from territory_desktop.ui.map.export import export_map
 from territory_desktop.ui.map.outlines import OutlineCache
 from territory_desktop.ui.map.viewport import ProjectedPoints
 from territory_desktop.ui.theme import icons
@@ -541,10 +542,9 @@ class MapView(QWidget):
 
     def export(self, path: str) -> bool:
         """Save the map as PNG (what is on screen) or SVG / PDF (vector, drawn by matplotlib)."""
-        from territory_desktop.ui.map.export import export_map
-
+        self.wait_ready()
         try:
-            export_map(self, path)
+            export_map(self.canvas, self.plan, self.outlines.items(), self._basemap, path)
         except OSError as exc:
             self.message.emit(f"Could not save {path}: {exc.strerror or exc}")
             return False
