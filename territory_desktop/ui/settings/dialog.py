@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from PySide6.QtCore import Qt, Signal
@@ -38,10 +39,14 @@ from territory_desktop.core.settings import (
     BalancedMeasure,
     BalanceSettings,
 )
+from territory_desktop.ui.settings.capacity_editor import CapacityEditor
 from territory_desktop.ui.settings.eligibility_editor import EligibilityEditor
 from territory_desktop.ui.settings.score_editor import ScoreEditor
 from territory_desktop.ui.settings.segments_editor import Preview, SegmentsEditor
 from territory_desktop.ui.settings.workload_editor import WorkloadEditor, spin
+
+if TYPE_CHECKING:
+    from territory_desktop.core.plan import Plan
 
 MEASURE_LABELS = {"potential": "Potential", "pipeline": "Open pipeline", ACCOUNTS: "Account count",
                   WORKLOAD: "Workload (hours)"}
@@ -67,14 +72,15 @@ class _MeasureRow:
 
 
 class BalanceSettingsDialog(QDialog):
-    """Edit balance measures and bands, rules and the workload model; `result_settings` after accept."""
+    """Edit balance measures and bands, rules, the workload model, segments, score and capacity;
+    `result_settings` after accept."""
 
     settingsPreview = Signal(object)  # noqa: N815 (Qt signal naming) — a valid BalanceSettings as values change
 
     def __init__(self, settings: BalanceSettings, measures_available: list[str], segments: list[str],
                  parent: QWidget | None = None, *, roles: Sequence[str] = (),
                  segment_preview: Preview | None = None, accounts: pd.DataFrame | None = None,
-                 score_column: str = "") -> None:
+                 score_column: str = "", plan: Plan | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Balance Settings")
         self.setModal(True)
@@ -99,6 +105,9 @@ class BalanceSettingsDialog(QDialog):
         self.score = ScoreEditor(settings.score_model, accounts, score_column)  # accounts: read for live counts
         self.score.changed.connect(self._revalidate)
         self.tabs.addTab(self.score, "S&core")
+        self.capacity = CapacityEditor(settings, plan)  # plan: read for the live headcount and book-norm lines
+        self.capacity.changed.connect(self._revalidate)
+        self.tabs.addTab(self.capacity, "Capacit&y")
         self.tabs.currentChanged.connect(self._revalidate)
 
         self.error_label = QLabel()
@@ -309,6 +318,7 @@ class BalanceSettingsDialog(QDialog):
         self.eligibility.load(s.eligibility)
         self.segments.load(s.segment_rules)
         self.score.load(s.score_model)
+        self.capacity.load(s)
         self._loading = False
         self._revalidate()
 
@@ -341,13 +351,17 @@ class BalanceSettingsDialog(QDialog):
         score_model, message = self.score.current()
         if score_model is None:
             return None, message
+        capacity, message = self.capacity.current()
+        if capacity is None:
+            return None, message
         return replace(  # from the settings shown, so fields this dialog does not edit are kept as they were
             self._base, measures=tuple(measures), workload=workload,
             near_fraction=round(self.near_spin.value() / 100, 4), capacity_hard=self.capacity_hard.isChecked(),
             pipeline_lock_threshold=float(self.pipeline_threshold.value()),
             allow_pipeline_moves=self.allow_pipeline.isChecked(),
             balance_within_role=self.within_role.isChecked(), eligibility=self.eligibility.current(),
-            segment_rules=segment_rules, score_model=score_model,
+            segment_rules=segment_rules, score_model=score_model, book_norms=capacity.book_norms,
+            headcount=capacity.headcount, quota_share=capacity.quota_share,
         ), ""
 
     def _revalidate(self) -> None:
@@ -355,7 +369,8 @@ class BalanceSettingsDialog(QDialog):
             return
         settings, message = self.current()
         self.error_label.setText(message)
-        shown_on_page = self.tabs.currentWidget() is self.score and message == self.score.message.text()
+        page = self.tabs.currentWidget()
+        shown_on_page = any(page is p and message == p.message.text() for p in (self.score, self.capacity))
         self.error_label.setVisible(bool(message) and not shown_on_page)  # the same red line twice is noise
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(settings is not None)
         if settings is not None and settings != self._last_preview:

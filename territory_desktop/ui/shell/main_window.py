@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
         dlg = BalanceSettingsDialog(plan.settings, [*plan.measure_names, ACCOUNTS, WORKLOAD],
                                     list(plan.segment_names), self, roles=roles,
                                     segment_preview=lambda rules: segment_counts(resegment(plan, rules).segments),
-                                    accounts=plan.accounts)
+                                    accounts=plan.accounts, plan=plan)
         dlg.settingsPreview.connect(self.preview_settings)
         accepted = dlg.exec()
         result = dlg.result_settings if accepted else None
