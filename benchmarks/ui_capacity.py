@@ -5,7 +5,8 @@
 Goals (the capacity issue), in a 1400x500 CapacityPanel shown offscreen, 100k accounts / 200 territories:
 first draw (CapacityPanel(plan, Selection()) built, shown, laid out, then chart.canvas.draw()) <= 200 ms;
 update after moving 1,000 accounts between two territories of one role (controller.apply, the panel's
-deferred refresh `_refresh_due` - what its QTimer(0) runs - and chart.canvas.draw()) <= 30 ms. The update is
+deferred refresh `_refresh_due` - what its QTimer(0) runs - and the repaint it asks for, processed as the
+event loop would: a blit of the changed bars, or a full draw when the scales had to grow) <= 30 ms. The update is
 broken down into chart_data, CapacityChart.update_rows, the side lists (`_refresh_lists`: health_check,
 fairness, headcount and their widgets) and canvas.draw, timed by wrapping those calls during the real
 update; the baseline is the same apply on a twin plan with no panel attached. A scroll step is
@@ -211,7 +212,7 @@ class Bench:
                 due = len(panel._due)
                 panel._refresh_due()
                 t2 = time.perf_counter()
-                self.canvas.draw()
+                self.app.processEvents()  # the repaint the update asked for: a blit, or a full draw_idle
                 t3 = time.perf_counter()
                 for key, ms in (("total", t3 - t0), ("apply", t1 - t0), ("refresh_due", t2 - t1), ("draw", t3 - t2)):
                     out[key].append(ms * 1000)
@@ -285,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
         add("  of which: canvas.draw()", size, draw_ms)
         parts, bare = b.update(reps)
         base = add("move 1,000: apply, no panel (baseline)", size, bare)
-        med = add("update: move 1,000 + _refresh_due + canvas.draw", size, parts["total"],
+        med = add("update: move 1,000 + _refresh_due + repaint", size, parts["total"],
                   30.0 if main_size else None)
         table[-1] = (*table[-1][:5], f"{med / base:.1f}x baseline, {statistics.median(parts['rows']):.0f} "
                                      "territories due")
@@ -293,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
                            ("chart_data", "  chart_data"), ("update_rows", "  chart.update_rows"),
                            ("lists", "  _refresh_lists (side lists)"), ("health_check", "    health_check"),
                            ("fairness", "    fairness"), ("headcount", "    headcount"),
-                           ("draw", "canvas.draw()")):
+                           ("draw", "repaint (blit, or full draw if scales grew)")):
             add(f"  of which: {label}", size, parts[key])
             if key == "headcount":
                 add("    list widgets (health list, fairness table, label)", size,

@@ -8,6 +8,7 @@ an export without it, nothing is known and nothing is flagged.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,23 @@ def untouched_mask(plan: Plan, days: int = UNTOUCHED_DAYS, today: dt.date | None
     if not has_activity_dates(plan):
         return np.zeros(n, dtype=bool)
     today = today or dt.date.today()
+    when = _activity_dates(plan)
+    cutoff = np.datetime64(today - dt.timedelta(days=days), "D")
+    return np.isnat(when) | (when <= cutoff)
+
+
+_PARSED: weakref.WeakKeyDictionary[Plan, tuple[tuple, np.ndarray]] = weakref.WeakKeyDictionary()
+
+
+def _activity_dates(plan: Plan) -> np.ndarray:
+    """The last-activity dates as datetime64[D], parsed once per plan (no edit changes them; the health
+    check asks after every move and parsing 100k strings takes ~20 ms)."""
+    col = plan.accounts["last_activity"]
+    key = (id(plan.accounts), plan.n_accounts, str(col.iat[0]), str(col.iat[-1]))
+    hit = _PARSED.get(plan)
+    if hit is not None and hit[0] == key:
+        return hit[1]
     when = pd.to_datetime(plan.accounts["last_activity"].fillna("").astype(str), errors="coerce",
-                          format="ISO8601")
-    cutoff = pd.Timestamp(today - dt.timedelta(days=days))
-    return (when.isna() | (when <= cutoff)).to_numpy(dtype=bool)
+                          format="ISO8601").to_numpy(dtype="datetime64[D]")
+    _PARSED[plan] = (key, when)
+    return when

@@ -79,7 +79,7 @@ class CapacityPanel(QWidget):
         self.fair.setHorizontalHeaderLabels(["Measure", "Group", "Max/min", "CV", "Gini", "Balance"])
         self.fair.verticalHeader().hide()
         self.fair.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.fair.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.fair.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.fair.horizontalHeader().setStretchLastSection(True)
         self.fair.setToolTip("Balance index 0–100 (100 = every book equal) with the spread figures behind it, "
                              "per balanced measure and peer group")
@@ -179,25 +179,35 @@ class CapacityPanel(QWidget):
         self._refresh_lists()
 
     def _refresh_lists(self) -> None:
-        self.health.clear()
-        for entry in health_check(self.plan):
-            item = QListWidgetItem(entry.title)
-            item.setData(_ROWS, (entry.rows, entry.territories))
-            self.health.addItem(item)
-        if not self.health.count():
-            self.health.addItem(QListWidgetItem("Nothing to check: every book is in band and within capacity"))
-        rows = [f for f in fairness(self.plan)]
+        """Health check, fairness and headcount; widgets are touched only where their text changed."""
+        entries = health_check(self.plan)
+        titles = [e.title for e in entries] or ["Nothing to check: every book is in band and within capacity"]
+        if [self.health.item(i).text() for i in range(self.health.count())] != titles:
+            self.health.clear()
+            self.health.addItems(titles)
+        for i, e in enumerate(entries):
+            self.health.item(i).setData(_ROWS, (e.rows, e.territories))
+        rows = fairness(self.plan)
+        grow = self.fair.rowCount() != len(rows)
         self.fair.setRowCount(len(rows))
         for i, f in enumerate(rows):
             cells = (f.measure, f.group, _ratio(f.max_min_ratio), f"{f.cv:.2f}", f"{f.gini:.2f}",
                      f"{f.balance_index:.0f}")
             for j, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if j >= 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.fair.setItem(i, j, item)
+                item = self.fair.item(i, j)
+                if item is None:
+                    item = QTableWidgetItem(text)
+                    if j >= 2:
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    self.fair.setItem(i, j, item)
+                elif item.text() != text:
+                    item.setText(text)
+        if grow:
+            self.fair.resizeColumnsToContents()
         lines = [h.words for h in headcount(self.plan, self.plan.settings.headcount)]
-        self.heads.setText("<br>".join(lines) if lines else f"<span style='color:{MUTED}'>No reps yet</span>")
+        text = "<br>".join(lines) if lines else f"<span style='color:{MUTED}'>No reps yet</span>"
+        if self.heads.text() != text:
+            self.heads.setText(text)
 
     # ----- selection -----------------------------------------------------------------------------------
     def select_territory(self, territory: int) -> None:

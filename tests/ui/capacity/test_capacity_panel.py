@@ -27,9 +27,12 @@ def _matches_core(w) -> None:
     assert np.allclose(data.utilisation, table["utilisation"], equal_nan=True)
     assert np.allclose(data.deviation, table[f"dev_{primary}"])
     assert np.array_equal(data.segment_counts.sum(axis=1), table["accounts"])
-    bars = w.capacity_panel.chart._bars
-    assert np.allclose([b.get_width() for b in bars["util"]], np.nan_to_num(table["utilisation"]) * 100)
-    assert np.allclose([b.get_width() for b in bars["dev"]], table[f"dev_{primary}"] * 100)
+    bars = w.capacity_panel.chart._bars  # only the rows in view have bars
+    shown = sorted(bars["util"])
+    assert shown == w.capacity_panel.chart.window_positions().tolist() and shown
+    assert np.allclose([bars["util"][p].get_width() for p in shown],
+                       np.nan_to_num(table["utilisation"].to_numpy()[shown]) * 100)
+    assert np.allclose([bars["dev"][p].get_width() for p in shown], table[f"dev_{primary}"].to_numpy()[shown] * 100)
 
 
 def test_numbers_follow_moves_and_undos(qtbot, tmp_path):
