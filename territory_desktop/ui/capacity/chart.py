@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import MaxNLocator
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QSizePolicy, QWidget
 
@@ -88,6 +89,9 @@ class CapacityChart(QWidget):
             ax.spines["bottom"].set_color("#C9D1DA")
             ax.grid(axis="x", color="#EEF1F4", linewidth=0.8)
             ax.set_axisbelow(True)
+            # few ticks, none at the right edge, so neighbouring panels' labels never run together
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10],
+                                                   prune="both" if ax is self.axes[1] else "upper"))
         a_util, a_dev, a_seg, a_pipe = self.axes
         a_util.tick_params(axis="y", pad=4)
         a_util.axvline(100, color="#1B2430", linewidth=0.8, linestyle=(0, (3, 2)))
