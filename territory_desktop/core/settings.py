@@ -119,6 +119,10 @@ class BalanceSettings:
     """(role or segment, low, high) accounts per rep; a territory's norm is found by its role (book_norms)."""
     headcount: HeadcountSettings = field(default_factory=HeadcountSettings)
     """The capacity plan's assumptions: target utilisation, revenue target, quota, attainment, ramp."""
+    copilot_min_gain: float = 0.005
+    """What a co-pilot suggestion that fixes no band or capacity must improve the balance by, per account moved
+    (in the solver's badness units, whose in-band part is 0.1 × deviation²: 0.005 is about what bringing an
+    in-band territory from +22% to its peer mean is worth). 0 = offer every move of the solver's plan."""
     quota_share: float = 0.3
     """Suggested quota as a share of a territory's potential (quota.suggest_quotas)."""
 
@@ -155,6 +159,7 @@ class BalanceSettings:
             "score_model": self.score_model.to_dict(),
             "book_norms": {name: [lo, hi] for name, lo, hi in self.book_norms},
             "headcount": self.headcount.to_dict(), "quota_share": self.quota_share,
+            "copilot_min_gain": self.copilot_min_gain,
         }
 
     @classmethod
@@ -175,6 +180,7 @@ class BalanceSettings:
             book_norms=book_norms_from_dict(d["book_norms"]) if "book_norms" in d else default_book_norms(),
             headcount=HeadcountSettings.from_dict(d.get("headcount") or {}),
             quota_share=float(d.get("quota_share", 0.3)),
+            copilot_min_gain=float(d.get("copilot_min_gain", 0.005)),
         )
 
 

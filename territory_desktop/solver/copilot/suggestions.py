@@ -58,6 +58,9 @@ class Suggestion:
     improvement: float = 0.0
     score: float = 0.0
     pipeline: float = 0.0
+    fixes: bool = False
+    """True when the moves bring a touched territory towards its band or within capacity (or place an
+    unassigned account), rather than only evening out territories already in band."""
     _detail: Callable[[Suggestion], tuple[tuple[KpiDelta, ...], str]] | None = field(default=None, repr=False)
     _cache: tuple[tuple[KpiDelta, ...], str] | None = field(default=None, repr=False)
 
@@ -127,10 +130,14 @@ def eligible_matrix(plan: Plan) -> np.ndarray:
 
 def make_suggestions(plan: Plan, solution_assignment: np.ndarray, version: int, max_group: int = 5,
                      allow_pipeline_moves: bool | None = None,
-                     rejected: set[tuple[int, int]] | None = None) -> list[Suggestion]:
+                     rejected: set[tuple[int, int]] | None = None,
+                     min_gain: float | None = None) -> list[Suggestion]:
     """The moves from the current plan to the solver's plan, as ranked groups of at most `max_group` accounts.
 
-    `rejected` holds (row, target) moves the planner turned down; they are not offered again.
+    `rejected` holds (row, target) moves the planner turned down; they are not offered again. A group must earn
+    its disruption: it brings a territory towards its band or capacity, or it improves the balance by at least
+    `min_gain` per account moved (default: the plan's `copilot_min_gain`; 0 offers every move of the solver's
+    plan). Reshuffling books that are already in band costs relationships for a gain nobody sees.
     """
     sol = np.asarray(solution_assignment, dtype=np.int64)
     if sol.shape != (plan.n_accounts,):
@@ -146,6 +153,9 @@ def make_suggestions(plan: Plan, solution_assignment: np.ndarray, version: int, 
     groups = _group(plan, rows, sol[rows], max(1, int(max_group)))
     model = _Model(plan)
     out = model.score(groups, version)
+    gain = plan.settings.copilot_min_gain if min_gain is None else float(min_gain)
+    if gain > 0:
+        out = [s for s in out if s.fixes or s.improvement >= gain * s.n_accounts]
     out.sort(key=lambda s: (-s.score, -s.improvement, s.from_territory, s.to_territory, int(s.rows[0])))
     return out
 
@@ -231,13 +241,15 @@ class _Model:
             dev = np.where(target > 0, totals[:, self.cols] / np.where(target > 0, target, 1.0) - 1.0, 0.0)
         return np.where((share > 0)[:, None], dev, 0.0)
 
-    def _badness(self, totals: np.ndarray, dev: np.ndarray, cap: np.ndarray) -> np.ndarray:
-        """Weighted band excess plus a little squared deviation plus relative capacity excess, per row."""
+    def _badness(self, totals: np.ndarray, dev: np.ndarray, cap: np.ndarray, spread: bool = True) -> np.ndarray:
+        """Weighted band excess plus a little squared deviation (unless `spread` is False: then only what is
+        out of band or over capacity counts) plus relative capacity excess, per row."""
         excess = np.maximum(np.abs(dev) - self.bands[None, :], 0.0)
         finite = np.isfinite(cap)
         over = np.where(finite, np.maximum(totals[:, 3] - np.where(finite, cap, 0.0), 0.0)
                         / np.where(finite, cap, 1.0), 0.0)
-        return ((excess + SPREAD_WEIGHT * dev ** 2) * self.weights[None, :]).sum(axis=1) + over
+        inner = excess + SPREAD_WEIGHT * dev ** 2 if spread else excess
+        return (inner * self.weights[None, :]).sum(axis=1) + over
 
     def score(self, groups: list[tuple[np.ndarray, int, int]], version: int) -> list[Suggestion]:
         """Each group's effect on its own: the touched territories exactly (the others keep their targets,
@@ -271,6 +283,12 @@ class _Model:
         after = self._badness(tot_t, dev_t, self.cap[t]) + np.where(
             has_f, self._badness(tot_f, dev_f, self.cap[fz]), 0.0)
         improvement = before - after
+        # does the group bring a territory towards its band or capacity? (the spread term left out)
+        out_before = self._badness(self.totals[t], self.dev0[t], self.cap[t], False) + np.where(
+            has_f, self._badness(self.totals[fz], self.dev0[fz], self.cap[fz], False), 0.0)
+        out_after = self._badness(tot_t, dev_t, self.cap[t], False) + np.where(
+            has_f, self._badness(tot_f, dev_f, self.cap[fz], False), 0.0)
+        fixes = out_before - out_after > 1e-9
         away = np.zeros(n, dtype=np.int64)
         np.add.at(away, gid, plan.baseline[g_rows] != t[gid])
         score = np.where(away > 0, improvement / np.maximum(away, 1), improvement * 2.0)
@@ -279,7 +297,8 @@ class _Model:
             touched = ((fi, tot_f[i], dev_f[i]),) if fi >= 0 else ()
             touched += ((ti, tot_t[i], dev_t[i]),)
             out.append(Suggestion(rows, fi, ti, version, float(improvement[i]), float(score[i]),
-                                  float(out_d[i, 2]), _detail=self._describer(touched, int(away[i]))))
+                                  float(out_d[i, 2]), fixes=bool(fixes[i]) or fi < 0,
+                                  _detail=self._describer(touched, int(away[i]))))
         return out
 
     def _describer(self, touched: tuple[tuple[int, np.ndarray, np.ndarray], ...],

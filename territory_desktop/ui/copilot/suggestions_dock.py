@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from territory_desktop.core import kpis
 from territory_desktop.core.edits import Edit
 from territory_desktop.core.format import money, percent
 from territory_desktop.core.plan import Plan, PlanChange
@@ -372,7 +373,10 @@ class SuggestionsPanel(QWidget):
         n, shown = len(self._suggestions), min(len(self._suggestions), MAX_SHOWN)
         accounts = sum(s.n_accounts for s in self._suggestions)
         if n == 0:
-            self.count_label.setText("No suggestions right now.")
+            h = kpis.plan_health(self.plan)
+            balanced = h.territories and not h.out_of_band and not h.over_capacity and not h.unassigned
+            self.count_label.setText("Balanced — nothing worth moving." if balanced
+                                     else "No suggestions right now.")
         elif shown < n:
             self.count_label.setText(f"Showing the best {shown:,} of {n:,} suggestions ({accounts:,} accounts)")
         else:

@@ -278,6 +278,21 @@ class BalanceSettingsDialog(QDialog):
         pipe_form.addRow("Keep accounts with pipeline &above:", self.pipeline_threshold)
         self._sync_pipeline()
 
+        churn_box = QGroupBox("Co-pilot: moves worth making")
+        self.min_gain = spin(0, 1, s.copilot_min_gain, decimals=3, step=0.001)
+        self.min_gain.setToolTip("A suggestion that brings no territory into its band or within capacity is "
+                                 "offered only if it improves the balance by at least this much per account "
+                                 "moved (0 = every move the solver finds)")
+        self.min_gain.valueChanged.connect(self._revalidate)
+        churn_form = QFormLayout(churn_box)
+        churn_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        churn_form.addRow("Least &gain per account moved:", self.min_gain)
+        note = QLabel("Moves that fix a band or capacity are always offered; reshuffling books already in band "
+                      "costs relationships. 0.005 ≈ bringing a book from +22% to its peer mean.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: palette(mid);")
+        churn_form.addRow(note)
+
         lay = QVBoxLayout(page)
         lay.setContentsMargins(12, 12, 12, 12)
         lay.setSpacing(12)
@@ -288,6 +303,7 @@ class BalanceSettingsDialog(QDialog):
 
         lay.addWidget(cap_box)
         lay.addWidget(pipe_box)
+        lay.addWidget(churn_box)
         lay.addWidget(elig_box)
         lay.addStretch(1)
         return page
@@ -315,6 +331,7 @@ class BalanceSettingsDialog(QDialog):
         (self.capacity_hard if s.capacity_hard else self.capacity_soft).setChecked(True)
         self.pipeline_threshold.setValue(s.pipeline_lock_threshold)
         self.allow_pipeline.setChecked(s.allow_pipeline_moves)
+        self.min_gain.setValue(s.copilot_min_gain)
         self.eligibility.load(s.eligibility)
         self.segments.load(s.segment_rules)
         self.score.load(s.score_model)
@@ -359,6 +376,8 @@ class BalanceSettingsDialog(QDialog):
             near_fraction=round(self.near_spin.value() / 100, 4), capacity_hard=self.capacity_hard.isChecked(),
             pipeline_lock_threshold=float(self.pipeline_threshold.value()),
             allow_pipeline_moves=self.allow_pipeline.isChecked(),
+            copilot_min_gain=(self._base.copilot_min_gain if abs(self.min_gain.value() - self._base.copilot_min_gain)
+                              < 5e-4 else round(self.min_gain.value(), 3)),
             balance_within_role=self.within_role.isChecked(), eligibility=self.eligibility.current(),
             segment_rules=segment_rules, score_model=score_model, book_norms=capacity.book_norms,
             headcount=capacity.headcount, quota_share=capacity.quota_share,

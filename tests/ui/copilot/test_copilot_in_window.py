@@ -38,7 +38,7 @@ def test_accepting_a_suggestion_in_the_window_is_undoable_and_updates_the_panel(
     window.show()
     assert window.copilot_dock.isVisible()
     solution = np.where(plan.assignment == 0, 1, plan.assignment)
-    client.suggestionsChanged.emit(make_suggestions(plan, solution, plan.version))
+    client.suggestionsChanged.emit(make_suggestions(plan, solution, plan.version, min_gain=0))
     qtbot.waitUntil(lambda: dock.panel.list.count() > 0, timeout=2000)
     before = plan.assignment.copy()
     accounts_t1 = int(kpis.territory_table(window.plan).loc[1, "accounts"])
@@ -77,7 +77,7 @@ def test_laptop_and_desktop_layouts_fit_the_screen_and_show_three_suggestions(qt
     window.show()
     window.arrange_default_layout()
     solution = np.roll(plan.assignment, 7) % 25
-    client.suggestionsChanged.emit(make_suggestions(plan, solution, plan.version))
+    client.suggestionsChanged.emit(make_suggestions(plan, solution, plan.version, min_gain=0))
     qtbot.waitUntil(lambda: dock.panel.list.count() >= 5, timeout=3000)
     QApplication.processEvents()
     assert window.width() <= size[0]

@@ -21,7 +21,8 @@ from territory_desktop.ui.hub.selection import Selection
 from tests.conftest import make_plan
 
 SETTINGS = BalanceSettings(measures=(BalancedMeasure("potential", 0.15, 1.0, primary=True),
-                                     BalancedMeasure(ACCOUNTS, 0.30, 0.5)), allow_pipeline_moves=True)
+                                     BalancedMeasure(ACCOUNTS, 0.30, 0.5)), allow_pipeline_moves=True,
+                           copilot_min_gain=0.0)  # these tests feed made-up "solutions": offer every move
 
 
 class FakeClient(QObject):
@@ -57,7 +58,7 @@ def setup(qtbot):
     dock.resize(420, 600)
     dock.show()
     solution = np.where(plan.assignment == 0, 1, plan.assignment)  # the "solver": every T0 account to T1
-    client.suggestionsChanged.emit(make_suggestions(plan, solution, plan.version))
+    client.suggestionsChanged.emit(make_suggestions(plan, solution, plan.version, min_gain=0))
     qtbot.waitUntil(lambda: dock.panel.list.count() > 0, timeout=2000)  # the list rebuilds on the next turn
     return plan, ctl, selection, client, dock, solution
 
@@ -122,7 +123,7 @@ def test_a_refused_accept_keeps_the_suggestion(qtbot):
     dock = SuggestionsDock(plan, lambda edit: False, client, Selection())
     qtbot.addWidget(dock)
     client.suggestionsChanged.emit(make_suggestions(plan, np.where(plan.assignment == 0, 1, plan.assignment),
-                                                    plan.version))
+                                                    plan.version, min_gain=0))
     qtbot.waitUntil(lambda: dock.panel.list.count() > 0, timeout=2000)
     n = dock.panel.list.count()
     qtbot.mouseClick(dock.panel.accept_button, Qt.MouseButton.LeftButton)

@@ -204,7 +204,7 @@ def test_the_current_copilot_suggestion_shows_on_the_map_from_and_to(qtbot, tmp_
     dock = w.attach_copilot(client)
     plan = w.plan
     solution = np.where(plan.assignment == 0, 1, plan.assignment)
-    client.suggestionsChanged.emit(make_suggestions(plan, solution, plan.version))
+    client.suggestionsChanged.emit(make_suggestions(plan, solution, plan.version, min_gain=0))
     qtbot.waitUntil(lambda: dock.panel.list.count() > 0, timeout=2000)
     s = dock.panel.current()
     canvas = w.map_view.canvas

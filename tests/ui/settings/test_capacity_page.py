@@ -158,3 +158,15 @@ def test_the_live_line_follows_the_headcount_fields_on_the_plan(qtbot):
     assert "needed by quota" in preview.text()
     _type_into(qtbot, d.capacity.quota_share, "40")
     assert "(40% of" in preview.text()
+
+
+def test_the_copilot_threshold_is_a_setting_and_zero_offers_every_move(qtbot):
+    d = _dialog(qtbot)
+    d.tabs.setCurrentIndex(next(i for i in range(d.tabs.count()) if d.tabs.widget(i).isAncestorOf(d.min_gain)))
+    assert d.current()[0] == BalanceSettings()  # unchanged: no undo step
+    _type_into(qtbot, d.min_gain, "0")
+    settings, problem = d.current()
+    assert problem == "" and settings.copilot_min_gain == 0.0
+    _type_into(qtbot, d.min_gain, "0.02")
+    assert d.current()[0].copilot_min_gain == 0.02
+    assert BalanceSettings.from_dict(d.current()[0].to_dict()).copilot_min_gain == 0.02  # saved with the plan
