@@ -290,7 +290,7 @@ class BalanceSettingsDialog(QDialog):
         note = QLabel("Moves that fix a band or capacity are always offered; reshuffling books already in band "
                       "costs relationships. 0.005 ≈ bringing a book from +22% to its peer mean.")
         note.setWordWrap(True)
-        note.setStyleSheet("color: palette(mid);")
+        note.setStyleSheet("color: #5A6570;")
         churn_form.addRow(note)
 
         lay = QVBoxLayout(page)
