@@ -8,6 +8,7 @@ unknown territory, an infeasible setting) into one clear line on stderr and exit
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from territory_desktop.cli import capacity_commands, plan_commands, solve_commands
@@ -32,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+FILE_ARGS = ("accounts", "reps", "mapping", "plan", "points", "territories", "distance_matrix")
+
+
 def main(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -39,7 +43,28 @@ def main(argv: list[str]) -> int:
         parser.print_help()
         return 0
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit where it would print a traceback
+        return code
     except CliError as exc:
         print(f"territory-desktop {args.command}: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `... | head -1`: the reader has gone, nothing more to say
+        _silence_stdout()
+        return 1
+    except (RecursionError, MemoryError, OverflowError) as exc:
+        why = {RecursionError: "it is nested too deeply", MemoryError: "it does not fit in memory",
+               OverflowError: "it holds a number too large"}[type(exc)]
+        files = [str(v) for k in FILE_ARGS if isinstance(v := getattr(args, k, None), str)]
+        print(f"territory-desktop {args.command}: cannot process {', '.join(files) or 'the input'}: {why}.",
+              file=sys.stderr)
+        return 2
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout already replaced (tests) or closed
+        pass

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from territory_desktop.cli.errors import CliError
-from territory_desktop.cli.loading import load_plan, save_plan
+from territory_desktop.cli.loading import check_input, check_outputs, load_plan, save_plan
 from territory_desktop.core import kpis
 from territory_desktop.core.activity import UNTOUCHED_DAYS
 from territory_desktop.core.edits import MoveAccounts
@@ -65,8 +65,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     from territory_desktop.io.importing.columns import load_mapping_file
     from territory_desktop.io.importing.importer import ImportFailed, import_plan, write_problems_csv
 
+    inputs = {"accounts file": args.accounts, "reps file": args.reps, "mapping file": args.mapping}
+    for what, path in inputs.items():
+        check_input(path, what)
+    check_outputs(inputs, {"-o": args.output, "--report": args.report}, territory=("-o",))
     try:
         mapping = load_mapping_file(args.mapping) if args.mapping else None
+    except RecursionError as exc:
+        raise CliError(f"{Path(args.mapping).name}: the mapping is nested too deeply to be a column mapping "
+                       '(give {"field": "Column", ...})') from exc
+    except (ImportFailed, ValueError, OSError) as exc:
+        raise CliError(str(exc)) from exc
+    try:
         result = import_plan(args.accounts, args.reps, mapping=mapping, sheet=args.sheet)
     except (ImportFailed, ValueError, OSError) as exc:
         raise CliError(str(exc)) from exc
@@ -88,7 +98,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         if len(result.problems) > 10:
             print(f"  ... {len(result.problems) - 10:,} more" + ("" if args.report else " (use --report FILE)"))
     if args.report:
-        write_problems_csv(result.problems, args.report)
+        try:
+            write_problems_csv(result.problems, args.report)
+        except OSError as exc:
+            raise CliError(f"cannot write the report {args.report}: {exc.strerror or exc}") from exc
         print(f"Problems written to {args.report}.")
     return 0
 
@@ -180,6 +193,7 @@ def cmd_move(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from territory_desktop.io.export import ExportError, export_assignments, export_changes
 
+    check_outputs({"plan": args.plan}, {"-o": args.output, "--changes": args.changes})
     plan = load_plan(args.plan)
     try:
         date = dt.date.fromisoformat(args.effective_date) if args.effective_date else dt.date.today()
@@ -216,14 +230,42 @@ def cmd_recover(args: argparse.Namespace) -> int:
         recovery.discard(session)
         print(f"Discarded: {session.description}")
         return 0
+    if args.output:
+        check_outputs({"recovery journal": session.path}, {"-o": args.output}, territory=("-o",))
+        out = args.output
+    else:
+        out = _own_project(session)
     try:
         plan = recovery.recover(session)
-    except (recovery.RecoveryError, ValueError) as exc:
+    except (recovery.RecoveryError, ValueError, OverflowError) as exc:
         raise CliError(str(exc)) from exc
-    out = args.output or session.project_path
-    if not out:
-        raise CliError("this session was never saved to a project file: give -o OUT.territory")
     save_plan(plan, out)
     recovery.discard(session)
     print(f"Restored {session.edit_count:,} edit(s) into {out}.")
     return 0
+
+
+def _own_project(session) -> Path:  # noqa: ANN001 - a recovery.RecoverableSession
+    """The project file a restore without -o may overwrite: only the plan these edits were made on.
+
+    The journal's header is untrusted: the path it names is used only if it still holds a Territory plan with
+    the save id recorded in that header (so a crafted journal cannot aim a restore at any other file).
+    """
+    import os
+    import stat
+
+    from territory_desktop.io.project.project_file import read_save_id
+
+    path = session.project_path
+    if path is None:
+        raise CliError("this session was never saved to a project file: give -o OUT.territory")
+    ask = "give -o OUT.territory to save the restored plan elsewhere"
+    try:
+        regular = stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        regular = False
+    if not regular or not session.save_id:
+        raise CliError(f"{path} no longer holds the plan these edits were made on: {ask}")
+    if read_save_id(path) != session.save_id:
+        raise CliError(f"{path} has been saved again or replaced since these edits were made: {ask}")
+    return path

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from territory_desktop.cli.errors import CliError
+from territory_desktop.cli.loading import check_input, check_outputs
 from territory_desktop.core import kpis
 
 CARVE_LIMIT = 5000
@@ -73,6 +74,11 @@ def cmd_solve_points(args: argparse.Namespace) -> int:
         bounds = (lo, hi)
     if not (args.band >= 0):
         raise CliError("--band must be 0 or more")
+    inputs = {"points file": args.points, "territories file": args.territories,
+              "distance matrix": args.distance_matrix}
+    for what, path in inputs.items():
+        check_input(path, what)
+    check_outputs(inputs, {"-o": args.output})
     try:
         data = load_points(Path(args.points), Path(args.territories), measures=args.measure, band=args.band,
                            bounds=bounds, objective=args.objective, distance=args.distance, q=args.q,
@@ -82,6 +88,7 @@ def cmd_solve_points(args: argparse.Namespace) -> int:
     except PointsError as exc:
         raise CliError(str(exc)) from exc
     p = data.problem
+    _refuse_impossible_numbers(data, args.points, args.territories, args.distance_matrix)
     if p.mode == "carve" and p.n > CARVE_LIMIT:
         raise CliError(f"carve mode handles up to {CARVE_LIMIT:,} points; {p.n:,} given")
     if p.mode == "carve" and p.k > p.n:
@@ -103,8 +110,60 @@ def cmd_solve_points(args: argparse.Namespace) -> int:
     if not sol.in_band:
         summary["violation"] = round(float(sol.violation), 6)
         summary["conflicts"] = explain_infeasibility(p, list(data.territory_ids))
-    print(json.dumps(summary))
+    print(json.dumps(_json_safe(summary), allow_nan=False))
     return 0
+
+
+LARGEST = 1e15
+"""Beyond this a coordinate or measure is no real quantity (and sums of them lose every digit)."""
+
+
+def _refuse_impossible_numbers(data, points: str, territories: str,  # noqa: ANN001 - a PointsInput
+                               matrix: str | None) -> None:
+    """±inf (or absurdly large) coordinates, measures and capacities: a CliError naming row and column."""
+    p = data.problem
+    cols: list[tuple[str, str, np.ndarray, bool]] = []  # file, column, values, blank (NaN) allowed
+    if p.lat is not None:
+        cols += [(points, "lat", np.asarray(p.lat), False), (points, "lon", np.asarray(p.lon), False)]
+    elif p.distance_matrix is None:
+        cols += [(points, "x", np.asarray(p.x), False), (points, "y", np.asarray(p.y), False)]
+    for j, name in enumerate(p.measure_names):
+        if name != "points":
+            cols.append((points, name, np.asarray(p.measures)[:, j], False))
+    if p.site_capacity is not None:
+        cols.append((points, "capacity", np.asarray(p.site_capacity), False))
+    if p.centre_latlon is not None:
+        ll = np.asarray(p.centre_latlon)
+        cols += [(territories, "lat", ll[:, 0], True), (territories, "lon", ll[:, 1], True)]
+    else:
+        c = np.asarray(p.centres)
+        cols += [(territories, "x", c[:, 0], True), (territories, "y", c[:, 1], True)]
+    for path, col, vals, blank_ok in cols:
+        bad = ~np.isfinite(vals) | (np.abs(np.nan_to_num(vals)) > LARGEST)
+        if blank_ok:
+            bad &= ~np.isnan(vals)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise CliError(f"{path}: row {row + 2}, column {col!r}: {vals[row]!r} is not a usable number "
+                           f"(give a finite value within ±{LARGEST:.0e})")
+    if p.distance_matrix is not None:
+        dm = np.asarray(p.distance_matrix, dtype=np.float64)
+        bad = ~np.isfinite(dm) | (np.abs(np.nan_to_num(dm)) > LARGEST)
+        if bad.any():
+            r, c = (int(v) for v in np.argwhere(bad)[0])
+            raise CliError(f"{matrix}: row {r + 2}, column {str(data.territory_ids[c])!r}: {dm[r, c]!r} is not "
+                           "a usable distance")
+
+
+def _json_safe(v: object) -> object:
+    """NaN and ±inf become null: the JSON line must parse in any reader."""
+    if isinstance(v, float | np.floating):
+        return float(v) if math.isfinite(v) else None
+    if isinstance(v, dict):
+        return {k: _json_safe(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_json_safe(x) for x in v]
+    return v
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
@@ -118,6 +177,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         raise CliError("--max-moves must be 0 or more")
     if args.max_moved_share is not None and not 0 <= args.max_moved_share <= 1:
         raise CliError("--max-moved-share must be between 0 and 1")
+    check_outputs({}, {"-o": args.output}, territory=("-o",))  # the plan itself is allowed: solved in place
     plan = load_plan(args.plan, allow_import=False)
     if args.mode == "carve" and plan.n_accounts > CARVE_LIMIT:
         raise CliError(f"carve mode handles up to {CARVE_LIMIT:,} accounts; this plan has {plan.n_accounts:,}")

@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import math
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -34,6 +36,8 @@ JOURNAL_FORMAT = 1
 JOURNAL_SUFFIX = ".journal"
 LOCK_SUFFIX = ".lock"
 SNAPSHOT_SUFFIX = ".base.territory"
+MAX_JOURNAL_BYTES = 1024**3
+"""A journal larger than this is not read (no session journals a gigabyte of edits)."""
 
 
 class RecoveryError(Exception):
@@ -94,6 +98,9 @@ def _writer_alive(journal: Path) -> bool:
 # ----- reading ---------------------------------------------------------------------------------------------
 def _read_journal(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
     """Header, edit records and whether a torn last line was skipped; RecoveryError naming the line if bad."""
+    problem = _not_a_file(path, MAX_JOURNAL_BYTES)
+    if problem:
+        raise RecoveryError(f"The recovery file {path.name} {problem}.")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -171,6 +178,10 @@ def list_recoverable() -> list[RecoverableSession]:
             continue
         try:
             mtime = path.stat().st_mtime
+            problem = _not_a_file(path, MAX_JOURNAL_BYTES)
+            if problem:
+                found.append((0.0, _bare_session(path, f"The recovery file {path.name} {problem}.")))
+                continue
             if b"\n" not in path.read_bytes():  # died while writing the header: nothing was recorded
                 discard(_bare_session(path, ""))
                 continue
@@ -208,8 +219,11 @@ def recover(session: RecoverableSession) -> Plan:
     project = _opt_path(header.get("project_path"))
     snapshot = _opt_path(header.get("base_snapshot"))
     save_id = header.get("save_id")
+    if snapshot is not None and _not_a_file(snapshot):
+        raise RecoveryError(f"Cannot recover {name}: its starting snapshot {snapshot.name} "
+                            f"{_not_a_file(snapshot)}.")
     try:
-        if project is not None and save_id and read_save_id(project) == save_id:
+        if project is not None and not _not_a_file(project) and save_id and read_save_id(project) == save_id:
             plan = open_project(project)
         elif snapshot is not None and snapshot.exists():
             plan = open_project(snapshot)
@@ -226,13 +240,82 @@ def recover(session: RecoverableSession) -> Plan:
                             f"but its starting plan has {plan.n_accounts}.")
     for line, record in enumerate(records, start=2):
         try:
+            _check_record(record)
             edit = Edit.from_dict(record)
             _check_indices(edit, plan.n_accounts, plan.n_territories)
             plan.apply(edit)
-        except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError,
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError, OverflowError,
                 EditRefused) as exc:
             raise RecoveryError(f"Cannot recover {name}: line {line} cannot be replayed ({exc}).") from exc
     return plan
+
+
+def _not_a_file(path: Path, limit: int | None = None) -> str | None:
+    """Why `path` must not be read (a folder, FIFO, device, or too large), or None (also when it is absent:
+    the reader says so)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        return "is a folder"
+    if not stat.S_ISREG(st.st_mode):
+        return "is not a regular file (a pipe or device)"
+    if limit is not None and st.st_size > limit:
+        return f"is larger than {limit // 1024**2:,} MB"
+    return None
+
+
+INT64 = (-(2**63), 2**63 - 1)
+LARGEST = 1e15
+"""A journaled number beyond this (a capacity of 1e300) is no real quantity: refused, not replayed."""
+MAX_DEPTH = 12
+TEXT_FIELDS = ("name", "rep", "role", "region", "color", "label")
+NUMBER_FIELDS = ("capacity_hours", "target_share", "home_lat", "home_lon")
+FLAG_FIELDS = ("locked", "removed")
+
+
+def _check_record(record: Any) -> None:
+    """Refuse, naming the field, what no edit ever journals: integers beyond 64 bits, NaN, ±inf or absurd
+    floats, text where a territory needs a number (and the reverse), nesting deeper than any edit."""
+    def walk(v: Any, where: str, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise ValueError(f"field {where!r} is nested too deeply")
+        if isinstance(v, bool) or v is None or isinstance(v, str):
+            return
+        if isinstance(v, int):
+            if not INT64[0] <= v <= INT64[1]:
+                raise ValueError(f"field {where!r} holds the integer {str(v)[:30]}, beyond 64 bits")
+        elif isinstance(v, float):
+            if not math.isfinite(v) or abs(v) > LARGEST:
+                raise ValueError(f"field {where!r} holds {v!r}, not a usable number")
+        elif isinstance(v, dict):
+            for k, x in v.items():
+                here = f"{where}.{k}" if where else str(k)
+                walk(x, here, depth + 1)
+                if k in ("changes", "territory") and isinstance(x, dict):  # territory fields, any batch depth
+                    for field, value in x.items():
+                        _check_field(str(field), value, f"{here}.{field}")
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                walk(x, f"{where}[{i}]", depth + 1)
+
+    walk(record, "", 0)
+
+
+def _check_field(key: str, v: Any, where: str) -> None:
+    """Territory fields (in `changes`, `territory`) must have their own type."""
+    if key in TEXT_FIELDS and not isinstance(v, str):
+        raise ValueError(f"field {where!r} must be text, not {type(v).__name__}")
+    if key in NUMBER_FIELDS and not (v is None and key.startswith("home_")):
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            raise ValueError(f"field {where!r} must be a number, not {type(v).__name__}")
+        if key == "home_lat" and abs(v) > 90 or key == "home_lon" and abs(v) > 180:
+            raise ValueError(f"field {where!r} holds {v!r}, outside the globe")
+        if key in ("capacity_hours", "target_share") and v < 0:
+            raise ValueError(f"field {where!r} holds {v!r}, below 0")
+    if key in FLAG_FIELDS and not isinstance(v, bool):
+        raise ValueError(f"field {where!r} must be true or false, not {type(v).__name__}")
 
 
 def _check_indices(edit: Edit, n: int, k: int) -> int:

@@ -1,0 +1,241 @@
+"""Hostile use of the CLI: outputs that are inputs, odd files as inputs, deep JSON, broken pipes, impossible
+numbers, a journal pointing elsewhere. Every failure is one line on stderr with exit code 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from territory_desktop.app import main
+from territory_desktop.io.project.project_file import read_save_id
+from territory_desktop.io.sample.generate import write_sample
+
+
+@pytest.fixture(scope="module")
+def sample_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return write_sample(tmp_path_factory.mktemp("sample"), 120, 4, seed=5)
+
+
+@pytest.fixture
+def plan_file(tmp_path: Path, sample_files: tuple[Path, Path], capsys: pytest.CaptureFixture) -> Path:
+    accounts, reps = sample_files
+    out = tmp_path / "plan.territory"
+    assert main(["import", str(accounts), "--reps", str(reps), "-o", str(out)]) == 0
+    capsys.readouterr()
+    return out
+
+
+def refused(argv: list[str], capsys: pytest.CaptureFixture, *words: str) -> str:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    for w in words:
+        assert w in err, err
+    return err
+
+
+# ----- item 2: outputs that are inputs ----------------------------------------------------------------------
+def test_import_refuses_to_write_over_its_input(tmp_path: Path, sample_files, capsys: pytest.CaptureFixture):
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_bytes(sample_files[0].read_bytes())
+    before = accounts.read_bytes()
+    refused(["import", str(accounts), "-o", str(accounts)], capsys, "accounts.csv")
+    link = tmp_path / "link.territory"
+    link.symlink_to(accounts)
+    refused(["import", str(accounts), "-o", str(link)], capsys)
+    assert accounts.read_bytes() == before
+    refused(["import", str(accounts), "-o", str(tmp_path / "out.sqlite")], capsys, ".territory")
+    assert not (tmp_path / "out.sqlite").exists()
+
+
+def test_export_refuses_one_file_for_two_outputs(plan_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture):
+    out = tmp_path / "a.csv"
+    refused(["export", str(plan_file), "-o", str(out), "--changes", str(tmp_path / "." / "a.csv")], capsys,
+            "a.csv")
+    assert not out.exists()
+    refused(["export", str(plan_file), "-o", str(plan_file)], capsys, "plan.territory")
+    assert read_save_id(plan_file) is not None
+
+
+def test_solve_requires_a_territory_output_and_may_solve_in_place(plan_file: Path, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture):
+    refused(["solve", str(plan_file), "-o", str(tmp_path / "out.csv"), "--time-limit", "2"], capsys,
+            ".territory")
+    before = read_save_id(plan_file)
+    assert main(["solve", str(plan_file), "-o", str(plan_file), "--time-limit", "2"]) == 0
+    capsys.readouterr()
+    assert read_save_id(plan_file) not in (None, before)
+
+
+def test_solve_points_refuses_to_write_over_an_input(tmp_path: Path, capsys: pytest.CaptureFixture):
+    pts, terrs = points_files(tmp_path)
+    refused(["solve-points", str(pts), str(terrs), "-o", str(terrs)], capsys, "terrs.csv")
+
+
+# ----- item 6: one line, never a traceback -------------------------------------------------------------------
+def test_deeply_nested_mapping_is_one_line(tmp_path: Path, sample_files, capsys: pytest.CaptureFixture):
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text("[" * 100_000 + "]" * 100_000)
+    refused(["import", str(sample_files[0]), "--mapping", str(mapping), "-o", str(tmp_path / "p.territory")],
+            capsys, "mapping.json")
+    assert not (tmp_path / "p.territory").exists()
+
+
+def test_report_into_a_missing_folder_fails_before_the_plan_is_saved(tmp_path: Path, sample_files,
+                                                                     capsys: pytest.CaptureFixture):
+    out = tmp_path / "p.territory"
+    refused(["import", str(sample_files[0]), "-o", str(out), "--report", str(tmp_path / "nope" / "r.csv")],
+            capsys, "nope")
+    assert not out.exists()
+
+
+def test_folders_devices_and_fifos_are_refused_as_inputs(tmp_path: Path, plan_file: Path,
+                                                         capsys: pytest.CaptureFixture):
+    pts, terrs = points_files(tmp_path)
+    refused(["solve-points", str(tmp_path), str(terrs), "-o", str(tmp_path / "o.csv")], capsys, "folder")
+    if os.path.exists("/dev/zero"):
+        refused(["info", "/dev/zero"], capsys, "/dev/zero")
+        refused(["import", "/dev/zero", "-o", str(tmp_path / "z.territory")], capsys, "/dev/zero")
+    if hasattr(os, "mkfifo"):
+        fifo = tmp_path / "fifo.territory"
+        os.mkfifo(fifo)
+        refused(["info", str(fifo)], capsys, "fifo.territory")
+        fifo_csv = tmp_path / "fifo.csv"
+        os.mkfifo(fifo_csv)
+        refused(["import", str(fifo_csv), "-o", str(tmp_path / "f.territory")], capsys, "fifo.csv")
+
+
+def test_oversized_input_is_refused_before_reading(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                                   monkeypatch: pytest.MonkeyPatch):
+    from territory_desktop.cli import loading
+
+    monkeypatch.setattr(loading, "MAX_INPUT_BYTES", 100)
+    big = tmp_path / "big.csv"
+    big.write_text("Account ID,Account Name\n" + "A,B\n" * 100)
+    refused(["import", str(big), "-o", str(tmp_path / "b.territory")], capsys, "big.csv", "limit")
+
+
+def test_recursion_error_anywhere_names_the_file(plan_file: Path, capsys: pytest.CaptureFixture,
+                                                 monkeypatch: pytest.MonkeyPatch):
+    from territory_desktop.cli import plan_commands
+
+    def boom(*_a, **_k):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(plan_commands, "plan_summary", boom)
+    refused(["info", str(plan_file)], capsys, "plan.territory")
+
+
+def test_info_into_a_closed_pipe_exits_quietly(plan_file: Path):
+    script = ("import sys; from territory_desktop.app import main; "
+              "sys.exit(main(['info', sys.argv[1]]))")
+    proc = subprocess.Popen([sys.executable, "-c", script, str(plan_file)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.close()  # like `| head -0`: the reader is gone before anything is written
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+    assert proc.returncode in (0, 1)
+
+
+# ----- item 7: a journal cannot redirect a restore ------------------------------------------------------------
+def _crash_session(plan_file: Path) -> None:
+    script = (
+        "import os, sys\n"
+        "from territory_desktop.io.project.project_file import open_project\n"
+        "from territory_desktop.io.project.recovery import Journal\n"
+        "from territory_desktop.core.edits import MoveAccounts\n"
+        "plan = open_project(sys.argv[1])\n"
+        "j = Journal.start(plan, sys.argv[1])\n"
+        "plan.apply(MoveAccounts(list(range(5)), 1))\n"
+        "os._exit(9)\n"
+    )
+    assert subprocess.run([sys.executable, "-c", script, str(plan_file)], timeout=120).returncode == 9
+
+
+def _retarget(victim: Path) -> None:
+    from territory_desktop.io.project.paths import recovery_dir
+
+    [journal] = list(recovery_dir().glob("*.journal"))
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0])
+    header["project_path"] = str(victim)
+    journal.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n", encoding="utf-8")
+
+
+def test_restore_without_output_never_writes_a_file_the_journal_merely_names(plan_file: Path, tmp_path: Path,
+                                                                             capsys: pytest.CaptureFixture):
+    _crash_session(plan_file)
+    victim = tmp_path / "notes.txt"
+    victim.write_text("precious")
+    _retarget(victim)
+    refused(["recover", "--restore", "1"], capsys, "-o")
+    assert victim.read_text() == "precious"
+    other = tmp_path / "other.territory"  # a plan, but not the one the journal was made on
+    other.write_bytes(plan_file.read_bytes())
+    assert main(["move", str(other), "--accounts", "x", "--to", "y"]) == 2  # leaves it unchanged
+    assert main(["solve", str(plan_file), "-o", str(other), "--time-limit", "1"]) == 0
+    capsys.readouterr()
+    _retarget(other)
+    other_id = read_save_id(other)
+    refused(["recover", "--restore", "1"], capsys, "-o")
+    assert read_save_id(other) == other_id
+
+
+def test_restore_without_output_overwrites_its_own_unchanged_plan(plan_file: Path,
+                                                                  capsys: pytest.CaptureFixture):
+    _crash_session(plan_file)
+    before = read_save_id(plan_file)
+    assert main(["recover", "--restore", "1"]) == 0
+    capsys.readouterr()
+    assert read_save_id(plan_file) != before
+    assert main(["info", str(plan_file), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["moved_accounts"] > 0
+
+
+# ----- item 8: impossible numbers in solve-points -------------------------------------------------------------
+def points_files(tmp_path: Path, x3: str = "3", m2: str = "5") -> tuple[Path, Path]:
+    pts = tmp_path / "pts.csv"
+    rows = [("p1", "0", "0", "4"), ("p2", "1", "0", m2), ("p3", x3, "1", "6"), ("p4", "2", "2", "5")]
+    pts.write_text("id,x,y,w\n" + "".join(",".join(r) + "\n" for r in rows))
+    terrs = tmp_path / "terrs.csv"
+    terrs.write_text("id,x,y\nA,0,0\nB,3,2\n")
+    return pts, terrs
+
+
+@pytest.mark.parametrize(("x3", "m2", "where"), [("inf", "5", "row 4, column 'x'"),
+                                                  ("-inf", "5", "row 4, column 'x'"),
+                                                  ("3", "-Infinity", "row 3, column 'w'"),
+                                                  ("3", "1e999", "row 3, column 'w'")])
+def test_solve_points_refuses_infinite_numbers_by_row_and_column(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                                                 x3: str, m2: str, where: str):
+    pts, terrs = points_files(tmp_path, x3, m2)
+    refused(["solve-points", str(pts), str(terrs), "-o", str(tmp_path / "o.csv")], capsys, where)
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_solve_points_json_never_holds_bare_nan(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                                monkeypatch: pytest.MonkeyPatch):
+    from territory_desktop.solver import engine
+
+    real = engine.solve
+
+    def nan_solve(*a, **k):
+        sol = real(*a, **k)
+        sol.objective, sol.bound = float("nan"), float("inf")
+        return sol
+
+    monkeypatch.setattr(engine, "solve", nan_solve)
+    pts, terrs = points_files(tmp_path)
+    assert main(["solve-points", str(pts), str(terrs), "-o", str(tmp_path / "o.csv"), "--time-limit", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "NaN" not in out and "Infinity" not in out
+    summary = json.loads(out)
+    assert summary["objective"] is None and summary["bound"] is None
+    assert np.isfinite(summary["time"])
