@@ -94,6 +94,8 @@ class CapacityChart(QWidget):
                                                    prune="both" if ax is self.axes[1] else "upper"))
         a_util, a_dev, a_seg, a_pipe = self.axes
         a_util.tick_params(axis="y", pad=4)
+        for ax in (a_dev, a_seg, a_pipe):  # the names sit on the first panel only: no tick objects elsewhere
+            ax.yaxis.set_visible(False)
         a_util.axvline(100, color="#1B2430", linewidth=0.8, linestyle=(0, (3, 2)))
         a_util.xaxis.set_major_formatter(lambda v, _p: f"{v:.0f}%")
         band = data.band * 100
