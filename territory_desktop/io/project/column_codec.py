@@ -129,6 +129,8 @@ def decode_series(col: EncodedColumn, n: int) -> pd.Series:
         raise
     except (ValueError, TypeError, KeyError, OverflowError, UnicodeDecodeError, AttributeError) as exc:
         raise ColumnFormatError(f"cannot decode a column of kind {col.kind!r}: {exc}") from exc
+    except RecursionError as exc:  # JSON nested thousands deep, in the values or the dtype record
+        raise ColumnFormatError(f"cannot decode a column of kind {col.kind!r}: it is nested too deeply") from exc
     if len(s) != n:
         raise ColumnFormatError(f"has {len(s)} values, expected {n}")
     return s

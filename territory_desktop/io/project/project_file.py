@@ -3,8 +3,9 @@
 Layout (schema 1): `meta` (key/value text: app version, saved_at, save_id, row count, settings JSON),
 `columns` (one row per DataFrame column or plan array, as a typed BLOB: see project_columns) and
 `territories` (one row per territory slot, removed ones included so indices stay stable).
-A save writes a temporary file next to the target and `os.replace`s it, so a crash or kill at any moment
-leaves either the old or the new file, never a mix. Every way a file can be wrong ends in ProjectFileError
+A save writes a temporary file next to the target (next to a symlink's target) and `os.replace`s it, so a
+crash or kill at any moment leaves either the old or the new file, never a mix; the replaced file's mode is
+kept and a read-only file is refused (see save_project). Every way a file can be wrong ends in ProjectFileError
 with the file name and a sentence a planner understands.
 """
 
@@ -16,7 +17,9 @@ import hashlib
 import json
 import math
 import os
+import re
 import sqlite3
+import stat
 import time
 import uuid
 import zlib
@@ -37,12 +40,21 @@ from territory_desktop.io.project.column_codec import (
     encode_series,
 )
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 APPLICATION_ID = 0x54455252  # "TERR"
 SCHEMA_VERSION = 1
 SQLITE_MAGIC = b"SQLite format 3\x00"
 TEMP_SUFFIX = ".saving"
-STALE_TEMP_SECONDS = 3600
+STALE_TEMP_SECONDS = 180
+"""A temporary file older than this (and not locked by a running save) is left from a killed save."""
+TEMP_ID_LENGTH = 12
 DIGEST_KEY = "content_sha256"
+MAX_BAND = 10.0
+"""The widest tolerance band a file may hold (±1000% of the mean); beyond it a file is refused as damaged."""
 
 _TERRITORY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "TEXT"), ("rep", "TEXT"), ("role", "TEXT"), ("region", "TEXT"), ("home_lat", "REAL"),
@@ -65,27 +77,88 @@ class ProjectFileError(Exception):
 
 # ----- save -----------------------------------------------------------------------------------------------
 def save_project(plan: Plan, path: str | os.PathLike[str]) -> None:
-    """Write the plan to `path` atomically (old file or new file after any crash; the plan is not changed)."""
-    path = Path(path)
+    """Write the plan to `path` atomically (old file or new file after any crash; the plan is not changed).
+
+    The save respects the file it replaces: its permission bits are kept (a 600 plan stays private), a
+    read-only plan is refused (ProjectFileError naming it) rather than overwritten, and a symlink is written
+    through: the link stays a link and its target (resolved with os.path.realpath) gets the new plan. A new
+    file gets the umask default (0o666 & ~umask), like any file the user creates.
+
+    Hard links are detached, on purpose: keeping the inode would mean writing in place, and a crash then could
+    leave half a plan; the atomic replace of the path wins, so the other names keep the previous plan.
+    """
+    shown = Path(path)
+    path = Path(os.path.realpath(shown))
     if not path.parent.is_dir():
-        raise ProjectFileError(f"Cannot save {path.name}: the folder {path.parent} does not exist.")
+        raise ProjectFileError(f"Cannot save {shown.name}: the folder {path.parent} does not exist.")
+    old = _existing_file(path, shown.name)
     _remove_stale_temps(path)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}{TEMP_SUFFIX}")
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:TEMP_ID_LENGTH]}{TEMP_SUFFIX}")
+    fd: int | None = None
     try:
+        # Created here, not by SQLite: O_EXCL, the umask default (SQLite would use 0644), private (0600) until
+        # it gets the mode of the file it replaces, and locked so no other save takes it for a stale one.
+        fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o666 if old is None else 0o600)
+        _lock(fd)
         _write_database(plan, tmp)
-        _fsync_file(tmp)
+        os.fsync(fd)
+        os.close(fd)  # before the rename: Windows cannot rename an open file (the age guards the gap)
+        fd = None
+        if old is not None:
+            _copy_owner(tmp, old)
+            os.chmod(tmp, stat.S_IMODE(old.st_mode))
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except OSError as exc:
-        raise ProjectFileError(f"Cannot save {path.name}: {exc.strerror or exc}.") from exc
+        raise ProjectFileError(f"Cannot save {shown.name}: {exc.strerror or exc}.") from exc
     except sqlite3.Error as exc:
-        raise ProjectFileError(f"Cannot save {path.name}: {exc}.") from exc
+        raise ProjectFileError(f"Cannot save {shown.name}: {exc}.") from exc
     except UnicodeEncodeError as exc:  # a territory name or header holding half of a surrogate pair
-        raise ProjectFileError(f"Cannot save {path.name}: some text cannot be stored ({exc.reason}: "
+        raise ProjectFileError(f"Cannot save {shown.name}: some text cannot be stored ({exc.reason}: "
                                f"{exc.object[max(exc.start - 10, 0):exc.end + 10]!r}).") from exc
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if fd is not None:
+            os.close(fd)
+
+
+def _existing_file(path: Path, shown: str) -> os.stat_result | None:
+    """The status of the plan being replaced (None: a new file); refuse a read-only plan or a non-file.
+
+    Read-only is judged by the mode bits as well as by os.access, because for root (or an administrator)
+    os.access says yes to any file, and a planner who made a plan read-only meant it."""
+    try:
+        st_ = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ProjectFileError(f"Cannot save {shown}: {exc.strerror or exc}.") from exc
+    if stat.S_ISDIR(st_.st_mode):
+        raise ProjectFileError(f"Cannot save {shown}: it is a folder, not a project file.")
+    if not stat.S_ISREG(st_.st_mode):  # never replace a pipe, a socket or a device (/dev/null) with a plan
+        raise ProjectFileError(f"Cannot save {shown}: it is not a regular file (a pipe, device or socket).")
+    if not st_.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
+        raise ProjectFileError(f"Cannot save {shown}: the file is read-only. Save under another name, or "
+                               "make it writable first.")
+    return st_
+
+
+def _copy_owner(tmp: Path, old: os.stat_result) -> None:
+    """Keep the owner and group of the replaced plan where this user may (root; a group one belongs to)."""
+    if hasattr(os, "chown") and (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
+        with contextlib.suppress(OSError):
+            os.chown(tmp, old.st_uid, -1)
+        with contextlib.suppress(OSError):
+            os.chown(tmp, -1, old.st_gid)
+
+
+def _lock(fd: int) -> None:
+    """Mark a temporary file as in use (released by the OS when the process ends, however it ends)."""
+    if fcntl is not None:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def _write_database(plan: Plan, tmp: Path) -> None:
@@ -177,14 +250,6 @@ def _digest(meta: list[tuple[str, str]], columns: list[tuple[Any, ...]], territo
     return hashlib.sha256(json.dumps(canon, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _fsync_dir(folder: Path) -> None:
     """Make the rename itself durable (POSIX); Windows cannot open folders, and NTFS journals renames."""
     if os.name == "nt":
@@ -198,16 +263,29 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _remove_stale_temps(path: Path) -> None:
-    """Drop temporary files left by a save that was killed long ago (a recent one may still be running)."""
+    """Drop temporary files of this project left by a save that was killed: only names of exactly our temp
+    pattern (not another project's whose name starts the same), older than STALE_TEMP_SECONDS, and not locked
+    by a save still running (on Windows an open file cannot be deleted anyway)."""
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.[0-9a-f]{{{TEMP_ID_LENGTH}}}{re.escape(TEMP_SUFFIX)}")
     now = time.time()
-    for p in path.parent.glob(f".{_glob_escape(path.name)}.*{TEMP_SUFFIX}"):
+    try:
+        candidates = [p for p in path.parent.iterdir() if pattern.fullmatch(p.name)]
+    except OSError:
+        return
+    for p in candidates:
         with contextlib.suppress(OSError):
-            if now - p.stat().st_mtime > STALE_TEMP_SECONDS:
+            st_ = os.lstat(p)
+            if not stat.S_ISREG(st_.st_mode) or now - st_.st_mtime <= STALE_TEMP_SECONDS:
+                continue
+            if fcntl is None:
                 p.unlink()
-
-
-def _glob_escape(text: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[]" else c for c in text)
+                continue
+            fd = os.open(p, os.O_RDONLY)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # OSError (skipped) while a save holds it
+                p.unlink()
+            finally:
+                os.close(fd)
 
 
 # ----- open -----------------------------------------------------------------------------------------------
@@ -222,8 +300,11 @@ def open_project(path: str | os.PathLike[str]) -> Plan:
             raise
         except sqlite3.DatabaseError as exc:
             raise ProjectFileError(f"{path.name} is damaged and cannot be opened ({exc}).") from exc
-        except (ColumnFormatError, ValueError, KeyError, TypeError, IndexError) as exc:
+        except (ColumnFormatError, ValueError, KeyError, TypeError, IndexError, OverflowError) as exc:
             raise ProjectFileError(f"{path.name} is damaged and cannot be opened: {exc}.") from exc
+        except RecursionError as exc:  # deeply nested JSON anywhere the specific checks did not expect it
+            raise ProjectFileError(f"{path.name} is damaged and cannot be opened: it holds data nested too "
+                                   "deeply.") from exc
     finally:
         con.close()
 
@@ -247,6 +328,10 @@ def _connect_checked(path: Path) -> sqlite3.Connection:
     """Open read-only after checking it is a SQLite file of ours with a schema this version can read."""
     name = path.name
     try:
+        # Checked before opening: reading a FIFO (or a device) would block or never end.
+        if not stat.S_ISREG(st_mode := os.stat(path).st_mode) and not stat.S_ISDIR(st_mode):
+            raise ProjectFileError(f"{name} is not a regular file (it is a pipe, device or socket), so it is not "
+                                   "a Territory Desktop project.")
         with open(path, "rb") as fh:
             head = fh.read(len(SQLITE_MAGIC))
     except FileNotFoundError as exc:
@@ -301,8 +386,10 @@ def _read_plan(con: sqlite3.Connection, path: Path) -> Plan:
     for frame, _pos, col_name, kind, dtype, data, mask, crc in cols:
         try:
             col_name = json.loads(col_name)
-        except ValueError as exc:
+        except (ValueError, TypeError, RecursionError) as exc:  # RecursionError: deeply nested JSON
             raise ProjectFileError(f"{name} is damaged: a column name of the {frame} is unreadable.") from exc
+        if isinstance(col_name, list | dict):  # a save writes text or a number, never a structure
+            raise ProjectFileError(f"{name} is damaged: a column name of the {frame} is not a name.")
         label = f"column {col_name!r} of the {frame}"
         if frame not in frames:
             raise ProjectFileError(f"{name} is damaged: unknown table part {frame!r}.")
@@ -326,19 +413,49 @@ def _read_plan(con: sqlite3.Connection, path: Path) -> Plan:
     source = _frame(frames["source"], meta.get("source_columns_dtype"), n) \
         if meta.get("has_source") == "1" else None
     raw_territories, territories = _read_territories(con, name)
+    assignment, baseline = (_territory_numbers(arrays[k], k, len(territories), name)
+                            for k in ("assignment", "baseline"))
+    locked = arrays["locked"]
+    if locked.dtype != np.dtype(bool):
+        raise ProjectFileError(f"{name} is damaged: the locked flags must be true or false, not {locked.dtype}.")
     try:
         settings = BalanceSettings.from_dict(json.loads(meta["settings"]))
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except RecursionError as exc:
+        raise ProjectFileError(f"{name} is damaged: the balance settings cannot be read (nested too "
+                               "deeply).") from exc
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
         raise ProjectFileError(f"{name} is damaged: the balance settings cannot be read ({exc}).") from exc
+    _check_settings(settings, name)
     try:
-        plan = Plan(accounts, territories, arrays["assignment"].to_numpy(), arrays["baseline"].to_numpy(),
-                    arrays["locked"].to_numpy(), settings, source)
+        plan = Plan(accounts, territories, assignment, baseline, locked.to_numpy(), settings, source)
     except ValueError as exc:
         raise ProjectFileError(f"{name} is damaged: {exc}.") from exc
     # Last, so the specific complaints above win: anything else that changed is caught here.
     if _digest(list(meta.items()), cols, raw_territories) != meta[DIGEST_KEY]:
         raise ProjectFileError(f"{name} is damaged: its names, settings or territories fail their checksum.")
     return plan
+
+
+def _territory_numbers(series: pd.Series, what: str, k: int, name: str) -> np.ndarray:
+    """The assignment or baseline as int32, refused unless every value is a whole number naming a territory
+    slot (or -1): a float, a date or a masked column would otherwise be cast into a plausible, wrong plan, and
+    a wide integer would wrap into a valid territory."""
+    dtype = series.dtype
+    if not (isinstance(dtype, np.dtype) and dtype.kind in "iu"):
+        raise ProjectFileError(f"{name} is damaged: the {what} must hold whole numbers (territory numbers), "
+                               f"not {dtype}.")
+    values = series.to_numpy()
+    if len(values) and (int(values.min()) < -1 or int(values.max()) >= k):
+        raise ProjectFileError(f"{name} is damaged: the {what} refers to a territory that does not exist.")
+    return values.astype(np.int32)
+
+
+def _check_settings(settings: BalanceSettings, name: str) -> None:
+    """Settings the app could never have saved: a band that is negative, above MAX_BAND or not a number."""
+    for m in settings.measures:
+        if not 0.0 <= m.band <= MAX_BAND:
+            raise ProjectFileError(f"{name} is damaged: the band of the measure {m.measure!r} is {m.band!r}; a "
+                                   f"band lies between 0 and {MAX_BAND:g} (0% to {MAX_BAND:.0%} of the mean).")
 
 
 def _frame(columns: list[tuple[Any, pd.Series]], columns_dtype: str | None, n: int) -> pd.DataFrame:
