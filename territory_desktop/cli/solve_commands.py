@@ -102,17 +102,31 @@ def cmd_solve_points(args: argparse.Namespace) -> int:
         "objective": round(float(sol.objective), 6),
         "bound": None if sol.bound is None else round(float(sol.bound), 6),
         "feasible": bool(sol.feasible and sol.in_band), "in_band": bool(sol.in_band),
-        # "optimal" of the soft model is not a feasible plan: say infeasible when a hard rule or band fails
-        "status": sol.status if sol.feasible and sol.in_band else "infeasible", "time": round(sol.elapsed, 3),
+        "status": sol.status, "time": round(sol.elapsed, 3),
         "moved": int(((sol.assignment != p.current) & (p.current >= 0)).sum()),
         "assigned": int(((sol.assignment != p.current) & (p.current < 0)).sum()), "message": sol.message,
     }
-    if not sol.in_band:
+    if not (sol.feasible and sol.in_band):
+        # "infeasible" only when proven: a hard rule that no plan can satisfy. A plan merely not found within the
+        # time is "not found" — balanced plans may well exist (issue: Alabama at ±0.5% was called infeasible).
+        conflicts = explain_infeasibility(p, list(data.territory_ids))
+        proven = [c for c in conflicts if not c.startswith(SPECULATIVE)]
         summary["violation"] = round(float(sol.violation), 6)
-        summary["conflicts"] = explain_infeasibility(p, list(data.territory_ids))
+        summary["conflicts"] = conflicts
+        if proven:
+            summary["status"] = "infeasible"
+            summary["message"] = "Proven impossible: " + " ".join(proven)
+        else:
+            summary["status"] = "not found"
+            summary["message"] = (f"No plan within the bands was found in {limit:g} s. That does not prove none "
+                                  "exists: allow more time (--time-limit) or widen the bands (--band).")
     print(json.dumps(_json_safe(summary), allow_nan=False))
     return 0
 
+
+SPECULATIVE = "The change budget may"
+"""explain_infeasibility's one line that is a hint, not a proof (every other line is a necessary condition
+that no plan can meet)."""
 
 LARGEST = 1e15
 """Beyond this a coordinate or measure is no real quantity (and sums of them lose every digit)."""

@@ -100,3 +100,35 @@ def test_solve_a_project_respects_the_move_budget(tmp_path, capsys):
     assert int((solved.assignment != solved.baseline).sum()) <= 7
     assert np.array_equal(solved.assignment[solved.locked], plan.assignment[plan.locked])
     assert "Saved" in capsys.readouterr().out
+
+
+def _points(tmp: Path, sales: list[float], locked: list[str]) -> tuple[Path, Path]:
+    n = len(sales)
+    rng = np.random.default_rng(3)
+    pd.DataFrame({"id": [f"P{i}" for i in range(n)], "x": rng.uniform(0, 10, n), "y": rng.uniform(0, 10, n),
+                  "sales": sales, "territory": (["A", "B", "C"] * n)[:n], "locked": locked}
+                 ).to_csv(tmp / "points.csv", index=False)
+    pd.DataFrame({"id": ["A", "B", "C"], "x": [2.0, 5.0, 8.0], "y": [2.0, 5.0, 8.0]}).to_csv(
+        tmp / "territories.csv", index=False)
+    return tmp / "points.csv", tmp / "territories.csv"
+
+
+def test_infeasible_only_when_proven_with_the_reason_in_words(tmp_path, capsys):
+    sales = [1000.0] + [1.0] * 29  # A's one locked account alone is far above a third of the total
+    pts, ter = _points(tmp_path, sales, ["yes"] + [""] * 29)
+    assert main(["solve-points", str(pts), str(ter), "-o", str(tmp_path / "o.csv"), "--measure", "sales",
+                 "--band", "0.2", "--time-limit", "1"]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["status"] == "infeasible" and "locked" in summary["message"]
+
+
+def test_a_plan_not_found_in_the_time_is_not_called_infeasible(tmp_path, capsys):
+    sales = [float(v) for v in np.random.default_rng(5).integers(1, 50, 31)]
+    pts, ter = _points(tmp_path, sales, [""] * 31)
+    # a band of 0: every territory exactly a third — nothing proves it impossible, nothing finds it quickly
+    assert main(["solve-points", str(pts), str(ter), "-o", str(tmp_path / "o.csv"), "--measure", "sales",
+                 "--band", "0", "--time-limit", "0.5"]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert not summary["in_band"]  # exact thirds are out of reach here, yet no hard rule proves it
+    assert summary["status"] == "not found" and "infeasible" not in summary["message"].lower()
+    assert "does not prove" in summary["message"]
