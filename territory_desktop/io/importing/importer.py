@@ -87,7 +87,7 @@ def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
         shown = ", ".join(map(repr, columns[:30])) + (" ..." if len(columns) > 30 else "")
         raise ImportFailed(f"{file}: cannot find an account id or account name column (the columns are "
                            f"{shown}); map 'account_id' or 'name' by hand")
-    problems: list[ImportProblem] = []
+    problems: list[ImportProblem] = list(df.attrs.pop("read_problems", []))  # encodings, Excel cells, headers
     if "account_id" not in used:
         problems.append(ImportProblem(file, None, used["name"], "", "no account id column: the account name "
                                       "is used as the id, so accounts with the same name are rejected", WARNING))

@@ -4,6 +4,10 @@ Every cell is read as text first: a ZIP code "02134" must not become the number 
 seen it, and a cell that will not parse must be reported with what the user typed. Blank cells are "".
 Rows keep their place: blank lines in the middle of a file stay as empty rows (the importer reports them),
 so row numbers match what a spreadsheet shows; only blank rows after the last data row are dropped.
+What the reader had to decide is not lost: `df.attrs["read_problems"]` lists warnings (rows read as
+Windows-1252 among UTF-8 ones, NUL bytes dropped, Excel formulas without a saved value, merged cells, repeated
+headers) that the importer puts in its report. Past the limits in `errors` (rows, columns, cell size, unzipped
+size) a file is refused with a message naming the limit, as early as the format allows.
 """
 
 from __future__ import annotations
@@ -16,17 +20,28 @@ import re
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from territory_desktop.io.importing.columns import guess_mapping
-from territory_desktop.io.importing.errors import ImportFailed
-from territory_desktop.io.importing.xlsx_reader import MissingSheet, read_xlsx_rows
+from territory_desktop.io.importing.errors import MAX_CELL_BYTES, MAX_COLUMNS, MAX_ROWS, ImportFailed, TooBig
+from territory_desktop.io.importing.problems import WARNING, ImportProblem
+from territory_desktop.io.importing.xlsx_reader import MissingSheet, SheetNotes, read_xlsx_rows
+
+__all__ = ["MAX_CELL_BYTES", "MAX_COLUMNS", "MAX_ROWS", "read_table", "decode_bytes", "sniff_delimiter",
+           "column_letter"]
 
 _DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_LINES = 60
-MAX_COLUMNS = 2000
 _LATIN1_FALLBACK = "territory_desktop_latin1"
 codecs.register_error(_LATIN1_FALLBACK, lambda e: (chr(e.object[e.start]), e.start + 1))  # type: ignore[index]
+# the csv module refuses cells past 128 KB by default: let every cell up to the import's own limit through
+csv.field_size_limit(max(csv.field_size_limit(), 4 * MAX_CELL_BYTES))
+ROWS_NAMED = 20
+"""A note about many rows names this many of them, then counts the rest."""
+
+_Note = tuple[int | None, int | None, str, str]
+"""A reader's note before the header is known: (sheet row or None, 0-based column or None, value, reason)."""
 
 
 def read_table(path: str | Path, sheet: str | None = None, nrows: int | None = None,
@@ -39,6 +54,7 @@ def read_table(path: str | Path, sheet: str | None = None, nrows: int | None = N
     1-based row (so problems still name the rows a spreadsheet shows).
     """
     p = Path(path)
+    notes: list[_Note] = []
     try:
         with p.open("rb") as fh:
             head = fh.read(8)
@@ -49,41 +65,175 @@ def read_table(path: str | Path, sheet: str | None = None, nrows: int | None = N
     except OSError as exc:
         raise ImportFailed(f"{p.name}: cannot be opened ({exc.strerror or exc})") from None
     if head.startswith(b"PK\x03\x04"):
-        df = _read_xlsx(p, sheet, nrows)
+        df = _read_xlsx(p, sheet, nrows, notes)
     elif head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFailed(f"{p.name}: is an old-style Excel .xls file; save it as .xlsx or CSV and import that")
     else:
         if sheet is not None and p.suffix.lower() in (".csv", ".txt", ".tsv"):
             raise ImportFailed(f"{p.name}: is a text file, it has no sheet {sheet!r}")
-        df = _read_text(p, nrows)
+        df = _read_text(p, nrows, notes)
     df = _finish(df, p.name)
-    return _skip_title_rows(df, p.name) if find_header else df
+    if nrows is None and len(df) > MAX_ROWS:
+        raise TooBig(f"{p.name}: has more than {MAX_ROWS:,} rows; at most {MAX_ROWS:,} rows can be imported "
+                     "(split the file)")
+    if find_header:
+        df = _skip_title_rows(df, p.name)
+    df.attrs["read_problems"] = _problems(df, p.name, notes)
+    df.attrs.pop("given_headers", None)
+    return df
+
+
+def _problems(df: pd.DataFrame, name: str, notes: list[_Note]) -> list[ImportProblem]:
+    """The reader's notes as warnings (columns named by their header), and one per repeated header."""
+    columns = list(df.columns)
+    out = [ImportProblem(name, row, columns[col] if col is not None and col < len(columns) else None, value,
+                         reason, WARNING) for row, col, value, reason in notes]
+    header_row = int(df.attrs.get("header_row", 1))
+    renamed: dict[str, list[int]] = {}
+    for i, (given, used) in enumerate(zip(df.attrs.get("given_headers", []), columns, strict=False)):
+        if given and given != used and used.startswith(given + " ("):
+            renamed.setdefault(given, []).append(i)
+    for given, cols in renamed.items():
+        first = next((i for i, g in enumerate(df.attrs["given_headers"]) if g.casefold() == given.casefold()),
+                     cols[0])
+        n = len(cols) + 1
+        times = "twice" if n == 2 else f"{n} times"
+        shown = ", ".join(repr(columns[i]) for i in cols)
+        letters = ", ".join(column_letter(i) for i in [first, *cols])
+        out.append(ImportProblem(name, header_row, columns[cols[0]], given,
+                                 f"the header {given!r} appears {times} (columns {letters}): the first is "
+                                 f"{given!r}, the others are read as {shown}; check which one is meant",
+                                 WARNING))
+    return out
 
 
 # ----- text ---------------------------------------------------------------------------------------------
 def decode_bytes(data: bytes, name: str) -> str:
     """Text of a file in UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text") or Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="replace")
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    return _decode(data, name).text
+
+
+class _Decoded:
+    """Decoded text, and the 0-based lines read as Windows-1252, read as (non-ASCII) UTF-8, and with NULs."""
+
+    def __init__(self, text: str, cp1252: list[int], utf8: list[int], nul: list[int]) -> None:
+        self.text, self.cp1252, self.utf8, self.nul = text, cp1252, utf8, nul
+
+
+def _decode(data: bytes, name: str) -> _Decoded:
+    """Decode the whole file as UTF-8 (or UTF-16 by its BOM); where that fails, line by line.
+
+    Two exports pasted together are often one UTF-8 and one Windows-1252: each line is tried as UTF-8 and
+    falls back to Windows-1252 alone, so neither half turns into "MÃ¼ller" or "M�ller". NUL bytes (a stray
+    one from a broken export) are dropped and their lines named; many of them mean a binary file.
+    """
+    cp1252: list[int] = []
+    utf8: list[int] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise ImportFailed(f"{name}: looks like UTF-16 text but cannot be decoded") from None
     else:
+        body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
         try:
-            text = data.decode("utf-8")
+            text = body.decode("utf-8")
         except UnicodeDecodeError:
-            # Windows-1252 leaves five bytes undefined; those map as Latin-1 so no byte is ever lost
-            text = data.decode("cp1252", errors=_LATIN1_FALLBACK)
-    if "\x00" in text:
-        raise ImportFailed(f"{name}: is not a text table (it contains binary data)")
+            text, cp1252, utf8 = _decode_lines(body)
+    binary = ImportFailed(f"{name}: is not a text table (it contains binary data)")
     sample = text[:4096]
     if sample:
-        controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f\v")
+        controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f\v\x00")
         if controls > len(sample) * 0.01:
-            raise ImportFailed(f"{name}: is not a text table (it contains binary data)")
-    return text
+            raise binary
+    nul: list[int] = []
+    if "\x00" in text:
+        if text.count("\x00") > max(16, len(text) // 1000):
+            raise binary
+        nul = [i for i, line in enumerate(text.split("\n")) if "\x00" in line]
+        text = text.replace("\x00", "")
+    return _Decoded(text, cp1252, utf8, nul)
+
+
+def _decode_lines(body: bytes) -> tuple[str, list[int], list[int]]:
+    """Each line as UTF-8 if it is valid UTF-8, else as Windows-1252 (its five undefined bytes as Latin-1)."""
+    out: list[str] = []
+    cp1252: list[int] = []
+    utf8: list[int] = []
+    for i, line in enumerate(body.split(b"\n")):
+        if line.isascii():
+            out.append(line.decode("ascii"))
+            continue
+        try:
+            out.append(line.decode("utf-8"))
+            utf8.append(i)
+        except UnicodeDecodeError:
+            out.append(line.decode("cp1252", errors=_LATIN1_FALLBACK))
+            cp1252.append(i)
+    return "\n".join(out), cp1252, utf8
+
+
+def _rows_of_lines(text: str, lines: set[int]) -> dict[int, int]:
+    """{0-based line: 1-based row} for the given lines; a quoted cell may span lines, so rows are counted."""
+    out: dict[int, int] = {}
+    row, inside, last = 1, False, max(lines)
+    for i, line in enumerate(text.split("\n")):
+        if i in lines:
+            out[i] = row
+        if i >= last:
+            break
+        if line.count('"') % 2:
+            inside = not inside
+        if not inside:
+            row += 1
+    return out
+
+
+def _rows_named(rows: list[int]) -> str:
+    shown = ", ".join(map(str, rows[:ROWS_NAMED])) + (", ..." if len(rows) > ROWS_NAMED else "")
+    return f"row {shown}" if len(rows) == 1 else f"rows {shown} ({len(rows):,} rows)"
+
+
+def _text_notes(dec: _Decoded, shift: int) -> list[_Note]:
+    """Warnings for the lines read as Windows-1252 among UTF-8 ones, and for the lines that held NULs."""
+    notes: list[_Note] = []
+    mixed = bool(dec.cp1252 and dec.utf8)
+    if not mixed and not dec.nul:
+        return notes
+    wanted = set(dec.nul) | (set(dec.cp1252 if len(dec.cp1252) <= len(dec.utf8) else dec.utf8) if mixed else set())
+    rows = {i: r - shift for i, r in _rows_of_lines(dec.text, wanted).items()}
+    if mixed:
+        few, other = ("Windows-1252", "UTF-8") if len(dec.cp1252) <= len(dec.utf8) else ("UTF-8", "Windows-1252")
+        named = sorted({rows[i] for i in (dec.cp1252 if few == "Windows-1252" else dec.utf8) if i in rows})
+        notes.append((None, None, "", f"{_rows_named(named)} {'is' if len(named) == 1 else 'are'} in {few}, "
+                      f"the rest {other}: read each as written"))
+    for n, i in enumerate(dec.nul):
+        if n == ROWS_NAMED:
+            rest = sorted({rows[j] for j in dec.nul[n:] if j in rows})
+            notes.append((None, None, "", f"{_rows_named(rest)} also held NUL bytes; they were dropped"))
+            break
+        notes.append((rows.get(i), None, "", "this row held a NUL byte (binary zero, usually a damaged "
+                      "export); it was dropped: check the row"))
+    return notes
+
+
+def _longest_line(data: bytes) -> int:
+    """Bytes in the longest line (a cheap bound on the longest unquoted cell)."""
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    if not len(ends):
+        return len(data)
+    return int(max(ends[0] + 1, np.diff(ends).max(initial=0), len(data) - ends[-1] - 1))
+
+
+def _check_cells(df: pd.DataFrame, name: str) -> None:
+    """Refuse a cell past MAX_CELL_BYTES (only called when some line is that long)."""
+    for j, col in enumerate(df.columns):
+        cells = df[col].astype(str)
+        for i in np.flatnonzero((cells.str.len() > MAX_CELL_BYTES // 4).to_numpy()).tolist():
+            size = len(cells.iloc[i].encode("utf-8", errors="replace"))
+            if size > MAX_CELL_BYTES:
+                raise TooBig(f"{name}: row {i + 2:,}, column {column_letter(j)} holds {size:,} bytes; at most "
+                             f"{MAX_CELL_BYTES:,} bytes per cell can be imported")
 
 
 def sniff_delimiter(text: str) -> str:
@@ -110,7 +260,7 @@ PREVIEW_BYTES = 4 * 1024 * 1024
 """A preview (nrows given) reads at most this much of a big CSV, cut at a line end, so the dialog opens fast."""
 
 
-def _read_text(p: Path, nrows: int | None) -> pd.DataFrame:
+def _read_text(p: Path, nrows: int | None, notes: list[_Note]) -> pd.DataFrame:
     try:
         with p.open("rb") as fh:
             data = fh.read(PREVIEW_BYTES + 1) if nrows is not None else fh.read()
@@ -123,44 +273,67 @@ def _read_text(p: Path, nrows: int | None) -> pd.DataFrame:
         raise ImportFailed(f"{p.name}: cannot be read ({exc.strerror or exc})") from None
     if not data.strip():
         raise ImportFailed(f"{p.name}: the file is empty")
-    text = decode_bytes(data, p.name)
+    dec = _decode(data, p.name)
+    text = dec.text
     if not text.strip():
         raise ImportFailed(f"{p.name}: the file is empty")
+    long_lines = _longest_line(data) > MAX_CELL_BYTES
     hint = re.match(r"\s*sep=(.)[ \t]*\r?\n", text)
     if hint:  # Excel's "sep=;" first line: it names the delimiter and Excel does not show it as a row
         delimiter, text = hint.group(1), text[hint.end():]
     else:
         delimiter = sniff_delimiter(text)
+    notes += _text_notes(dec, dec.text[:hint.end()].count("\n") if hint else 0)
+    df = _parse_text(text, delimiter, nrows, p.name)
+    if long_lines:
+        _check_cells(df, p.name)
+    return df
+
+
+def _parse_text(text: str, delimiter: str, nrows: int | None, name: str) -> pd.DataFrame:
+    try:
+        header_cells = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    except csv.Error:
+        header_cells = []
+    if len(header_cells) > MAX_COLUMNS:
+        raise TooBig(f"{name}: has {len(header_cells):,} columns; at most {MAX_COLUMNS:,} columns can be "
+                     "imported")
+    limit = nrows if nrows is not None else MAX_ROWS + 1
     try:
         with warnings.catch_warnings():
             # pandas only warns when a row has more cells than the header, and drops them: take the slow path
             warnings.simplefilter("error", pd.errors.ParserWarning)
             df = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
-                             skip_blank_lines=False, nrows=nrows, engine="c", header=0, quotechar='"',
+                             skip_blank_lines=False, nrows=limit, engine="c", header=0, quotechar='"',
                              index_col=False)
-        header_cells = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
         if len(header_cells) != len(df.columns):
             raise ValueError("header and columns disagree")
         df.columns = header_cells
         return df
     except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, csv.Error, UnicodeError, IndexError):
-        return _read_ragged(text, delimiter, nrows, p.name)
+        return _read_ragged(text, delimiter, limit, name)
 
 
-def _read_ragged(text: str, delimiter: str, nrows: int | None, name: str) -> pd.DataFrame:
+def _read_ragged(text: str, delimiter: str, limit: int, name: str) -> pd.DataFrame:
     """Slow path for rows with more cells than the header: extra cells get their own "Column N" columns."""
+    rows: list[list[str]] = []
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False):
+            if len(row) > MAX_COLUMNS:
+                raise TooBig(f"{name}: row {len(rows) + 1:,} has {len(row):,} cells; at most {MAX_COLUMNS:,} "
+                             "columns can be imported")
+            rows.append(row)
+            if len(rows) > limit:
+                break
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise TooBig(f"{name}: row {len(rows) + 1:,} holds a cell past the limit; at most "
+                         f"{MAX_CELL_BYTES:,} bytes per cell can be imported") from None
         raise ImportFailed(f"{name}: is not a readable table ({exc})") from None
     if not rows:
         raise ImportFailed(f"{name}: the file is empty")
-    header, body = rows[0], rows[1:]
-    if nrows is not None:
-        body = body[:nrows]
+    header, body = rows[0], rows[1:limit + 1]
     width = max([len(header)] + [len(r) for r in body])
-    if width > MAX_COLUMNS:
-        raise ImportFailed(f"{name}: is not a table (a row has {width} cells)")
     header = header + [""] * (width - len(header))
     body = [r + [""] * (width - len(r)) for r in body]
     return pd.DataFrame(body, columns=range(width), dtype=str).set_axis(header, axis=1)
@@ -182,11 +355,15 @@ def _cell_text(v: object) -> str:
     return str(v).strip() if isinstance(v, str) else str(v)
 
 
-def _read_xlsx(p: Path, sheet: str | None, nrows: int | None) -> pd.DataFrame:
+def _read_xlsx(p: Path, sheet: str | None, nrows: int | None, notes: list[_Note]) -> pd.DataFrame:
     """The fast stdlib reader first; openpyxl if it meets anything it does not understand."""
     limit = None if nrows is None else nrows + 1
+    found = SheetNotes()
     try:
-        title, rows = read_xlsx_rows(p, sheet, limit)
+        title, rows = read_xlsx_rows(p, sheet, limit, found)
+        notes += _sheet_notes(title, rows, found)
+    except ImportFailed:  # past a size limit: openpyxl must not try either
+        raise
     except MissingSheet as exc:
         if not exc.names:
             raise ImportFailed(f"{p.name}: the workbook has no sheets") from None
@@ -195,6 +372,53 @@ def _read_xlsx(p: Path, sheet: str | None, nrows: int | None) -> pd.DataFrame:
     except Exception:  # anything unexpected: let openpyxl have a go (and word the failure)
         title, rows = _read_xlsx_openpyxl(p, sheet, limit)
     return _rows_frame(rows, title, p.name)
+
+
+def _sheet_notes(title: str, rows: list[list[str]], found: SheetNotes) -> list[_Note]:
+    """Formulas without a saved value and merged ranges, by cell; a label merged down rows is filled in.
+
+    CRM reports merge a group's label (an owner, an account) down the rows it covers and keep the value in
+    the top-left cell only: each row of the range gets it in the range's first column. A range across
+    columns keeps its value in the first column only (copying a title or a note sideways would invent data).
+    """
+    notes: list[_Note] = []
+
+    def ref(row: int, col: int) -> str:
+        return f"{column_letter(col)}{row}"
+
+    for n, (row, col) in enumerate(found.no_value):
+        if n == ROWS_NAMED:
+            rest = len(found.no_value) - n
+            notes.append((None, None, "", f"{title}: {rest:,} more formula cell(s) with no saved value are read "
+                          "as blank — open and save the file in Excel"))
+            break
+        notes.append((row, col, "", f"{title}!{ref(row, col)}: a formula with no saved value — open and save the "
+                      "file in Excel, or type the value (read as blank)"))
+    reported = 0
+    for r1, c1, r2, c2 in found.merged:
+        top = rows[r1 - 1] if 0 < r1 <= len(rows) else []
+        value = top[c1] if c1 < len(top) else ""
+        if not value or (r1 == r2 and c1 == c2):
+            continue
+        span = f"{title}!{ref(r1, c1)}:{ref(r2, c2)}"
+        if r2 > r1:
+            for r in range(r1 + 1, min(r2, len(rows)) + 1):
+                cells = rows[r - 1]
+                if len(cells) <= c1:
+                    cells.extend([""] * (c1 + 1 - len(cells)))
+                if not cells[c1]:
+                    cells[c1] = value
+            what = f"{value!r} of {ref(r1, c1)} is used for each of rows {r1}-{r2}"
+            if c2 > c1:
+                what += f" in column {column_letter(c1)}; {column_letter(c1 + 1)}-{column_letter(c2)} are blank"
+        else:
+            what = f"only {ref(r1, c1)} holds the value {value!r}; {ref(r1, c1 + 1)}:{ref(r2, c2)} read as blank"
+        reported += 1
+        if reported <= ROWS_NAMED:
+            notes.append((r1, c1, value, f"{span}: merged cells; {what}"))
+    if reported > ROWS_NAMED:
+        notes.append((None, None, "", f"{title}: {reported - ROWS_NAMED:,} more merged ranges, read the same way"))
+    return notes
 
 
 def _read_xlsx_openpyxl(p: Path, sheet: str | None, limit: int | None) -> tuple[str, list[list[str]]]:
@@ -219,6 +443,9 @@ def _read_xlsx_openpyxl(p: Path, sheet: str | None, limit: int | None) -> tuple[
             rows.append([_cell_text(v) for v in values])
             if limit is not None and len(rows) >= limit:
                 break
+            if len(rows) > MAX_ROWS + 1:
+                raise TooBig(f"{p.name}: the sheet {ws.title!r} has more than {MAX_ROWS:,} rows; at most "
+                             f"{MAX_ROWS:,} rows can be imported (split the file)")
         return ws.title, rows
     except ImportFailed:
         raise
@@ -240,7 +467,7 @@ def _rows_frame(rows: list[list[str]], title: str, name: str) -> pd.DataFrame:
     if width == 0:
         raise ImportFailed(f"{name}: the sheet {title!r} is empty")
     if width > MAX_COLUMNS:
-        raise ImportFailed(f"{name}: is not a table ({width} columns)")
+        raise TooBig(f"{name}: has {width:,} columns; at most {MAX_COLUMNS:,} columns can be imported")
     rows = [(r + [""] * (width - len(r)))[:width] for r in rows]
     return pd.DataFrame(rows[1:], columns=range(width), dtype=str).set_axis(rows[0], axis=1)
 
@@ -259,9 +486,11 @@ def column_letter(i: int) -> str:
 def _finish(df: pd.DataFrame, name: str) -> pd.DataFrame:
     """Unique, trimmed, non-empty headers; str cells; no trailing empty rows."""
     headers: list[str] = []
+    given: list[str] = []
     seen: dict[str, int] = {}
     for i, h in enumerate(df.columns):
         h = "" if h is None else str(h).strip().lstrip("\ufeff")
+        given.append(h)
         if not h or h.startswith("Unnamed: "):
             h = f"Column {column_letter(i)}"
         base, n = h, seen.get(h.casefold(), 0)
@@ -278,8 +507,9 @@ def _finish(df: pd.DataFrame, name: str) -> pd.DataFrame:
     last = len(df)
     while last and not any(str(c).strip() for c in df.iloc[last - 1].tolist()):
         last -= 1  # usually stops at once: only trailing empty rows are walked
-    df = df.iloc[:last]
-    return df.reset_index(drop=True)
+    df = df.iloc[:last].reset_index(drop=True)
+    df.attrs["given_headers"] = given  # what the file says, for the note about repeated headers
+    return df
 
 
 TITLE_ROWS_SCANNED = 30

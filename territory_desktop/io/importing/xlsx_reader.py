@@ -11,8 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO
 from xml.etree import ElementTree as ET
+
+from territory_desktop.io.importing.errors import (
+    MAX_CELL_BYTES,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_UNCOMPRESSED_BYTES,
+    TooBig,
+)
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -30,6 +41,64 @@ class MissingSheet(LookupError):
     def __init__(self, names: list[str]) -> None:
         super().__init__(", ".join(names))
         self.names = names
+
+
+@dataclass
+class SheetNotes:
+    """What the cell values alone do not say: formulas Excel never calculated and merged ranges.
+
+    `no_value` holds (sheet row, 0-based column) of formula cells without a saved result; `merged` the
+    merged ranges as (first row, first column, last row, last column), rows 1-based, columns 0-based.
+    Merged ranges come after the cells in the sheet, so a read with a row limit may not see them.
+    """
+
+    no_value: list[tuple[int, int]] = field(default_factory=list)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+def parse_ref(ref: str) -> tuple[int, int] | None:
+    """("D7") -> (7, 3): a cell reference as (1-based row, 0-based column); None if it is not one."""
+    m = _REF.match(ref.strip().upper())
+    return (int(m.group(2)), _column_index(m.group(1))) if m else None
+
+
+def check_sizes(z: zipfile.ZipFile, name: str) -> None:
+    """Refuse a workbook whose parts expand past MAX_UNCOMPRESSED_BYTES, from the zip directory alone."""
+    total = sum(i.file_size for i in z.infolist())
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise TooBig(f"{name}: expands to {total:,} bytes when unzipped; at most {MAX_UNCOMPRESSED_BYTES:,} bytes "
+                     "can be imported (save the sheet as CSV, or split it)")
+
+
+_CHUNK = 16 * 1024  # as ET.iterparse reads: bigger chunks keep more elements alive and run 2x slower
+
+
+def _iterparse(fh: IO[bytes], name: str) -> Iterator[tuple[str, ET.Element]]:
+    """Elements as they end, like ET.iterparse, but refusing a text that grows past MAX_CELL_BYTES.
+
+    A text node produces no event until it ends, so a long run of bytes without one is one huge cell: it is
+    refused after about MAX_CELL_BYTES, before the whole of it is held in memory.
+    """
+    parser = ET.XMLPullParser(events=("end",))
+    quiet = 0
+    while chunk := fh.read(_CHUNK):
+        parser.feed(chunk)
+        events = parser.read_events()
+        first = next(events, None)
+        if first is None:
+            quiet += len(chunk)
+            if quiet > MAX_CELL_BYTES:
+                raise TooBig(f"{name}: a cell holds more than {MAX_CELL_BYTES:,} bytes of text; at most "
+                             f"{MAX_CELL_BYTES:,} bytes per cell can be imported")
+            continue
+        quiet = 0
+        yield first
+        yield from events
+    parser.close()
+    yield from parser.read_events()
 
 
 def _column_index(letters: str) -> int:
@@ -54,14 +123,14 @@ def _sheets(z: zipfile.ZipFile) -> tuple[list[tuple[str, str]], bool]:
     return out, date1904
 
 
-def _shared_strings(z: zipfile.ZipFile) -> list[str]:
+def _shared_strings(z: zipfile.ZipFile, name: str = "") -> list[str]:
     try:
         data = z.open("xl/sharedStrings.xml")
     except KeyError:
         return []
     out: list[str] = []
     with data:
-        for _, el in ET.iterparse(data, events=("end",)):
+        for _, el in _iterparse(data, name):
             if el.tag == f"{NS}si":
                 out.append(_text_of(el).strip())
                 el.clear()
@@ -118,10 +187,17 @@ def _date_text(v: str, date1904: bool) -> str:
     return when.date().isoformat() if when.time() == dt.time() else when.isoformat(sep=" ")
 
 
-def read_xlsx_rows(path: str | Path, sheet: str | None = None,
-                   limit: int | None = None) -> tuple[str, list[list[str]]]:
-    """(sheet title, rows of cell texts) of the named or first sheet; empty rows between data are kept."""
+def read_xlsx_rows(path: str | Path, sheet: str | None = None, limit: int | None = None,
+                   notes: SheetNotes | None = None) -> tuple[str, list[list[str]]]:
+    """(sheet title, rows of cell texts) of the named or first sheet; empty rows between data are kept.
+
+    Raises TooBig past the limits of `errors` (unzipped size, rows, columns, one cell); `notes` collects
+    formula cells without a saved value and merged ranges.
+    """
+    name = Path(path).name
+    notes = notes if notes is not None else SheetNotes()
     with zipfile.ZipFile(path) as z:
+        check_sizes(z, name)
         sheets, date1904 = _sheets(z)
         if not sheets:
             raise MissingSheet([])
@@ -132,19 +208,35 @@ def read_xlsx_rows(path: str | Path, sheet: str | None = None,
             title, part = sheets[names.index(sheet)]
         else:
             raise MissingSheet(names)
-        shared = _shared_strings(z)
+        shared = _shared_strings(z, name)
         dates = _date_styles(z)
         rows: list[list[str]] = []
         columns: dict[str, int] = {}
+        row_tag, merge_tag, dim_tag = f"{NS}row", f"{NS}mergeCell", f"{NS}dimension"
+        too_long = TooBig(f"{name}: the sheet {title!r} has more than {MAX_ROWS:,} rows; at most {MAX_ROWS:,} rows "
+                          "can be imported (split the file)")
         with z.open(part) as fh:
-            for _, el in ET.iterparse(fh, events=("end",)):
-                if el.tag != f"{NS}row":
+            for _, el in _iterparse(fh, name):
+                if el.tag == dim_tag:  # the sheet's own extent, before its cells: refuse before reading them
+                    end = parse_ref((el.get("ref") or "").rpartition(":")[2])
+                    if end and end[0] > MAX_ROWS + 1:  # beyond Excel's own 1,048,576 rows: not a typo
+                        raise too_long
+                    continue
+                if el.tag == merge_tag:
+                    first, _, last = (el.get("ref") or "").partition(":")
+                    a, b = parse_ref(first), parse_ref(last or first)
+                    if a and b:
+                        notes.merged.append((a[0], a[1], b[0], b[1]))
+                    continue
+                if el.tag != row_tag:
                     continue
                 r = el.get("r")
                 number = int(r) if r else len(rows) + 1
+                if number > MAX_ROWS + 1:  # the header and MAX_ROWS data rows
+                    raise too_long
                 while len(rows) < number - 1:
                     rows.append([])
-                rows.append(_row_cells(el, shared, dates, date1904, columns))
+                rows.append(_row_cells(el, shared, dates, date1904, columns, number, notes.no_value, name))
                 el.clear()
                 if limit is not None and len(rows) >= limit:
                     break
@@ -152,9 +244,10 @@ def read_xlsx_rows(path: str | Path, sheet: str | None = None,
 
 
 def _row_cells(row: ET.Element, shared: list[str], dates: set[int], date1904: bool,
-               columns: dict[str, int]) -> list[str]:
+               columns: dict[str, int], number: int = 0, no_value: list[tuple[int, int]] | None = None,
+               name: str = "") -> list[str]:
     cells: list[str] = []
-    v_tag, is_tag = f"{NS}v", f"{NS}is"
+    v_tag, is_tag, f_tag = f"{NS}v", f"{NS}is", f"{NS}f"
     for c in row:
         ref = c.get("r")
         if ref:
@@ -173,6 +266,10 @@ def _row_cells(row: ET.Element, shared: list[str], dates: set[int], date1904: bo
             v = v_el.text if v_el is not None else None
             if v is None:
                 text = ""
+                # a formula Excel never calculated (a generated file): its value is not in the file at all;
+                # an empty saved text result (t="str" with <v/>) is a real blank
+                if no_value is not None and (v_el is None or t != "str") and c.find(f_tag) is not None:
+                    no_value.append((number, col))
             elif t == "s":
                 text = shared[int(v)]
             elif t == "n":
@@ -186,6 +283,9 @@ def _row_cells(row: ET.Element, shared: list[str], dates: set[int], date1904: bo
                 text = v[:10] if v.endswith("T00:00:00") or len(v) == 10 else v.replace("T", " ")
             else:
                 text = v
+        if col >= MAX_COLUMNS and text:
+            raise TooBig(f"{name}: row {number} has a value in column {col + 1:,}; at most {MAX_COLUMNS:,} "
+                         "columns can be imported")
         if col == len(cells):
             cells.append(text)
         elif col > len(cells):
