@@ -14,21 +14,6 @@ import pytest
 
 from territory_desktop.app import main
 from territory_desktop.io.project.project_file import read_save_id
-from territory_desktop.io.sample.generate import write_sample
-
-
-@pytest.fixture(scope="module")
-def sample_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return write_sample(tmp_path_factory.mktemp("sample"), 120, 4, seed=5)
-
-
-@pytest.fixture
-def plan_file(tmp_path: Path, sample_files: tuple[Path, Path], capsys: pytest.CaptureFixture) -> Path:
-    accounts, reps = sample_files
-    out = tmp_path / "plan.territory"
-    assert main(["import", str(accounts), "--reps", str(reps), "-o", str(out)]) == 0
-    capsys.readouterr()
-    return out
 
 
 def refused(argv: list[str], capsys: pytest.CaptureFixture, *words: str) -> str:
