@@ -65,22 +65,13 @@ class CapacityChart(QWidget):
         self._window_artists: list = []
         self._headers: list = []
         self._limits: list[tuple[float, float]] = []
+        self._layout_artists: list = []
+        self._style_axes()
 
-    # ----- data ---------------------------------------------------------------------------------------
-    def set_data(self, data: ChartData) -> None:
-        """Lay the chart out anew (a new plan, a new sort, territories added or removed)."""
-        self.data = data
-        n = len(data.order)
-        # each peer group starts with a header line of its own: row position -> y, one line down per group
-        group_of = np.zeros(n, dtype=np.int64)
-        for gi, (_g, first, last) in enumerate(data.groups):
-            group_of[first:last] = gi
-        self._y = np.arange(n) + group_of + 1
-        self._lines = n + len(data.groups)
-        titles = ("Workload / capacity", f"{data.primary.capitalize()} vs peers", "Accounts / norm",
-                  "Pipeline")
+    def _style_axes(self) -> None:
+        """The look of the four panels, set once: titles, spines, grid, ticks, reference lines."""
+        titles = ("Workload / capacity", "Potential vs peers", "Accounts / norm", "Pipeline")
         for ax, title in zip(self.axes, titles, strict=True):
-            ax.clear()
             ax.set_title(title, fontsize=8.5, loc="left", color="#1B2430")
             ax.tick_params(labelsize=8, length=0)
             for side in ("top", "right"):
@@ -98,11 +89,33 @@ class CapacityChart(QWidget):
             ax.yaxis.set_visible(False)
         a_util.axvline(100, color="#1B2430", linewidth=0.8, linestyle=(0, (3, 2)))
         a_util.xaxis.set_major_formatter(lambda v, _p: f"{v:.0f}%")
-        band = data.band * 100
-        a_dev.axvspan(-band, band, color="#E5F3E8", zorder=0)
         a_dev.axvline(0, color="#1B2430", linewidth=0.8)
         a_dev.xaxis.set_major_formatter(lambda v, _p: f"{v:+.0f}%")
         a_pipe.xaxis.set_major_formatter(lambda v, _p: fmt.money(v, 0))
+
+    # ----- data ---------------------------------------------------------------------------------------
+    def set_data(self, data: ChartData) -> None:
+        """Lay the chart out anew (a new plan, a new sort, territories added or removed)."""
+        self.data = data
+        n = len(data.order)
+        # each peer group starts with a header line of its own: row position -> y, one line down per group
+        group_of = np.zeros(n, dtype=np.int64)
+        for gi, (_g, first, last) in enumerate(data.groups):
+            group_of[first:last] = gi
+        self._y = np.arange(n) + group_of + 1
+        self._lines = n + len(data.groups)
+        a_util, a_dev, a_seg, a_pipe = self.axes
+        # the axes are styled once (_style_axes); here only what depends on the data is replaced: clearing
+        # four axes costs more than drawing them
+        for artist in self._layout_artists + self._window_artists:
+            artist.remove()
+        self._layout_artists, self._window_artists = [], []
+        a_dev.set_title(f"{data.primary.capitalize()} vs peers", fontsize=8.5, loc="left", color="#1B2430")
+        band = data.band * 100
+        self._layout_artists.append(a_dev.axvspan(-band, band, color="#E5F3E8", zorder=0))
+        legend = a_seg.get_legend()
+        if legend is not None:
+            legend.remove()
         if data.segment_names and n:  # under the panel, clear of the bars and the title
             handles = [Patch(color=SEGMENT_COLORS[j % len(SEGMENT_COLORS)], label=seg or "No segment")
                        for j, seg in enumerate(data.segment_names)]
@@ -113,11 +126,11 @@ class CapacityChart(QWidget):
             header = first + gi
             if gi:
                 for ax in self.axes:
-                    ax.axhline(header - 0.5, color="#9AA5B1", linewidth=0.9)
-            self._headers.append((header, a_util.text(
-                -0.01, header, f"{g} ({last - first})", transform=a_util.get_yaxis_transform(), ha="right",
-                va="center", fontsize=8, fontweight="bold", color="#5A6570")))
-        self._window_artists = []
+                    self._layout_artists.append(ax.axhline(header - 0.5, color="#9AA5B1", linewidth=0.9))
+            text = a_util.text(-0.01, header, f"{g} ({last - first})", transform=a_util.get_yaxis_transform(),
+                               ha="right", va="center", fontsize=8, fontweight="bold", color="#5A6570")
+            self._headers.append((header, text))
+            self._layout_artists.append(text)
         self._bars = {"util": {}, "dev": {}, "seg": {}, "pipe": {}}
         self._limits = self._fit_limits()
         self.scroll.blockSignals(True)
