@@ -57,7 +57,6 @@ class CapacityChart(QWidget):
         self._bars: dict[str, list] = {}
         self._y = np.empty(0, dtype=np.int64)
         self._lines = 0
-        self._texts: list = []
         self.canvas.mpl_connect("button_press_event", self._on_click)
         self.canvas.mpl_connect("scroll_event", self._on_wheel)
         self.canvas.mpl_connect("draw_event", self._on_draw)

@@ -53,6 +53,7 @@ class CapacityPanel(QWidget):
         super().__init__(parent)
         self.plan, self.selection = plan, selection
         self._due: set[int] = set()
+        self._chart_due = False
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self._refresh_due)
         self._build()
@@ -136,6 +137,9 @@ class CapacityPanel(QWidget):
             w = self._split.width()
             chart = max(int(w * 0.62), w - 460)
             self._split.setSizes([chart, w - chart])
+        if self._chart_due:  # laid out once, at the size it is shown at
+            self._chart_due = False
+            self._refresh_chart()
 
     # ----- plan ----------------------------------------------------------------------------------------
     def set_plan(self, plan: Plan) -> None:
@@ -149,10 +153,16 @@ class CapacityPanel(QWidget):
         return {int(t): norm_for(self.plan, int(t)) for t in self.plan.active_territories()}
 
     def refresh(self) -> None:
-        """Everything anew: the chart's rows in the chosen order, and the three side lists."""
-        data = chart_data(self.plan, self.sort_combo.currentData() or "deviation", self._norms())
-        self.chart.set_data(data)
+        """Everything anew: the chart's rows in the chosen order, and the three side lists. A hidden panel
+        (the Capacity tab behind Territories) lays its chart out when it is first shown."""
+        if self.isVisible():
+            self._refresh_chart()
+        else:
+            self._chart_due = True
         self._refresh_lists()
+
+    def _refresh_chart(self) -> None:
+        self.chart.set_data(chart_data(self.plan, self.sort_combo.currentData() or "deviation", self._norms()))
 
     def _on_plan_changed(self, change: PlanChange) -> None:
         if change.kind == "assignment":
@@ -169,6 +179,9 @@ class CapacityPanel(QWidget):
         data = chart_data(self.plan, "deviation", self._norms())
         # keep the rows where they are: re-read the numbers in the order shown
         shown = self.chart.data
+        if self._chart_due:
+            self._refresh_lists()
+            return
         if shown is None or set(shown.order.tolist()) != set(data.order.tolist()):
             self.refresh()
             return
