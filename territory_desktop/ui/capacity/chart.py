@@ -71,7 +71,7 @@ class CapacityChart(QWidget):
         """The look of the four panels, set once: titles, spines, grid, ticks, reference lines."""
         titles = ("Workload / capacity", "Potential vs peers", "Accounts / norm", "Pipeline")
         for ax, title in zip(self.axes, titles, strict=True):
-            ax.set_title(title, fontsize=8.5, loc="left", color="#1B2430")
+            ax.set_title(title, fontsize=8.5, loc="left", color="#1B2430", y=1.0, pad=6)  # fixed: no re-placing
             ax.tick_params(labelsize=8, length=0)
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
@@ -109,7 +109,8 @@ class CapacityChart(QWidget):
         for artist in self._layout_artists + self._window_artists:
             artist.remove()
         self._layout_artists, self._window_artists = [], []
-        a_dev.set_title(f"{data.primary.capitalize()} vs peers", fontsize=8.5, loc="left", color="#1B2430")
+        a_dev.set_title(f"{data.primary.capitalize()} vs peers", fontsize=8.5, loc="left", color="#1B2430", y=1.0,
+                        pad=6)
         band = data.band * 100
         self._layout_artists.append(a_dev.axvspan(-band, band, color="#E5F3E8", zorder=0))
         legend = a_seg.get_legend()
