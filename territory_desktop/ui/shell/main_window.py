@@ -28,6 +28,7 @@ from territory_desktop.ui.hub.preview import MovePreview
 from territory_desktop.ui.hub.selection import Selection
 from territory_desktop.ui.map.view import MapView
 from territory_desktop.ui.settings.dialog import BalanceSettingsDialog
+from territory_desktop.ui.shell.dock_layout import arrange_docks
 from territory_desktop.ui.shell.export_commands import ExportCommands
 from territory_desktop.ui.shell.file_commands import FileCommands
 from territory_desktop.ui.shell.history_view import HistoryView
@@ -39,13 +40,6 @@ from territory_desktop.ui.territories.panel import TerritoryPanel
 
 APP_TITLE = "Territory Desktop"
 STATE_VERSION = 1
-WIDE_LAYOUT_PX = 2200
-"""From this window width the territories sit beside the account table; below it, under the table (the
-table's filter row and the territory columns each need ~1,000 px, so side by side needs a 2K+ screen)."""
-LAPTOP_LAYOUT_PX = 1700
-"""Below this window width (a 1366 or 1440 px laptop) the co-pilot gets a full-height column on the right."""
-TERRITORY_COLUMNS_PX = 940
-"""Width the territories panel needs to show every column (name, rep, numbers, deviations, lock)."""
 
 
 class MainWindow(QMainWindow):
@@ -185,69 +179,8 @@ class MainWindow(QMainWindow):
         self.arrange_default_layout()
 
     def arrange_default_layout(self) -> None:
-        """Put the docks where the window size serves them best.
-
-        Wide (2K+): territories beside the table, history under them. Desktop (1,700–2,200 px): territories
-        under the table at the width their columns need, the co-pilot beside them, both half the height so
-        several suggestions show. Laptop (a 1366 px screen): the co-pilot and history in a full-height column
-        on the right (where a list of suggestions has room), the territories under the table.
-        """
-        width, height = max(self.width(), 800), max(self.height(), 600)
-        copilot = getattr(self, "copilot_dock", None)
-        side = [self.history_dock] + ([copilot] if copilot is not None else [])
-        laptop = width < LAPTOP_LAYOUT_PX
-        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea if laptop
-                       else Qt.DockWidgetArea.BottomDockWidgetArea)
-        if width >= WIDE_LAYOUT_PX:
-            for dock in (self.territory_dock, *side):
-                self._place(dock, Qt.DockWidgetArea.RightDockWidgetArea)
-            self.splitDockWidget(self.territory_dock, self.history_dock, Qt.Orientation.Vertical)
-            self.resizeDocks([self.territory_dock], [max(560, min(920, int(width * 0.47)))],
-                             Qt.Orientation.Horizontal)
-            lower = 0.2 if copilot is None else 0.38
-            self.resizeDocks([self.territory_dock, self.history_dock], [int(height * (0.9 - lower)),
-                                                                        int(height * lower)],
-                             Qt.Orientation.Vertical)
-        elif not laptop:
-            for dock in (self.territory_dock, *side):
-                self._place(dock, Qt.DockWidgetArea.BottomDockWidgetArea)
-            self.splitDockWidget(self.territory_dock, self.history_dock, Qt.Orientation.Horizontal)
-            self.resizeDocks([self.territory_dock], [int(height * (0.42 if copilot is None else 0.5))],
-                             Qt.Orientation.Vertical)
-            history = (max(260, min(420, int(width * 0.22))) if copilot is None
-                       else max(380, min(620, width - TERRITORY_COLUMNS_PX - 40)))
-            self.resizeDocks([self.territory_dock, self.history_dock], [width - history, history],
-                             Qt.Orientation.Horizontal)
-        else:
-            self._place(self.territory_dock, Qt.DockWidgetArea.BottomDockWidgetArea)
-            for dock in side:
-                self._place(dock, Qt.DockWidgetArea.RightDockWidgetArea)
-            column = max(300, min(440, width - TERRITORY_COLUMNS_PX - 60))  # 60: frame and scroll bar
-            self.resizeDocks([self.history_dock], [column], Qt.Orientation.Horizontal)
-            self.resizeDocks([self.territory_dock], [int(height * 0.45)], Qt.Orientation.Vertical)
-        if copilot is not None:  # the co-pilot shares the history's place, in front: it is the one that talks
-            self.tabifyDockWidget(self.history_dock, copilot)
-            copilot.show()
-            copilot.raise_()
-        # the capacity view shares the territories' place, behind them (Ctrl+Shift+C brings it forward);
-        # tabbing resets the group to its minimum width, so the widths are set again after it
-        self.capacity_dock.setFloating(False)
-        self.tabifyDockWidget(self.territory_dock, self.capacity_dock)
-        self.capacity_dock.show()
-        self.territory_dock.raise_()
-        if width >= WIDE_LAYOUT_PX:
-            self.resizeDocks([self.territory_dock], [max(560, min(920, int(width * 0.47)))],
-                             Qt.Orientation.Horizontal)
-        elif not laptop:
-            self.resizeDocks([self.territory_dock, self.history_dock], [width - history, history],
-                             Qt.Orientation.Horizontal)
-        else:
-            self.resizeDocks([self.history_dock], [column], Qt.Orientation.Horizontal)
-
-    def _place(self, dock: QDockWidget, area: Qt.DockWidgetArea) -> None:
-        dock.setFloating(False)
-        self.addDockWidget(area, dock)
-        dock.show()
+        """Put the docks where the window size serves them best (shell/dock_layout.py)."""
+        arrange_docks(self)
 
     def _wire_document(self) -> None:
         doc = self.doc
