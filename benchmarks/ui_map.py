@@ -41,9 +41,9 @@ from territory_desktop.core.plan import Plan, accounts_frame  # noqa: E402
 from territory_desktop.core.territory import Territory  # noqa: E402
 from territory_desktop.ui.hub.plan_controller import PlanController  # noqa: E402
 from territory_desktop.ui.hub.selection import Selection  # noqa: E402
-from territory_desktop.ui.map.canvas import geometry_path  # noqa: E402
 from territory_desktop.ui.map.layers import render_shapes  # noqa: E402
 from territory_desktop.ui.map.outlines import territory_outline  # noqa: E402
+from territory_desktop.ui.map.overlays import geometry_path  # noqa: E402
 from territory_desktop.ui.map.view import MapView  # noqa: E402
 from territory_desktop.ui.shell.startup import ensure_app  # noqa: E402
 

@@ -8,18 +8,15 @@ recolours only the moved rows. The canvas does not edit the plan: it reports wha
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import replace
 
 import numpy as np
-import shapely
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QDrag,
     QFont,
-    QFontMetricsF,
     QImage,
     QKeyEvent,
     QMouseEvent,
@@ -36,6 +33,13 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from territory_desktop.ui.map.layers import ShapeRenderer, Sprites, render_shapes
+from territory_desktop.ui.map.overlays import (
+    paint_arrows,
+    paint_homes,
+    paint_labels,
+    paint_legend,
+    view_to_view,
+)
 from territory_desktop.ui.map.raster import argb, overlay, splat
 from territory_desktop.ui.map.viewport import ProjectedPoints, Viewport
 
@@ -45,39 +49,7 @@ POINT_SIZE = 4
 HOVER_RADIUS_PX = 6
 SETTLE_MS = 140
 """A pan or zoom counts as over once the view has rested this long: then every layer is painted again."""
-MAX_LABELS = 80
-LEGEND_ROWS = 8
-"""Legend entries shown; the rest are counted ("+ 17 more"): 200 territories would cover the map."""
 DRAG_START_PX = 6
-
-
-def view_to_view(old: Viewport, new: Viewport) -> QTransform:
-    """The screen transform that takes what was drawn for view `old` to where it belongs in view `new`."""
-    k = new.scale / old.scale
-    ox = (old.cx - new.cx - old.width / 2.0 / old.scale) * new.scale + new.width / 2.0
-    oy = (new.cy - old.cy - old.height / 2.0 / old.scale) * new.scale + new.height / 2.0
-    return QTransform(k, 0, 0, k, ox, oy)
-
-
-def geometry_path(geom: shapely.Geometry, transform) -> QPainterPath:  # noqa: ANN001 — a forward projection
-    """A QPainterPath (world metres) of a lon/lat polygon or multipolygon, projected with `transform`."""
-    path = QPainterPath()
-    polys = getattr(geom, "geoms", [geom])
-    for poly in polys:
-        if poly.geom_type != "Polygon":
-            continue
-        for ring in (poly.exterior, *poly.interiors):
-            xy = np.asarray(ring.coords)
-            if transform is not None:
-                x, y = transform(xy[:, 0], xy[:, 1])
-            else:
-                x, y = xy[:, 0], xy[:, 1]
-            ok = np.isfinite(x) & np.isfinite(y)
-            if ok.sum() < 3:
-                continue
-            path.addPolygon(QPolygonF([QPointF(a, b) for a, b in zip(x[ok], y[ok], strict=True)]))
-            path.closeSubpath()
-    return path
 
 
 class MapCanvas(QWidget):
@@ -403,77 +375,16 @@ class MapCanvas(QWidget):
         self.update()
 
     def _paint_homes(self, painter: QPainter) -> None:
-        if self.points is None or not self.homes:
-            return
-        sx, sy = self.view.to_screen(np.array([h[0] for h in self.homes]), np.array([h[1] for h in self.homes]))
-        w, h = self.view.width, self.view.height
-        for i in np.flatnonzero((sx > -10) & (sx < w + 10) & (sy > -10) & (sy < h + 10)).tolist():
-            painter.drawImage(QPointF(sx[i] - 9, sy[i] - 10), self._sprites.home(QColor(self.homes[i][2]).name()))
+        paint_homes(painter, self.view, self.homes, self._sprites)
 
     def _paint_labels(self, painter: QPainter) -> None:
-        """Labels biggest territory first, each only where it overlaps no label already placed."""
-        if not self.labels:
-            return
-        sx, sy = self.view.to_screen(np.array([lab[0] for lab in self.labels]),
-                                     np.array([lab[1] for lab in self.labels]))
-        bounds = QRectF(0, 0, self.view.width, self.view.height)
-        placed: list[QRectF] = []
-        for i, (_x, _y, text, out) in enumerate(self.labels):
-            if not (0 <= sx[i] <= bounds.width() and 0 <= sy[i] <= bounds.height()):
-                continue
-            img = self._sprites.label(text, out)
-            r = QRectF(sx[i] - img.width() / 2, sy[i] - img.height() / 2, img.width(), img.height())
-            if not bounds.contains(r) or any(r.intersects(o) for o in placed):
-                continue
-            placed.append(r)
-            painter.drawImage(r.topLeft(), img)
-            if len(placed) >= MAX_LABELS:
-                break
+        paint_labels(painter, self.view, self.labels, self._sprites)
 
     def _paint_arrows(self, painter: QPainter) -> None:
-        for x0, y0, x1, y1, color in self.arrows:
-            (ax, bx), (ay, by) = self.view.to_screen(np.array([x0, x1]), np.array([y0, y1]))
-            a, b = QPointF(ax, ay), QPointF(bx, by)
-            ang = math.atan2(b.y() - a.y(), b.x() - a.x())
-            head = QPolygonF([b, b - QPointF(math.cos(ang - 0.45) * 14, math.sin(ang - 0.45) * 14),
-                              b - QPointF(math.cos(ang + 0.45) * 14, math.sin(ang + 0.45) * 14)])
-            for pen_color, width in ((QColor(255, 255, 255, 235), 7.0), (color, 3.5)):  # white casing first
-                pen = QPen(pen_color, width)
-                pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-                pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-                painter.setPen(pen)
-                painter.drawLine(a, b)
-                painter.setBrush(pen_color)
-                painter.drawPolygon(head)
+        paint_arrows(painter, self.view, self.arrows)
 
     def _paint_legend(self, painter: QPainter) -> None:
-        if not self.legend:
-            return
-        shown = self.legend[:LEGEND_ROWS]
-        more = len(self.legend) - len(shown)
-        font = QFont(self.font())
-        painter.setFont(font)
-        fm = QFontMetricsF(font)
-        lines = len(shown) + 1 + (1 if more else 0)
-        width = max([fm.horizontalAdvance(t) for t, _ in shown] + [fm.horizontalAdvance(self.legend_title)]) + 34
-        box = QRectF(10, self.height() - 10 - lines * (fm.height() + 2) - 10, width, lines * (fm.height() + 2) + 10)
-        painter.setPen(QPen(QColor("#C9D1DA")))
-        painter.setBrush(QColor(255, 255, 255, 235))
-        painter.drawRoundedRect(box, 6, 6)
-        y = box.top() + 5
-        painter.setPen(QColor("#5A6570"))
-        painter.drawText(QPointF(box.left() + 10, y + fm.ascent()), self.legend_title)
-        for text, color in shown:
-            y += fm.height() + 2
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(color))
-            painter.drawEllipse(QPointF(box.left() + 15, y + fm.height() / 2), 4.5, 4.5)
-            painter.setPen(QColor("#1B2430"))
-            painter.drawText(QPointF(box.left() + 26, y + fm.ascent()), text)
-        if more:
-            y += fm.height() + 2
-            painter.setPen(QColor("#5A6570"))
-            painter.drawText(QPointF(box.left() + 26, y + fm.ascent()), f"+ {more} more")
+        paint_legend(painter, self.height(), QFont(self.font()), self.legend, self.legend_title)
 
     def _paint_gesture(self, painter: QPainter) -> None:
         if self._gesture == "rect" and self._press is not None and self._last is not None:

@@ -33,10 +33,11 @@ from territory_desktop.ui.hub.drag_payload import drag_badge, encode_rows
 from territory_desktop.ui.hub.plan_controller import PlanController
 from territory_desktop.ui.hub.preview import MovePreview, PreviewedMove
 from territory_desktop.ui.hub.selection import Selection
-from territory_desktop.ui.map.canvas import MapCanvas, geometry_path
+from territory_desktop.ui.map.canvas import MapCanvas
 from territory_desktop.ui.map.coloring import COLOR_MODES, account_colors, territory_status
 from territory_desktop.ui.map.export import export_map
 from territory_desktop.ui.map.outlines import OutlineCache
+from territory_desktop.ui.map.overlays import geometry_path
 from territory_desktop.ui.map.viewport import ProjectedPoints
 from territory_desktop.ui.theme import icons
 
