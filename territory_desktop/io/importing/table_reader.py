@@ -12,7 +12,6 @@ size) a file is refused with a message naming the limit, as early as the format 
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import io
@@ -26,6 +25,13 @@ import pandas as pd
 from territory_desktop.io.importing.columns import guess_mapping
 from territory_desktop.io.importing.errors import MAX_CELL_BYTES, MAX_COLUMNS, MAX_ROWS, ImportFailed, TooBig
 from territory_desktop.io.importing.problems import WARNING, ImportProblem
+from territory_desktop.io.importing.text_decoding import (
+    ROWS_NAMED,
+    Note,
+    decode_bytes,
+    decode_text,
+    text_notes,
+)
 from territory_desktop.io.importing.xlsx_reader import MissingSheet, SheetNotes, read_xlsx_rows
 
 __all__ = ["MAX_CELL_BYTES", "MAX_COLUMNS", "MAX_ROWS", "read_table", "decode_bytes", "sniff_delimiter",
@@ -33,15 +39,8 @@ __all__ = ["MAX_CELL_BYTES", "MAX_COLUMNS", "MAX_ROWS", "read_table", "decode_by
 
 _DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_LINES = 60
-_LATIN1_FALLBACK = "territory_desktop_latin1"
-codecs.register_error(_LATIN1_FALLBACK, lambda e: (chr(e.object[e.start]), e.start + 1))  # type: ignore[index]
 # the csv module refuses cells past 128 KB by default: let every cell up to the import's own limit through
 csv.field_size_limit(max(csv.field_size_limit(), 4 * MAX_CELL_BYTES))
-ROWS_NAMED = 20
-"""A note about many rows names this many of them, then counts the rest."""
-
-_Note = tuple[int | None, int | None, str, str]
-"""A reader's note before the header is known: (sheet row or None, 0-based column or None, value, reason)."""
 
 
 def read_table(path: str | Path, sheet: str | None = None, nrows: int | None = None,
@@ -54,7 +53,7 @@ def read_table(path: str | Path, sheet: str | None = None, nrows: int | None = N
     1-based row (so problems still name the rows a spreadsheet shows).
     """
     p = Path(path)
-    notes: list[_Note] = []
+    notes: list[Note] = []
     try:
         with p.open("rb") as fh:
             head = fh.read(8)
@@ -83,7 +82,7 @@ def read_table(path: str | Path, sheet: str | None = None, nrows: int | None = N
     return df
 
 
-def _problems(df: pd.DataFrame, name: str, notes: list[_Note]) -> list[ImportProblem]:
+def _problems(df: pd.DataFrame, name: str, notes: list[Note]) -> list[ImportProblem]:
     """The reader's notes as warnings (columns named by their header), and one per repeated header."""
     columns = list(df.columns)
     out = [ImportProblem(name, row, columns[col] if col is not None and col < len(columns) else None, value,
@@ -105,116 +104,6 @@ def _problems(df: pd.DataFrame, name: str, notes: list[_Note]) -> list[ImportPro
                                  f"{given!r}, the others are read as {shown}; check which one is meant",
                                  WARNING))
     return out
-
-
-# ----- text ---------------------------------------------------------------------------------------------
-def decode_bytes(data: bytes, name: str) -> str:
-    """Text of a file in UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text") or Windows-1252."""
-    return _decode(data, name).text
-
-
-class _Decoded:
-    """Decoded text, and the 0-based lines read as Windows-1252, read as (non-ASCII) UTF-8, and with NULs."""
-
-    def __init__(self, text: str, cp1252: list[int], utf8: list[int], nul: list[int]) -> None:
-        self.text, self.cp1252, self.utf8, self.nul = text, cp1252, utf8, nul
-
-
-def _decode(data: bytes, name: str) -> _Decoded:
-    """Decode the whole file as UTF-8 (or UTF-16 by its BOM); where that fails, line by line.
-
-    Two exports pasted together are often one UTF-8 and one Windows-1252: each line is tried as UTF-8 and
-    falls back to Windows-1252 alone, so neither half turns into "MÃ¼ller" or "M�ller". NUL bytes (a stray
-    one from a broken export) are dropped and their lines named; many of them mean a binary file.
-    """
-    cp1252: list[int] = []
-    utf8: list[int] = []
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise ImportFailed(f"{name}: looks like UTF-16 text but cannot be decoded") from None
-    else:
-        body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            text, cp1252, utf8 = _decode_lines(body)
-    binary = ImportFailed(f"{name}: is not a text table (it contains binary data)")
-    sample = text[:4096]
-    if sample:
-        controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f\v\x00")
-        if controls > len(sample) * 0.01:
-            raise binary
-    nul: list[int] = []
-    if "\x00" in text:
-        if text.count("\x00") > max(16, len(text) // 1000):
-            raise binary
-        nul = [i for i, line in enumerate(text.split("\n")) if "\x00" in line]
-        text = text.replace("\x00", "")
-    return _Decoded(text, cp1252, utf8, nul)
-
-
-def _decode_lines(body: bytes) -> tuple[str, list[int], list[int]]:
-    """Each line as UTF-8 if it is valid UTF-8, else as Windows-1252 (its five undefined bytes as Latin-1)."""
-    out: list[str] = []
-    cp1252: list[int] = []
-    utf8: list[int] = []
-    for i, line in enumerate(body.split(b"\n")):
-        if line.isascii():
-            out.append(line.decode("ascii"))
-            continue
-        try:
-            out.append(line.decode("utf-8"))
-            utf8.append(i)
-        except UnicodeDecodeError:
-            out.append(line.decode("cp1252", errors=_LATIN1_FALLBACK))
-            cp1252.append(i)
-    return "\n".join(out), cp1252, utf8
-
-
-def _rows_of_lines(text: str, lines: set[int]) -> dict[int, int]:
-    """{0-based line: 1-based row} for the given lines; a quoted cell may span lines, so rows are counted."""
-    out: dict[int, int] = {}
-    row, inside, last = 1, False, max(lines)
-    for i, line in enumerate(text.split("\n")):
-        if i in lines:
-            out[i] = row
-        if i >= last:
-            break
-        if line.count('"') % 2:
-            inside = not inside
-        if not inside:
-            row += 1
-    return out
-
-
-def _rows_named(rows: list[int]) -> str:
-    shown = ", ".join(map(str, rows[:ROWS_NAMED])) + (", ..." if len(rows) > ROWS_NAMED else "")
-    return f"row {shown}" if len(rows) == 1 else f"rows {shown} ({len(rows):,} rows)"
-
-
-def _text_notes(dec: _Decoded, shift: int) -> list[_Note]:
-    """Warnings for the lines read as Windows-1252 among UTF-8 ones, and for the lines that held NULs."""
-    notes: list[_Note] = []
-    mixed = bool(dec.cp1252 and dec.utf8)
-    if not mixed and not dec.nul:
-        return notes
-    wanted = set(dec.nul) | (set(dec.cp1252 if len(dec.cp1252) <= len(dec.utf8) else dec.utf8) if mixed else set())
-    rows = {i: r - shift for i, r in _rows_of_lines(dec.text, wanted).items()}
-    if mixed:
-        few, other = ("Windows-1252", "UTF-8") if len(dec.cp1252) <= len(dec.utf8) else ("UTF-8", "Windows-1252")
-        named = sorted({rows[i] for i in (dec.cp1252 if few == "Windows-1252" else dec.utf8) if i in rows})
-        notes.append((None, None, "", f"{_rows_named(named)} {'is' if len(named) == 1 else 'are'} in {few}, "
-                      f"the rest {other}: read each as written"))
-    for n, i in enumerate(dec.nul):
-        if n == ROWS_NAMED:
-            rest = sorted({rows[j] for j in dec.nul[n:] if j in rows})
-            notes.append((None, None, "", f"{_rows_named(rest)} also held NUL bytes; they were dropped"))
-            break
-        notes.append((rows.get(i), None, "", "this row held a NUL byte (binary zero, usually a damaged "
-                      "export); it was dropped: check the row"))
-    return notes
 
 
 def _longest_line(data: bytes) -> int:
@@ -260,7 +149,7 @@ PREVIEW_BYTES = 4 * 1024 * 1024
 """A preview (nrows given) reads at most this much of a big CSV, cut at a line end, so the dialog opens fast."""
 
 
-def _read_text(p: Path, nrows: int | None, notes: list[_Note]) -> pd.DataFrame:
+def _read_text(p: Path, nrows: int | None, notes: list[Note]) -> pd.DataFrame:
     try:
         with p.open("rb") as fh:
             data = fh.read(PREVIEW_BYTES + 1) if nrows is not None else fh.read()
@@ -273,7 +162,7 @@ def _read_text(p: Path, nrows: int | None, notes: list[_Note]) -> pd.DataFrame:
         raise ImportFailed(f"{p.name}: cannot be read ({exc.strerror or exc})") from None
     if not data.strip():
         raise ImportFailed(f"{p.name}: the file is empty")
-    dec = _decode(data, p.name)
+    dec = decode_text(data, p.name)
     text = dec.text
     if not text.strip():
         raise ImportFailed(f"{p.name}: the file is empty")
@@ -283,7 +172,7 @@ def _read_text(p: Path, nrows: int | None, notes: list[_Note]) -> pd.DataFrame:
         delimiter, text = hint.group(1), text[hint.end():]
     else:
         delimiter = sniff_delimiter(text)
-    notes += _text_notes(dec, dec.text[:hint.end()].count("\n") if hint else 0)
+    notes += text_notes(dec, dec.text[:hint.end()].count("\n") if hint else 0)
     df = _parse_text(text, delimiter, nrows, p.name)
     if long_lines:
         _check_cells(df, p.name)
@@ -355,7 +244,7 @@ def _cell_text(v: object) -> str:
     return str(v).strip() if isinstance(v, str) else str(v)
 
 
-def _read_xlsx(p: Path, sheet: str | None, nrows: int | None, notes: list[_Note]) -> pd.DataFrame:
+def _read_xlsx(p: Path, sheet: str | None, nrows: int | None, notes: list[Note]) -> pd.DataFrame:
     """The fast stdlib reader first; openpyxl if it meets anything it does not understand."""
     limit = None if nrows is None else nrows + 1
     found = SheetNotes()
@@ -374,14 +263,14 @@ def _read_xlsx(p: Path, sheet: str | None, nrows: int | None, notes: list[_Note]
     return _rows_frame(rows, title, p.name)
 
 
-def _sheet_notes(title: str, rows: list[list[str]], found: SheetNotes) -> list[_Note]:
+def _sheet_notes(title: str, rows: list[list[str]], found: SheetNotes) -> list[Note]:
     """Formulas without a saved value and merged ranges, by cell; a label merged down rows is filled in.
 
     CRM reports merge a group's label (an owner, an account) down the rows it covers and keep the value in
     the top-left cell only: each row of the range gets it in the range's first column. A range across
     columns keeps its value in the first column only (copying a title or a note sideways would invent data).
     """
-    notes: list[_Note] = []
+    notes: list[Note] = []
 
     def ref(row: int, col: int) -> str:
         return f"{column_letter(col)}{row}"
