@@ -11,16 +11,13 @@ with the file name and a sentence a planner understands.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
 import math
 import os
-import re
 import sqlite3
 import stat
-import time
 import uuid
 import zlib
 from pathlib import Path
@@ -39,19 +36,16 @@ from territory_desktop.io.project.column_codec import (
     decode_series,
     encode_series,
 )
-
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None  # type: ignore[assignment]
+from territory_desktop.io.project.safe_replace import (  # noqa: F401 — the temp naming, re-exported
+    STALE_TEMP_SECONDS,
+    TEMP_SUFFIX,
+    SaveRefused,
+    replace_atomically,
+)
 
 APPLICATION_ID = 0x54455252  # "TERR"
 SCHEMA_VERSION = 1
 SQLITE_MAGIC = b"SQLite format 3\x00"
-TEMP_SUFFIX = ".saving"
-STALE_TEMP_SECONDS = 180
-"""A temporary file older than this (and not locked by a running save) is left from a killed save."""
-TEMP_ID_LENGTH = 12
 DIGEST_KEY = "content_sha256"
 MAX_BAND = 10.0
 """The widest tolerance band a file may hold (±1000% of the mean); beyond it a file is refused as damaged."""
@@ -87,78 +81,15 @@ def save_project(plan: Plan, path: str | os.PathLike[str]) -> None:
     Hard links are detached, on purpose: keeping the inode would mean writing in place, and a crash then could
     leave half a plan; the atomic replace of the path wins, so the other names keep the previous plan.
     """
-    shown = Path(path)
-    path = Path(os.path.realpath(shown))
-    if not path.parent.is_dir():
-        raise ProjectFileError(f"Cannot save {shown.name}: the folder {path.parent} does not exist.")
-    old = _existing_file(path, shown.name)
-    _remove_stale_temps(path)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:TEMP_ID_LENGTH]}{TEMP_SUFFIX}")
-    fd: int | None = None
     try:
-        # Created here, not by SQLite: O_EXCL, the umask default (SQLite would use 0644), private (0600) until
-        # it gets the mode of the file it replaces, and locked so no other save takes it for a stale one.
-        fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                     0o666 if old is None else 0o600)
-        _lock(fd)
-        _write_database(plan, tmp)
-        os.fsync(fd)
-        os.close(fd)  # before the rename: Windows cannot rename an open file (the age guards the gap)
-        fd = None
-        if old is not None:
-            _copy_owner(tmp, old)
-            os.chmod(tmp, stat.S_IMODE(old.st_mode))
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except OSError as exc:
-        raise ProjectFileError(f"Cannot save {shown.name}: {exc.strerror or exc}.") from exc
+        replace_atomically(path, lambda tmp: _write_database(plan, tmp))
+    except SaveRefused as exc:
+        raise ProjectFileError(str(exc)) from exc
     except sqlite3.Error as exc:
-        raise ProjectFileError(f"Cannot save {shown.name}: {exc}.") from exc
+        raise ProjectFileError(f"Cannot save {Path(path).name}: {exc}.") from exc
     except UnicodeEncodeError as exc:  # a territory name or header holding half of a surrogate pair
-        raise ProjectFileError(f"Cannot save {shown.name}: some text cannot be stored ({exc.reason}: "
+        raise ProjectFileError(f"Cannot save {Path(path).name}: some text cannot be stored ({exc.reason}: "
                                f"{exc.object[max(exc.start - 10, 0):exc.end + 10]!r}).") from exc
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        if fd is not None:
-            os.close(fd)
-
-
-def _existing_file(path: Path, shown: str) -> os.stat_result | None:
-    """The status of the plan being replaced (None: a new file); refuse a read-only plan or a non-file.
-
-    Read-only is judged by the mode bits as well as by os.access, because for root (or an administrator)
-    os.access says yes to any file, and a planner who made a plan read-only meant it."""
-    try:
-        st_ = os.stat(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise ProjectFileError(f"Cannot save {shown}: {exc.strerror or exc}.") from exc
-    if stat.S_ISDIR(st_.st_mode):
-        raise ProjectFileError(f"Cannot save {shown}: it is a folder, not a project file.")
-    if not stat.S_ISREG(st_.st_mode):  # never replace a pipe, a socket or a device (/dev/null) with a plan
-        raise ProjectFileError(f"Cannot save {shown}: it is not a regular file (a pipe, device or socket).")
-    if not st_.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
-        raise ProjectFileError(f"Cannot save {shown}: the file is read-only. Save under another name, or "
-                               "make it writable first.")
-    return st_
-
-
-def _copy_owner(tmp: Path, old: os.stat_result) -> None:
-    """Keep the owner and group of the replaced plan where this user may (root; a group one belongs to)."""
-    if hasattr(os, "chown") and (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
-        with contextlib.suppress(OSError):
-            os.chown(tmp, old.st_uid, -1)
-        with contextlib.suppress(OSError):
-            os.chown(tmp, -1, old.st_gid)
-
-
-def _lock(fd: int) -> None:
-    """Mark a temporary file as in use (released by the OS when the process ends, however it ends)."""
-    if fcntl is not None:
-        with contextlib.suppress(OSError):
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def _write_database(plan: Plan, tmp: Path) -> None:
@@ -248,44 +179,6 @@ def _digest(meta: list[tuple[str, str]], columns: list[tuple[Any, ...]], territo
     canon = [sorted((k, v) for k, v in meta if k != DIGEST_KEY),
              sorted([*c[:5], c[7]] for c in columns), [list(t) for t in territories]]
     return hashlib.sha256(json.dumps(canon, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); Windows cannot open folders, and NTFS journals renames."""
-    if os.name == "nt":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _remove_stale_temps(path: Path) -> None:
-    """Drop temporary files of this project left by a save that was killed: only names of exactly our temp
-    pattern (not another project's whose name starts the same), older than STALE_TEMP_SECONDS, and not locked
-    by a save still running (on Windows an open file cannot be deleted anyway)."""
-    pattern = re.compile(rf"\.{re.escape(path.name)}\.[0-9a-f]{{{TEMP_ID_LENGTH}}}{re.escape(TEMP_SUFFIX)}")
-    now = time.time()
-    try:
-        candidates = [p for p in path.parent.iterdir() if pattern.fullmatch(p.name)]
-    except OSError:
-        return
-    for p in candidates:
-        with contextlib.suppress(OSError):
-            st_ = os.lstat(p)
-            if not stat.S_ISREG(st_.st_mode) or now - st_.st_mtime <= STALE_TEMP_SECONDS:
-                continue
-            if fcntl is None:
-                p.unlink()
-                continue
-            fd = os.open(p, os.O_RDONLY)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # OSError (skipped) while a save holds it
-                p.unlink()
-            finally:
-                os.close(fd)
 
 
 # ----- open -----------------------------------------------------------------------------------------------
