@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from types import MappingProxyType
 
 
 def money(value: float, digits: int = 1) -> str:
@@ -30,3 +32,9 @@ def count(value: float) -> str:
 
 def hours(value: float) -> str:
     return f"{value:,.0f} h" if value is not None and math.isfinite(value) else "—"
+
+
+PLACEMENT_WORDS: Mapping[str, str] = MappingProxyType({
+    "latlon": "Own coordinates", "zip": "ZIP centroid", "city": "City centroid", "none": "Not placed"})
+"""How an account was placed (its geo_source, decided by the import's geocoder) in a planner's words: the
+table's Placement column and the map's tooltip say it the same way."""

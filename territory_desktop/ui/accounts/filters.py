@@ -16,6 +16,7 @@ import pandas as pd
 
 from territory_desktop.core import format as fmt
 from territory_desktop.core.activity import untouched_mask
+from territory_desktop.core.format import PLACEMENT_WORDS
 from territory_desktop.core.plan import Plan
 
 SEARCH_FIELDS = ("name", "account_id", "city")
@@ -126,9 +127,6 @@ class Column:
     """Words shown for stored codes (e.g. geo_source "zip" -> "ZIP centroid")."""
 
 
-PLACEMENT_WORDS: Mapping[str, str] = MappingProxyType({
-    "latlon": "Own coordinates", "zip": "ZIP centroid", "city": "City centroid", "none": "Not placed"})
-"""io/importing/geocode.py GEO_SOURCES in a planner's words."""
 
 BASIS_WORDS: Mapping[str, str] = MappingProxyType({
     "column": "Export column", "employees": "Employees", "revenue": "Revenue", "none": "No size known", "": "—"})

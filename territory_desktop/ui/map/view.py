@@ -12,14 +12,11 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QMenu,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -38,12 +35,10 @@ from territory_desktop.ui.map.coloring import COLOR_MODES, account_colors, terri
 from territory_desktop.ui.map.export import export_map
 from territory_desktop.ui.map.outlines import OutlineCache
 from territory_desktop.ui.map.overlays import geometry_path
+from territory_desktop.ui.map.toolbar import build_toolbar
+from territory_desktop.ui.map.tooltip import account_tooltip
 from territory_desktop.ui.map.viewport import ProjectedPoints
 from territory_desktop.ui.theme import icons
-
-MODES = (("select", "Select", "Click, Shift+drag a rectangle, drag empty space to pan (S)", "S"),
-         ("lasso", "Lasso", "Draw around accounts to select them; Shift adds, Ctrl removes (L)", "L"),
-         ("paint", "Paint", "Draw around accounts to give them to the territory chosen beside (P)", "P"))
 
 
 class MapView(QWidget):
@@ -80,71 +75,10 @@ class MapView(QWidget):
 
     # ----- construction -------------------------------------------------------------------------------
     def _build(self) -> None:
-        bar = QHBoxLayout()
-        bar.setContentsMargins(6, 6, 6, 0)
-        bar.setSpacing(4)
-        self.mode_group = QActionGroup(self)
-        self.mode_buttons: dict[str, QToolButton] = {}
-        for key, text, tip, shortcut in MODES:
-            act = QAction(text, self, checkable=True, toolTip=tip)
-            act.setShortcut(QKeySequence(shortcut))
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            act.triggered.connect(lambda _=False, k=key: self.set_mode(k))
-            self.mode_group.addAction(act)
-            self.addAction(act)
-            b = QToolButton(self)
-            b.setDefaultAction(act)
-            b.setAutoRaise(True)
-            bar.addWidget(b)
-            self.mode_buttons[key] = b
-        self.mode_buttons["select"].defaultAction().setChecked(True)
-        self.paint_target = QComboBox(self)
-        self.paint_target.setToolTip("The territory Paint gives accounts to")
-        self.paint_target.setMinimumContentsLength(12)
-        self.paint_target.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.paint_target.setVisible(False)
-        bar.addWidget(self.paint_target)
-        bar.addSpacing(10)
-        self.color_combo = QComboBox(self)
-        self.color_combo.setToolTip("Colour accounts by territory, band status, segment or moved vs baseline")
-        for key, text in COLOR_MODES:
-            self.color_combo.addItem(text, key)
-        self.color_combo.currentIndexChanged.connect(lambda _i: self.set_color_mode(self.color_combo.currentData()))
-        bar.addWidget(self.color_combo)
-        self.filter_button = QToolButton(self, text="Filtered", checkable=True, autoRaise=True)
-        self.filter_button.setToolTip("Show only the accounts the account table's search and filters show")
-        self.filter_button.toggled.connect(self.set_only_filtered)
-        bar.addWidget(self.filter_button)
-        self.size_button = QToolButton(self, text="Size", checkable=True, autoRaise=True)
-        self.size_button.setToolTip("Draw accounts by potential: the top 10% large, the next 40% medium, "
-                                    "the rest small")
-        self.size_button.toggled.connect(self.set_size_by_potential)
-        bar.addWidget(self.size_button)
-        bar.addStretch(1)
-        for text, tip, slot in (("−", "Zoom out (−)", lambda: self.canvas.zoom(1 / 1.5)),
-                                ("+", "Zoom in (+)", lambda: self.canvas.zoom(1.5)),
-                                ("Fit", "Zoom to all accounts (0)", self.zoom_all)):
-            b = QToolButton(self, text=text, toolTip=tip, autoRaise=True)
-            b.clicked.connect(slot)
-            bar.addWidget(b)
-        zoom_sel = QAction("Zoom to Selection", self, shortcut=QKeySequence("Z"), triggered=self.zoom_selection)
-        zoom_sel.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.addAction(zoom_sel)
-        more = QMenu(self)
-        more.addAction(zoom_sel)
-        more.addSeparator()
-        for label, ext in (("Export as PNG…", "png"), ("Export as SVG…", "svg"), ("Export as PDF…", "pdf")):
-            more.addAction(label, lambda e=ext: self.export_dialog(e))
-        self.more_button = QToolButton(self, text="Map", autoRaise=True, toolTip="Zoom to selection, export")
-        self.more_button.setIcon(icons.icon("export"))
-        self.more_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.more_button.setMenu(more)
-        bar.addWidget(self.more_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(4)
-        lay.addLayout(bar)
+        lay.addLayout(build_toolbar(self))
         lay.addWidget(self.canvas, 1)
 
     def _load_basemap(self) -> None:
@@ -518,22 +452,7 @@ class MapView(QWidget):
         self.context_menu(row).exec(global_pos)
 
     def tooltip(self, row: int) -> str:
-        p = self.plan
-        a = p.accounts
-        t = int(p.assignment[row])
-        terr = p.territories[t] if t >= 0 else None
-        work = float(p.workload_of(np.array([row]), np.array([t]))[0]) if t >= 0 else float("nan")
-        placed = {"latlon": "own coordinates", "zip": "ZIP centroid", "city": "city centre"}.get(
-            str(a.at[row, "geo_source"]), str(a.at[row, "geo_source"]))
-        lines = [f"<b>{_esc(a.at[row, 'name'])}</b> · {_esc(a.at[row, 'segment'])}",
-                 f"Territory: {_esc(terr.name) if terr else 'Unassigned'}"
-                 + (f" · Rep: {_esc(terr.rep)}" if terr and terr.rep else ""),
-                 f"Potential {fmt.money(float(a.at[row, 'potential']))} · Workload "
-                 + (fmt.hours(work) if np.isfinite(work) else "—"),
-                 f"<span style='color:#5A6570'>{_esc(a.at[row, 'city'])} · placed by {placed}</span>"]
-        if p.locked[row]:
-            lines.append("Locked")
-        return "<br>".join(lines)
+        return account_tooltip(self.plan, row)
 
     def export_dialog(self, ext: str = "png") -> None:
         filters = {"png": "PNG image (*.png)", "svg": "SVG vector (*.svg)", "pdf": "PDF document (*.pdf)"}
@@ -552,6 +471,3 @@ class MapView(QWidget):
         self.message.emit(f"Saved the map to {path}.")
         return True
 
-
-def _esc(v: object) -> str:
-    return str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
