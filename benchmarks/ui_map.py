@@ -30,6 +30,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TERRITORY_DESKTOP_DATA_DIR", tempfile.mkdtemp(prefix="territory-bench-"))
 
 import numpy as np  # noqa: E402
+from bench_table import print_table, samples  # noqa: E402 — run from benchmarks/
 from matplotlib.path import Path as MplPath  # noqa: E402
 from PySide6.QtCore import QEventLoop, QSize, QTimer  # noqa: E402
 from PySide6.QtGui import QColor, QImage, QPainter  # noqa: E402
@@ -74,18 +75,6 @@ def build(n: int, k: int, seed: int = 1, compact: bool = True) -> Plan:
         la, lo = lat[a:a + 100_000, None], lon[a:a + 100_000, None]
         assign[a:a + 100_000] = np.argmin((la - home_lat) ** 2 + ((lo - home_lon) * 0.8) ** 2, axis=1)
     return Plan(acc, terrs, assign)
-
-
-def samples(fn: Callable[[], object], repeats: int, setup: Callable[[], object] | None = None) -> list[float]:
-    """Wall times in ms; `setup` runs before each repeat, outside the timing."""
-    out = []
-    for _ in range(repeats):
-        if setup is not None:
-            setup()
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
 
 
 def wait_outlines(view: MapView, app: QApplication, timeout_s: float = 60.0) -> None:
@@ -379,13 +368,8 @@ def main(argv: list[str] | None = None) -> int:
             b.close()
             del b
 
-    width = max(len(r[0]) for r in table)
     print(f"{k} territories, canvas {WIDTH}x{HEIGHT}, Python {sys.version.split()[0]}, {os.cpu_count()} cores")
-    print(f"{'measure':<{width}}  {'size':>5}  {'median ms':>9}  {'goal ms':>7}  {'ok':>3}  {'n':>3}  note")
-    for what, size, med, goal, reps_n, note in table:
-        g = f"{goal:>7.0f}" if goal is not None else " " * 7
-        ok = ("yes" if med <= goal else "NO") if goal is not None else ""
-        print(f"{what:<{width}}  {size:>5}  {med:>9.2f}  {g}  {ok:>3}  {reps_n:>3}  {note}")
+    print_table(table, "size")
     for line in notes:
         print(line)
     print(f"total {time.perf_counter() - start:.1f} s")
