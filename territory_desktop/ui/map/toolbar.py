@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -11,15 +11,32 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QMenu, QToolButton
 from territory_desktop.ui.map.coloring import COLOR_MODES
 from territory_desktop.ui.theme import icons
 
-if TYPE_CHECKING:
-    from territory_desktop.ui.map.view import MapView
+
+class ToolbarHost(Protocol):
+    """What the toolbar drives (the MapView): its widgets are set on it, its slots are connected."""
+
+    canvas: object
+
+    def set_mode(self, mode: str) -> None: ...
+
+    def set_color_mode(self, mode: str) -> None: ...
+
+    def set_only_filtered(self, on: bool) -> None: ...
+
+    def set_size_by_potential(self, on: bool) -> None: ...
+
+    def zoom_all(self) -> None: ...
+
+    def zoom_selection(self) -> None: ...
+
+    def export_dialog(self, ext: str = "png") -> None: ...
 
 MODES = (("select", "Select", "Click, Shift+drag a rectangle, drag empty space to pan (S)", "S"),
          ("lasso", "Lasso", "Draw around accounts to select them; Shift adds, Ctrl removes (L)", "L"),
          ("paint", "Paint", "Draw around accounts to give them to the territory chosen beside (P)", "P"))
 
 
-def build_toolbar(view: MapView) -> QHBoxLayout:
+def build_toolbar(view: ToolbarHost) -> QHBoxLayout:
     """The row above the map: modes, paint target, colour by, filter, size, zoom, and the zoom/export menu.
     The widgets are set on `view` (view.paint_target, view.size_button...) where its slots find them."""
     bar = QHBoxLayout()
