@@ -11,7 +11,14 @@ import argparse
 import os
 import sys
 
-from territory_desktop.cli import capacity_commands, plan_commands, solve_commands
+from territory_desktop.cli import (
+    capacity_commands,
+    plan_commands,
+    refresh_commands,
+    report_commands,
+    scenario_commands,
+    solve_commands,
+)
 from territory_desktop.cli.errors import CliError
 
 COMMANDS = ("import", "info", "move", "export", "recover", "solve", "solve-points", "capacity")
@@ -30,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     plan_commands.register(sub)
     solve_commands.register(sub)
     capacity_commands.register(sub)
+    scenario_commands.register(sub)
+    report_commands.register(sub)
+    refresh_commands.register(sub)
     return p
 
 

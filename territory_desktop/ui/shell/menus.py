@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QToolBar, QWidget
 
-from territory_desktop import __version__
+from territory_desktop.ui.shell.about import show_about
 from territory_desktop.ui.shell.export_commands import ExportCommands
 from territory_desktop.ui.shell.file_commands import FileCommands
 from territory_desktop.ui.theme import icons
@@ -194,10 +194,3 @@ def show_shortcuts(w: QWidget) -> None:
             ("Esc", "Dismiss a notice")]
     html = "<table cellpadding='3'>" + "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
     QMessageBox.information(w, "Keyboard Shortcuts", html + "</table>")
-
-
-def show_about(w: QWidget) -> None:
-    """Help → About: name and version."""
-    QMessageBox.about(w, "About Territory Desktop",
-                      f"<b>Territory Desktop</b> {__version__}<br>Carve and balance sales territories, offline.")
-
