@@ -27,6 +27,7 @@ from territory_desktop.ui.hub.document import OPENABLE, Document
 from territory_desktop.ui.hub.preview import MovePreview
 from territory_desktop.ui.hub.selection import Selection
 from territory_desktop.ui.map.view import MapView
+from territory_desktop.ui.reports import open_reports
 from territory_desktop.ui.settings.dialog import BalanceSettingsDialog
 from territory_desktop.ui.shell.dock_layout import arrange_docks
 from territory_desktop.ui.shell.export_commands import ExportCommands
@@ -292,6 +293,11 @@ class MainWindow(QMainWindow):
             self.show_status(f"{'Locked' if locked else 'Unlocked'} {len(rows):,} account"
                              f"{'s' if len(rows) != 1 else ''}.")
         return ok
+
+    # ----- reports ------------------------------------------------------------------------------------------
+    def open_reports(self) -> None:
+        """File → Reports…: the reports dialog writes the PDFs and the workbook with progress and cancel."""
+        open_reports(self, self.doc)
 
     # ----- balance settings -----------------------------------------------------------------------------
     def open_balance_settings(self) -> bool:

@@ -34,6 +34,8 @@ class MenuHost(Protocol):
 
     def open_balance_settings(self) -> bool: ...
 
+    def open_reports(self) -> None: ...
+
     def move_selection(self, territory: int | None = None) -> bool: ...
 
     def lock_selection(self, locked: bool) -> bool: ...
@@ -99,6 +101,8 @@ def build_menus(window: QMainWindow, host: MenuHost) -> Menus:
                                          tip="Write account → territory/rep for the CRM (CSV or Excel)")
     acts["export_changes"] = _action(window, "Export &Change List…", host.exports.export_changes,
                                      tip="Write the accounts that moved since the baseline, with a date")
+    acts["reports"] = _action(window, "&Reports…", host.open_reports,
+                              tip="Write one PDF per rep, a plan summary PDF and an Excel workbook")
     acts["quit"] = _action(window, "&Quit", host.close, shortcut=Std.Quit)
     file.addActions([acts["open"], acts["import"]])
     recent_menu = file.addMenu("Open &Recent")
@@ -106,7 +110,7 @@ def build_menus(window: QMainWindow, host: MenuHost) -> Menus:
     file.addSeparator()
     file.addActions([acts["save"], acts["save_as"]])
     file.addSeparator()
-    file.addActions([acts["export_assignments"], acts["export_changes"]])
+    file.addActions([acts["export_assignments"], acts["export_changes"], acts["reports"]])
     file.addSeparator()
     file.addAction(acts["quit"])
 
