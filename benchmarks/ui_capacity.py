@@ -27,6 +27,7 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TERRITORY_DESKTOP_DATA_DIR", tempfile.mkdtemp(prefix="territory-bench-"))
 
+import matplotlib  # noqa: E402
 import numpy as np  # noqa: E402
 from bench_table import print_table, samples  # noqa: E402 — run from benchmarks/
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
@@ -264,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         groups = len(b.panel.chart.data.groups)
         notes.append(f"{k} territories: plan built in {b.build_s:.1f} s; {groups} peer groups; chart canvas "
                      f"{c.width()}x{c.height()} px, {b.panel.chart.visible_rows()} rows in view; "
-                     f"{sum(len(ax.patches) for ax in b.panel.chart.axes):,} bars drawn on every full draw")
+                     f"{sum(len(ax.collections) for ax in b.panel.chart.axes)} bar collections")
         full, build_ms, draw_ms = b.first_draw(reps)
         add("first draw: CapacityPanel + show + canvas.draw", size, full, 200.0 if main_size else None)
         add("  of which: CapacityPanel(plan, Selection())", size, build_ms)
@@ -296,7 +297,8 @@ def main(argv: list[str] | None = None) -> int:
         b.close(b.panel)
         del b
 
-    print(f"{n:,} accounts, panel {WIDTH}x{HEIGHT}, Python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    print(f"{n:,} accounts, panel {WIDTH}x{HEIGHT}, Python {sys.version.split()[0]}, matplotlib "
+          f"{matplotlib.__version__}, {os.cpu_count()} cores")
     print_table(table, "terr")
     for line in notes:
         print(line)

@@ -21,8 +21,9 @@ UNTOUCHED_DAYS = 90
 
 def has_activity_dates(plan: Plan) -> bool:
     """True when the plan knows when any account was last worked (so 'untouched' means something)."""
-    col = plan.accounts.get("last_activity")
-    return col is not None and bool((col.fillna("").astype(str) != "").any())
+    if plan.accounts.get("last_activity") is None or not plan.n_accounts:
+        return False
+    return _parsed(plan)[1]
 
 
 def untouched_mask(plan: Plan, days: int = UNTOUCHED_DAYS, today: dt.date | None = None) -> np.ndarray:
@@ -31,23 +32,25 @@ def untouched_mask(plan: Plan, days: int = UNTOUCHED_DAYS, today: dt.date | None
     if not has_activity_dates(plan):
         return np.zeros(n, dtype=bool)
     today = today or dt.date.today()
-    when = _activity_dates(plan)
+    when = _parsed(plan)[0]
     cutoff = np.datetime64(today - dt.timedelta(days=days), "D")
     return np.isnat(when) | (when <= cutoff)
 
 
-_PARSED: weakref.WeakKeyDictionary[Plan, tuple[tuple, np.ndarray]] = weakref.WeakKeyDictionary()
+_PARSED: weakref.WeakKeyDictionary[Plan, tuple[tuple, np.ndarray, bool]] = weakref.WeakKeyDictionary()
 
 
-def _activity_dates(plan: Plan) -> np.ndarray:
-    """The last-activity dates as datetime64[D], parsed once per plan (no edit changes them; the health
-    check asks after every move and parsing 100k strings takes ~20 ms)."""
+def _parsed(plan: Plan) -> tuple[np.ndarray, bool]:
+    """(the last-activity dates as datetime64[D], whether any date text is there at all), worked out once per
+    plan: no edit changes them, and the health check asks after every move (reading 100k strings takes
+    ~20 ms)."""
     col = plan.accounts["last_activity"]
     key = (id(plan.accounts), plan.n_accounts, str(col.iat[0]), str(col.iat[-1]))
     hit = _PARSED.get(plan)
     if hit is not None and hit[0] == key:
-        return hit[1]
-    when = pd.to_datetime(plan.accounts["last_activity"].fillna("").astype(str), errors="coerce",
-                          format="ISO8601").to_numpy(dtype="datetime64[D]")
-    _PARSED[plan] = (key, when)
-    return when
+        return hit[1], hit[2]
+    text = col.fillna("").astype(str)
+    when = pd.to_datetime(text, errors="coerce", format="ISO8601").to_numpy(dtype="datetime64[D]")
+    any_text = bool((text != "").any())
+    _PARSED[plan] = (key, when, any_text)
+    return when, any_text

@@ -4,8 +4,9 @@ Panels: workload against capacity (100% line, over capacity in red), the primary
 with the tolerance band shaded, accounts by segment against the recommended range for the role, and open
 pipeline. The figure shows as many rows as fit (a scroll bar and the wheel move through the rest), so 200
 territories scroll instead of being squeezed: only the rows in view have artists (a few dozen, whatever the
-territory count). After a move the bars of the territories that changed are updated in place and painted
-over the saved background (matplotlib blitting) instead of redrawing the figure; the row order stays put until
+territory count): one bar collection per series (`bars.py`) and one name text per row. After a move the bars of
+the territories that changed get their new numbers and are painted over the saved background (matplotlib
+blitting) instead of redrawing the figure; the row order stays put until
 the planner sorts again, so a row never jumps away from the cursor.
 """
 
@@ -14,12 +15,14 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QSizePolicy, QWidget
 
 from territory_desktop.core import format as fmt
+from territory_desktop.ui.capacity.bars import BarRows
 from territory_desktop.ui.capacity.rows import ChartData
 
 ROW_PX = 22
@@ -54,18 +57,22 @@ class CapacityChart(QWidget):
         lay.addWidget(self.scroll)
         self.data: ChartData | None = None
         self.axes = self.figure.subplots(1, 4, sharey=True, gridspec_kw={"wspace": 0.08})
-        self._bars: dict[str, list] = {}
         self._y = np.empty(0, dtype=np.int64)
         self._lines = 0
         self.canvas.mpl_connect("button_press_event", self._on_click)
         self.canvas.mpl_connect("scroll_event", self._on_wheel)
         self.canvas.mpl_connect("draw_event", self._on_draw)
         self._background = None
-        self._window_artists: list = []
         self._headers: list = []
         self._limits: list[tuple[float, float]] = []
         self._layout_artists: list = []
+        self._names: list[Text] = []
         self._style_axes()
+        a_util, a_dev, a_seg, a_pipe = self.axes
+        # one collection per series, for the rows in view; the norm range sits behind the segment bars
+        self.bars = {"util": BarRows(a_util), "dev": BarRows(a_dev), "pipe": BarRows(a_pipe),
+                     "norm": BarRows(a_seg, height=0.92, animated=False, zorder=0)}
+        self.segment_bars: list[BarRows] = []
 
     def _style_axes(self) -> None:
         """The look of the four panels, set once: titles, spines, grid, ticks, reference lines."""
@@ -83,9 +90,8 @@ class CapacityChart(QWidget):
             ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10],
                                                    prune="both" if ax is self.axes[1] else "upper"))
         a_util, a_dev, a_seg, a_pipe = self.axes
-        a_util.tick_params(axis="y", pad=4)
-        for ax in (a_dev, a_seg, a_pipe):  # the names sit on the first panel only: no tick objects elsewhere
-            ax.yaxis.set_visible(False)
+        for ax in self.axes:  # territory names are plain texts in the margin (`_apply_window`): tick objects
+            ax.yaxis.set_visible(False)  # cost a millisecond each to make and to draw
         a_util.axvline(100, color="#1B2430", linewidth=0.8, linestyle=(0, (3, 2)))
         a_util.xaxis.set_major_formatter(lambda v, _p: f"{v:.0f}%")
         a_dev.axvline(0, color="#1B2430", linewidth=0.8)
@@ -106,9 +112,13 @@ class CapacityChart(QWidget):
         a_util, a_dev, a_seg, a_pipe = self.axes
         # the axes are styled once (_style_axes); here only what depends on the data is replaced: clearing
         # four axes costs more than drawing them
-        for artist in self._layout_artists + self._window_artists:
+        for artist in self._layout_artists:
             artist.remove()
-        self._layout_artists, self._window_artists = [], []
+        self._layout_artists = []
+        while len(self.segment_bars) < len(data.segment_names):
+            self.segment_bars.append(BarRows(a_seg))
+        for extra in self.segment_bars[len(data.segment_names):]:
+            extra.set_rows(np.empty(0, dtype=np.int64), np.empty(0), np.empty(0))
         a_dev.set_title(f"{data.primary.capitalize()} vs peers", fontsize=8.5, loc="left", color="#1B2430", y=1.0,
                         pad=6)
         band = data.band * 100
@@ -131,7 +141,6 @@ class CapacityChart(QWidget):
                                ha="right", va="center", fontsize=8, fontweight="bold", color="#5A6570")
             self._headers.append((header, text))
             self._layout_artists.append(text)
-        self._bars = {"util": {}, "dev": {}, "seg": {}, "pipe": {}}
         self._limits = self._fit_limits()
         self.scroll.blockSignals(True)
         self.scroll.setRange(0, max(self._lines - self.visible_rows(), 0))
@@ -149,22 +158,20 @@ class CapacityChart(QWidget):
             return
         touched = False
         for pos in positions:
-            if pos not in self._bars["util"]:
-                continue
-            touched = True
             u = float(np.nan_to_num(data.utilisation[pos]))
-            self._bars["util"][pos].set_width(u * 100)
-            self._bars["util"][pos].set_facecolor(util_color(u))
-            self._bars["dev"][pos].set_width(data.deviation[pos] * 100)
-            self._bars["dev"][pos].set_facecolor(_band(data.status[pos]))
+            if not self.bars["util"].update(pos, u * 100, color=util_color(u)):
+                continue  # out of view: it has no bars
+            touched = True
+            self.bars["dev"].update(pos, data.deviation[pos] * 100, color=_band(data.status[pos]))
             left = 0.0
-            for j, bar in enumerate(self._bars["seg"][pos]):
+            for j, bars in enumerate(self.segment_bars[:len(data.segment_names)]):
                 c = float(data.segment_counts[pos, j])
-                bar.set_x(left)
-                bar.set_width(c)
+                bars.update(pos, c, left=left)
                 left += c
-            self._bars["pipe"][pos].set_width(float(data.pipeline[pos]))
+            self.bars["pipe"].update(pos, float(data.pipeline[pos]))
         if touched:
+            for bars in self._animated():
+                bars.commit()
             self._blit()
 
     # ----- window of rows ------------------------------------------------------------------------------
@@ -177,41 +184,27 @@ class CapacityChart(QWidget):
         return np.flatnonzero((self._y >= first) & (self._y < first + rows))
 
     def _apply_window(self) -> None:
-        """Bars and names for the rows in view only (a few dozen artists, whatever the territory count)."""
+        """Bars and names for the rows in view only (one collection per series, a few dozen names)."""
         d = self.data
         if d is None:
             return
-        for artist in self._window_artists:
-            artist.remove()
-        self._window_artists = []
-        self._bars = {"util": {}, "dev": {}, "seg": {}, "pipe": {}}
         first, rows = self.scroll.value(), self.visible_rows()
         a_util, a_dev, a_seg, a_pipe = self.axes
         pos = self.window_positions()
         y = self._y[pos]
-        a_util.set_yticks(y, labels=[d.names[i][:26] for i in pos])
+        self._set_names(y, [d.names[i][:26] for i in pos])
         util = np.nan_to_num(d.utilisation[pos]) * 100
-        for i, r in zip(pos, _bars(a_util, y, util, None, [util_color(u / 100) for u in util]), strict=True):
-            self._bars["util"][int(i)] = r
-        for i, r in zip(pos, _bars(a_dev, y, d.deviation[pos] * 100, None, [_band(d.status[i]) for i in pos]),
-                        strict=True):
-            self._bars["dev"][int(i)] = r
+        self.bars["util"].set_rows(pos, y, util, colors=[util_color(u / 100) for u in util])
+        self.bars["dev"].set_rows(pos, y, d.deviation[pos] * 100, colors=[_band(d.status[i]) for i in pos])
         lo = np.array([d.norms[i][0] if d.norms[i] else np.nan for i in pos], dtype=float)
         hi = np.array([d.norms[i][1] if d.norms[i] else np.nan for i in pos], dtype=float)
-        self._window_artists += _bars(a_seg, y, np.nan_to_num(hi - lo), np.nan_to_num(lo),
-                                      ["#E8EEF5"] * len(pos), height=0.92, animated=False, zorder=0)
+        self.bars["norm"].set_rows(pos, y, np.nan_to_num(hi - lo), np.nan_to_num(lo), colors="#E8EEF5")
         left = np.zeros(len(pos))
-        segs: list[list] = []
-        for j in range(len(d.segment_names)):
+        for j, bars in enumerate(self.segment_bars[:len(d.segment_names)]):
             counts = d.segment_counts[pos, j].astype(float) if d.segment_counts.size else np.zeros(len(pos))
-            segs.append(_bars(a_seg, y, counts, left, [SEGMENT_COLORS[j % len(SEGMENT_COLORS)]] * len(pos)))
+            bars.set_rows(pos, y, counts, left, colors=SEGMENT_COLORS[j % len(SEGMENT_COLORS)])
             left = left + counts
-        for k, i in enumerate(pos.tolist()):
-            self._bars["seg"][i] = [s[k] for s in segs]
-        for i, r in zip(pos, _bars(a_pipe, y, d.pipeline[pos], None, [PIPELINE] * len(pos)), strict=True):
-            self._bars["pipe"][int(i)] = r
-        self._window_artists += [b for group in ("util", "dev", "pipe") for b in self._bars[group].values()]
-        self._window_artists += [b for bars in self._bars["seg"].values() for b in bars]
+        self.bars["pipe"].set_rows(pos, y, d.pipeline[pos], colors=PIPELINE)
         self.axes[0].set_ylim(first + rows - 0.5, first - 0.5)
         for yy, text in self._headers:  # drawn in the margin: shown only for lines in view
             text.set_visible(first <= yy < first + rows)
@@ -222,6 +215,26 @@ class CapacityChart(QWidget):
         self.figure.subplots_adjust(left=min(0.4, 165 / w), right=1 - 8 / w, top=1 - 30 / h, bottom=44 / h,
                                     wspace=min(0.5, 40 / max(w / 4, 1)))
         self.canvas.draw_idle()
+
+    def _set_names(self, y: np.ndarray, names: list[str]) -> None:
+        """The territory names left of the first panel, one text per row in view (texts are reused)."""
+        a_util = self.axes[0]
+        while len(self._names) < len(names):
+            self._names.append(a_util.text(-0.012, 0, "", transform=a_util.get_yaxis_transform(), ha="right",
+                                           va="center", fontsize=8, color="#1B2430", clip_on=False))
+        for text, yy, name in zip(self._names, y.tolist(), names, strict=False):
+            text.set_y(yy)
+            text.set_text(name)
+            text.set_visible(True)
+        for text in self._names[len(names):]:
+            text.set_visible(False)
+
+    def names_in_view(self) -> list[str]:
+        """The names drawn, top to bottom (what the planner reads)."""
+        return [t.get_text() for t in self._names if t.get_visible()]
+
+    def _animated(self) -> list[BarRows]:
+        return [self.bars["util"], self.bars["dev"], self.bars["pipe"], *self.segment_bars]
 
     def _fit_limits(self) -> list[tuple[float, float]]:
         """x limits that fit every row (not only those in view), rounded up so small moves keep the scale."""
@@ -240,12 +253,8 @@ class CapacityChart(QWidget):
         self._draw_bars()
 
     def _draw_bars(self) -> None:
-        for group in ("util", "dev", "pipe"):
-            for bar in self._bars[group].values():
-                self.figure.draw_artist(bar)
-        for bars in self._bars["seg"].values():
-            for bar in bars:
-                self.figure.draw_artist(bar)
+        for bars in self._animated():
+            self.figure.draw_artist(bars.collection)
 
     def _blit(self) -> None:
         if self._background is None:
@@ -282,21 +291,6 @@ class CapacityChart(QWidget):
 
     def _on_wheel(self, event) -> None:  # noqa: ANN001
         self.scroll.setValue(self.scroll.value() + (-3 if event.button == "up" else 3))
-
-
-def _bars(ax, y: np.ndarray, widths: np.ndarray, left: np.ndarray | None, colors: list[str],  # noqa: ANN001
-          height: float = 0.7, animated: bool = True, zorder: float = 1.0) -> list[Rectangle]:
-    """Horizontal bars added as plain rectangles: `barh` recomputes the data limits per bar (~1 ms each),
-    and the limits here are set by `_fit_limits` anyway."""
-    left = np.zeros(len(y)) if left is None else left
-    out = []
-    for yy, w, x0, c in zip(y.tolist(), np.asarray(widths, dtype=float).tolist(), left.tolist(), colors,
-                            strict=True):
-        r = Rectangle((x0, yy - height / 2), w, height, facecolor=c, edgecolor="none", animated=animated,
-                      zorder=zorder)
-        ax.add_artist(r)
-        out.append(r)
-    return out
 
 
 def _nice(v: float) -> float:

@@ -80,8 +80,12 @@ class CapacityPanel(QWidget):
         self.fair.setHorizontalHeaderLabels(["Measure", "Group", "Max/min", "CV", "Gini", "Balance"])
         self.fair.verticalHeader().hide()
         self.fair.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.fair.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.fair.horizontalHeader().setStretchLastSection(True)
+        header = self.fair.horizontalHeader()  # every figure fits; the group name takes what is left
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        self.fair.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.fair.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.fair.setToolTip("Balance index 0–100 (100 = every book equal) with the spread figures behind it, "
                              "per balanced measure and peer group")
         self.heads = QLabel(self)
@@ -107,7 +111,7 @@ class CapacityPanel(QWidget):
         rv = QVBoxLayout(right)
         rv.setContentsMargins(6, 6, 6, 0)
         rv.addWidget(_title("Health check"))
-        rv.addWidget(self.health, 2)
+        rv.addWidget(self.health, 1)
         rv.addWidget(_title("Fairness"))
         rv.addWidget(self.fair, 2)
         rv.addWidget(_title("Headcount"))
@@ -201,7 +205,6 @@ class CapacityPanel(QWidget):
         for i, e in enumerate(entries):
             self.health.item(i).setData(_ROWS, (e.rows, e.territories))
         rows = fairness(self.plan)
-        grow = self.fair.rowCount() != len(rows)
         self.fair.setRowCount(len(rows))
         for i, f in enumerate(rows):
             cells = (f.measure, f.group, _ratio(f.max_min_ratio), f"{f.cv:.2f}", f"{f.gini:.2f}",
@@ -215,8 +218,8 @@ class CapacityPanel(QWidget):
                     self.fair.setItem(i, j, item)
                 elif item.text() != text:
                     item.setText(text)
-        if grow:
-            self.fair.resizeColumnsToContents()
+                if j < 2:
+                    item.setToolTip(text)  # a long role name is elided in its cell
         lines = [h.words for h in headcount(self.plan, self.plan.settings.headcount)]
         text = "<br>".join(lines) if lines else f"<span style='color:{MUTED}'>No reps yet</span>"
         if self.heads.text() != text:

@@ -27,12 +27,15 @@ def _matches_core(w) -> None:
     assert np.allclose(data.utilisation, table["utilisation"], equal_nan=True)
     assert np.allclose(data.deviation, table[f"dev_{primary}"])
     assert np.array_equal(data.segment_counts.sum(axis=1), table["accounts"])
-    bars = w.capacity_panel.chart._bars  # only the rows in view have bars
-    shown = sorted(bars["util"])
+    bars = w.capacity_panel.chart.bars  # only the rows in view have bars
+    shown = bars["util"].positions()
     assert shown == w.capacity_panel.chart.window_positions().tolist() and shown
-    assert np.allclose([bars["util"][p].get_width() for p in shown],
+    assert np.allclose([bars["util"].width_of(p) for p in shown],
                        np.nan_to_num(table["utilisation"].to_numpy()[shown]) * 100)
-    assert np.allclose([bars["dev"][p].get_width() for p in shown], table[f"dev_{primary}"].to_numpy()[shown] * 100)
+    assert np.allclose([bars["dev"].width_of(p) for p in shown], table[f"dev_{primary}"].to_numpy()[shown] * 100)
+    drawn = bars["util"].collection.get_paths()  # what matplotlib paints: the bar's right edge is its width
+    assert np.allclose([drawn[i].vertices[:, 0].max() for i in range(len(shown))],
+                       [bars["util"].width_of(p) for p in shown])
 
 
 def test_numbers_follow_moves_and_undos(qtbot, tmp_path):
