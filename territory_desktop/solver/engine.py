@@ -132,16 +132,48 @@ def _improve(problem: Problem, g: Greedy, best: Solution, best_e: Evaluation, t0
             yield best
 
 
-def solve(problem: Problem, time_limit: float, should_stop: Callable[[], bool] = lambda: False) -> Solution:
+BOUND_SHARE = 0.1
+"""Share of a solve's time kept for proving a lower bound on the best plan (at most BOUND_MAX_S)."""
+BOUND_MAX_S = 10.0
+
+
+def solve(problem: Problem, time_limit: float, should_stop: Callable[[], bool] = lambda: False,
+          prove_bound: bool = True) -> Solution:
     """The last (best) solution of the stream, its `elapsed` the wall time of the whole solve (not the moment
-    the best plan appeared): for the CLI and benchmarks, where the time reported is the time it took."""
+    the best plan appeared): for the CLI and benchmarks, where the time reported is the time it took.
+
+    With `prove_bound`, the last tenth of the time (at most 10 s) goes to a Lagrangian lower bound when the
+    best plan keeps every rule and the search proved none: `bound` is then the best cost any plan can reach,
+    so the planner reads how far from the best possible the plan is (see `gap`)."""
     t0 = time.monotonic()
+    reserve = min(BOUND_SHARE * time_limit, BOUND_MAX_S) if prove_bound else 0.0
     last = None
-    for sol in solve_stream(problem, time_limit, should_stop):
+    for sol in solve_stream(problem, time_limit - reserve, should_stop):
         last = sol
     if last is None:
         raise RuntimeError("the solver produced no plan")
+    if prove_bound and last.status != "optimal" and last.feasible and last.in_band and not should_stop():
+        left = max(time_limit - (time.monotonic() - t0), min(reserve, 0.5))
+        found = _prove_bound(problem, last, left)
+        if found is not None:
+            have = last.bound if last.bound is not None else -np.inf
+            last = dataclasses.replace(last, bound=min(max(found, have), last.objective))
     return dataclasses.replace(last, elapsed=time.monotonic() - t0)
+
+
+def _prove_bound(problem: Problem, sol: Solution, time_limit: float) -> float | None:
+    if problem.mode == "carve" or not np.isfinite(problem.centres).all():
+        from territory_desktop.solver.carve.bound import carve_bound
+        return carve_bound(problem, sol.objective, time_limit)
+    from territory_desktop.solver.rebalance.bound import rebalance_bound
+    return rebalance_bound(problem, sol.assignment, sol.objective, time_limit)
+
+
+def gap(sol: Solution) -> float | None:
+    """How far the plan's cost may be above the best possible, as a share of the cost (0.012 = 1.2%)."""
+    if sol.bound is None or not (sol.feasible and sol.in_band) or sol.objective <= 0:
+        return None
+    return max(0.0, (sol.objective - sol.bound) / sol.objective)
 
 
 def explain_infeasibility(problem: Problem, names: list[str]) -> list[str]:
