@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from territory_desktop.solver.problem.contiguity import impossible_parts
 from territory_desktop.solver.problem.snapshot import Evaluation, Problem, band_limits, evaluate, targets_for
 from territory_desktop.solver.problem.solution import Solution, make_solution
 from territory_desktop.solver.rebalance import cpsat_lns
@@ -51,6 +52,10 @@ def solve_stream(problem: Problem, time_limit: float,
     t0 = time.monotonic()
     deadline = t0 + time_limit
     needs_centres = problem.mode == "carve" or not np.isfinite(problem.centres).all()
+    if needs_centres and problem.contiguous and problem.adjacency is not None:
+        from territory_desktop.solver.carve.contiguous import contiguous_stream
+        yield from contiguous_stream(problem, time_limit, should_stop)
+        return
     if needs_centres:
         from territory_desktop.solver.carve import pmedian
         yield from pmedian.carve_stream(problem, time_limit, should_stop)
@@ -226,6 +231,33 @@ def explain_infeasibility(problem: Problem, names: list[str]) -> list[str]:
         if (~can).any():
             msgs.append(f"{int((~can).sum()):,} account(s) have no territory they are eligible for "
                         "(check the eligibility rules or unlock a territory).")
+    if p.contiguous and p.adjacency is not None:
+        msgs += _contiguity_conflicts(p)
     if not msgs and (p.max_moves is not None or p.max_moved_share is not None):
         msgs.append("The change budget may be too small to bring every territory into band.")
     return msgs
+
+
+def _contiguity_conflicts(p: Problem) -> list[str]:
+    """Proofs that no plan of connected territories keeps the bands (each balanced measure, target = mean)."""
+    k = int(p.active.sum())
+    out = []
+    for c in range(p.m):
+        if not (np.isfinite(p.bands[c]) or np.isfinite(p.band_low[c])) or k == 0:
+            continue
+        vals = p.measures[:, c]
+        tgt = float(vals.sum()) / k
+        lo = tgt * (1 - p.band_low[c]) if np.isfinite(p.band_low[c]) else -np.inf
+        hi = tgt * (1 + p.bands[c]) if np.isfinite(p.bands[c]) else np.inf
+        band = (f"±{p.bands[c]:.1%}" if p.bands[c] == p.band_low[c]
+                else f"{-p.band_low[c]:+.1%}/{p.bands[c]:+.1%}").replace(".0%", "%")
+        head = f"The map cannot be split into {k} connected territories within {band} {p.measure_names[c]}"
+        big = np.flatnonzero(vals > hi + 1e-9)
+        if len(big):
+            out.append(f"{head}: one unit alone holds {vals[big[0]]:,.0f}, more than a territory may "
+                       f"({hi:,.0f}).")
+            continue
+        why = impossible_parts(p.adjacency, vals, k, lo, hi)
+        if why:
+            out.append(f"{head}: {why}.")
+    return out

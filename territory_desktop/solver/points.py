@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from territory_desktop.solver.problem.contiguity import Adjacency
 from territory_desktop.solver.problem.snapshot import Problem, project
 
 OBJECTIVES = ("distance", "disruption", "weighted")
@@ -64,8 +65,10 @@ def _truthy(s: pd.Series) -> np.ndarray:
 def load_points(points: Path, territories: Path, *, measures: list[str] | None = None, band: float = 0.2,
                 bounds: tuple[float, float] | None = None, objective: str = "distance",
                 distance: str = "euclidean", q: int = 1, mode: str | None = None,
-                distance_matrix: Path | None = None, weight_by: str | None = None) -> PointsInput:
-    """Parse the two CSVs (and an optional point x territory distance matrix) into a Problem."""
+                distance_matrix: Path | None = None, weight_by: str | None = None,
+                adjacency: Path | None = None, contiguous: bool = False) -> PointsInput:
+    """Parse the two CSVs (and an optional point x territory distance matrix, and an adjacency of the points
+    as `a,b` id pairs) into a Problem."""
     pdf = _read(points, "points")
     tdf = _read(territories, "territories")
     n, k = len(pdf), len(tdf)
@@ -133,6 +136,12 @@ def load_points(points: Path, territories: Path, *, measures: list[str] | None =
         if weight_by not in names:
             raise PointsError(f"--weight-by {weight_by!r} must be one of the measures ({', '.join(names)})")
         wcol = names.index(weight_by)
+    if contiguous and adjacency is None:
+        raise PointsError("--contiguous needs --adjacency PAIRS.csv (which points touch which)")
+    if contiguous and mode != "carve":
+        raise PointsError("--contiguous draws territories from the units: use it with --mode carve (territories "
+                          "without fixed centres)")
+    adj = _read_adjacency(adjacency, pdf["id"].astype(str).str.strip()) if adjacency is not None else None
     problem = Problem(
         version=0, x=x, y=y, measures=mvals, measure_names=names, bands=np.full(len(names), hi),
         band_low=np.full(len(names), lo), weights=np.ones(len(names)), shares=np.ones(k), centres=centres,
@@ -142,6 +151,7 @@ def load_points(points: Path, territories: Path, *, measures: list[str] | None =
         disruption_column=0 if objective != "distance" else None, budget_column=0, compactness_column=wcol,
         distance="matrix" if matrix is not None else distance, distance_matrix=matrix, lat=lat, lon=lon,
         centre_latlon=centre_ll, mode=mode, site_capacity=site_cap, names=tuple(tids),
+        adjacency=adj, contiguous=contiguous,
     )
     return PointsInput(problem, pdf["id"].astype(str).to_numpy(dtype=object), tids)
 
@@ -178,6 +188,27 @@ def _read_any_matrix(path: Path) -> pd.DataFrame:
         raise PointsError(f"distance matrix file not found: {path}") from exc
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise PointsError(f"{path}: not a readable CSV ({exc})") from exc
+
+
+def _read_adjacency(path: Path, point_ids: pd.Series) -> Adjacency:
+    """A CSV of adjacent point pairs: the first two columns are point ids (a header row is expected)."""
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError as exc:
+        raise PointsError(f"adjacency file not found: {path}") from exc
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise PointsError(f"{path}: not a readable CSV ({exc})") from exc
+    if df.shape[1] < 2:
+        raise PointsError(f"{path}: needs two columns of point ids (a,b) per adjacent pair")
+    pos = {pid: i for i, pid in enumerate(point_ids)}
+    pairs = np.empty((len(df), 2), dtype=np.int64)
+    for col in (0, 1):
+        ids = df.iloc[:, col].astype(str).str.strip()
+        for r, pid in enumerate(ids):
+            if pid not in pos:
+                raise PointsError(f"{path}: row {r + 2}, column {df.columns[col]!r}: {pid!r} is not a point id")
+            pairs[r, col] = pos[pid]
+    return Adjacency.from_pairs(len(point_ids), pairs)
 
 
 def write_assignment(path: Path, data: PointsInput, assignment: np.ndarray) -> None:

@@ -20,6 +20,7 @@ from territory_desktop.core.geo import EARTH_RADIUS_KM, haversine_km
 from territory_desktop.core.kpis import peer_groups
 from territory_desktop.core.settings import ACCOUNTS, WORKLOAD
 from territory_desktop.core.workload import SCALE
+from territory_desktop.solver.problem.contiguity import Adjacency, pieces_per_territory
 from territory_desktop.solver.problem.eligibility import peer_eligibility, rule_eligibility
 
 if TYPE_CHECKING:
@@ -83,6 +84,10 @@ class Problem:
     """Carve mode: capacity of a territory centred at account i (None: the territory's own capacity)."""
     names: tuple[str, ...] | None = None
     """Territory names for the planner's messages."""
+    adjacency: Adjacency | None = None
+    """Which accounts (geographic units: counties, ZIPs) touch which (None: no map of neighbours)."""
+    contiguous: bool = False
+    """Every territory must be one connected piece of `adjacency` (a hard rule: a cut territory breaks it)."""
 
     def __post_init__(self) -> None:
         k = len(self.shares)
@@ -290,6 +295,8 @@ def evaluate(problem: Problem, assignment: np.ndarray, centres: np.ndarray | Non
     if len(moved_rows):
         breaks += int((~problem.allowed(moved_rows, a[moved_rows])).sum())
     breaks += int((~ok & free).sum())
+    if problem.contiguous and problem.adjacency is not None:  # each extra piece of a territory breaks the rule
+        breaks += int(np.maximum(pieces_per_territory(problem.adjacency, a, k) - 1, 0).sum())
     moved = problem.counted_moves(a)
     budget_ok = True
     lim = problem.move_limit()
