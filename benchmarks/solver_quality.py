@@ -1,6 +1,6 @@
 """Solver quality against published optima: instance / reference / ours / gap % / time.
 
-Usage: nice python benchmarks/solver_quality.py [BENCHMARKS_DIR] [--sets pmedcap,sjc,pfizer,iowa,p3038]
+Usage: nice python benchmarks/solver_quality.py [BENCHMARKS_DIR] [--sets pmedcap,sjc,pfizer,iowa,us48,p3038]
        [--limit SECONDS] [--only NAME,...]   (default dir /work/shared/benchmarks; the files are read in place, never copied)
 
 Every instance is turned into a solver Problem exactly as `solve-points` would, solved with
@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from territory_desktop.solver.engine import explain_infeasibility, solve
 from territory_desktop.solver.engine import gap as solution_gap
-from territory_desktop.solver.engine import solve
 from territory_desktop.solver.problem.contiguity import Adjacency, pieces_per_territory
 from territory_desktop.solver.problem.snapshot import Problem, evaluate, project
 
@@ -187,6 +187,46 @@ def run_iowa(root: Path, limit: float, contiguous_limit: float = 60.0) -> None:
     print()
 
 
+US48 = Path(__file__).resolve().parent / "data" / "us48"
+
+
+def run_us48(limit: float) -> None:
+    """Our own instance (data/us48/README.md): the 48 states into K contiguous territories of equal population.
+    No published optimum: a balanced contiguous plan found, or "impossible" with its proof, or "not found"."""
+    st = pd.read_csv(US48 / "states.csv")
+    adj = pd.read_csv(US48 / "adjacency.csv")
+    pos = {a: i for i, a in enumerate(st["id"])}
+    pairs = np.array([[pos[a], pos[b]] for a, b in zip(adj["a"], adj["b"], strict=True)])
+    lat, lon = st["lat"].to_numpy(float), st["lon"].to_numpy(float)
+    x, y = project(lat, lon, float(lat.mean()), float(lon.mean()))
+    pop = st["population"].to_numpy(float)
+    n = len(st)
+    for k, band in ((3, 0.05), (4, 0.05), (4, 0.01), (6, 0.10), (8, 0.10)):
+        name = f"us48 k{k} {band:.0%}"
+        if not wanted(name):
+            continue
+        prob = Problem(version=0, x=x, y=y, measures=pop[:, None], measure_names=("population",),
+                       bands=np.array([band]), weights=np.ones(1), shares=np.ones(k),
+                       centres=np.full((k, 2), np.nan), capacity=None, current=np.full(n, -1, np.int32),
+                       baseline=np.full(n, -1, np.int32), movable=np.ones(n, bool), eligible=None,
+                       territory_open=np.ones(k, bool), disruption_weight=0.0, compactness_weight=1e-6, q=2,
+                       compactness_column=0, mode="carve", adjacency=Adjacency.from_pairs(n, pairs),
+                       contiguous=True)
+        t = time.monotonic()
+        sol = solve(prob, limit)
+        took = time.monotonic() - t
+        one_piece = bool((pieces_per_territory(prob.adjacency, sol.assignment, k) == 1).all())
+        if sol.feasible and sol.in_band:
+            verdict = f"balanced, {'contiguous' if one_piece else 'NOT CONTIGUOUS'}, cost {sol.objective:,.0f}"
+            g = solution_gap(sol)
+            verdict += "" if g is None else f", proved within {100 * g:.1f}%"
+        else:
+            proofs = explain_infeasibility(prob, [])
+            verdict = ("proven impossible: " + proofs[0]) if proofs else "not found in the time (no proof either way)"
+        print(f"{name:<18}{took:>7.1f} s  {verdict}", flush=True)
+    print()
+
+
 def _best_centres(prob: Problem, plan: np.ndarray) -> np.ndarray:
     """Each district's best centre county (as the Hess model chooses it), as x, y."""
     out = np.zeros((prob.k, 2))
@@ -202,7 +242,7 @@ def _best_centres(prob: Problem, plan: np.ndarray) -> np.ndarray:
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("root", nargs="?", default="/work/shared/benchmarks")
-    ap.add_argument("--sets", default="pmedcap,sjc,pfizer,iowa")
+    ap.add_argument("--sets", default="pmedcap,sjc,pfizer,iowa,us48")
     ap.add_argument("--limit", type=float, default=None, help="seconds per instance (default: the target's)")
     ap.add_argument("--only", default="", help="comma-separated instance names, e.g. pmedcap10,600,SJC2")
     args = ap.parse_args(argv)
@@ -223,6 +263,8 @@ def main(argv: list[str]) -> int:
         run_cpmp(root, lim or 28, "cpmp_sjc", SJC, "{}.dat")
     if "iowa" in sets:
         run_iowa(root, lim or 30)
+    if "us48" in sets:
+        run_us48(lim or 20)
     if "p3038" in sets:
         run_cpmp(root, lim or 115, "cpmp_p3038", P3038, "p3038_{}.dat")
     return 0

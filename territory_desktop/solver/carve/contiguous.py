@@ -43,17 +43,19 @@ def contiguous_stream(p: Problem, time_limit: float,
     vals, lo, hi = bands[0] if bands else (np.zeros(p.n), -np.inf, np.inf)
     search = _Search(dist, adj, vals, lo, hi, k, np.random.default_rng(0))
     a0 = repair(adj, start.assignment if start is not None else np.zeros(p.n, dtype=np.int64), vals, k)
-    best_key: tuple[float, float] | None = None
+    c0 = search.centres_for(a0)
+    best_key: tuple[float, float] | None = (search.excess(a0), search.cost(a0, c0))
+    yield make_solution(p, a0.astype(np.int32), t0, "heuristic", centres=np.column_stack([p.x[c0], p.y[c0]]))[0]
     deadline = t0 + time_limit
     first = True
     while time.monotonic() < deadline - 0.05 and not should_stop():
         a_init = a0 if first else search.grow()
         first = False
         left = deadline - time.monotonic()
-        budget = left if best_key is None or left < 4.0 else max(2.0, min(left, 0.35 * time_limit))
+        budget = left if best_key[0] > 0 or left < 4.0 else max(2.0, min(left, 0.35 * time_limit))
         for a, centres in search.anneal(a_init, time.monotonic() + budget, should_stop):
             key = (search.excess(a), search.cost(a, centres))
-            if best_key is None or key < best_key:
+            if key < best_key:
                 best_key = key
                 xy = np.column_stack([p.x[centres], p.y[centres]])
                 yield make_solution(p, a.astype(np.int32), t0, "improved", centres=xy)[0]
@@ -205,6 +207,9 @@ class _Search:
                 # the band's price follows the search: up while it strays outside, down while it holds
                 lam = min(lam * 1.3, 50 * per_unit) if cur_ex > 1e-9 else max(lam * 0.85, 0.5 * per_unit)
                 boundary = self._boundary(a)
+                if best is None or (cur_ex > 1e-9 and best[0] > 0 and cur_ex < best[0]):
+                    best = (cur_ex, math.inf)
+                    yield np.array(a), np.array(centres)  # not yet balanced: the least bad so far still shows
             if cur_ex <= 1e-9 and cur_cost < best_cost - 1e-9:  # balanced and cheaper: keep it
                 arr = np.array(a)
                 cs = self.centres_for(arr)
@@ -267,8 +272,6 @@ class _Search:
             tot[tb] += v_u
             cur_ex += new_pen - old_pen
             cur_cost += move
-            if best is None and it % 4096 == 1:
-                yield np.array(a), np.array(centres)  # not yet balanced: the least bad so far still shows
 
     def _connected(self, members: set[int], t: int, a: list[int]) -> bool:
         """Are these units (all assigned to t in `a`) one piece?"""
