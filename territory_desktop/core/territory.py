@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 EDITABLE_FIELDS = ("name", "rep", "role", "region", "home_lat", "home_lon", "capacity_hours", "color",
-                   "locked", "target_share")
+                   "locked", "target_share", "rules")
 
 
 @dataclass
@@ -26,6 +26,9 @@ class Territory:
     target_share: float = 1.0
     """Relative size this territory is meant to have (1.0 = an equal share; 1.5 = half as large again)."""
     removed: bool = False
+    rules: list[dict[str, Any]] = field(default_factory=list)
+    """The territory's definition for routing (core/routing.py): criteria {field, operator, values}, all of which
+    an account must meet; empty = the territory is defined by its accounts alone."""
 
     @property
     def has_home(self) -> bool:
