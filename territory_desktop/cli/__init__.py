@@ -21,7 +21,8 @@ from territory_desktop.cli import (
 )
 from territory_desktop.cli.errors import CliError
 
-COMMANDS = ("import", "info", "move", "export", "recover", "solve", "solve-points", "capacity")
+COMMANDS = ("import", "info", "move", "export", "recover", "solve", "solve-points", "capacity", "scenario",
+            "compare", "report", "refresh", "route", "rules")
 
 
 def build_parser() -> argparse.ArgumentParser:

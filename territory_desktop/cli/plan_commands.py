@@ -14,9 +14,10 @@ from territory_desktop.cli.errors import CliError
 from territory_desktop.cli.loading import check_input, check_outputs, load_plan, save_plan
 from territory_desktop.core import kpis
 from territory_desktop.core.activity import UNTOUCHED_DAYS
+from territory_desktop.core.band_words import deviation_text
 from territory_desktop.core.edits import MoveAccounts
 from territory_desktop.core.fairness import fairness
-from territory_desktop.core.format import hours, money, percent
+from territory_desktop.core.format import hours, money
 from territory_desktop.core.plan import EditRefused, Plan
 from territory_desktop.core.sanity import glance_lines
 
@@ -142,6 +143,8 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(json.dumps(summary, ensure_ascii=False))
         return 0
     measures = [m.measure for m in plan.settings.measures]
+    bands = {m.measure: m.band for m in plan.settings.measures}
+    near = plan.settings.near_fraction
     head = f"{'Territory':<28}{'Rep':<20}{'Accounts':>9}{'Potential':>11}{'Workload':>11}{'Capacity':>10}"
     head += "".join(f"{'Δ ' + m[:9]:>12}" for m in measures) + "  Band"
     print(head)
@@ -149,13 +152,15 @@ def cmd_info(args: argparse.Namespace) -> int:
     for t in summary["territories"]:
         line = (f"{t['name'][:27]:<28}{t['rep'][:19]:<20}{t['accounts']:>9,}{money(t['potential']):>11}"
                 f"{hours(t['workload']):>11}{hours(t['capacity']):>10}")
-        line += "".join(f"{percent(t['deviation'][m], signed=True):>12}" for m in measures)
+        # as many decimals as the band word needs: "+15.3%" beside OUT, never "+15%" against a ±15% band
+        line += "".join(f"{deviation_text(t['deviation'][m], bands[m], near):>12}" for m in measures)
         line += "  " + ("in" if t["in_band"] else "OUT") + (" · over capacity" if t["over_capacity"] else "")
         print(line)
     print("-" * len(head))
     print(f"{summary['accounts']:,} accounts ({summary['unplaced']:,} not placed, {summary['unassigned']:,} "
           f"unassigned) in {len(summary['territories'])} territories. "
-          f"Max {summary['primary_measure']} deviation {percent(summary['max_deviation'])}, "
+          f"Max {summary['primary_measure']} deviation "
+          f"{deviation_text(summary['max_deviation'], plan.settings.primary.band, near, signed=False)}, "
           f"CV {summary['cv']:.3f}, {summary['out_of_band']} out of band, "
           f"{summary['over_capacity']} over capacity. Moved vs baseline: {summary['moved_accounts']:,} accounts, "
           f"{money(summary['moved_potential'])} potential."
@@ -177,17 +182,31 @@ def cmd_move(args: argparse.Namespace) -> int:
         target = -1 if args.to.strip().lower() == "unassigned" else plan.territory_index(args.to)
     except KeyError as exc:
         raise CliError(str(exc.args[0])) from exc
+    name = "unassigned" if target < 0 else plan.territories[target].name
+    rows = np.asarray(rows, dtype=np.int64)
+    there = plan.assignment[rows] == target
+    if there.all():  # nothing to do: say so rather than "Moved 1 account", and leave the file as it was
+        which = ", ".join(str(a) for a in plan.accounts["account_id"].iloc[rows[:5]])
+        more = f" and {len(rows) - 5:,} more" if len(rows) > 5 else ""
+        verb = "is" if len(rows) == 1 else "are"
+        print(f"{which}{more} {verb} already in {name}; nothing moved, {path} left as it was.")
+        return 0
     journal = Journal.start(plan, path)
     try:
-        plan.apply(MoveAccounts(rows, target))
+        plan.apply(MoveAccounts(rows[~there], target))
     except EditRefused as exc:
         journal.close(discard=True)
         raise CliError(str(exc)) from exc
     save_plan(plan, path)
     journal.close(discard=True)
-    name = "unassigned" if target < 0 else plan.territories[target].name
-    print(f"Moved {len(rows):,} account(s) to {name}. Saved {path}.")
+    moved, stayed = int((~there).sum()), int(there.sum())
+    note = f" ({stayed:,} {'was' if stayed == 1 else 'were'} already there)" if stayed else ""
+    print(f"Moved {_accounts(moved)} to {name}{note}. Saved {path}.")
     return 0
+
+
+def _accounts(n: int) -> str:
+    return f"{n:,} account{'' if n == 1 else 's'}"
 
 
 def cmd_export(args: argparse.Namespace) -> int:

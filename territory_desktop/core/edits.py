@@ -13,6 +13,8 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from territory_desktop.core.audit import current_user, now_iso
+from territory_desktop.core.change_notes import NoteColumns
 from territory_desktop.core.kpi_state import KpiState
 from territory_desktop.core.plan import EditRefused, Plan
 from territory_desktop.core.score import ScoreModel, compute_scores, tiers
@@ -41,6 +43,10 @@ class Edit(ABC):
     @abstractmethod
     def to_dict(self) -> dict[str, Any]: ...
 
+    def audit_reason(self) -> str:
+        """Why this step was taken, for the audit trail ("" for edits that move nothing)."""
+        return ""
+
     @staticmethod
     def from_dict(d: dict[str, Any]) -> Edit:
         """Rebuild an edit from its journal form; ValueError if the record is not one we know."""
@@ -57,22 +63,38 @@ class Edit(ABC):
 
 @dataclass
 class MoveAccounts(Edit):
-    """Reassign account rows to one territory (int) or to one territory each (array); -1 = unassigned."""
+    """Reassign account rows to one territory (int) or to one territory each (array); -1 = unassigned.
+
+    Every move carries why (`reason`: one sentence, or one per row when several co-pilot suggestions are
+    accepted together), who (`by`, the OS user) and when (`at`, ISO UTC, stamped when the edit is made, so a
+    redo or a journal replay keeps the original time). The plan keeps them per account for the change list;
+    the inverse carries the notes it overwrote (`notes`), so undo brings the earlier reason back exactly.
+    """
 
     rows: np.ndarray
     to: int | np.ndarray
     label: str = ""
     check_locks: bool = True
+    reason: str | np.ndarray = ""
+    by: str = ""
+    at: str = ""
+    notes: NoteColumns | None = None
     kind: ClassVar[str] = "move"
 
     def __post_init__(self) -> None:
         self.rows = np.asarray(self.rows, dtype=np.int64)
         if not isinstance(self.to, int | np.integer):
             self.to = np.asarray(self.to, dtype=np.int32)
+        if not isinstance(self.reason, str):
+            self.reason = _row_texts(self.reason, len(self.rows), "reason")
+        if self.notes is not None:
+            self.notes = tuple(_row_texts(c, len(self.rows), "note") for c in self.notes)  # type: ignore[assignment]
         if len(self.rows) > 1 and not (self.rows[1:] > self.rows[:-1]).all():  # sorted = unique: no sort needed
             self._drop_repeated_rows()
         if not self.label:
             self.label = f"Move {len(self.rows):,} account{'s' if len(self.rows) != 1 else ''}"
+        self.by = self.by or current_user()
+        self.at = self.at or now_iso()
 
     def _drop_repeated_rows(self) -> None:
         """Keep each row once (its last target, as `assignment[rows] = to` would): the KPI update adds every
@@ -81,8 +103,13 @@ class MoveAccounts(Edit):
         uniq, last = np.unique(rev, return_index=True)
         if len(uniq) == len(self.rows):
             return
+        n = len(self.rows)
         if isinstance(self.to, np.ndarray) and self.to.shape == self.rows.shape:
             self.to = self.to[::-1][last]
+        if isinstance(self.reason, np.ndarray) and self.reason.shape == (n,):
+            self.reason = self.reason[::-1][last]
+        if self.notes is not None:
+            self.notes = tuple(c[::-1][last] for c in self.notes)  # type: ignore[assignment]
         self.rows = uniq
 
     def apply_to(self, plan: Plan) -> Edit:
@@ -93,19 +120,38 @@ class MoveAccounts(Edit):
             else:
                 plan.check_movable(self.rows, int(self.to))
         old = plan.assignment[self.rows].copy()
+        before = plan.notes.take(self.rows)
         plan._reassign(self.rows, self.to)
-        return MoveAccounts(self.rows, old, self.label, check_locks=False)
+        if self.notes is not None:
+            plan.notes.put(self.rows, *self.notes)
+        else:
+            plan.notes.put(self.rows, self.reason, self.by, self.at)
+        return MoveAccounts(self.rows, old, self.label, check_locks=False, reason=before[0], by=self.by,
+                            at=self.at, notes=before)
+
+    def audit_reason(self) -> str:
+        return _summary(self.notes[0] if self.notes is not None else self.reason)
 
     def to_dict(self) -> dict[str, Any]:
         to = self.to.tolist() if isinstance(self.to, np.ndarray) else int(self.to)
-        return {"kind": self.kind, "rows": self.rows.tolist(), "to": to, "label": self.label,
-                "check_locks": self.check_locks}
+        d: dict[str, Any] = {"kind": self.kind, "rows": self.rows.tolist(), "to": to, "label": self.label,
+                             "check_locks": self.check_locks, "by": self.by, "at": self.at}
+        d["reason"] = self.reason if isinstance(self.reason, str) else _codes(self.reason)
+        if self.notes is not None:
+            d["notes"] = [_codes(c) for c in self.notes]
+        return d
 
     @classmethod
     def _from_dict(cls, d: dict[str, Any]) -> Edit:
         to = d["to"]
+        n = len(d["rows"])
+        reason = d.get("reason", "")
+        notes = d.get("notes")
         return cls(np.asarray(d["rows"], dtype=np.int64), to if isinstance(to, int) else np.asarray(to),
-                   d.get("label", ""), bool(d.get("check_locks", False)))
+                   d.get("label", ""), bool(d.get("check_locks", False)),
+                   reason if isinstance(reason, str) else _uncodes(reason, n),
+                   str(d.get("by", "")), str(d.get("at", "")),
+                   None if notes is None else tuple(_uncodes(c, n) for c in notes))  # type: ignore[arg-type]
 
 
 @dataclass
@@ -243,17 +289,23 @@ class _PopTerritory(Edit):
 class RemoveTerritory(Edit):
     """Remove a territory; its accounts become unassigned (to=-1) or go to territory `to`.
 
-    The slot stays (marked removed) so the baseline and change lists can still name it.
+    The slot stays (marked removed) so the baseline and change lists can still name it. Its accounts' moves
+    carry `reason` ("rep departure"), `by` and `at` like any move.
     """
 
     index: int
     to: int = -1
     label: str = ""
     check_locks: bool = True
+    reason: str = ""
+    by: str = ""
+    at: str = ""
     kind: ClassVar[str] = "remove_territory"
 
     def __post_init__(self) -> None:
         self.label = self.label or "Remove territory"
+        self.by = self.by or current_user()
+        self.at = self.at or now_iso()
 
     def apply_to(self, plan: Plan) -> Edit:
         terr = plan.territories[self.index]
@@ -269,19 +321,26 @@ class RemoveTerritory(Edit):
                 raise EditRefused(f"Territory {terr.name!r} is locked: unlock it to remove it.")
             if len(rows):
                 plan.check_movable(rows, self.to)
+        before = plan.notes.take(rows)
         if len(rows):
             plan._reassign(rows, self.to)
+            plan.notes.put(rows, self.reason, self.by, self.at)
         plan.territories[self.index].removed = True
         plan._bump("territories", territories=(self.index,))
-        return _RestoreTerritory(self.index, rows, self.to, self.label)
+        return _RestoreTerritory(self.index, rows, self.to, self.label, notes=before,
+                                 redo_note=(self.reason, self.by, self.at))
+
+    def audit_reason(self) -> str:
+        return self.reason
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "index": self.index, "to": self.to, "label": self.label,
-                "check_locks": self.check_locks}
+                "check_locks": self.check_locks, "reason": self.reason, "by": self.by, "at": self.at}
 
     @classmethod
     def _from_dict(cls, d: dict[str, Any]) -> Edit:
-        return cls(int(d["index"]), int(d.get("to", -1)), d.get("label", ""), bool(d.get("check_locks", False)))
+        return cls(int(d["index"]), int(d.get("to", -1)), d.get("label", ""), bool(d.get("check_locks", False)),
+                   str(d.get("reason", "")), str(d.get("by", "")), str(d.get("at", "")))
 
 
 @dataclass
@@ -290,22 +349,48 @@ class _RestoreTerritory(Edit):
     rows: np.ndarray
     to: int
     label: str = ""
+    notes: NoteColumns | None = None
+    """The change notes the removal overwrote, put back with the accounts."""
+    redo_note: tuple[str, str, str] = ("", "", "")
+    """(reason, by, at) of the removal, so redoing it records the same note."""
     kind: ClassVar[str] = "restore_territory"
+
+    def __post_init__(self) -> None:
+        n = len(np.asarray(self.rows))
+        if self.notes is not None:
+            self.notes = tuple(_row_texts(c, n, "note") for c in self.notes)  # type: ignore[assignment]
 
     def apply_to(self, plan: Plan) -> Edit:
         plan.territories[self.index].removed = False
         plan._bump("territories", territories=(self.index,))
-        if len(self.rows):
-            plan._reassign(np.asarray(self.rows, dtype=np.int64), self.index)
-        return RemoveTerritory(self.index, self.to, self.label, check_locks=False)
+        rows = np.asarray(self.rows, dtype=np.int64)
+        if len(rows):
+            plan._reassign(rows, self.index)
+            if self.notes is not None:
+                plan.notes.put(rows, *self.notes)
+        reason, by, at = self.redo_note
+        return RemoveTerritory(self.index, self.to, self.label, check_locks=False, reason=reason, by=by, at=at)
+
+    def audit_reason(self) -> str:
+        return self.redo_note[0]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "index": self.index, "rows": np.asarray(self.rows).tolist(), "to": self.to,
-                "label": self.label}
+        d = {"kind": self.kind, "index": self.index, "rows": np.asarray(self.rows).tolist(), "to": self.to,
+             "label": self.label, "redo_note": list(self.redo_note)}
+        if self.notes is not None:
+            d["notes"] = [_codes(c) for c in self.notes]
+        return d
 
     @classmethod
     def _from_dict(cls, d: dict[str, Any]) -> Edit:
-        return cls(int(d["index"]), np.asarray(d["rows"], dtype=np.int64), int(d["to"]), d.get("label", ""))
+        rows = np.asarray(d["rows"], dtype=np.int64)
+        notes = d.get("notes")
+        redo = d.get("redo_note") or ["", "", ""]
+        if not isinstance(redo, list) or len(redo) != 3:
+            raise ValueError("a restore record's redo_note must be [reason, by, at]")
+        return cls(int(d["index"]), rows, int(d["to"]), d.get("label", ""),
+                   None if notes is None else tuple(_uncodes(c, len(rows)) for c in notes),  # type: ignore[arg-type]
+                   (str(redo[0]), str(redo[1]), str(redo[2])))
 
 
 @dataclass
@@ -485,12 +570,64 @@ class Batch(Edit):
             raise
         return Batch(list(reversed(inverses)), self.label)
 
+    def audit_reason(self) -> str:
+        return "; ".join(dict.fromkeys(r for e in self.edits if (r := e.audit_reason())))
+
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "edits": [e.to_dict() for e in self.edits], "label": self.label}
 
     @classmethod
     def _from_dict(cls, d: dict[str, Any]) -> Edit:
         return cls([Edit.from_dict(e) for e in d["edits"]], d.get("label", "Edit"))
+
+
+def set_missing_reason(edit: Edit, reason: str) -> None:
+    """Give `reason` to every move inside `edit` that has none (the planner's note for hand moves): a move
+    that already says why (a co-pilot suggestion, a what-if) keeps its own words."""
+    if not reason:
+        return
+    if isinstance(edit, Batch):
+        for e in edit.edits:
+            set_missing_reason(e, reason)
+    elif isinstance(edit, MoveAccounts) and edit.notes is None:
+        if isinstance(edit.reason, str):
+            edit.reason = edit.reason or reason
+        else:
+            edit.reason = np.where(edit.reason == "", reason, edit.reason).astype(object)
+    elif isinstance(edit, RemoveTerritory) and not edit.reason:
+        edit.reason = reason
+
+
+def _row_texts(values: Any, n: int, what: str) -> np.ndarray:
+    arr = np.asarray(values, dtype=object)
+    if arr.shape != (n,):
+        raise ValueError(f"a move needs one {what} per account row ({n}), not {arr.shape}")
+    return np.array([v if isinstance(v, str) else "" if v is None else str(v) for v in arr], dtype=object)
+
+
+def _summary(reasons: str | np.ndarray, limit: int = 3) -> str:
+    """One line for the trail: the reason, or the distinct reasons of a multi-reason move ("A; B; +2 more")."""
+    if isinstance(reasons, str):
+        return reasons
+    distinct = [r for r in dict.fromkeys(reasons.tolist()) if r]
+    more = f"; +{len(distinct) - limit} more" if len(distinct) > limit else ""
+    return "; ".join(distinct[:limit]) + more
+
+
+def _codes(texts: np.ndarray) -> dict[str, list[Any]]:
+    """Per-row texts as distinct values + codes: a 10k-row move with 3 reasons journals 3 sentences."""
+    values, codes = np.unique(np.asarray(texts, dtype=object).astype(str), return_inverse=True)
+    return {"values": values.tolist(), "codes": codes.astype(np.int64).tolist()}
+
+
+def _uncodes(d: Any, n: int) -> np.ndarray:
+    if not isinstance(d, dict) or not isinstance(d.get("values"), list) or not isinstance(d.get("codes"), list):
+        raise ValueError("per-row texts must be {values, codes}")
+    values = np.array([str(v) for v in d["values"]] + [""], dtype=object)
+    codes = np.asarray(d["codes"], dtype=np.int64)
+    if codes.shape != (n,) or (len(codes) and (codes.min() < 0 or codes.max() >= len(values) - 1)):
+        raise ValueError("per-row text codes do not match the rows")
+    return values[codes]
 
 
 def _jsonable(d: dict[str, Any]) -> dict[str, Any]:

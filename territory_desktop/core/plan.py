@@ -13,6 +13,8 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from territory_desktop.core.audit import EDIT, AuditEntry, current_user, now_iso
+from territory_desktop.core.change_notes import ChangeNotes
 from territory_desktop.core.events import Event
 from territory_desktop.core.kpi_state import KpiState
 from territory_desktop.core.score import score_accounts
@@ -64,12 +66,17 @@ class PlanEdit(Protocol):
     def apply_to(self, plan: Plan) -> PlanEdit: ...
 
 
+AUDIT_LIMIT = 100_000
+"""Entries the audit trail keeps (oldest dropped first): years of planning, a few MB in the file."""
+
+
 class Plan:
     """One territory plan held in memory. Hot paths use the numpy arrays; the DataFrame serves display/export."""
 
     def __init__(self, accounts: pd.DataFrame, territories: list[Territory], assignment: np.ndarray,
                  baseline: np.ndarray | None = None, locked: np.ndarray | None = None,
-                 settings: BalanceSettings | None = None, source: pd.DataFrame | None = None) -> None:
+                 settings: BalanceSettings | None = None, source: pd.DataFrame | None = None,
+                 notes: ChangeNotes | None = None, audit: list[AuditEntry] | None = None) -> None:
         n = len(accounts)
         missing = [c for c in CANONICAL_COLUMNS if c not in accounts.columns]
         if missing:
@@ -94,6 +101,16 @@ class Plan:
         for name, arr in (("assignment", self.assignment), ("baseline", self.baseline)):
             if n and (arr.min() < -1 or arr.max() >= k):
                 raise ValueError(f"{name} refers to a territory that does not exist")
+        self.notes = notes if notes is not None else ChangeNotes(n)
+        """Reason, who and when of each account's last move (the change list's columns; edits keep it)."""
+        if len(self.notes.reason) != n:
+            raise ValueError("change notes must have one entry per account")
+        self.audit: list[AuditEntry] = list(audit or [])
+        """Every edit applied, undone or redone, oldest first (saved with the plan)."""
+        self.scenarios: object | None = None
+        """The `core.scenarios.ScenarioSet` this plan is one scenario of, when it came from (or joined) a file
+        with several: saving the plan then saves them all, so no command can drop the other scenarios."""
+        self._moved_rows = 0
         self.version = 0
         self.changed: Event[PlanChange] = Event()
         self.applied: Event[PlanEdit] = Event()
@@ -172,11 +189,26 @@ class Plan:
         return out
 
     # ----- editing ------------------------------------------------------------------------------------
-    def apply(self, edit: PlanEdit) -> PlanEdit:
-        """Apply an edit, announce it, and return the edit that undoes it exactly."""
+    def apply(self, edit: PlanEdit, action: str = EDIT, label: str | None = None,
+              reason: str | None = None) -> PlanEdit:
+        """Apply an edit, announce it, record it in the audit trail and return the edit that undoes it exactly.
+
+        `action` says what the step was for the trail ("edit", "undo", "redo"); an undo passes the label and
+        reason of the step it takes back, since its inverse edit has no words of its own.
+        """
+        self._moved_rows = 0
         inverse = edit.apply_to(self)
+        self.record(action, str(label if label is not None else getattr(edit, "label", "")),
+                    reason if reason is not None else _edit_reason(edit), getattr(edit, "kind", ""),
+                    self._moved_rows)
         self.applied.emit(edit)
         return inverse
+
+    def record(self, action: str, label: str, reason: str = "", kind: str = "", accounts: int = 0) -> None:
+        """Append one entry to the audit trail, stamped now with the OS user."""
+        self.audit.append(AuditEntry(now_iso(), current_user(), action, label, reason, kind, int(accounts)))
+        if len(self.audit) > AUDIT_LIMIT:
+            del self.audit[: len(self.audit) - AUDIT_LIMIT]
 
     def _bump(self, change_kind: str, rows: np.ndarray | None = None,
               territories: tuple[int, ...] = ()) -> None:
@@ -192,6 +224,7 @@ class Plan:
         old = self.assignment[rows].copy()
         self.kpis.move(self, rows, old, new)
         self.assignment[rows] = new
+        self._moved_rows += int((old != new).sum())
         touched = tuple(sorted({int(x) for x in np.unique(np.concatenate([old, new])) if x >= 0}))
         self._bump("assignment", rows, touched)
 
@@ -228,6 +261,12 @@ class Plan:
                 allowed = " or ".join(roles)
                 raise EditRefused(f"{segment} accounts may only go to {allowed} territories (rule in Balance "
                                   f"settings); {t.name} is a {t.role} territory.")
+
+
+def _edit_reason(edit: object) -> str:
+    """The reason an edit gives for the trail ("" when it gives none), read by duck typing: edits.py is above."""
+    describe = getattr(edit, "audit_reason", None)
+    return str(describe()) if callable(describe) else ""
 
 
 _DEFAULTS: dict[str, object] = {

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from territory_desktop.core.change_notes import default_effective_date
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.quota import suggest_quotas
 
@@ -33,7 +34,7 @@ _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 ASSIGNMENT_HEADERS = ("Account ID", "Account Name", "City", "State", "Segment", "Potential", "Territory", "Rep",
                       "Baseline Territory", "Baseline Rep", "Moved", "Territory Quota")
 CHANGE_HEADERS = ("Account ID", "Account Name", "From Territory", "From Rep", "To Territory", "To Rep",
-                  "Effective Date", "Reason")
+                  "Effective Date", "Reason", "Changed By", "Changed At")
 
 
 class ExportError(Exception):
@@ -80,18 +81,38 @@ def _territory_quota(plan: Plan) -> np.ndarray:
     return np.round(quotas[np.where(a < 0, plan.n_territories, a)], 2)
 
 
-def change_table(plan: Plan, effective_date: dt.date | str, reason: str) -> tuple[tuple[str, ...], list[np.ndarray]]:
-    """Headers and columns of the change list: only accounts whose territory differs from the baseline."""
+def change_table(plan: Plan, effective_date: dt.date | str | None = None,
+                 reason: str = "") -> tuple[tuple[str, ...], list[np.ndarray]]:
+    """Headers and columns of the change list: only accounts whose territory differs from the baseline.
+
+    Each row says why (the reason its move carried: the co-pilot's sentence, the planner's note, "Rep
+    departure: ..."; `reason` fills in for moves that carried none), who moved it and when (UTC). The
+    effective date defaults to the notice period ahead (`default_effective_date`, 30 days).
+    """
     rows = np.flatnonzero(plan.assignment != plan.baseline)
     n = len(rows)
     base, now = plan.baseline[rows], plan.assignment[rows]
-    when = _as_date(effective_date)
+    when = default_effective_date() if effective_date is None else _as_date(effective_date)
+    own = plan.notes.reason[rows]
+    reasons = np.where(own == "", str(reason).strip(), own).astype(object) if n else np.empty(0, dtype=object)
     return CHANGE_HEADERS, [
         _text(plan, "account_id")[rows], _text(plan, "name")[rows],
         _by_territory(plan, base, "name"), _by_territory(plan, base, "rep"),
         _by_territory(plan, now, "name"), _by_territory(plan, now, "rep"),
-        np.full(n, when.isoformat(), dtype=object), np.full(n, str(reason), dtype=object),
+        np.full(n, when.isoformat(), dtype=object), reasons,
+        plan.notes.by[rows].astype(object), np.array([_stamp(t) for t in plan.notes.at[rows]], dtype=object),
     ]
+
+
+def _stamp(iso: str) -> str:
+    """"2026-12-03 08:21 UTC" from a stored ISO time: what a person reads in a spreadsheet ("" if unknown)."""
+    try:
+        t = dt.datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return ""
+    if t.tzinfo is not None:
+        t = t.astimezone(dt.UTC)
+    return f"{t:%Y-%m-%d %H:%M} UTC"
 
 
 def _as_date(value: dt.date | str) -> dt.date:
@@ -113,9 +134,11 @@ def export_assignments(plan: Plan, path: str | os.PathLike[str]) -> int:
     return _write(Path(path), "Assignments", headers, columns)
 
 
-def export_changes(plan: Plan, path: str | os.PathLike[str], effective_date: dt.date | str,
+def export_changes(plan: Plan, path: str | os.PathLike[str], effective_date: dt.date | str | None = None,
                    reason: str = "") -> int:
-    """Write the change list against the baseline (.csv or .xlsx by suffix); returns the rows written."""
+    """Write the change list against the baseline (.csv or .xlsx by suffix); returns the rows written.
+
+    `reason` is used for moves that carry no reason of their own; the date defaults to 30 days ahead."""
     headers, columns = change_table(plan, effective_date, reason)
     return _write(Path(path), "Changes", headers, columns)
 

@@ -1,8 +1,13 @@
-"""The `.territory` project file: a SQLite database holding one plan, saved atomically, opened defensively.
+"""The `.territory` project file: a SQLite database holding a plan's scenarios, saved atomically, opened
+defensively.
 
-Layout (schema 1): `meta` (key/value text: app version, saved_at, save_id, row count, settings JSON),
-`columns` (one row per DataFrame column or plan array, as a typed BLOB: see project_columns) and
-`territories` (one row per territory slot, removed ones included so indices stay stable).
+Layout (schema 2): `meta` (key/value text: app version, saved_at, save_id, scenario count and the active
+one; per scenario its row count, settings JSON and column-name dtypes, keyed "settings" for scenario 0 and
+"settings.1", "settings.2"... for the others), `scenarios` (name, notes, created), `columns` (one row per
+DataFrame column or plan array per scenario, as a typed BLOB: see column_codec; a column equal to scenario 0's
+is stored once, as kind "same"), `territories` (one row per territory slot per scenario, removed ones included
+so indices stay stable) and `audit` (every edit applied, with time, user, label and reason).
+Schema 1 (one plan, no scenario column, no audit) is still read: it opens as one scenario, "Main plan".
 A save writes a temporary file next to the target (next to a symlink's target) and `os.replace`s it, so a
 crash or kill at any moment leaves either the old or the new file, never a mix; the replaced file's mode is
 kept and a read-only file is refused (see save_project). Every way a file can be wrong ends in ProjectFileError
@@ -27,7 +32,11 @@ import numpy as np
 import pandas as pd
 
 from territory_desktop import __version__ as app_version
+from territory_desktop.core.audit import AuditEntry
+from territory_desktop.core.change_notes import ChangeNotes
 from territory_desktop.core.plan import CANONICAL_COLUMNS, Plan
+from territory_desktop.core.routing import Criterion
+from territory_desktop.core.scenarios import DEFAULT_NAME, Scenario, ScenarioError, ScenarioSet
 from territory_desktop.core.settings import BalanceSettings
 from territory_desktop.core.territory import Territory
 from territory_desktop.io.project.column_codec import (
@@ -44,7 +53,14 @@ from territory_desktop.io.project.safe_replace import (  # noqa: F401 — the te
 )
 
 APPLICATION_ID = 0x54455252  # "TERR"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+MAX_SCENARIOS = 500
+"""More scenarios than this in one file is damage, not planning."""
+SAME = "same"
+"""Column kind of a scenario's column stored once: it equals scenario 0's column of that frame and name."""
+NOTE_COLUMNS = ("note_reason", "note_by", "note_at")
+"""The change notes (reason, who, when of each account's last move) as columns of the "plan" frame."""
+_AUDIT_FIELDS = ("at", "user", "action", "label", "reason", "kind", "accounts")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DIGEST_KEY = "content_sha256"
 MAX_BAND = 10.0
@@ -53,15 +69,25 @@ MAX_BAND = 10.0
 _TERRITORY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "TEXT"), ("rep", "TEXT"), ("role", "TEXT"), ("region", "TEXT"), ("home_lat", "REAL"),
     ("home_lon", "REAL"), ("capacity_hours", "REAL"), ("color", "TEXT"), ("locked", "INTEGER"),
-    ("target_share", "REAL"), ("removed", "INTEGER"),
+    ("target_share", "REAL"), ("removed", "INTEGER"), ("rules", "JSON"),
 )
+_OPTIONAL_TERRITORY_FIELDS = {"rules": "[]"}
+"""Territory fields later added, with what a file without them means (no rules: defined by its accounts)."""
+MAX_RULES = 1000
+"""More rule criteria than this on one territory is damage, not a territory definition."""
 _SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE scenarios (position INTEGER PRIMARY KEY, name TEXT NOT NULL, notes TEXT NOT NULL,
+                        created_at TEXT NOT NULL);
 CREATE TABLE columns (frame TEXT NOT NULL, position INTEGER NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
                       dtype TEXT NOT NULL, data BLOB NOT NULL, mask BLOB, crc INTEGER NOT NULL,
-                      PRIMARY KEY (frame, position));
-CREATE TABLE territories (position INTEGER PRIMARY KEY,
-                          {", ".join(f"{name} {kind}" for name, kind in _TERRITORY_COLUMNS)});
+                      scenario INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (scenario, frame, position));
+CREATE TABLE territories (position INTEGER NOT NULL,
+                          {", ".join(f"{name} {'TEXT' if kind == 'JSON' else kind}" for name, kind in _TERRITORY_COLUMNS)},
+                          scenario INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (scenario, position));
+CREATE TABLE audit (scenario INTEGER NOT NULL, position INTEGER NOT NULL, at TEXT NOT NULL, user TEXT NOT NULL,
+                    action TEXT NOT NULL, label TEXT NOT NULL, reason TEXT NOT NULL, kind TEXT NOT NULL,
+                    accounts INTEGER NOT NULL, PRIMARY KEY (scenario, position));
 """
 
 
@@ -70,8 +96,11 @@ class ProjectFileError(Exception):
 
 
 # ----- save -----------------------------------------------------------------------------------------------
-def save_project(plan: Plan, path: str | os.PathLike[str]) -> None:
+def save_project(plan: Plan | ScenarioSet, path: str | os.PathLike[str]) -> None:
     """Write the plan to `path` atomically (old file or new file after any crash; the plan is not changed).
+
+    A plan that is one scenario of several (`plan.scenarios`) saves them all, with this one active, so no
+    caller can drop the other scenarios by saving the one it opened; a `ScenarioSet` saves as it stands.
 
     The save respects the file it replaces: its permission bits are kept (a 600 plan stays private), a
     read-only plan is refused (ProjectFileError naming it) rather than overwritten, and a symlink is written
@@ -81,8 +110,13 @@ def save_project(plan: Plan, path: str | os.PathLike[str]) -> None:
     Hard links are detached, on purpose: keeping the inode would mean writing in place, and a crash then could
     leave half a plan; the atomic replace of the path wins, so the other names keep the previous plan.
     """
+    if isinstance(plan, ScenarioSet):
+        scenarios, active = plan, plan.active
+    else:
+        scenarios = ScenarioSet.single(plan)
+        active = scenarios.index_of_plan(plan)
     try:
-        replace_atomically(path, lambda tmp: _write_database(plan, tmp))
+        replace_atomically(path, lambda tmp: _write_database(scenarios, active, tmp))
     except SaveRefused as exc:
         raise ProjectFileError(str(exc)) from exc
     except sqlite3.Error as exc:
@@ -92,7 +126,7 @@ def save_project(plan: Plan, path: str | os.PathLike[str]) -> None:
                                f"{exc.object[max(exc.start - 10, 0):exc.end + 10]!r}).") from exc
 
 
-def _write_database(plan: Plan, tmp: Path) -> None:
+def _write_database(scenarios: ScenarioSet, active: int, tmp: Path) -> None:
     con = sqlite3.connect(tmp, isolation_level=None)
     try:
         # The temporary file is invisible until os.replace, so it needs no rollback journal of its own.
@@ -104,42 +138,74 @@ def _write_database(plan: Plan, tmp: Path) -> None:
         for stmt in _SCHEMA.split(";"):
             if stmt.strip():
                 con.execute(stmt)
-        meta, columns = _meta_rows(plan), _column_rows(plan)
-        territories = [_territory_row(i, t) for i, t in enumerate(plan.territories)]
-        meta.append((DIGEST_KEY, _digest(meta, columns, territories)))
+        meta = _meta_rows(scenarios, active)
+        first: dict[tuple[str, Any], tuple[Any, ...]] = {}
+        columns: list[tuple[Any, ...]] = []
+        territories: list[tuple[Any, ...]] = []
+        audit: list[tuple[Any, ...]] = []
+        for k, sc in enumerate(scenarios.scenarios):
+            columns += _column_rows(sc.plan, k, first)
+            territories += [(*_territory_row(i, t), k) for i, t in enumerate(sc.plan.territories)]
+            audit += [(k, i, *(getattr(e, f) for f in _AUDIT_FIELDS)) for i, e in enumerate(sc.plan.audit)]
+        rows = [(i, sc.name, sc.notes, sc.created_at) for i, sc in enumerate(scenarios.scenarios)]
+        meta.append((DIGEST_KEY, _digest(meta, columns, territories, [rows, audit])))
         con.executemany("INSERT INTO meta VALUES (?, ?)", meta)
-        con.executemany("INSERT INTO columns VALUES (?, ?, ?, ?, ?, ?, ?, ?)", columns)
-        con.executemany(f"INSERT INTO territories VALUES ({', '.join('?' * (len(_TERRITORY_COLUMNS) + 1))})",
-                        territories)
+        con.executemany("INSERT INTO scenarios VALUES (?, ?, ?, ?)", rows)
+        con.executemany("INSERT INTO columns (frame, position, name, kind, dtype, data, mask, crc, scenario) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", columns)
+        fields = ", ".join(c for c, _ in _TERRITORY_COLUMNS)
+        con.executemany(f"INSERT INTO territories (position, {fields}, scenario) "
+                        f"VALUES ({', '.join('?' * (len(_TERRITORY_COLUMNS) + 2))})", territories)
+        con.executemany(f"INSERT INTO audit VALUES ({', '.join('?' * (len(_AUDIT_FIELDS) + 2))})", audit)
         con.execute("COMMIT")
     finally:
         con.close()
 
 
-def _meta_rows(plan: Plan) -> list[tuple[str, str]]:
-    return [
+def _key(base: str, scenario: int) -> str:
+    """The meta key of a per-scenario entry: "settings" for scenario 0 (as in schema 1), "settings.2"..."""
+    return base if scenario == 0 else f"{base}.{scenario}"
+
+
+def _meta_rows(scenarios: ScenarioSet, active: int) -> list[tuple[str, str]]:
+    rows = [
         ("app_version", str(app_version)),
         ("saved_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
         ("save_id", uuid.uuid4().hex),
-        ("n_accounts", str(plan.n_accounts)),
-        ("settings", json.dumps(plan.settings.to_dict())),
-        ("has_source", "1" if plan.source is not None else "0"),
-        ("accounts_columns_dtype", str(plan.accounts.columns.dtype)),
-        ("source_columns_dtype", str(plan.source.columns.dtype) if plan.source is not None else ""),
+        ("scenario_count", str(len(scenarios))),
+        ("active_scenario", str(active)),
     ]
+    for k, sc in enumerate(scenarios.scenarios):
+        plan = sc.plan
+        rows += [
+            (_key("n_accounts", k), str(plan.n_accounts)),
+            (_key("settings", k), json.dumps(plan.settings.to_dict())),
+            (_key("has_source", k), "1" if plan.source is not None else "0"),
+            (_key("accounts_columns_dtype", k), str(plan.accounts.columns.dtype)),
+            (_key("source_columns_dtype", k), str(plan.source.columns.dtype) if plan.source is not None else ""),
+        ]
+    return rows
 
 
-def _column_rows(plan: Plan) -> list[tuple[Any, ...]]:
+def _column_rows(plan: Plan, scenario: int, first: dict[tuple[str, Any], tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The column rows of one scenario; a column equal to scenario 0's (most of the accounts, the source)
+    is written as a reference, so ten scenarios of a 100k-account plan do not store the accounts ten times."""
     frames: list[tuple[str, pd.DataFrame]] = [("accounts", plan.accounts)]
     if plan.source is not None:
         frames.append(("source", plan.source))
+    arrays = (("assignment", plan.assignment), ("baseline", plan.baseline), ("locked", plan.locked),
+              *zip(NOTE_COLUMNS, (plan.notes.reason, plan.notes.by, plan.notes.at), strict=True))
+    frames.append(("plan", pd.DataFrame({name: arr for name, arr in arrays})))
     rows: list[tuple[Any, ...]] = []
     for frame, df in frames:
         for pos, name in enumerate(df.columns):
-            rows.append(_column_row(frame, pos, name, encode_series(df.iloc[:, pos])))
-    for pos, (name, arr) in enumerate((("assignment", plan.assignment), ("baseline", plan.baseline),
-                                       ("locked", plan.locked))):
-        rows.append(_column_row("plan", pos, name, encode_series(pd.Series(arr))))
+            col = encode_series(df.iloc[:, pos])
+            key = (frame, json.dumps(_plain(name)))
+            if scenario == 0:
+                first[key] = (col.kind, col.dtype, col.data, col.mask)
+            elif first.get(key) == (col.kind, col.dtype, col.data, col.mask):
+                col = EncodedColumn(SAME, "", b"", None)
+            rows.append((*_column_row(frame, pos, name, col), scenario))
     return rows
 
 
@@ -161,7 +227,9 @@ def _territory_row(index: int, t: Territory) -> tuple[Any, ...]:
     vals: list[Any] = [index]
     for name, kind in _TERRITORY_COLUMNS:
         v = getattr(t, name)
-        if kind == "TEXT":
+        if kind == "JSON":
+            v = json.dumps(v or [], ensure_ascii=False, sort_keys=True)
+        elif kind == "TEXT":
             v = "" if v is None else str(v)  # what SQLite's column affinity would make of it anyway
         elif isinstance(v, bool | np.bool_) or kind == "INTEGER":
             v = int(bool(v))
@@ -173,22 +241,41 @@ def _territory_row(index: int, t: Territory) -> tuple[Any, ...]:
     return tuple(vals)
 
 
-def _digest(meta: list[tuple[str, str]], columns: list[tuple[Any, ...]], territories: list[tuple[Any, ...]]) -> str:
+def _digest(meta: list[tuple[str, str]], columns: list[tuple[Any, ...]], territories: list[tuple[Any, ...]],
+            extra: list[list[tuple[Any, ...]]] | None = None) -> str:
     """A hash of everything but the column bytes (those have their own CRC): a flipped bit in a name,
-    a setting or a territory field must not open as a silently different plan."""
-    canon = [sorted((k, v) for k, v in meta if k != DIGEST_KEY),
-             sorted([*c[:5], c[7]] for c in columns), [list(t) for t in territories]]
+    a setting, a territory field, a scenario's notes or the audit trail must not open as a silently
+    different plan. `extra` (schema 2: the scenarios and audit rows) joins the hash when given."""
+    canon: list[Any] = [sorted((k, v) for k, v in meta if k != DIGEST_KEY),
+                        sorted([*c[:5], c[7], *c[8:]] for c in columns), [list(t) for t in territories]]
+    if extra is not None:
+        canon.append([[list(r) for r in part] for part in extra])
     return hashlib.sha256(json.dumps(canon, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # ----- open -----------------------------------------------------------------------------------------------
-def open_project(path: str | os.PathLike[str]) -> Plan:
-    """Read a plan saved by save_project; ProjectFileError (never a traceback, never half a plan) if it can't."""
+def open_project(path: str | os.PathLike[str], scenario: str | None = None) -> Plan:
+    """Read a plan saved by save_project: the active scenario, or the one named `scenario` (case-insensitive;
+    a unique prefix will do). ProjectFileError (never a traceback, never half a plan) if it can't.
+
+    The plan knows its siblings (`plan.scenarios`), so saving it keeps every scenario of the file.
+    """
+    scenarios = open_scenarios(path)
+    if scenario is None:
+        return scenarios.current.plan
+    try:
+        return scenarios.scenarios[scenarios.index_of(scenario)].plan
+    except ScenarioError as exc:
+        raise ProjectFileError(f"{Path(path).name}: {exc}") from exc
+
+
+def open_scenarios(path: str | os.PathLike[str]) -> ScenarioSet:
+    """Every scenario of a project file, with the one that was active when it was saved."""
     path = Path(path)
     con = _connect_checked(path)
     try:
         try:
-            return _read_plan(con, path)
+            return _read_scenarios(con, path)
         except ProjectFileError:
             raise
         except sqlite3.DatabaseError as exc:
@@ -262,57 +349,127 @@ def _connect_checked(path: Path) -> sqlite3.Connection:
     return con
 
 
-def _read_plan(con: sqlite3.Connection, path: Path) -> Plan:
+def _read_scenarios(con: sqlite3.Connection, path: Path) -> ScenarioSet:
     name = path.name
+    version = int(con.execute("PRAGMA user_version").fetchone()[0])
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    missing = {"meta", "columns", "territories"} - tables
+    needed = {"meta", "columns", "territories"} | ({"scenarios", "audit"} if version >= 2 else set())
+    missing = needed - tables
     if missing:
         raise ProjectFileError(f"{name} is incomplete: table(s) {', '.join(sorted(missing))} are missing.")
     meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
     for key in ("n_accounts", "settings", "save_id", DIGEST_KEY):
         if key not in meta:
             raise ProjectFileError(f"{name} is incomplete: the {key!r} entry is missing.")
-    n = int(meta["n_accounts"])
-    cols = con.execute("SELECT frame, position, name, kind, dtype, data, mask, crc FROM columns "
-                       "ORDER BY frame, position").fetchall()
+    count = _count(meta.get("scenario_count", "1"), name)
+    scen = "scenario" if version >= 2 else "0"
+    cols = con.execute(f"SELECT frame, position, name, kind, dtype, data, mask, crc, {scen} AS sc FROM columns "
+                       "ORDER BY sc, frame, position").fetchall()
+    fields = _check_territory_fields(con, name)
+    terr_rows = con.execute(f"SELECT position, {', '.join(fields)}, {scen} AS sc FROM territories "
+                            "ORDER BY sc, position").fetchall()
+    if version >= 2:
+        scen_rows = con.execute("SELECT position, name, notes, created_at FROM scenarios ORDER BY position").fetchall()
+        audit_rows = con.execute(f"SELECT scenario, position, {', '.join(_AUDIT_FIELDS)} FROM audit "
+                                 "ORDER BY scenario, position").fetchall()
+    else:
+        scen_rows, audit_rows = [(0, DEFAULT_NAME, "", meta.get("saved_at", ""))], []
+    if [r[0] for r in scen_rows] != list(range(count)):
+        raise ProjectFileError(f"{name} is damaged: it should hold {count} scenario(s), numbered in order.")
+    first: dict[tuple[str, Any], pd.Series] = {}
+    scenarios = []
+    for k, (_pos, sc_name, notes, created) in enumerate(scen_rows):
+        if not isinstance(sc_name, str) or not sc_name.strip() or not isinstance(notes, str) \
+                or not isinstance(created, str):
+            raise ProjectFileError(f"{name} is damaged: scenario {k + 1} has no readable name or notes.")
+        plan = _read_plan(meta, [c for c in cols if c[8] == k], [r[:-1] for r in terr_rows if r[-1] == k],
+                          [r[2:] for r in audit_rows if r[0] == k], k, first, f"{name}", sc_name, count, fields)
+        scenarios.append(Scenario(sc_name, plan, notes, created))
+    if any(c[8] not in range(count) for c in cols) or any(r[-1] not in range(count) for r in terr_rows) \
+            or any(r[0] not in range(count) for r in audit_rows):
+        raise ProjectFileError(f"{name} is damaged: some rows belong to no scenario.")
+    if len({s.name.casefold() for s in scenarios}) != len(scenarios):
+        raise ProjectFileError(f"{name} is damaged: two scenarios have the same name.")
+    active = _count(meta.get("active_scenario", "0"), name, low=0) if version >= 2 else 0
+    if active >= count:
+        raise ProjectFileError(f"{name} is damaged: the active scenario {active + 1} does not exist.")
+    # Last, so the specific complaints above win: anything else that changed is caught here.
+    extra = [scen_rows, audit_rows] if version >= 2 else None
+    if version < 2:
+        cols = [c[:8] for c in cols]
+        terr_rows = [r[:-1] for r in terr_rows]
+    if _digest(list(meta.items()), cols, terr_rows, extra) != meta[DIGEST_KEY]:
+        raise ProjectFileError(f"{name} is damaged: its names, settings or territories fail their checksum.")
+    return ScenarioSet(scenarios, active)
+
+
+def _count(text: str, name: str, low: int = 1) -> int:
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise ProjectFileError(f"{name} is damaged: {text!r} is not a scenario number.") from exc
+    if not low <= value <= MAX_SCENARIOS:
+        raise ProjectFileError(f"{name} is damaged: {value} is not a scenario count this version can hold "
+                               f"({low}-{MAX_SCENARIOS}).")
+    return value
+
+
+def _read_plan(meta: dict[str, str], cols: list[tuple[Any, ...]], terr_rows: list[tuple[Any, ...]],
+               audit_rows: list[tuple[Any, ...]], k: int, first: dict[tuple[str, Any], pd.Series],
+               name: str, scenario_name: str, count: int, fields: list[str]) -> Plan:
+    """Scenario k from its rows; `first` collects scenario 0's columns, which later scenarios may reference."""
+    where = f" of scenario {scenario_name!r}" if count > 1 else ""
+    for key in ("n_accounts", "settings"):
+        if _key(key, k) not in meta:
+            raise ProjectFileError(f"{name} is incomplete: the {_key(key, k)!r} entry is missing.")
+    n = int(meta[_key("n_accounts", k)])
     frames: dict[str, list[tuple[Any, pd.Series]]] = {"accounts": [], "source": [], "plan": []}
-    for frame, _pos, col_name, kind, dtype, data, mask, crc in cols:
+    for frame, _pos, col_name, kind, dtype, data, mask, crc, _k in cols:
         try:
+            key_name = col_name
             col_name = json.loads(col_name)
         except (ValueError, TypeError, RecursionError) as exc:  # RecursionError: deeply nested JSON
-            raise ProjectFileError(f"{name} is damaged: a column name of the {frame} is unreadable.") from exc
+            raise ProjectFileError(f"{name} is damaged: a column name of the {frame}{where} is unreadable.") from exc
         if isinstance(col_name, list | dict):  # a save writes text or a number, never a structure
-            raise ProjectFileError(f"{name} is damaged: a column name of the {frame} is not a name.")
-        label = f"column {col_name!r} of the {frame}"
+            raise ProjectFileError(f"{name} is damaged: a column name of the {frame}{where} is not a name.")
+        label = f"column {col_name!r} of the {frame}{where}"
         if frame not in frames:
             raise ProjectFileError(f"{name} is damaged: unknown table part {frame!r}.")
         data = bytes(data) if data is not None else b""
         mask = bytes(mask) if mask is not None else None
         if _crc(data, mask) != crc:
             raise ProjectFileError(f"{name} is damaged: {label} fails its checksum.")
-        try:
-            series = decode_series(EncodedColumn(kind, dtype, data, mask), n)
-        except ColumnFormatError as exc:
-            raise ProjectFileError(f"{name} is damaged: {label} {exc}.") from exc
+        if kind == SAME and k > 0:
+            if (frame, key_name) not in first or len(first[frame, key_name]) != n:
+                raise ProjectFileError(f"{name} is damaged: {label} refers to a column the first scenario lacks.")
+            series = first[frame, key_name].copy()
+        else:
+            try:
+                series = decode_series(EncodedColumn(kind, dtype, data, mask), n)
+            except ColumnFormatError as exc:
+                raise ProjectFileError(f"{name} is damaged: {label} {exc}.") from exc
+        if k == 0:
+            first[frame, key_name] = series
         frames[frame].append((col_name, series))
     arrays = dict(frames["plan"])
     for needed in ("assignment", "baseline", "locked"):
         if needed not in arrays:
-            raise ProjectFileError(f"{name} is incomplete: the {needed} is missing.")
-    accounts = _frame(frames["accounts"], meta.get("accounts_columns_dtype"), n)
+            raise ProjectFileError(f"{name} is incomplete: the {needed}{where} is missing.")
+    accounts = _frame(frames["accounts"], meta.get(_key("accounts_columns_dtype", k)), n)
     lacking = [c for c in CANONICAL_COLUMNS if c not in accounts.columns]
     if lacking:
-        raise ProjectFileError(f"{name} is incomplete: account column(s) {', '.join(lacking)} are missing.")
-    source = _frame(frames["source"], meta.get("source_columns_dtype"), n) \
-        if meta.get("has_source") == "1" else None
-    raw_territories, territories = _read_territories(con, name)
-    assignment, baseline = (_territory_numbers(arrays[k], k, len(territories), name)
-                            for k in ("assignment", "baseline"))
+        raise ProjectFileError(f"{name} is incomplete: account column(s) {', '.join(lacking)}{where} are missing.")
+    source = _frame(frames["source"], meta.get(_key("source_columns_dtype", k)), n) \
+        if meta.get(_key("has_source", k)) == "1" else None
+    territories = _territories_from(terr_rows, name, fields)
+    assignment, baseline = (_territory_numbers(arrays[key], key, len(territories), name)
+                            for key in ("assignment", "baseline"))
     locked = arrays["locked"]
     if locked.dtype != np.dtype(bool):
         raise ProjectFileError(f"{name} is damaged: the locked flags must be true or false, not {locked.dtype}.")
+    notes = _notes(arrays, n, name)
     try:
-        settings = BalanceSettings.from_dict(json.loads(meta["settings"]))
+        settings = BalanceSettings.from_dict(json.loads(meta[_key("settings", k)]))
     except RecursionError as exc:
         raise ProjectFileError(f"{name} is damaged: the balance settings cannot be read (nested too "
                                "deeply).") from exc
@@ -320,13 +477,29 @@ def _read_plan(con: sqlite3.Connection, path: Path) -> Plan:
         raise ProjectFileError(f"{name} is damaged: the balance settings cannot be read ({exc}).") from exc
     _check_settings(settings, name)
     try:
-        plan = Plan(accounts, territories, assignment, baseline, locked.to_numpy(), settings, source)
+        audit = [AuditEntry.from_dict(dict(zip(_AUDIT_FIELDS, r, strict=True))) for r in audit_rows]
+    except ValueError as exc:
+        raise ProjectFileError(f"{name} is damaged: the plan history{where} cannot be read ({exc}).") from exc
+    try:
+        return Plan(accounts, territories, assignment, baseline, locked.to_numpy(), settings, source, notes, audit)
     except ValueError as exc:
         raise ProjectFileError(f"{name} is damaged: {exc}.") from exc
-    # Last, so the specific complaints above win: anything else that changed is caught here.
-    if _digest(list(meta.items()), cols, raw_territories) != meta[DIGEST_KEY]:
-        raise ProjectFileError(f"{name} is damaged: its names, settings or territories fail their checksum.")
-    return plan
+
+
+def _notes(arrays: dict[Any, pd.Series], n: int, name: str) -> ChangeNotes:
+    """The change notes (absent in schema 1: every account "never moved with a reason")."""
+    have = [c for c in NOTE_COLUMNS if c in arrays]
+    if not have:
+        return ChangeNotes(n)
+    if len(have) != len(NOTE_COLUMNS):
+        raise ProjectFileError(f"{name} is incomplete: some of the change notes are missing.")
+    cols = []
+    for c in NOTE_COLUMNS:
+        values = arrays[c].to_numpy(dtype=object)
+        if not all(isinstance(v, str) for v in values):
+            raise ProjectFileError(f"{name} is damaged: the change notes ({c}) must be text.")
+        cols.append(values)
+    return ChangeNotes(n, *cols)
 
 
 def _territory_numbers(series: pd.Series, what: str, k: int, name: str) -> np.ndarray:
@@ -358,28 +531,46 @@ def _frame(columns: list[tuple[Any, pd.Series]], columns_dtype: str | None, n: i
     return df
 
 
-def _read_territories(con: sqlite3.Connection, name: str) -> tuple[list[tuple[Any, ...]], list[Territory]]:
-    """The stored rows (for the digest) and the territories built from them."""
+def _check_territory_fields(con: sqlite3.Connection, name: str) -> list[str]:
+    """The territory fields the file holds (a file older than an optional field lacks it)."""
     have = [r[1] for r in con.execute("PRAGMA table_info(territories)")]
-    lacking = [c for c, _ in _TERRITORY_COLUMNS if c not in have]
+    lacking = [c for c, _ in _TERRITORY_COLUMNS if c not in have and c not in _OPTIONAL_TERRITORY_FIELDS]
     if lacking:
         raise ProjectFileError(f"{name} is incomplete: territory field(s) {', '.join(lacking)} are missing.")
-    fields = [c for c, _ in _TERRITORY_COLUMNS]
-    rows = con.execute(f"SELECT position, {', '.join(fields)} FROM territories ORDER BY position").fetchall()
+    return [c for c, _ in _TERRITORY_COLUMNS if c in have]
+
+
+def _territories_from(rows: list[tuple[Any, ...]], name: str, fields: list[str]) -> list[Territory]:
+    """The territories of one scenario from its stored rows (position, fields...)."""
     out: list[Territory] = []
     for i, row in enumerate(rows):
         if row[0] != i:
             raise ProjectFileError(f"{name} is damaged: territory {i + 1} is missing.")
-        d = dict(zip(fields, row[1:], strict=True))
+        d = {**_OPTIONAL_TERRITORY_FIELDS, **dict(zip(fields, row[1:], strict=True))}
         try:
             out.append(Territory(
                 name=str(d["name"]), rep=str(d["rep"] or ""), role=str(d["role"] or ""),
                 region=str(d["region"] or ""), home_lat=_real(d["home_lat"]), home_lon=_real(d["home_lon"]),
                 capacity_hours=_real(d["capacity_hours"]), color=str(d["color"] or ""),
-                locked=bool(d["locked"]), target_share=_real(d["target_share"]), removed=bool(d["removed"])))
+                locked=bool(d["locked"]), target_share=_real(d["target_share"]), removed=bool(d["removed"]),
+                rules=_rules(d["rules"], name, i)))
         except (TypeError, ValueError) as exc:
             raise ProjectFileError(f"{name} is damaged: territory {i + 1} ({exc}).") from exc
-    return rows, out
+    return out
+
+
+def _rules(text: Any, name: str, i: int) -> list[dict[str, Any]]:
+    """A territory's routing rules from their JSON, each criterion checked by the core's own rule reader."""
+    try:
+        raw = json.loads(text if isinstance(text, str) else "[]")
+    except (ValueError, RecursionError) as exc:
+        raise ProjectFileError(f"{name} is damaged: the rules of territory {i + 1} are unreadable.") from exc
+    if not isinstance(raw, list) or len(raw) > MAX_RULES or not all(isinstance(r, dict) for r in raw):
+        raise ProjectFileError(f"{name} is damaged: the rules of territory {i + 1} are not a list of criteria.")
+    try:
+        return [Criterion.from_dict(r).to_dict() for r in raw]
+    except ValueError as exc:
+        raise ProjectFileError(f"{name} is damaged: a rule of territory {i + 1} cannot be used ({exc}).") from exc
 
 
 def _real(v: Any) -> float:

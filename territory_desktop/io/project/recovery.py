@@ -32,13 +32,16 @@ from territory_desktop.io.project.recovery_replay import (
     SNAPSHOT_SUFFIX,
     RecoverableSession,
     RecoveryError,
+    Steps,
     discard,
     list_recoverable,
     recover,
+    recovered_steps,
     try_lock,
 )
 
-__all__ = ["Journal", "RecoverableSession", "RecoveryError", "discard", "list_recoverable", "recover"]
+__all__ = ["Journal", "RecoverableSession", "RecoveryError", "discard", "list_recoverable", "recover",
+           "recovered_steps", "Steps"]
 
 
 class Journal:

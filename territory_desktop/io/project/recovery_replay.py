@@ -13,6 +13,7 @@ import json
 import math
 import os
 import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -214,7 +215,51 @@ def recover(session: RecoverableSession) -> Plan:
     The result differs from `session.project_path` on disk: start the next journal with project_path=None
     (or save first), otherwise a later crash would replay onto the wrong base.
     """
+    plan, steps = recovered_steps(session)
+    replay = steps(plan)
+    for edit in replay:
+        try:
+            plan.apply(edit)
+        except EditRefused as exc:
+            replay.throw(exc)  # raises RecoveryError naming the journal line
+    return plan
+
+
+Steps = Callable[[Plan], Iterator[Edit]]
+"""Given the plan being rebuilt, yields each journaled edit checked against it as it stands then."""
+
+
+def recovered_steps(session: RecoverableSession) -> tuple[Plan, Steps]:
+    """The crashed session's base plan and its edits one by one, for a caller that applies them itself.
+
+    The window replays them through its PlanController, so every restored edit is a step of the undo stack
+    (and of Edit History), as it was before the crash. Each edit is checked against the plan as it stands when
+    it is yielded (a journaled AddTerritory makes the next edit's territory index valid), so the caller must
+    apply each edit before asking for the next; a line that cannot be replayed raises RecoveryError naming it.
+    """
     header, records, _ = _read_journal(session.path)
+    name = session.path.name
+    plan = _base_plan(session, header)
+
+    def steps(live: Plan) -> Iterator[Edit]:
+        for line, record in enumerate(records, start=2):
+            try:
+                _check_record(record)
+                edit = Edit.from_dict(record)
+                _check_indices(edit, live.n_accounts, live.n_territories)
+            except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError,
+                    OverflowError) as exc:
+                raise RecoveryError(f"Cannot recover {name}: line {line} cannot be replayed ({exc}).") from exc
+            try:
+                yield edit
+            except EditRefused as exc:  # thrown in by a caller whose plan refused it
+                raise RecoveryError(f"Cannot recover {name}: line {line} cannot be replayed ({exc}).") from exc
+
+    return plan, steps
+
+
+def _base_plan(session: RecoverableSession, header: dict[str, Any]) -> Plan:
+    """The plan the journaled edits were made on: the project file if unchanged, else the base snapshot."""
     name = session.path.name
     project = _opt_path(header.get("project_path"))
     snapshot = _opt_path(header.get("base_snapshot"))
@@ -238,15 +283,6 @@ def recover(session: RecoverableSession) -> Plan:
     if header.get("n_accounts", plan.n_accounts) != plan.n_accounts:
         raise RecoveryError(f"Cannot recover {name}: it was recorded for {header.get('n_accounts')} accounts, "
                             f"but its starting plan has {plan.n_accounts}.")
-    for line, record in enumerate(records, start=2):
-        try:
-            _check_record(record)
-            edit = Edit.from_dict(record)
-            _check_indices(edit, plan.n_accounts, plan.n_territories)
-            plan.apply(edit)
-        except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError, OverflowError,
-                EditRefused) as exc:
-            raise RecoveryError(f"Cannot recover {name}: line {line} cannot be replayed ({exc}).") from exc
     return plan
 
 

@@ -169,9 +169,18 @@ def suggestion_edit(suggestions: Sequence[Suggestion]) -> MoveAccounts:
         raise ValueError("these suggestions move the same account twice; they come from different solutions")
     if len(suggestions) == 1:
         s = suggestions[0]
-        return MoveAccounts(rows, int(s.to_territory), f"Accept suggestion ({_accounts(len(rows))})")
+        return MoveAccounts(rows, int(s.to_territory), f"Accept suggestion ({_accounts(len(rows))})",
+                            reason=_change_reason(s))
     to = np.concatenate([np.full(len(s.rows), s.to_territory, dtype=np.int32) for s in suggestions])
-    return MoveAccounts(rows, to, f"Accept {len(suggestions):,} suggestions ({_accounts(len(rows))})")
+    # each row keeps its own suggestion's sentence: the change list says why every account moved
+    reasons = np.concatenate([np.full(len(s.rows), _change_reason(s), dtype=object) for s in suggestions])
+    return MoveAccounts(rows, to, f"Accept {len(suggestions):,} suggestions ({_accounts(len(rows))})",
+                        reason=reasons)
+
+
+def _change_reason(s: Suggestion) -> str:
+    """The co-pilot's sentence, as the change list's reason (marked as the co-pilot's, so it reads as such)."""
+    return f"Co-pilot: {s.reason}" if s.reason else "Co-pilot suggestion"
 
 
 # ----- grouping ---------------------------------------------------------------------------------------

@@ -77,6 +77,16 @@ def copy_plan(plan: Plan) -> Plan:
                 plan.baseline, plan.locked, plan.settings)
 
 
+def new_rep_reason(name: str) -> str:
+    """The change list's reason for accounts given to a new rep's territory."""
+    return f"New rep: {name}"
+
+
+def departure_reason(t: Territory) -> str:
+    """The change list's reason for the accounts of a rep who leaves (the rep's name, else the territory's)."""
+    return f"Rep departure: {t.rep or t.name}" + (f" ({t.name})" if t.rep and t.rep != t.name else "")
+
+
 # ----- add a rep ------------------------------------------------------------------------------------------
 def propose_add_rep(plan: Plan, name: str, role: str = "", home: tuple[float, float] | None = None,
                     capacity_hours: float | None = None, time_limit: float = 5.0) -> WhatIf:
@@ -119,7 +129,7 @@ def propose_add_rep(plan: Plan, name: str, role: str = "", home: tuple[float, fl
         raise ValueError(str(exc)) from exc
     j = trial.n_territories - 1
     rows = _fill_new_territory(trial, j, time_limit)
-    moves = MoveAccounts(rows, j)
+    moves = MoveAccounts(rows, j, reason=new_rep_reason(name))
     trial.apply(moves)
     donors = np.unique(plan.assignment[rows])
     place = _place_name(plan, lat, lon)
@@ -241,14 +251,15 @@ def propose_remove_rep(plan: Plan, territory: int, time_limit: float = 5.0) -> W
     if homeless:
         raise ValueError(f"Cannot remove {t.name}: {homeless:,} of its accounts have no other territory they "
                          "may go to (locked territories or eligibility rules).")
-    moves = MoveAccounts(orphans, to) if len(orphans) else None
+    why = departure_reason(t)
+    moves = MoveAccounts(orphans, to, reason=why) if len(orphans) else None
     receivers = Counter(to.tolist())
     most = receivers.most_common(1)
     title = (f"Remove {t.name}: {len(orphans):,} account{_s(len(orphans))} go to {len(receivers)} "
              f"territor{'ies' if len(receivers) != 1 else 'y'}"
              + (f" (most to {plan.territories[most[0][0]].name}: {most[0][1]:,})" if most else "")
              if len(orphans) else f"Remove {t.name}: it has no accounts")
-    edit = Batch([*([moves] if moves else []), RemoveTerritory(territory)], label=title)
+    edit = Batch([*([moves] if moves else []), RemoveTerritory(territory, reason=why)], label=title)
     trial = copy_plan(plan)
     try:
         trial.apply(edit)

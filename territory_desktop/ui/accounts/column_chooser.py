@@ -227,8 +227,15 @@ class ColumnChooser(ChecklistButton):
         title = str(model.headerData(column, Qt.Orientation.Horizontal))
         header = QFontMetrics(bold).horizontalAdvance(title) + 34  # padding + sort arrow
         fm = self.view.fontMetrics()
-        content = max((fm.horizontalAdvance(s) for s in model.sample_texts(column) if s), default=0) + 30
-        if model.columns[column].key == "territory":
+        key = model.columns[column].key
+        if key in ("territory", "moved"):
+            # every territory name can appear here once accounts move: size for the longest, not the first rows
+            names = [t.name for t in model.plan.territories if not t.removed] + ["Unassigned"]
+            prefix = "from " if key == "moved" else ""
+            content = max(fm.horizontalAdvance(prefix + n) for n in names) + 30
+        else:
+            content = max((fm.horizontalAdvance(s) for s in model.sample_texts(column) if s), default=0) + 30
+        if key == "territory":
             content += 22  # the colour swatch
         return int(min(max(header, content, WIDTH_LIMITS[0]), WIDTH_LIMITS[1]))
 

@@ -177,9 +177,17 @@ CANONICAL = (
 )
 
 
+FIRST_COLUMNS = ("territory", "rep", "locked", "name", "potential", "pipeline", "segment", "moved")
+"""The columns a planner balances by come first: at the default 1920×1080 window the table beside the map is
+~1,170 px wide, and with the status columns, the id and the address first, Potential started off-screen."""
+
+
 def build_columns(plan: Plan) -> list[Column]:
-    """Status columns, the canonical fields, then every original imported column (keys prefixed "src:")."""
-    cols = list(STATUS_COLUMNS) + list(CANONICAL)
+    """The columns a planner balances by, the other status and canonical fields, then every original imported
+    column (keys prefixed "src:")."""
+    known = [*STATUS_COLUMNS, *CANONICAL]
+    by_key = {c.key: c for c in known}
+    cols = [by_key[k] for k in FIRST_COLUMNS] + [c for c in known if c.key not in FIRST_COLUMNS]
     if plan.source is not None:
         taken = {c.title.casefold() for c in cols}
         for name in plan.source.columns:

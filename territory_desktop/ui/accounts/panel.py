@@ -22,6 +22,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -94,6 +96,42 @@ class AccountTableView(QTableView):
         self._panel.context_menu().exec(self.viewport().mapToGlobal(pos))
 
 
+class HiddenSelectionNotice(QFrame):
+    """"3 of the 4 selected accounts are hidden by the filters. [Show them]": said above the table when accounts
+    selected elsewhere (a co-pilot preview, the map) are filtered out, instead of selecting nothing silently."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("hiddenSelection")
+        self.setStyleSheet("QFrame#hiddenSelection { background: #FFF1D1; border: 1px solid #E8C878; "
+                           "border-radius: 4px; } QFrame#hiddenSelection QLabel { color: #5C3A00; }")
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        self.show_button = QToolButton(self, text="Show them")
+        self.show_button.setToolTip("Clear the search and filters so every selected account shows")
+        self.close_button = QToolButton(self, text="✕", autoRaise=True, toolTip="Dismiss")
+        self.close_button.clicked.connect(self.hide)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(8, 3, 4, 3)
+        lay.setSpacing(8)
+        lay.addWidget(self.text, 1)
+        lay.addWidget(self.show_button)
+        lay.addWidget(self.close_button)
+        self.hide()
+
+    def say(self, hidden: int, total: int) -> None:
+        """Show the count of hidden selected accounts (hide when none is hidden)."""
+        if hidden <= 0:
+            self.hide()
+            return
+        if hidden == total:
+            what = "The selected account is" if total == 1 else f"All {total:,} selected accounts are"
+        else:
+            what = f"{hidden:,} of the {total:,} selected accounts {'is' if hidden == 1 else 'are'}"
+        self.text.setText(f"{what} hidden by the search or filters.")
+        self.show()
+
+
 class AccountPanel(QWidget):
     """Search, filters and the account table of one plan, wired to the shared selection and undo stack."""
 
@@ -113,6 +151,9 @@ class AccountPanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(6)
         lay.addLayout(self._tools)
+        self.hidden_notice = HiddenSelectionNotice(self)
+        self.hidden_notice.show_button.clicked.connect(self.show_hidden_selection)
+        lay.addWidget(self.hidden_notice)
         lay.addWidget(self.view, 1)
         self.setStyleSheet(_CHIP_STYLE)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
@@ -360,6 +401,22 @@ class AccountPanel(QWidget):
     def _on_shared_selection(self, rows: np.ndarray, source: object) -> None:
         if source is not self:
             self._show_selection(rows, scroll=True)
+            self._say_hidden(rows)
+        else:
+            self.hidden_notice.hide()  # picked in this table: it shows what is picked
+
+    def _say_hidden(self, rows: np.ndarray) -> None:
+        rows = np.asarray(rows, dtype=np.int64)
+        rows = rows[(rows >= 0) & (rows < self.plan.n_accounts)]
+        hidden = int((self.model.view_row_of(rows) < 0).sum()) if len(rows) else 0
+        self.hidden_notice.say(hidden, len(rows))
+
+    def show_hidden_selection(self) -> None:
+        """Clear search and filters, then select and scroll to the shared selection again."""
+        self.clear_filters()
+        self.model.flush()
+        self._show_selection(self.selection.rows, scroll=True)
+        self._say_hidden(self.selection.rows)
 
     def _show_selection(self, rows: np.ndarray, scroll: bool) -> None:
         """Select these plan rows in the table (those visible), without echoing back to the shared selection."""
@@ -399,6 +456,8 @@ class AccountPanel(QWidget):
 
     def _restore_view_selection(self) -> None:
         self._show_selection(self.selection.rows, scroll=True)
+        if self.hidden_notice.isVisible():
+            self._say_hidden(self.selection.rows)  # a filter change may have revealed them
         if self._current_row >= 0:
             r = int(self.model.view_row_of([self._current_row])[0])
             if r >= 0:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from territory_desktop.core.band_summary import projected_summary
 from territory_desktop.core.plan import Plan, PlanChange
 from territory_desktop.solver.copilot.messages import Failed, Finished, Improved, Infeasible, Started
 from territory_desktop.solver.copilot.suggestions import Suggestion, make_suggestions
@@ -206,8 +207,10 @@ class SolverClient(QObject):
             elif isinstance(msg, Improved):
                 sol = msg.solution
                 # The message describes the solver's plan, not today's: say so, or it reads like a contradiction
-                # of the status bar (which describes the plan as it is).
-                self._last_message = f"If you accept every suggestion: {sol.message[:1].lower()}{sol.message[1:]}"
+                # of the status bar (which describes the plan as it is). Worded from the core's numbers with
+                # honest band words (the solver's snapshot rounds "−30.4%" to "−30%" beside a ±30% band).
+                summary = projected_summary(plan, sol.assignment)
+                self._last_message = f"If you accept every suggestion: {summary[:1].lower()}{summary[1:]}"
                 self.progress.emit(sol.objective, sol.bound, sol.elapsed)
                 self._publish(sol.assignment)
                 if not self._infeasible:

@@ -2,8 +2,14 @@
 
 The panel never edits the plan itself: accepting builds one `MoveAccounts` edit and hands it to the window's
 `apply_edit` (so it lands on the undo stack and a refusal is explained there). Preview selects the suggestion's
-accounts in the shared Selection, so the table and the map highlight them. The list shows the best
-`MAX_SHOWN`; "Accept all" takes every suggestion, which yields exactly the solver's plan.
+accounts in the shared Selection, so the table and the map highlight them, and opens a card with the touched
+territories' figures before → after. The list shows the best `MAX_SHOWN`; "Accept all" takes every suggestion,
+which yields exactly the solver's plan.
+
+After an edit the list is kept, greyed and marked out of date, until the co-pilot has new suggestions (or
+says it has none): a list that blanks on every drop reads as if the co-pilot gave up. Out-of-date rows can be
+previewed and rejected, not accepted. Deviations are worded by `core/band_words.py`, so a promise of "−15%"
+against a ±15% band that still leaves the territory out reads "−15.3% (still out)".
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from territory_desktop.core import kpis
+from territory_desktop.core.band_words import deviation_text, status_of
 from territory_desktop.core.edits import Edit
 from territory_desktop.core.format import money, percent
 from territory_desktop.core.plan import Plan, PlanChange
@@ -46,6 +53,9 @@ STATE_COLORS = {"running": ACCENT, "idle": "#1E6B34", "infeasible": "#8A5300", "
 STATE_WORDS = {"running": "Working", "idle": "Up to date", "infeasible": "Rules conflict",
                "error": "Solver problem", "paused": "Paused"}
 _ROLE = Qt.ItemDataRole.UserRole
+STALE_ROLE = _ROLE + 2
+"""True on a row computed for an earlier version of the plan (shown greyed until new suggestions arrive)."""
+STALE_TEXT = "#8A929C"
 
 
 class Sparkline(QWidget):
@@ -146,7 +156,9 @@ class SuggestionDelegate(QStyledItemDelegate):
         r = option.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
         t, sub, big, small = self._layout(option, index, r.width())
         y = r.top()
-        for font, color, lines in ((big, TEXT, t), (small, MUTED, sub)):
+        stale = bool(index.data(STALE_ROLE))
+        for font, color, lines in ((big, STALE_TEXT if stale else TEXT, t), (small, STALE_TEXT if stale else MUTED,
+                                                                           sub)):
             painter.setFont(font)
             painter.setPen(QColor(color))
             fm = QFontMetrics(font)
@@ -196,6 +208,8 @@ class SuggestionsPanel(QWidget):
         self.move_preview: Any = None
         """A hub MovePreview the window may hand over: the current suggestion is shown on the map."""
         self._last_elapsed = math.inf
+        self._stale = False
+        """The list shown was computed for an earlier plan version (kept until the co-pilot answers again)."""
         self._filling = False
         self._refill = QTimer(self)
         self._refill.setSingleShot(True)
@@ -239,6 +253,9 @@ class SuggestionsPanel(QWidget):
         trend.setSpacing(SPACING)
         self.sparkline = Sparkline()
         self.sparkline.setFixedWidth(120)
+        self.sparkline.setToolTip("How far the co-pilot's best plan is from an ideal one, as it searches (lower "
+                                  "is better): band violations weigh most, then accounts moved and travel. "
+                                  "The dashed line is the best any plan could reach, when it is known.")
         self.objective_label = QLabel("—")
         self.objective_label.setWordWrap(True)
         self.objective_label.setStyleSheet(f"color: {MUTED};")
@@ -253,16 +270,29 @@ class SuggestionsPanel(QWidget):
         self.list.setAccessibleName("Suggestions")
         self.list.installEventFilter(self)
         self.list.currentRowChanged.connect(self._update_buttons)
+        self.list.currentRowChanged.connect(lambda _r: self.preview_card.hide())
         self.list.currentRowChanged.connect(lambda _r: self.list.doItemsLayout())  # the current row opens up
         self.list.itemDoubleClicked.connect(lambda _item: self.preview())
         outer.addWidget(self.list, 1)
+        self.preview_card = QLabel()
+        self.preview_card.setObjectName("previewCard")
+        self.preview_card.setTextFormat(Qt.TextFormat.RichText)
+        self.preview_card.setWordWrap(True)
+        self.preview_card.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.preview_card.setStyleSheet(f"QLabel#previewCard {{ background: #FFFFFF; border: 1px solid {BORDER}; "
+                                        f"border-left: 3px solid {ACCENT}; border-radius: 4px; padding: 6px; }}")
+        self.preview_card.setAccessibleName("Preview: before and after")
+        self.preview_card.hide()
+        outer.addWidget(self.preview_card)
         self.count_label = QLabel()
+        self.count_label.setWordWrap(True)
         self.count_label.setStyleSheet(f"color: {MUTED};")
         outer.addWidget(self.count_label)
         buttons = QHBoxLayout()
         buttons.setSpacing(SPACING)
         self.preview_button = QPushButton("Preview")
-        self.preview_button.setToolTip("Select these accounts in the table and on the map (double-click)")
+        self.preview_button.setToolTip("Select these accounts in the table and on the map, and show the "
+                                       "territories' figures before → after (double-click, Space)")
         self.reject_button = QPushButton("Reject")
         self.reject_button.setToolTip("Drop this suggestion; the co-pilot will not offer it again (Delete)")
         self.accept_button = QPushButton("Accept")
@@ -319,10 +349,41 @@ class SuggestionsPanel(QWidget):
             self.client.reject(s)
 
     def preview(self) -> None:
+        """Select the suggestion's accounts everywhere and open the before → after card beneath the list."""
         self.flush()
         s = self.current()
-        if s is not None:
-            self.selection.set_rows(s.rows, self)
+        if s is None:
+            return
+        self.selection.set_rows(s.rows, self)
+        self.preview_card.setText(self._preview_html(s))
+        self.preview_card.show()
+
+    def _preview_html(self, s: Suggestion) -> str:
+        """The touched territories, one line per balanced measure: before → after, each with its band word."""
+        plan = self.plan
+        near = plan.settings.near_fraction
+        bands = {m.measure: m.band for m in plan.settings.measures}
+        dest = "Unassigned" if s.to_territory < 0 else plan.territories[s.to_territory].name
+        src = "Unassigned" if s.from_territory < 0 else plan.territories[s.from_territory].name
+        out = [f"<b>{_html(_accounts(s.n_accounts))} from {_html(src)} to {_html(dest)}</b>"
+               + (" <span style='color:#8A5300'>(out of date: the plan changed since)</span>"
+                  if s.is_stale(plan) else "")]
+        rows = []
+        last = None
+        for d in s.deltas:
+            if d.territory != last:  # one heading per territory, its measures beneath
+                last = d.territory
+                name = "Unassigned" if d.territory < 0 else plan.territories[d.territory].name
+                rows.append(f"<tr><td colspan='4' style='padding-top:4px'><b>{_html(name)}</b></td></tr>")
+            band = bands.get(d.measure, 0.0)
+            rows.append(f"<tr><td style='color:{MUTED}'>{_html(d.measure)}&nbsp;&nbsp;</td>"
+                        f"<td align='right' style='white-space:nowrap'>{_value(d.measure, d.before)} "
+                        f"{_dev(d.dev_before, band, near)}</td><td>&nbsp;→&nbsp;</td>"
+                        f"<td style='white-space:nowrap'>{_value(d.measure, d.after)} "
+                        f"<b>{_dev(d.dev_after, band, near)}</b></td></tr>")
+        if rows:
+            out.append("<table cellspacing='0' cellpadding='1'>" + "".join(rows) + "</table>")
+        return "".join(out)
 
     def _remove(self, s: Suggestion, row: int) -> None:
         self._suggestions = [x for x in self._suggestions if x is not s]
@@ -340,7 +401,11 @@ class SuggestionsPanel(QWidget):
         """Show these suggestions. The list is rebuilt on the next event-loop turn, not inside the caller's
         slot: the client has just spent ~15 ms deriving them at 100k accounts, and the two together would
         stall the window past 50 ms; bursts of updates also coalesce into one rebuild."""
-        self._suggestions = [s for s in suggestions if not s.is_stale(self.plan)]
+        fresh = [s for s in suggestions if not s.is_stale(self.plan)]
+        if fresh or not self._suggestions or not all(s.is_stale(self.plan) for s in self._suggestions):
+            self._suggestions, self._stale = fresh, False
+        else:  # an edit made the list stale and nothing new has come yet: keep it, greyed, until it does
+            self._stale = True
         self._refill.start()
 
     def flush(self) -> None:
@@ -362,8 +427,9 @@ class SuggestionsPanel(QWidget):
         shown = self._suggestions[:MAX_SHOWN]
         self._names = self._names_of(shown, limit=20)
         for s in shown:
-            item = QListWidgetItem(s.reason)
+            item = QListWidgetItem(headline(self.plan, s))
             item.setData(_ROLE, s)
+            item.setData(STALE_ROLE, self._stale)
             item.setData(_ROLE + 1, self._subtitle(s))
             item.setToolTip(self._accounts_text(s, limit=20))
             self.list.addItem(item)
@@ -372,7 +438,12 @@ class SuggestionsPanel(QWidget):
             self.list.setCurrentRow(min(keep_row, self.list.count() - 1))
         n, shown = len(self._suggestions), min(len(self._suggestions), MAX_SHOWN)
         accounts = sum(s.n_accounts for s in self._suggestions)
-        if n == 0:
+        if n and self._stale:
+            paused = getattr(self.client, "state", "") == "paused"
+            self.count_label.setText("Out of date: the plan changed since these were worked out. "
+                                     + ("Resume the co-pilot to refresh them." if paused
+                                        else "New suggestions follow in a moment."))
+        elif n == 0:
             h = kpis.plan_health(self.plan)
             balanced = h.territories and not h.out_of_band and not h.over_capacity and not h.unassigned
             self.count_label.setText("Balanced — nothing worth moving." if balanced
@@ -405,20 +476,30 @@ class SuggestionsPanel(QWidget):
     def _update_buttons(self, *_args: object) -> None:
         s = self.current()
         has = s is not None
+        fresh = has and not s.is_stale(self.plan)
         if self.move_preview is not None:
-            if has and not s.is_stale(self.plan):
+            if fresh:
                 self.move_preview.show(s.rows, s.from_territory, s.to_territory)
             else:
                 self.move_preview.clear()
-        for b in (self.preview_button, self.reject_button, self.accept_button):
+        for b in (self.preview_button, self.reject_button):
             b.setEnabled(has)
-        self.accept_all_button.setEnabled(bool(self._suggestions))
+        self.accept_button.setEnabled(fresh)
+        self.accept_button.setToolTip("Make these moves as one undoable step (Enter)" if fresh or not has else
+                                      "Out of date: the plan changed since; wait for the new suggestions")
+        self.accept_all_button.setEnabled(any(not x.is_stale(self.plan) for x in self._suggestions))
 
     def _on_plan_changed(self, change: PlanChange) -> None:
         if any(s.is_stale(self.plan) for s in self._suggestions):
             self.set_suggestions([s for s in self._suggestions if not s.is_stale(self.plan)])
+        self.preview_card.hide()
 
     def _on_status(self, state: str, detail: str) -> None:
+        if self._stale and state in ("idle", "error"):  # the co-pilot answered: nothing new to offer
+            self._suggestions, self._stale = [], False
+            self._refill.start()
+        elif self._stale:
+            self._refill.start()  # the out-of-date note says whether new suggestions are coming
         colour = STATE_COLORS.get(state, MUTED)
         self.dot.setStyleSheet(f"color: {colour};")
         self.state_label.setText(STATE_WORDS.get(state, state.capitalize()))
@@ -436,12 +517,16 @@ class SuggestionsPanel(QWidget):
         self._last_elapsed = elapsed
         b = float(bound) if isinstance(bound, int | float) else None
         self.sparkline.add(objective, b, restart)
-        text = f"score {_compact(objective)}"
-        if b is not None:
-            gap = (objective - b) / abs(objective) if objective else 0.0
-            text += f" · bound {_compact(b)} (gap {percent(max(gap, 0.0), 1)})"
-        self.objective_label.setText(f"{text} · {elapsed:,.1f} s")
-        self.objective_label.setToolTip("Lower is better: band violations first, then disruption and distance.")
+        # the objective's raw size ("score 3.1M") means nothing to a planner; how long and how close does
+        text = f"Best plan so far after {elapsed:,.1f} s"
+        if b is not None and objective > 0:
+            gap = max((objective - b) / abs(objective), 0.0)
+            text += (" · proved the best possible" if gap < 5e-4
+                     else f" · within {percent(gap, 1)} of the best possible")
+        self.objective_label.setText(text)
+        self.objective_label.setToolTip(f"The co-pilot's penalty for its best plan: {_compact(objective)}"
+                                        + (f", at least {_compact(b)} for any plan" if b is not None else "")
+                                        + ". Lower is better: band violations first, then disruption and distance.")
 
     def _on_pause(self, checked: bool) -> None:
         if checked:
@@ -476,15 +561,60 @@ def _compact(v: float) -> str:
     return f"{v:,.0f}" if a >= 100 else f"{v:.3g}"
 
 
+def _value(measure: str, v: float) -> str:
+    if measure == ACCOUNTS:
+        return f"{v:,.0f}"
+    if measure == WORKLOAD:
+        return f"{v:,.0f} h"
+    return money(v)
+
+
+def _dev(dev: float, band: float, near: float) -> str:
+    """"+45% out": the deviation with as many decimals as its band word needs, and the word."""
+    return f"{deviation_text(dev, band, near)} {status_of(dev, band, near)}"
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _accounts(n: int) -> str:
+    return f"{n:,} account{'s' if n != 1 else ''}"
+
+
 def _delta_text(plan: Plan, d: KpiDelta) -> str:
     name = "Unassigned" if d.territory < 0 else plan.territories[d.territory].name
-    if d.measure == ACCOUNTS:
-        values = f"{d.before:,.0f}→{d.after:,.0f}"
-    elif d.measure == WORKLOAD:
-        values = f"{d.before:,.0f}→{d.after:,.0f} h"
-    else:
-        values = f"{money(d.before)}→{money(d.after)}"
-    return f"{name} {d.measure} {values} ({percent(d.dev_before, signed=True)}→{percent(d.dev_after, signed=True)})"
+    band = next((m.band for m in plan.settings.measures if m.measure == d.measure), 0.0)
+    near = plan.settings.near_fraction
+    values = f"{_value(d.measure, d.before)}→{_value(d.measure, d.after)}"
+    return f"{name} {d.measure} {values} ({_dev(d.dev_before, band, near)} → {_dev(d.dev_after, band, near)})"
+
+
+def headline(plan: Plan, s: Suggestion) -> str:
+    """The suggestion's reason with each "from −22% to −15%" re-worded so the numbers agree with the bands.
+
+    The solver words its clauses with whole percent; a clause whose rounding would hide the judgement (−15.3%
+    against ±15% rounds to "−15%" yet stays out) gets the decimal and "(still out)". Clauses already honest
+    are left as the solver wrote them.
+    """
+    text = s.reason
+    near = plan.settings.near_fraction
+    bands = {m.measure: m.band for m in plan.settings.measures}
+    for d in s.deltas:
+        name = "Unassigned" if d.territory < 0 else plan.territories[d.territory].name
+        old = f"{name} from {d.dev_before:+.0%} to {d.dev_after:+.0%} {d.measure}"
+        if old not in text:
+            continue
+        band = bands.get(d.measure, 0.0)
+        after = deviation_text(d.dev_after, band, near)
+        if after == f"{d.dev_after:+.0%}" and deviation_text(d.dev_before, band, near) == f"{d.dev_before:+.0%}":
+            continue  # whole percent already tells the truth: leave the solver's words
+        # the decimal was needed, so the word is too: "to −15.3% (still out)" against a ±15% band
+        word = status_of(d.dev_after, band, near)
+        still = {"out": " (still out)", "near": " (near the edge)", "in": " (in band)"}[word]
+        new = f"{name} from {deviation_text(d.dev_before, band, near)} to {after} {d.measure}{still}"
+        text = text.replace(old, new)
+    return text
 
 
 class SuggestionsDock(QDockWidget):

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -48,8 +47,11 @@ from territory_desktop.ui.importing.worker import ImportFn, ImportRunner, import
 
 PREVIEW_ROWS = 200
 FILES, MAPPING, RUNNING, REPORT = range(4)
-_TITLES = ("Choose the files", "Match the columns, check segments and potential", "Importing",
+_TITLES = ("Choose the files", "Match the columns, check segments and potential", "Importing…",
            "Review the import")
+_STEPS = {FILES: 1, MAPPING: 2, RUNNING: 3, REPORT: 3}
+"""The steps the planner acts in: importing is the way to the review, not a step of its own (counting it made
+the dialog jump from "Step 2" to "Step 4 of 4")."""
 _FILTER = "Tables (*.csv *.txt *.tsv *.xlsx);;All files (*)"
 _ERROR_STYLE = "color: #B3261E;"
 
@@ -185,16 +187,13 @@ class ImportDialog(QDialog):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(8)
         lay.addWidget(intro)
-        # beside the panel the mapping is narrower: long sample values are cut rather than scrolled to
-        scroll = self.mapping.findChild(QScrollArea)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # beside the panel the mapping is narrower: sample values wrap beneath their combos (mapping_model.py)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
         split.addWidget(self.mapping)
         split.addWidget(self.sizing)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        self.sizing.setMinimumWidth(340)
         lay.addWidget(split, 1)
         lay.addWidget(self.outcome_label)
         lay.addWidget(self.mapping_note)
@@ -225,7 +224,7 @@ class ImportDialog(QDialog):
 
     def _show_page(self, page: int) -> None:
         self.pages.setCurrentIndex(page)
-        self.step_label.setText(f"Step {page + 1} of 4")
+        self.step_label.setText(f"Step {_STEPS[page]} of {max(_STEPS.values())}")
         self.title_label.setText(_TITLES[page])
         self.next_button.setText({FILES: "&Next", MAPPING: "&Import", RUNNING: "&Import",
                                   REPORT: "&Open Plan"}[page])

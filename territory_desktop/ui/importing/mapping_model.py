@@ -1,8 +1,9 @@
 """The column mapping page: which column of the file fills each field of the plan, guessed then confirmed.
 
 One combo box per canonical field lists the file's columns ("— not in file —" first). Beside it a marker says
-how sure the guess was ("guessed" when confident, "check" when not, "set by you" after a change) and a few
-sample values from the chosen column, so a wrong guess is visible before anything is imported.
+how sure the guess was ("guessed" when confident, "check" when not, "set by you" after a change), and beneath
+it a few sample values from the chosen column (wrapped across the page's width, all of them in the tooltip),
+so a wrong guess is visible before anything is imported.
 """
 
 from __future__ import annotations
@@ -36,12 +37,18 @@ _MARK_STYLE = {
 }
 
 
+def _sample_values(df: pd.DataFrame | None, column: str | None, n: int = 3) -> list[str]:
+    if df is None or not column or column not in df.columns:
+        return []
+    return [v for v in dict.fromkeys(df[column].astype(str).str.strip()) if v][:n]
+
+
 def _samples(df: pd.DataFrame | None, column: str | None, n: int = 3) -> str:
-    """A few distinct non-blank values of `column`, short enough for one line."""
+    """A few distinct non-blank values of `column` (long ones shortened; the tooltip has them whole)."""
     if df is None or not column or column not in df.columns:
         return ""
-    values = [v for v in dict.fromkeys(df[column].astype(str).str.strip()) if v][:n]
-    text = ", ".join(v if len(v) <= 24 else v[:23] + "…" for v in values)
+    values = _sample_values(df, column, n)
+    text = ", ".join(v if len(v) <= 40 else v[:39] + "…" for v in values)
     return f"e.g. {text}" if text else "(blank in the preview)"
 
 
@@ -62,7 +69,7 @@ class MappingEditor(QWidget):
         grid = QGridLayout(inner)
         grid.setContentsMargins(4, 4, 12, 4)
         grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(6)
+        grid.setVerticalSpacing(2)
         grid.setColumnStretch(3, 1)
         row = 0
         for title, fields in SECTIONS:
@@ -82,15 +89,20 @@ class MappingEditor(QWidget):
                 mark.setMinimumWidth(70)
                 sample = QLabel()
                 sample.setStyleSheet("color: #6B6F76;")
+                sample.setWordWrap(True)  # beneath its combo, the full width: never cut to "EDUCATIO…"
+                sample.setContentsMargins(2, 0, 0, 4)
+                small = sample.font()
+                small.setPointSizeF(max(7.5, small.pointSizeF() - 0.5))
+                sample.setFont(small)
                 sample.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
                 grid.addWidget(caption, row, 0)
                 grid.addWidget(combo, row, 1)
                 grid.addWidget(mark, row, 2)
-                grid.addWidget(sample, row, 3)
+                grid.addWidget(sample, row + 1, 1, 1, 3)
                 self.combos[field], self._marks[field], self._sample_labels[field] = combo, mark, sample
-                row += 1
+                row += 2
         grid.setRowStretch(row, 1)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidget(inner)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -187,4 +199,8 @@ class MappingEditor(QWidget):
         label.setStyleSheet(_MARK_STYLE[mark])
         guess = self._guesses.get(field)
         label.setToolTip(f"Guessed from the column name ({guess[1]:.0%} sure)" if guess else "")
-        self._sample_labels[field].setText(_samples(self._preview, self.combos[field].currentData()))
+        column = self.combos[field].currentData()
+        sample = self._sample_labels[field]
+        sample.setText(_samples(self._preview, column))
+        values = _sample_values(self._preview, column, 8)
+        sample.setToolTip("\n".join(values) if values else "")

@@ -30,6 +30,9 @@ from territory_desktop.core.sanity import glance_lines
 from territory_desktop.io.importing.importer import ERROR, WARNING, ImportProblem, ImportResult
 
 ALL, ERRORS, WARNINGS = "all", ERROR, WARNING
+WRAP_LIMIT = 2000
+"""Up to this many problems the reasons wrap in their rows (rows sized to their text); past it sizing every row
+would stall the dialog, so rows stay one line and the full sentence is shown beneath the table."""
 _HEADERS = ("", "File", "Row", "Column", "Value", "Reason")
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -140,7 +143,8 @@ class ReportPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         hdr = self.table.horizontalHeader()
         hdr.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hdr.setStretchLastSection(True)
@@ -163,8 +167,19 @@ class ReportPage(QWidget):
         lay.addLayout(self.summary)
         lay.addWidget(self.note)
         lay.addWidget(self.glance)
+        self.detail = QLabel()
+        self.detail.setObjectName("problemDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setStyleSheet("#problemDetail { background: #F6F7F9; border: 1px solid #E1E4E8; "
+                                  "border-radius: 4px; padding: 6px; }")
+        self.detail.setAccessibleName("The selected problem")
+        self.detail.hide()
         lay.addLayout(bar)
         lay.addWidget(self.table, 1)
+        lay.addWidget(self.detail)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_detail(cur.row()))
+        hdr.sectionResized.connect(lambda *_: self._fit_rows())
 
     def show_result(self, result: ImportResult) -> None:
         while self.summary.count():
@@ -206,6 +221,32 @@ class ReportPage(QWidget):
             self.table.resizeColumnToContents(col)
             self.table.setColumnWidth(col, max(50, min(self.table.columnWidth(col) + 8, 240)))
         self.save_button.setEnabled(bool(result.problems))
+        self._fit_rows()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+        self._show_detail(0 if self.model.rowCount() else -1)
+
+    def _show_detail(self, row: int) -> None:
+        """The whole problem in a sentence beneath the table: file, row, column, value and reason."""
+        if not 0 <= row < self.model.rowCount():
+            self.detail.hide()
+            return
+        p = self.model.problem(row)
+        where = ", ".join(x for x in (p.file, f"row {p.row:,}" if p.row is not None else "",
+                                      f"column {p.column!r}" if p.column else "") if x)
+        value = f" Value {p.value!r}." if p.value else ""
+        kind = "Error (row left out)" if p.severity == ERROR else "Warning (row taken)"
+        self.detail.setText(f"{kind} — {where}.{value} {p.reason}")
+        self.detail.show()
+
+    def _fit_rows(self) -> None:
+        """Rows as tall as their wrapped reason (for reports small enough to measure)."""
+        if 0 < self.model.rowCount() <= WRAP_LIMIT:
+            self.table.resizeRowsToContents()
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt API)
+        super().resizeEvent(event)
+        self._fit_rows()
 
     def show_glance(self, result: ImportResult) -> None:
         """How potential and segments were decided, the plan at a glance, and what looks implausible."""
@@ -219,3 +260,5 @@ class ReportPage(QWidget):
 
     def _filter_changed(self) -> None:
         self.model.set_severity(self.filter.currentData() or ALL)
+        self._fit_rows()
+        self._show_detail(0 if self.model.rowCount() else -1)

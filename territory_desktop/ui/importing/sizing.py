@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
@@ -315,12 +315,20 @@ class SizingPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+        self._scroll = scroll
 
         for s in (self.mm_emp, self.ent_emp, self.mm_rev, self.ent_rev, self.per_employee,
                   self.revenue_share, self.cap):
             s.valueChanged.connect(self._on_edit)
         self._bound_thresholds()
         self.refresh()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        """Never narrower than the figures and fields need (whatever the font): with no horizontal scroll bar
+        they would be cut at the right, as "$1,000.0 M" was beside a wide mapping."""
+        inner = self._scroll.widget()
+        width = inner.minimumSizeHint().width() + self._scroll.verticalScrollBar().sizeHint().width() + 4
+        return QSize(max(340, width), super().minimumSizeHint().height())
 
     # ----- what the import gets --------------------------------------------------------------------------
     def segment_rules(self) -> SegmentRules:

@@ -39,6 +39,7 @@ from territory_desktop.core.settings import (
     BalancedMeasure,
     BalanceSettings,
 )
+from territory_desktop.ui.settings.band_preview import band_preview_html
 from territory_desktop.ui.settings.capacity_editor import CapacityEditor
 from territory_desktop.ui.settings.eligibility_editor import EligibilityEditor
 from territory_desktop.ui.settings.score_editor import ScoreEditor
@@ -91,6 +92,7 @@ class BalanceSettingsDialog(QDialog):
             list(measures_available) + [m.measure for m in settings.measures]))
         self._rows: list[_MeasureRow] = []
         self._last_preview: BalanceSettings | None = settings
+        self._plan = plan
         self._loading = True
 
         self.tabs = QTabWidget()
@@ -179,6 +181,24 @@ class BalanceSettingsDialog(QDialog):
         lay.addLayout(add_row)
         lay.addSpacing(6)
         lay.addLayout(form)
+        # what the bands mean for this plan, live: the tab was a few rows over empty space, a band a bare number
+        self.band_box = QGroupBox("With these bands, today's plan")
+        self.band_preview = QLabel()
+        self.band_preview.setObjectName("bandPreview")
+        self.band_preview.setTextFormat(Qt.TextFormat.RichText)
+        self.band_preview.setWordWrap(True)
+        self.band_preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        band_note = QLabel("Counts of the plan as it is now; the territories panel and the status bar show the "
+                           "same figures while this dialog is open.")
+        band_note.setWordWrap(True)
+        band_note.setStyleSheet("color: #5A6570;")
+        box_lay = QVBoxLayout(self.band_box)
+        box_lay.setSpacing(6)
+        box_lay.addWidget(self.band_preview)
+        box_lay.addWidget(band_note)
+        self.band_box.setVisible(self._plan is not None)
+        lay.addSpacing(6)
+        lay.addWidget(self.band_box)
         lay.addStretch(1)
         return page
 
@@ -392,6 +412,9 @@ class BalanceSettingsDialog(QDialog):
         shown_on_page = any(page is p and message == p.message.text() for p in (self.score, self.capacity))
         self.error_label.setVisible(bool(message) and not shown_on_page)  # the same red line twice is noise
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(settings is not None)
+        if settings is not None and self._plan is not None:
+            self.band_preview.setText(band_preview_html(self._plan, settings,
+                                                        {k: measure_label(k) for k in self._measures_available}))
         if settings is not None and settings != self._last_preview:
             self._last_preview = settings
             self.settingsPreview.emit(settings)

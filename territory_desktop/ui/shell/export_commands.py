@@ -1,4 +1,5 @@
-"""File → Export: the CRM assignment file and the change list (effective date and reason asked first).
+"""File → Export: the CRM assignment file and the change list (effective date and a fallback reason asked
+first; every move's own reason, who and when go in the file).
 
 An object the window owns; it reaches the window only through `ExportHost` (the document and messages).
 """
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from territory_desktop.core.change_notes import NOTICE_DAYS
 from territory_desktop.io.export import ExportError, export_assignments, export_changes
 from territory_desktop.ui.hub.document import Document
 
@@ -38,22 +40,31 @@ class ExportHost(Protocol):
 
 
 class ChangeListDialog(QDialog):
-    """Effective date and reason for the change-list export."""
+    """Effective date (the notice period ahead by default) and the reason for moves that carry none."""
 
-    def __init__(self, moved: int, parent: QWidget | None = None) -> None:
+    def __init__(self, moved: int, parent: QWidget | None = None, with_reason: int = 0,
+                 scenario: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Export Change List")
-        intro = QLabel(f"{moved:,} account{'s' if moved != 1 else ''} moved since the baseline. "
-                       "The change list tells the CRM team who takes over which account, and from when.")
+        where = f" in “{scenario}”" if scenario else ""
+        intro = QLabel(f"{moved:,} account{'s' if moved != 1 else ''} moved since the baseline{where}. "
+                       "The change list tells the CRM team who takes over which account, from when, and why.")
         intro.setWordWrap(True)
-        self.date = QDateEdit(QDate.currentDate().addDays(1))
+        self.date = QDateEdit(QDate.currentDate().addDays(NOTICE_DAYS))
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setToolTip(f"Default: {NOTICE_DAYS} days from today, the usual notice period")
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("e.g. FY27 territory realignment")
+        without = moved - with_reason
+        own = QLabel(f"{with_reason:,} of these moves carry their own reason (co-pilot, what-if or your note); "
+                     + (f"the reason above is written for the other {without:,}." if without
+                        else "all of them say why already."))
+        own.setWordWrap(True)
+        own.setObjectName("reasonCoverage")
         form = QFormLayout()
         form.addRow("&Effective date:", self.date)
-        form.addRow("&Reason:", self.reason)
+        form.addRow("&Reason for the others:" if with_reason else "&Reason:", self.reason)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Choose File…")
         buttons.accepted.connect(self.accept)
@@ -63,8 +74,9 @@ class ChangeListDialog(QDialog):
         lay.setSpacing(10)
         lay.addWidget(intro)
         lay.addLayout(form)
+        lay.addWidget(own)
         lay.addWidget(buttons)
-        self.resize(440, self.sizeHint().height())
+        self.resize(480, self.sizeHint().height())
 
     def values(self) -> tuple[dt.date, str]:
         d = self.date.date()
@@ -98,7 +110,11 @@ class ExportCommands:
                        reason: str = "") -> bool:
         """Accounts that moved since the baseline, effective from a date the planner picks."""
         if effective is None:
-            dlg = ChangeListDialog(self.window.doc.plan.kpis.moved_count, self.window)
+            doc = self.window.doc
+            plan = doc.plan
+            moved = plan.assignment != plan.baseline
+            dlg = ChangeListDialog(int(moved.sum()), self.window, int((plan.notes.reason[moved] != "").sum()),
+                                   doc.scenario_name if len(doc.scenarios) > 1 else "")
             if not dlg.exec():
                 return False
             effective, reason = dlg.values()

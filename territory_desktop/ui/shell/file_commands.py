@@ -196,11 +196,32 @@ class FileCommands:
             recovery.discard(s)
             return False
         try:
-            plan = recovery.recover(s)
+            recovery.recover(s)  # every line checked on a scratch plan first: nothing half-restored
+            plan, steps = recovery.recovered_steps(s)
         except recovery.RecoveryError as exc:
             self.window.show_error("Cannot Restore", f"{exc}\n\nThe recovery file is kept; you can try again later.")
             return False
-        self.window.set_document(Document(plan, s.project_path, s.source_path, modified=True))
+        # The edits are replayed through the new document's controller before the window shows it: each is an
+        # undo step (and an Edit History line) again, as before the crash, and the views load the result once.
+        # The document is modified from the start, so its journal begins from a snapshot holding these edits
+        # and a second crash before the next edit still offers them.
+        doc = Document(plan, s.project_path, s.source_path, modified=True)
+        replayed = self._replay(doc, steps) if s.edit_count else 0
+        self.window.set_document(doc)
         recovery.discard(s)  # the restored plan has its own journal now
-        self.window.show_status(f"Restored {edits}: save to keep them.")
+        self.window.update_title()
+        undo = " (each can be undone)" if replayed else ""
+        self.window.show_status(f"Restored {edits}{undo}: save to keep them.")
         return True
+
+    @staticmethod
+    def _replay(doc: Document, steps: recovery.Steps) -> int:
+        """Apply each restored edit through the document's controller: one undoable step per edit."""
+        replay = steps(doc.plan)
+        n = 0
+        for edit in replay:
+            if not doc.controller.apply(edit):
+                replay.close()
+                break
+            n += 1
+        return n

@@ -28,12 +28,15 @@ from territory_desktop.ui.hub.preview import MovePreview
 from territory_desktop.ui.hub.selection import Selection
 from territory_desktop.ui.map.view import MapView
 from territory_desktop.ui.reports import open_reports
+from territory_desktop.ui.scenarios.commands import ScenarioCommands
+from territory_desktop.ui.scenarios.switcher import ScenarioSwitcher
 from territory_desktop.ui.settings.dialog import BalanceSettingsDialog
 from territory_desktop.ui.shell.dock_layout import arrange_docks
 from territory_desktop.ui.shell.export_commands import ExportCommands
 from territory_desktop.ui.shell.file_commands import FileCommands
 from territory_desktop.ui.shell.history_view import HistoryView
 from territory_desktop.ui.shell.menus import build_menus
+from territory_desktop.ui.shell.move_reason import MoveReasonField
 from territory_desktop.ui.shell.preferences import app_settings
 from territory_desktop.ui.shell.status_bar import HealthStatus, Notice, SelectionSummary
 from territory_desktop.ui.shell.workspace import Workspace
@@ -67,8 +70,9 @@ class MainWindow(QMainWindow):
         self.exports = ExportCommands(self, self.files.start_folder)
         self.selection = Selection(self)
         self.undo_group = QUndoGroup(self)
-        self.undo_group.addStack(self.doc.controller.stack)
-        self.undo_group.setActiveStack(self.doc.controller.stack)
+        self._bound: set[int] = set()
+        self._bind_controller(self.doc.controller)
+        self.scenarios = ScenarioCommands(self)
 
         self.account_panel = self._make_account_panel()
         self.move_preview = MovePreview(self)
@@ -98,6 +102,11 @@ class MainWindow(QMainWindow):
 
         self.menus = build_menus(self, self)
         self.actions_by_name = self.menus.actions
+        self.scenario_switcher = ScenarioSwitcher(self.doc, self)
+        self.move_reason = MoveReasonField(self.doc, self)
+        self.menus.toolbar.addSeparator()
+        self.menus.toolbar.addWidget(self.scenario_switcher)
+        self.menus.toolbar.addWidget(self.move_reason)
         self.territory_dock = self.add_dock("territoriesDock", "Territories", self.territory_panel,
                                             Qt.DockWidgetArea.RightDockWidgetArea, "Ctrl+Shift+T")
         self.history_dock = self.add_dock("historyDock", "Edit History", self.history,
@@ -185,10 +194,45 @@ class MainWindow(QMainWindow):
 
     def _wire_document(self) -> None:
         doc = self.doc
-        doc.controller.refused.connect(self.show_refusal)
-        doc.controller.stack.indexChanged.connect(self._check_journal)
         doc.modifiedChanged.connect(lambda _m: self.update_title())
+        doc.scenarioChanged.connect(lambda _i: self._show_scenario())
+        doc.scenariosChanged.connect(self.update_title)
         self.update_title()
+
+    def _bind_controller(self, ctl) -> None:  # noqa: ANN001 — PlanController
+        """Put a scenario's undo stack in the window's group (once) and make it the active one."""
+        if id(ctl) not in self._bound:
+            self._bound.add(id(ctl))
+            ctl.refused.connect(self.show_refusal)
+            ctl.stack.indexChanged.connect(self._check_journal)
+            self.undo_group.addStack(ctl.stack)
+            key = id(ctl)
+            ctl.destroyed.connect(lambda _o=None: self._bound.discard(key))
+        self.undo_group.setActiveStack(ctl.stack)
+
+    def _point_views_at(self, doc: Document) -> None:
+        """Every view follows the document's active plan and its controller."""
+        self.account_panel.set_plan(doc.plan, doc.controller)
+        self.map_view.set_plan(doc.plan, doc.controller)
+        self.capacity_panel.set_plan(doc.plan)
+        self._share_table_filter()
+        self.territory_panel.set_plan(doc.plan, doc.controller)
+        self.health.set_plan(doc.plan)
+
+    def _show_scenario(self) -> None:
+        """The document switched scenario: views, undo and title follow; the selection stays when the
+        scenarios hold the same accounts (the compare view selects accounts, then the planner switches)."""
+        doc = self.doc
+        rows = self.selection.rows
+        self._bind_controller(doc.controller)
+        self._point_views_at(doc)
+        if len(rows) and rows.max() < doc.plan.n_accounts:
+            self.selection.changed.emit(rows, None)  # re-announce: views rebuilt against the new plan
+        else:
+            self.selection.clear()
+        self.update_title()
+        self.show_status(f"Scenario: {doc.scenario_name}.")
+        self.documentChanged.emit(doc)
 
     def _check_journal(self, _index: int = 0) -> None:
         """If the recovery journal stopped recording (disk full...), say so once and urge a save."""
@@ -220,28 +264,32 @@ class MainWindow(QMainWindow):
     def set_document(self, doc: Document) -> None:
         """Show another document: every view follows the new plan; the old document is closed cleanly."""
         old = self.doc
-        old.controller.refused.disconnect(self.show_refusal)
-        self.undo_group.removeStack(old.controller.stack)
+        for ctl in old.controllers:
+            if id(ctl) in self._bound:
+                ctl.refused.disconnect(self.show_refusal)
+                ctl.stack.indexChanged.disconnect(self._check_journal)
+                self.undo_group.removeStack(ctl.stack)
+                self._bound.discard(id(ctl))
+        if self.scenarios.compare_dialog is not None:  # it compares the scenarios of the document closing
+            self.scenarios.compare_dialog.close()
+            self.scenarios.compare_dialog = None
         old.close()
         old.deleteLater()
         self.doc = doc
         doc.setParent(self)
-        self.undo_group.addStack(doc.controller.stack)
-        self.undo_group.setActiveStack(doc.controller.stack)
+        self._bind_controller(doc.controller)
         self.selection.clear()
-        self.account_panel.set_plan(doc.plan, doc.controller)
-        self.map_view.set_plan(doc.plan, doc.controller)
-        self.capacity_panel.set_plan(doc.plan)
-        self._share_table_filter()
-        self.territory_panel.set_plan(doc.plan, doc.controller)
-        self.health.set_plan(doc.plan)
+        self._point_views_at(doc)
+        self.scenario_switcher.set_document(doc)
+        self.move_reason.set_document(doc)
         self._wire_document()
         if self._start_journal:
             self._start_doc_journal()
         self.documentChanged.emit(doc)
 
     def update_title(self) -> None:
-        self.setWindowTitle(f"{self.doc.display_name}[*] — {APP_TITLE}")
+        scenario = f" · {self.doc.scenario_name}" if len(self.doc.scenarios) > 1 else ""
+        self.setWindowTitle(f"{self.doc.display_name}{scenario}[*] — {APP_TITLE}")
         self.setWindowModified(self.doc.modified)
 
     # ----- messages -------------------------------------------------------------------------------------
@@ -369,6 +417,12 @@ class MainWindow(QMainWindow):
         self.territory_dock.show()
         self.territory_dock.raise_()
         self.territory_panel.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def open_plan_history(self) -> None:
+        """Edit → Plan History: the saved audit trail of the scenario shown (who did what, when and why)."""
+        from territory_desktop.ui.shell.history_view import PlanHistoryDialog
+
+        PlanHistoryDialog.show_for(self.doc, self)
 
     def focus_history(self) -> None:
         self.history_dock.show()

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QToolBar, QWidget
 
+from territory_desktop.ui.scenarios.commands import ScenarioCommands
 from territory_desktop.ui.shell.about import show_about
 from territory_desktop.ui.shell.export_commands import ExportCommands
 from territory_desktop.ui.shell.file_commands import FileCommands
@@ -27,6 +28,7 @@ class MenuHost(Protocol):
 
     files: FileCommands
     exports: ExportCommands
+    scenarios: ScenarioCommands
     undo_group: QUndoGroup
 
     @property
@@ -35,6 +37,8 @@ class MenuHost(Protocol):
     def open_balance_settings(self) -> bool: ...
 
     def open_reports(self) -> None: ...
+
+    def open_plan_history(self) -> None: ...
 
     def move_selection(self, territory: int | None = None) -> bool: ...
 
@@ -123,7 +127,11 @@ def build_menus(window: QMainWindow, host: MenuHost) -> Menus:
     acts["redo"].setIcon(icons.icon("redo"))
     acts["settings"] = _action(window, "&Balance Settings…", host.open_balance_settings, shortcut="Ctrl+,",
                                icon="settings", tip="Measures, tolerance bands and the workload model")
+    acts["plan_history"] = _action(window, "Plan &History…", host.open_plan_history, shortcut="Ctrl+Shift+Y",
+                                   tip="Every edit of this scenario: when, who, what and why (saved with the plan)")
     edit.addActions([acts["undo"], acts["redo"]])
+    edit.addSeparator()
+    edit.addAction(acts["plan_history"])
     edit.addSeparator()
     edit.addAction(acts["settings"])
 
@@ -148,6 +156,27 @@ def build_menus(window: QMainWindow, host: MenuHost) -> Menus:
         territories.addAction(action)
         if name in ("add", "lock"):
             territories.addSeparator()
+
+    scen = mb.addMenu("&Scenarios")
+    acts["scenario_new"] = _action(window, "&New Scenario from Current…", host.scenarios.duplicate,
+                                   shortcut="Ctrl+Shift+N",
+                                   tip="Copy the scenario shown under a new name, to try another plan")
+    acts["scenario_rename"] = _action(window, "&Rename Scenario…", host.scenarios.rename,
+                                      tip="Give the scenario shown another name")
+    acts["scenario_notes"] = _action(window, "Scenario N&otes…", host.scenarios.edit_notes,
+                                     tip="What the scenario shown tries and why")
+    acts["scenario_delete"] = _action(window, "&Delete Scenario…", host.scenarios.delete,
+                                      tip="Delete the scenario shown (a plan keeps at least one)")
+    acts["scenario_compare"] = _action(window, "&Compare Scenarios…", host.scenarios.compare, shortcut="Ctrl+Shift+K",
+                                       tip="Two scenarios, or one and the baseline, side by side")
+    scen.addActions([acts["scenario_new"], acts["scenario_rename"], acts["scenario_notes"],
+                     acts["scenario_delete"]])
+    scen.addSeparator()
+    scen.addAction(acts["scenario_compare"])
+    scen.addSeparator()
+    switch_anchor = scen.addSeparator()
+    scen.aboutToShow.connect(lambda: _fill_scenario_list(window, host, scen, switch_anchor))
+    scen.aboutToShow.connect(lambda: acts["scenario_delete"].setEnabled(len(host.scenarios.doc.scenarios) > 1))
 
     view_menu = mb.addMenu("&View")
     acts["focus_table"] = _action(window, "Go to &Account Table", host.focus_table, shortcut="Ctrl+1")
@@ -186,6 +215,23 @@ def build_menus(window: QMainWindow, host: MenuHost) -> Menus:
     return Menus(acts, view_menu, dock_anchor, recent_menu, bar)
 
 
+def _fill_scenario_list(window: QWidget, host: MenuHost, menu: QMenu, anchor: QAction) -> None:
+    """The scenarios as a checkable list at the end of the menu (Ctrl+Alt+1…9 switch to the first nine)."""
+    actions = menu.actions()
+    for a in actions[actions.index(anchor) + 1:]:
+        menu.removeAction(a)
+        a.deleteLater()
+    doc = host.scenarios.doc
+    for i, name in enumerate(doc.scenarios.names):
+        a = QAction(name.replace("&", "&&"), window)
+        a.setCheckable(True)
+        a.setChecked(i == doc.scenarios.active)
+        if i < 9:
+            a.setShortcut(QKeySequence(f"Ctrl+Alt+{i + 1}"))
+        a.triggered.connect(lambda _c=False, i=i: host.scenarios.switch(i))
+        menu.addAction(a)
+
+
 def show_shortcuts(w: QWidget) -> None:
     """Help → Keyboard Shortcuts: every key the window answers to, in one table."""
     rows = [("Ctrl+O", "Open a plan or an export"), ("Ctrl+S", "Save"), ("Ctrl+Z", "Undo"),
@@ -195,6 +241,8 @@ def show_shortcuts(w: QWidget) -> None:
             ("Ctrl+L", "Lock or unlock the selected territory"), ("Delete", "Remove the selected territory"),
             ("Enter", "Open the selected territory's editor"), ("Ctrl+Shift+L", "Lock the selected accounts"),
             ("Ctrl+Shift+T / H", "Show or hide Territories / Edit History"), ("Ctrl+,", "Balance settings"),
+            ("Ctrl+Shift+N", "New scenario from the one shown"), ("Ctrl+Alt+1…9", "Switch scenario"),
+            ("Ctrl+Shift+K", "Compare scenarios"), ("Ctrl+Shift+Y", "Plan history (audit trail)"),
             ("Esc", "Dismiss a notice")]
     html = "<table cellpadding='3'>" + "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
     QMessageBox.information(w, "Keyboard Shortcuts", html + "</table>")

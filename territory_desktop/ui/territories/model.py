@@ -1,5 +1,5 @@
 """The territories table model (one row per active territory, from `kpis.territory_table(plan)`); its view,
-a drop target for account drags, is in territory_view.py.
+a drop target for account drags, is in view.py.
 
 The table has K rows (tens to a few hundred), so recomputing it after an edit costs well under a
 millisecond per row; what must stay targeted is what Qt repaints. `refresh` diffs the new numbers
@@ -27,7 +27,9 @@ from PySide6.QtGui import QBrush, QColor
 
 from territory_desktop.core import format as fmt
 from territory_desktop.core import kpis
+from territory_desktop.core.band_words import deviation_text
 from territory_desktop.core.plan import Plan, PlanChange
+from territory_desktop.ui.territories.delegates import BAND_TEXT_ROLE, workload_text
 from territory_desktop.ui.theme import icons
 from territory_desktop.ui.theme.style import BAND_COLORS, BAND_ROLE, BAND_WORDS, MUTED, WORKLOAD_ROLE
 
@@ -74,6 +76,7 @@ class TerritoryTableModel(QAbstractTableModel):
         self._index = np.empty(0, dtype=np.int64)
         self._vals: dict[str, np.ndarray] = {}
         self._measures: tuple[str, ...] = ()
+        self._bands: dict[str, float] = {}
         self._load(kpis.territory_table(plan))
         plan.changed.connect(self._on_plan_changed)
 
@@ -92,6 +95,7 @@ class TerritoryTableModel(QAbstractTableModel):
 
     def _load(self, table: pd.DataFrame) -> None:
         self._measures = tuple(m.measure for m in self.plan.settings.measures)
+        self._bands = {m.measure: m.band for m in self.plan.settings.measures}
         self._columns = [*_FIXED_HEAD,
                          *(Column(f"dev_{m}", f"± {_title(m)}",
                                   f"{_title(m)}: deviation from the territory's fair share, "
@@ -111,7 +115,8 @@ class TerritoryTableModel(QAbstractTableModel):
         table = kpis.territory_table(self.plan)
         measures = tuple(m.measure for m in self.plan.settings.measures)
         new_index = table.index.to_numpy(dtype=np.int64)
-        if measures != self._measures or not np.array_equal(new_index, self._index) \
+        bands = {m.measure: m.band for m in self.plan.settings.measures}
+        if measures != self._measures or bands != self._bands or not np.array_equal(new_index, self._index) \
                 or set(table.columns) != set(self._vals):
             self.beginResetModel()
             self._load(table)
@@ -238,10 +243,11 @@ class TerritoryTableModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return util if np.isfinite(util) else work
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{fmt.hours(work)} of {fmt.hours(cap)} ({fmt.percent(util)})" if cap > 0 else fmt.hours(work)
+            return f"{fmt.hours(work)} of {fmt.hours(cap)} ({workload_text(work, cap, util)[0]})" if cap > 0 \
+                else fmt.hours(work)
         if role == Qt.ItemDataRole.ToolTipRole:
             over = " — over capacity" if cap > 0 and work > cap else ""
-            return f"Workload {fmt.hours(work)} of {fmt.hours(cap)} capacity ({fmt.percent(util)}){over}"
+            return f"Workload {fmt.hours(work)} of {fmt.hours(cap)} capacity ({workload_text(work, cap, util)[0]}){over}"
         return None
 
     def _deviation(self, row: int, measure: str, role: int) -> Any:
@@ -251,15 +257,18 @@ class TerritoryTableModel(QAbstractTableModel):
             return dev, status
         if role == SORT_ROLE:
             return dev
-        if role == Qt.ItemDataRole.DisplayRole:
-            return f"{fmt.percent(dev, signed=True)} · {status}"
+        if role in (Qt.ItemDataRole.DisplayRole, BAND_TEXT_ROLE, Qt.ItemDataRole.ToolTipRole):
+            band = self._bands.get(measure, 0.0)
+            near = self.plan.settings.near_fraction
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return (f"{_title(measure)} {deviation_text(dev, band, near, min_digits=1)} against its fair "
+                        f"share (band ±{fmt.percent(band)}): {BAND_WORDS.get(status, status)}")
+            text = deviation_text(dev, band, near)
+            return (text, status) if role == BAND_TEXT_ROLE else f"{text} · {status}"
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor(BAND_COLORS.get(status, (MUTED, ""))[0]))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return (f"{_title(measure)} {fmt.percent(dev, 1, signed=True)} against its fair share: "
-                    f"{BAND_WORDS.get(status, status)}")
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802

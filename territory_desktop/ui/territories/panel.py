@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QColorDialog,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLineEdit,
     QSizePolicy,
+    QStyleOptionViewItem,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -28,11 +29,14 @@ from territory_desktop.core.palette import PALETTE, color_for
 from territory_desktop.core.plan import EditRefused, Plan
 from territory_desktop.core.territory import Territory
 from territory_desktop.ui.hub.plan_controller import PlanController
+from territory_desktop.ui.territories.delegates import BandDelegate, WorkloadBarDelegate
 from territory_desktop.ui.territories.dialog import RemoveTerritoryDialog, TerritoryDialog
 from territory_desktop.ui.territories.model import SORT_ROLE, TERRITORY_ROLE, TerritoryTableModel
 from territory_desktop.ui.territories.view import TerritoryView
 from territory_desktop.ui.theme import icons
-from territory_desktop.ui.theme.style import BandDelegate, WorkloadBarDelegate
+
+_SORT_ARROW = 18
+"""px the header's sort indicator takes beside a title, so "Potential" never runs under its arrow."""
 
 
 class TerritoryPanel(QWidget):
@@ -103,22 +107,57 @@ class TerritoryPanel(QWidget):
         self._band_delegate = BandDelegate(v)
         self._bar_delegate = WorkloadBarDelegate(v)
         self.proxy.modelReset.connect(self._apply_column_setup)
+        self.model.dataChanged.connect(lambda *_: self._widen_to_fit())
+        v.horizontalHeader().sortIndicatorChanged.connect(lambda *_: self._widen_to_fit())
         self._apply_column_setup()
 
     def _apply_column_setup(self) -> None:
         """Delegates and widths per column kind (the measure columns follow the balance settings)."""
-        widths = {"name": 184, "rep": 120, "accounts": 84, "potential": 84, "workload": 140, "locked": 52}
         for c in range(self.model.columnCount()):
             key = self.model.column_key(c)
             if key.startswith("dev_"):
                 self.view.setItemDelegateForColumn(c, self._band_delegate)
-                self.view.setColumnWidth(c, 104)
             elif key == "workload":
                 self.view.setItemDelegateForColumn(c, self._bar_delegate)
-                self.view.setColumnWidth(c, widths[key])
             else:
                 self.view.setItemDelegateForColumn(c, None)
-                self.view.setColumnWidth(c, widths.get(key, 90))
+            self.view.setColumnWidth(c, self._needed_width(c))
+        self.view.fit_name_column()
+
+    def _needed_width(self, column: int) -> int:
+        """The width a column needs: its widest cell and its header (with the sort arrow's room when sorted).
+
+        Only the sorted column reserves the arrow's room: reserving it everywhere cost ~65 px, which a laptop's
+        territories panel does not have; sorting widens that one column and the name column gives way.
+        K is at most a few hundred rows, so measuring every cell costs well under a millisecond per column.
+        """
+        key = self.model.column_key(column)
+        defaults = {"name": 184, "rep": 120, "accounts": 84, "potential": 84, "workload": 128, "locked": 52}
+        header = self.view.horizontalHeader()
+        bold = QFont(header.font())
+        bold.setBold(True)
+        title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+        arrow = _SORT_ARROW if header.isSortIndicatorShown() and header.sortIndicatorSection() == column else 0
+        need = max(defaults.get(key, 104), QFontMetrics(bold).horizontalAdvance(title) + 2 * 6 + arrow)
+        if key in ("name", "rep"):
+            return need
+        delegate = self.view.itemDelegateForColumn(column) or self.view.itemDelegate()
+        opt = QStyleOptionViewItem()
+        opt.initFrom(self.view)
+        opt.font = self.view.font()
+        for row in range(self.model.rowCount()):
+            need = max(need, delegate.sizeHint(opt, self.model.index(row, column)).width())
+        return need
+
+    def _widen_to_fit(self) -> None:
+        """After an edit or a sort a cell or header may say more ("1,097% over", the sort arrow): widen its
+        column, never narrow it under the user; the name column takes what is left."""
+        for c in range(self.model.columnCount()):
+            if self.model.column_key(c) in ("name", "rep"):
+                continue
+            need = self._needed_width(c)
+            if self.view.columnWidth(c) < need:
+                self.view.setColumnWidth(c, need)
         self.view.fit_name_column()
 
     def _build_actions(self) -> None:

@@ -17,7 +17,8 @@ from territory_desktop.ui.hub.drag_payload import MIME, decode_rows, decode_vers
 from territory_desktop.ui.territories.model import TERRITORY_ROLE
 from territory_desktop.ui.theme.style import ACCENT, BAND_COLORS
 
-NAME_MIN_WIDTH = 184
+NAME_MIN_WIDTH = 168
+"""The name column's floor: it gives way first when a sorted column widens for its arrow."""
 REP_MIN_WIDTH = 120
 
 

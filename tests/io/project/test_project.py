@@ -259,7 +259,7 @@ def test_sqlite_database_of_another_application(tmp_path: Path) -> None:
 
 def test_file_from_a_newer_version_names_both_schema_versions(saved: Path) -> None:
     _sql(saved, "PRAGMA user_version = 3")
-    _expect_error(saved, "newer version", "schema 3", "up to schema 1")
+    _expect_error(saved, "newer version", "schema 3", "up to schema 2", "Please update")
 
 
 @pytest.mark.parametrize(("statement", "words"), [

@@ -200,12 +200,14 @@ def _rehash(path: Path) -> None:
         con.execute("UPDATE columns SET crc=? WHERE frame=? AND position=?",
                     (project_file._crc(bytes(data), None if mask is None else bytes(mask)), frame, pos))
     meta = con.execute("SELECT key, value FROM meta").fetchall()
-    cols = con.execute("SELECT frame, position, name, kind, dtype, data, mask, crc FROM columns "
-                       "ORDER BY frame, position").fetchall()
+    cols = con.execute("SELECT frame, position, name, kind, dtype, data, mask, crc, scenario FROM columns "
+                       "ORDER BY scenario, frame, position").fetchall()
     fields = ", ".join(c for c, _ in project_file._TERRITORY_COLUMNS)
-    terrs = con.execute(f"SELECT position, {fields} FROM territories ORDER BY position").fetchall()
+    terrs = con.execute(f"SELECT position, {fields}, scenario FROM territories ORDER BY scenario, position").fetchall()
+    scenarios = con.execute("SELECT position, name, notes, created_at FROM scenarios ORDER BY position").fetchall()
+    audit = con.execute("SELECT * FROM audit ORDER BY scenario, position").fetchall()
     con.execute("UPDATE meta SET value=? WHERE key=?",
-                (project_file._digest(meta, cols, terrs), project_file.DIGEST_KEY))
+                (project_file._digest(meta, cols, terrs, [scenarios, audit]), project_file.DIGEST_KEY))
     con.commit()
     con.close()
 

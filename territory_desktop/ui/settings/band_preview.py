@@ -1,0 +1,56 @@
+"""What the bands on the Measures tab mean for this plan: per measure, how many territories they leave out or
+near the edge, and the widest deviation, worded with the same arithmetic and band words as the panel.
+
+Qt-free: the numbers are `kpis` deviations of the plan as it is, judged with the settings being edited
+(bands, "near" share, peer groups), so the counts agree with the panel's once OK is pressed. O(K·measures).
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+
+from territory_desktop.core import kpis
+from territory_desktop.core.band_words import deviation_text
+from territory_desktop.core.plan import Plan
+from territory_desktop.core.settings import BalanceSettings
+
+
+def _groups(plan: Plan, act: np.ndarray, settings: BalanceSettings) -> np.ndarray:
+    if not settings.balance_within_role:
+        return np.zeros(len(act), dtype=np.int64)
+    roles = [plan.territories[int(i)].role.strip().casefold() for i in act]
+    return pd.factorize(pd.Series(roles, dtype=object))[0].astype(np.int64)
+
+
+def band_preview_html(plan: Plan, settings: BalanceSettings, label: dict[str, str] | None = None) -> str:
+    """One line per balanced measure and an overall line, as rich text."""
+    act = plan.active_territories()
+    k = len(act)
+    if not k:
+        return "Add territories to see what these bands mean for the plan."
+    label = label or {}
+    shares = np.array([plan.territories[int(i)].target_share for i in act], dtype=np.float64)
+    groups = _groups(plan, act, settings)
+    any_out = np.zeros(k, dtype=bool)
+    lines = []
+    for m in settings.measures:
+        if m.measure not in plan.measure_names and m.measure not in ("accounts", "workload"):
+            continue
+        dev = kpis.deviations(kpis.measure_totals(plan, m.measure)[act], shares, groups)
+        status = kpis.band_status(dev, m.band, settings.near_fraction)
+        out, near = int((status == kpis.OUT).sum()), int((status == kpis.NEAR).sum())
+        any_out |= status == kpis.OUT
+        w = int(np.argmax(np.abs(dev)))
+        widest = deviation_text(float(dev[w]), m.band, settings.near_fraction)
+        name = html.escape(plan.territories[int(act[w])].name)
+        colour = "#B3261E" if out else "#1E6B34"
+        lines.append(f"<b>{html.escape(label.get(m.measure, m.measure))}</b> ±{m.band * 100:g}%: "
+                     f"<span style='color:{colour}'>{out} of {k} out</span>, {near} near the edge · "
+                     f"widest {widest} ({name})")
+    n_out = int(any_out.sum())
+    overall = (f"<b>{n_out} of {k} territories</b> would be out of band on at least one measure."
+               if n_out else f"<b>All {k} territories</b> would be in band.")
+    return "<br>".join([*lines, overall])
