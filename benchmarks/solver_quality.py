@@ -150,6 +150,18 @@ def _realign(x, y, vals, cur, centres, objective, matrix) -> Problem:
                    distance_matrix=matrix)
 
 
+def districting(x: np.ndarray, y: np.ndarray, pop: np.ndarray, k: int, band: float, pairs: np.ndarray,
+                contiguous: bool) -> Problem:
+    """Units into k territories of equal population within ±band, compactness Σ pop·d² (km² / 1e6), q = 2."""
+    n = len(x)
+    return Problem(version=0, x=x, y=y, measures=pop[:, None], measure_names=("population",),
+                   bands=np.array([band]), weights=np.ones(1), shares=np.ones(k), centres=np.full((k, 2), np.nan),
+                   capacity=None, current=np.full(n, -1, np.int32), baseline=np.full(n, -1, np.int32),
+                   movable=np.ones(n, bool), eligible=None, territory_open=np.ones(k, bool), disruption_weight=0.0,
+                   compactness_weight=1e-6, q=2, compactness_column=0, mode="carve",
+                   adjacency=Adjacency.from_pairs(n, pairs), contiguous=contiguous)
+
+
 def run_iowa(root: Path, limit: float, contiguous_limit: float = 60.0) -> None:
     """Iowa's 99 counties into 4 districts at ±0.5% population, q = 2: without the contiguity rule (its optimum
     can only be lower than the contiguous one) and with it (goal: within 1% of the published optimum, 60 s).
@@ -158,7 +170,7 @@ def run_iowa(root: Path, limit: float, contiguous_limit: float = 60.0) -> None:
     lat, lon = df["lat"].to_numpy(float), df["lon"].to_numpy(float)
     x, y = project(lat, lon, float(lat.mean()), float(lon.mean()))
     pop = df["pop2010"].to_numpy(float)
-    n, k = len(df), 4
+    k = 4
     adj_df = pd.read_csv(root / "iowa" / "iowa_adjacency.csv")
     pos = {g: i for i, g in enumerate(df["geoid"])}
     pairs = np.array([[pos[a], pos[b]] for a, b in zip(adj_df["geoid_u"], adj_df["geoid_v"], strict=True)])
@@ -166,13 +178,7 @@ def run_iowa(root: Path, limit: float, contiguous_limit: float = 60.0) -> None:
         name = "iowa contig" if contiguous else "iowa"
         if not wanted(name):
             continue
-        prob = Problem(version=0, x=x, y=y, measures=pop[:, None], measure_names=("population",),
-                       bands=np.array([0.005]), weights=np.ones(1), shares=np.ones(k),
-                       centres=np.full((k, 2), np.nan), capacity=None, current=np.full(n, -1, np.int32),
-                       baseline=np.full(n, -1, np.int32), movable=np.ones(n, bool), eligible=None,
-                       territory_open=np.ones(k, bool), disruption_weight=0.0, compactness_weight=1e-6, q=2,
-                       compactness_column=0, mode="carve", adjacency=Adjacency.from_pairs(n, pairs),
-                       contiguous=contiguous)
+        prob = districting(x, y, pop, k, 0.005, pairs, contiguous)
         t = time.monotonic()
         sol = solve(prob, contiguous_limit if contiguous else limit)
         ours = _cost(prob, sol)
@@ -200,18 +206,11 @@ def run_us48(limit: float) -> None:
     lat, lon = st["lat"].to_numpy(float), st["lon"].to_numpy(float)
     x, y = project(lat, lon, float(lat.mean()), float(lon.mean()))
     pop = st["population"].to_numpy(float)
-    n = len(st)
     for k, band in ((3, 0.05), (4, 0.05), (4, 0.01), (6, 0.10), (8, 0.10)):
         name = f"us48 k{k} {band:.0%}"
         if not wanted(name):
             continue
-        prob = Problem(version=0, x=x, y=y, measures=pop[:, None], measure_names=("population",),
-                       bands=np.array([band]), weights=np.ones(1), shares=np.ones(k),
-                       centres=np.full((k, 2), np.nan), capacity=None, current=np.full(n, -1, np.int32),
-                       baseline=np.full(n, -1, np.int32), movable=np.ones(n, bool), eligible=None,
-                       territory_open=np.ones(k, bool), disruption_weight=0.0, compactness_weight=1e-6, q=2,
-                       compactness_column=0, mode="carve", adjacency=Adjacency.from_pairs(n, pairs),
-                       contiguous=True)
+        prob = districting(x, y, pop, k, band, pairs, True)
         t = time.monotonic()
         sol = solve(prob, limit)
         took = time.monotonic() - t

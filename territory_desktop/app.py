@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     if args and args[0] == "screenshot":
         return _screenshot(args[1:])
     if args and args[0] == "--smoke-test":
-        from territory_desktop import smoke
+        from territory_desktop.ui.shell import smoke
 
         return smoke.main(args[1:])
     from territory_desktop.ui.shell.startup import run_gui

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from territory_desktop.smoke import CHECKS, PASSED
+from territory_desktop.ui.shell.smoke import CHECKS, PASSED
 
 FROZEN_ENV = "TERRITORY_DESKTOP_FROZEN_EXE"
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +76,7 @@ def test_smoke_test_passes_from_source_without_what_the_bundle_leaves_out(tmp_pa
 def test_smoke_test_fails_with_the_check_named_when_the_sample_is_missing(tmp_path: Path) -> None:
     code = ("import sys; import territory_desktop.io.sample.generate as s; "
             "s.bundled_sample_paths = lambda: (_ for _ in ()).throw(FileNotFoundError('sample gone')); "
-            "from territory_desktop.smoke import main; sys.exit(main(sys.argv[1:]))")
+            "from territory_desktop.ui.shell.smoke import main; sys.exit(main(sys.argv[1:]))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                             env=_env(tmp_path), cwd=tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
@@ -87,7 +87,7 @@ def test_smoke_test_fails_with_the_check_named_when_the_sample_is_missing(tmp_pa
 def test_smoke_test_names_the_map_export_when_a_matplotlib_backend_is_missing(tmp_path: Path) -> None:
     """What a bundle without matplotlib's SVG backend did: everything else works, the SVG export fails."""
     code = ("import sys; sys.modules['matplotlib.backends.backend_svg'] = None; "
-            "from territory_desktop.smoke import main; sys.exit(main(sys.argv[1:]))")
+            "from territory_desktop.ui.shell.smoke import main; sys.exit(main(sys.argv[1:]))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=240,
                             env=_env(tmp_path), cwd=tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr

@@ -8,12 +8,9 @@ the only signal (a planner with red-green colour blindness must read the same th
 
 from __future__ import annotations
 
-import numpy as np
-from PySide6.QtCore import QModelIndex, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
-
-from territory_desktop.core import format as fmt
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
 
 SPACING = 6
 """The base unit of margins and gaps (px): layouts use 1×, 2× or 3× of it."""
@@ -98,78 +95,3 @@ def apply_style(app: QApplication) -> None:
     app.setStyleSheet(STYLE_SHEET)
 
 
-def _draw_cell_background(painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-    """Let the style draw selection/hover/alternate background, but no text: the delegate paints the rest."""
-    opt = QStyleOptionViewItem(option)
-    QStyledItemDelegate().initStyleOption(opt, index)
-    opt.text = ""
-    opt.icon = QIcon()
-    widget = option.widget
-    style = widget.style() if widget is not None else None
-    if style is not None:
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-
-
-class WorkloadBarDelegate(QStyledItemDelegate):
-    """Workload against capacity as a small bar plus the percentage (red and "over" past 100%)."""
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        data = index.data(WORKLOAD_ROLE)
-        if not data:
-            return super().paint(painter, option, index)
-        work, cap, util = data
-        _draw_cell_background(painter, option, index)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        r = option.rect.adjusted(8, 0, -8, 0)
-        bar_w = min(64, max(28, r.width() // 3))
-        bar = QRectF(r.left(), r.center().y() - 3, bar_w, 7)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#E6E9EE"))
-        painter.drawRoundedRect(bar, 3.5, 3.5)
-        if cap > 0 and np.isfinite(util):
-            over = util > 1.0
-            colour = QColor(BAND_COLORS["out"][0] if over else ("#C98A00" if util > 0.9 else "#4C7FD9"))
-            fill = QRectF(bar)
-            fill.setWidth(max(2.0, bar.width() * min(util, 1.0)))
-            painter.setBrush(colour)
-            painter.drawRoundedRect(fill, 3.5, 3.5)
-            text = f"{fmt.percent(util)}" + (" over" if over else "")
-            pen = QColor(BAND_COLORS["out"][0]) if over else option.palette.text().color()
-        else:
-            text = fmt.hours(work)
-            pen = QColor(MUTED)
-        painter.setPen(pen)
-        text_rect = r.adjusted(bar_w + 8, 0, 0, 0)
-        painter.drawText(text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), text)
-        painter.restore()
-
-
-class BandDelegate(QStyledItemDelegate):
-    """Deviation from the fair share as a tinted pill with the band in words: "+12%  near"."""
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        data = index.data(BAND_ROLE)
-        if not data:
-            return super().paint(painter, option, index)
-        dev, status = data
-        fg, bg = BAND_COLORS.get(status, (MUTED, "#FFFFFF"))
-        _draw_cell_background(painter, option, index)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pill = QRectF(option.rect.adjusted(5, 4, -5, -4))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(bg))
-        painter.drawRoundedRect(pill, 4, 4)
-        painter.setPen(QColor(fg))
-        inner = pill.adjusted(6, 0, -6, 0)
-        font = painter.font()
-        font.setBold(status != "in")
-        painter.setFont(font)
-        painter.drawText(inner, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-                         fmt.percent(dev, signed=True))
-        font.setBold(False)
-        font.setPointSizeF(max(7.0, font.pointSizeF() - 1.5))
-        painter.setFont(font)
-        painter.drawText(inner, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), status)
-        painter.restore()
