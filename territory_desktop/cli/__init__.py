@@ -16,6 +16,7 @@ from territory_desktop.cli import (
     plan_commands,
     refresh_commands,
     report_commands,
+    rules_commands,
     scenario_commands,
     solve_commands,
 )
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     scenario_commands.register(sub)
     report_commands.register(sub)
     refresh_commands.register(sub)
+    rules_commands.register(sub)
     return p
 
 

@@ -125,6 +125,14 @@ class BalanceSettings:
     in-band territory from +22% to its peer mean is worth). 0 = offer every move of the solver's plan."""
     quota_share: float = 0.3
     """Suggested quota as a share of a territory's potential (quota.suggest_quotas)."""
+    copilot_change_budget: float = 0.05
+    """The co-pilot's list moves at most this share of the plan's accounts in all (0 = no budget): the
+    playbook's "few changes between reviews", visible in the dock."""
+    balance_within_region: bool = False
+    """Judge balance among the territories of the same region (with `balance_within_role`: same region and role)."""
+    lock_rules: tuple[tuple[str, str, str, str], ...] = ()
+    """Locks kept as rules, (rule name, field, operator, value) rows; rows of one name must all match
+    (core/lock_rules.py). New accounts that match are locked too."""
 
     def allowed_roles(self, segment: str) -> tuple[str, ...] | None:
         """Roles that may own accounts of `segment`, or None when no rule restricts it."""
@@ -160,6 +168,9 @@ class BalanceSettings:
             "book_norms": {name: [lo, hi] for name, lo, hi in self.book_norms},
             "headcount": self.headcount.to_dict(), "quota_share": self.quota_share,
             "copilot_min_gain": self.copilot_min_gain,
+            "copilot_change_budget": self.copilot_change_budget,
+            "balance_within_region": self.balance_within_region,
+            "lock_rules": [list(r) for r in self.lock_rules],
         }
 
     @classmethod
@@ -181,6 +192,9 @@ class BalanceSettings:
             headcount=HeadcountSettings.from_dict(d.get("headcount") or {}),
             quota_share=float(d.get("quota_share", 0.3)),
             copilot_min_gain=float(d.get("copilot_min_gain", 0.005)),
+            copilot_change_budget=float(d.get("copilot_change_budget", 0.05)),
+            balance_within_region=bool(d.get("balance_within_region", False)),
+            lock_rules=_lock_rule_rows(d.get("lock_rules") or []),
         )
 
 
@@ -197,3 +211,15 @@ def eligibility_rules(rules: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]
         if clean:
             out.append((str(seg), clean))
     return tuple(sorted(out))
+
+
+def _lock_rule_rows(rows: Any) -> tuple[tuple[str, str, str, str], ...]:
+    """Lock rules as saved (lists of four strings); anything else is refused with the row it is in."""
+    if not isinstance(rows, list):
+        raise ValueError("lock_rules must be a list of [name, field, operator, value] rows")
+    out = []
+    for i, row in enumerate(rows, 1):
+        if not isinstance(row, (list, tuple)) or len(row) != 4:
+            raise ValueError(f"lock rule {i} must be [name, field, operator, value], not {row!r}")
+        out.append(tuple(str(x) for x in row))
+    return tuple(out)

@@ -260,6 +260,8 @@ class AccountTableModel(QAbstractTableModel):
     # ----- following the plan ----------------------------------------------------------------------------
     def _on_plan_changed(self, change: PlanChange) -> None:
         p = self.plan
+        if change.kind == "accounts":  # the account set was replaced (a refresh): the shell re-points every view
+            return
         if change.kind == "assignment":
             keys: tuple[str, ...] = ("territory", "rep", "moved")
             rows = change.rows

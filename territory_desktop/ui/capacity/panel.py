@@ -169,6 +169,8 @@ class CapacityPanel(QWidget):
         self.chart.set_data(chart_data(self.plan, self.sort_combo.currentData() or "deviation", self._norms()))
 
     def _on_plan_changed(self, change: PlanChange) -> None:
+        if change.kind == "accounts":  # the account set was replaced (a refresh): the shell re-points every view
+            return
         if change.kind == "assignment":
             self._due.update(change.territories)
             self._timer.start()  # moves in a row are gathered into one update

@@ -262,6 +262,8 @@ class MapView(QWidget):
             self.canvas.touch_shapes()
 
     def _on_plan_changed(self, change: PlanChange) -> None:
+        if change.kind == "accounts":  # the account set was replaced (a refresh): the shell re-points every view
+            return
         if change.kind == "assignment":
             self._recolor(np.asarray(change.rows, dtype=np.int64))
             self._restyle_outlines()

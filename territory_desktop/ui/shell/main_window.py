@@ -117,6 +117,8 @@ class MainWindow(QMainWindow):
         self.capacity_panel.whatIfRequested.connect(self.run_what_if)
         self.capacity_dock = self.add_dock("capacityDock", "Capacity", self.capacity_panel,
                                            Qt.DockWidgetArea.BottomDockWidgetArea, "Ctrl+Shift+C")
+        self._watched: Plan | None = self.doc.plan
+        self.doc.plan.changed.connect(self._on_plan_changed)
         self._size_default_layout()
         self._wire_document()
         if restore_state:
@@ -212,6 +214,10 @@ class MainWindow(QMainWindow):
 
     def _point_views_at(self, doc: Document) -> None:
         """Every view follows the document's active plan and its controller."""
+        if self._watched is not None:
+            self._watched.changed.disconnect(self._on_plan_changed)
+        self._watched = doc.plan
+        doc.plan.changed.connect(self._on_plan_changed)
         self.account_panel.set_plan(doc.plan, doc.controller)
         self.map_view.set_plan(doc.plan, doc.controller)
         self.capacity_panel.set_plan(doc.plan)
@@ -233,6 +239,17 @@ class MainWindow(QMainWindow):
         self.update_title()
         self.show_status(f"Scenario: {doc.scenario_name}.")
         self.documentChanged.emit(doc)
+
+    def _on_plan_changed(self, change) -> None:  # noqa: ANN001 — PlanChange
+        """A refresh replaced the account set (or its undo put the old one back): the views rebuild once the
+        edit is done, and the selection (rows of the old set) is dropped."""
+        if change.kind == "accounts":
+            QTimer.singleShot(0, self._rebuild_views)
+
+    def _rebuild_views(self) -> None:
+        self.selection.clear()
+        self._point_views_at(self.doc)
+        self.documentChanged.emit(self.doc)
 
     def _check_journal(self, _index: int = 0) -> None:
         """If the recovery journal stopped recording (disk full...), say so once and urge a save."""
@@ -346,6 +363,31 @@ class MainWindow(QMainWindow):
     def open_reports(self) -> None:
         """File → Reports…: the reports dialog writes the PDFs and the workbook with progress and cancel."""
         open_reports(self, self.doc)
+
+    # ----- the living plan (refresh, rules, lock rules, quarterly review): dialogs of their own packages ------
+    def open_refresh(self) -> None:
+        """File → Refresh from CRM Export…: the difference is shown first; applying it is one undoable edit."""
+        from territory_desktop.ui.refresh import open_refresh
+
+        open_refresh(self)
+
+    def open_rules(self) -> None:
+        """Territories → Territory Rules…: edit the definitions, preview what they route, route."""
+        from territory_desktop.ui.rules import open_rules
+
+        open_rules(self)
+
+    def open_lock_rules(self) -> None:
+        """Territories → Lock by Rule…: a filter whose accounts are locked, kept as a rule."""
+        from territory_desktop.ui.rules import open_lock_rules
+
+        open_lock_rules(self)
+
+    def open_review(self) -> None:
+        """Territories → Quarterly Review…"""
+        from territory_desktop.ui.review import open_review
+
+        open_review(self)
 
     # ----- balance settings -----------------------------------------------------------------------------
     def open_balance_settings(self) -> bool:

@@ -38,6 +38,14 @@ class MenuHost(Protocol):
 
     def open_reports(self) -> None: ...
 
+    def open_refresh(self) -> None: ...
+
+    def open_rules(self) -> None: ...
+
+    def open_lock_rules(self) -> None: ...
+
+    def open_review(self) -> None: ...
+
     def open_plan_history(self) -> None: ...
 
     def move_selection(self, territory: int | None = None) -> bool: ...
@@ -107,8 +115,10 @@ def build_menus(window: QMainWindow, host: MenuHost) -> Menus:
                                      tip="Write the accounts that moved since the baseline, with a date")
     acts["reports"] = _action(window, "&Reports…", host.open_reports,
                               tip="Write one PDF per rep, a plan summary PDF and an Excel workbook")
+    acts["refresh"] = _action(window, "Re&fresh from CRM Export…", host.open_refresh, icon="import",
+                              tip="Take in a newer export: new, gone and changed accounts, shown before they apply")
     acts["quit"] = _action(window, "&Quit", host.close, shortcut=Std.Quit)
-    file.addActions([acts["open"], acts["import"]])
+    file.addActions([acts["open"], acts["import"], acts["refresh"]])
     recent_menu = file.addMenu("Open &Recent")
     recent_menu.aboutToShow.connect(lambda: host.files.fill_recent_menu(recent_menu))
     file.addSeparator()
@@ -156,6 +166,14 @@ def build_menus(window: QMainWindow, host: MenuHost) -> Menus:
         territories.addAction(action)
         if name in ("add", "lock"):
             territories.addSeparator()
+    acts["rules"] = _action(window, "Territory &Rules…", host.open_rules,
+                            tip="Define territories by geography, segment and named accounts; route new accounts")
+    acts["lock_rules"] = _action(window, "Lock by R&ule…", host.open_lock_rules,
+                                 tip="Lock every account matching a filter, now and when new accounts arrive")
+    acts["review"] = _action(window, "&Quarterly Review…", host.open_review,
+                             tip="What changed since the last review, and what is worth changing now")
+    territories.addSeparator()
+    territories.addActions([acts["rules"], acts["lock_rules"], acts["review"]])
 
     scen = mb.addMenu("&Scenarios")
     acts["scenario_new"] = _action(window, "&New Scenario from Current…", host.scenarios.duplicate,

@@ -106,7 +106,7 @@ class TerritoryTableModel(QAbstractTableModel):
         self._vals = {c: table[c].to_numpy() for c in table.columns}
 
     def _on_plan_changed(self, change: PlanChange) -> None:
-        if change.kind == "locks":  # account locks leave every territory number as it was
+        if change.kind in ("locks", "accounts"):  # locks leave the numbers; a refresh re-points every view
             return
         self.refresh()
 
