@@ -17,7 +17,7 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.text import Text
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FixedLocator, MaxNLocator
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QSizePolicy, QWidget
 
@@ -31,6 +31,10 @@ IN, NEAR, OUT = "#2E8B57", "#D99A00", "#C8372D"
 UTIL_OK, UTIL_HIGH = "#4C7FD9", "#D99A00"
 SEGMENT_COLORS = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860")
 PIPELINE = "#8A929C"
+
+
+TITLE_CHAR_PX = 5.4
+"""About how wide one character of a panel title (8.5 pt at 100 dpi) is, in pixels."""
 
 
 def util_color(u: float) -> str:
@@ -67,6 +71,9 @@ class CapacityChart(QWidget):
         self._limits: list[tuple[float, float]] = []
         self._layout_artists: list = []
         self._names: list[Text] = []
+        # (full, short) panel titles: the short one when the panel is too narrow for the full one
+        self._titles = [("Workload / capacity", "Workload"), ("Potential vs peers", "Potential"),
+                        ("Accounts / norm", "Accounts"), ("Pipeline", "Pipeline")]
         self._style_axes()
         a_util, a_dev, a_seg, a_pipe = self.axes
         # one collection per series, for the rows in view; the norm range sits behind the segment bars
@@ -76,9 +83,9 @@ class CapacityChart(QWidget):
 
     def _style_axes(self) -> None:
         """The look of the four panels, set once: titles, spines, grid, ticks, reference lines."""
-        titles = ("Workload / capacity", "Potential vs peers", "Accounts / norm", "Pipeline")
-        for ax, title in zip(self.axes, titles, strict=True):
-            ax.set_title(title, fontsize=8.5, loc="left", color="#1B2430", y=1.0, pad=6)  # fixed: no re-placing
+        self._title_texts = [ax.set_title(title, fontsize=8.5, loc="left", color="#1B2430", y=1.0, pad=6)
+                             for ax, (title, _short) in zip(self.axes, self._titles, strict=True)]  # never re-placed
+        for ax in self.axes:
             ax.tick_params(labelsize=8, length=0)
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
@@ -90,12 +97,13 @@ class CapacityChart(QWidget):
             ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10],
                                                    prune="both" if ax is self.axes[1] else "upper"))
         a_util, a_dev, a_seg, a_pipe = self.axes
+        self._dev_locator = a_dev.xaxis.get_major_locator()
         for ax in self.axes:  # territory names are plain texts in the margin (`_apply_window`): tick objects
             ax.yaxis.set_visible(False)  # cost a millisecond each to make and to draw
         a_util.axvline(100, color="#1B2430", linewidth=0.8, linestyle=(0, (3, 2)))
         a_util.xaxis.set_major_formatter(lambda v, _p: f"{v:.0f}%")
         a_dev.axvline(0, color="#1B2430", linewidth=0.8)
-        a_dev.xaxis.set_major_formatter(lambda v, _p: f"{v:+.0f}%")
+        a_dev.xaxis.set_major_formatter(lambda v, _p: f"{v:+.0f}%" if round(v) else "0")
         a_pipe.xaxis.set_major_formatter(lambda v, _p: fmt.money(v, 0))
 
     # ----- data ---------------------------------------------------------------------------------------
@@ -119,8 +127,7 @@ class CapacityChart(QWidget):
             self.segment_bars.append(BarRows(a_seg))
         for extra in self.segment_bars[len(data.segment_names):]:
             extra.set_rows(np.empty(0, dtype=np.int64), np.empty(0), np.empty(0))
-        a_dev.set_title(f"{data.primary.capitalize()} vs peers", fontsize=8.5, loc="left", color="#1B2430", y=1.0,
-                        pad=6)
+        self._titles[1] = (f"{data.primary.capitalize()} vs peers", data.primary.capitalize())
         band = data.band * 100
         self._layout_artists.append(a_dev.axvspan(-band, band, color="#E5F3E8", zorder=0))
         legend = a_seg.get_legend()
@@ -212,9 +219,28 @@ class CapacityChart(QWidget):
             ax.set_xlim(*lim)
         h, w = max(self.canvas.height(), 1), max(self.canvas.width(), 1)
         # margins in pixels, so names and titles keep their room at any width
-        self.figure.subplots_adjust(left=min(0.4, 165 / w), right=1 - 8 / w, top=1 - 30 / h, bottom=44 / h,
-                                    wspace=min(0.5, 40 / max(w / 4, 1)))
+        left, right, wspace = min(0.4, 165 / w), 1 - 8 / w, min(0.5, 40 / max(w / 4, 1))
+        self.figure.subplots_adjust(left=left, right=right, top=1 - 30 / h, bottom=44 / h, wspace=wspace)
+        self._fit_titles_and_ticks(w * (right - left) / (4 + 3 * wspace))
         self.canvas.draw_idle()
+
+    def _fit_titles_and_ticks(self, panel_px: float) -> None:
+        """At a narrow window the full titles would run into each other and the ticks together: short
+        titles, and fewer ticks (a tick label is about 30 px wide at this font size)."""
+        for ax, text, (full, short) in zip(self.axes, self._title_texts, self._titles, strict=True):
+            text.set_text(full if len(full) * TITLE_CHAR_PX <= panel_px - 6 else short)
+            nbins = max(2, min(4, int(panel_px // 34)))
+            if ax is self.axes[1] and nbins <= 3 and self._limits:  # narrow: 0 and one ± tick inside the edges
+                x = _nice(self._limits[1][1] / 2.2)
+                ax.xaxis.set_major_locator(FixedLocator([-x, 0.0, x]))
+            elif ax is self.axes[1]:
+                ax.xaxis.set_major_locator(self._dev_locator)
+            else:
+                ax.xaxis.get_major_locator().set_params(nbins=nbins)
+
+    def panel_titles(self) -> list[str]:
+        """The titles drawn above the four panels (what the planner reads)."""
+        return [t.get_text() for t in self._title_texts]
 
     def _set_names(self, y: np.ndarray, names: list[str]) -> None:
         """The territory names left of the first panel, one text per row in view (texts are reused)."""

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QPushButton,
     QSplitter,
@@ -35,6 +34,7 @@ from territory_desktop.core.health_check import health_check
 from territory_desktop.core.plan import Plan, PlanChange
 from territory_desktop.ui.capacity.chart import CapacityChart
 from territory_desktop.ui.capacity.rows import SORTS, chart_data
+from territory_desktop.ui.capacity.wrapping_list import WrappingList
 from territory_desktop.ui.hub.selection import Selection
 from territory_desktop.ui.theme.style import MUTED
 
@@ -69,15 +69,13 @@ class CapacityPanel(QWidget):
         self.sort_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.chart = CapacityChart(self)
         self.chart.territoryClicked.connect(self.select_territory)
-        self.health = QListWidget(self)
+        self.health = WrappingList(self)
         self.health.setAccessibleName("Health check")
         self.health.setToolTip("Click an entry to select the accounts concerned in the table and on the map")
         self.health.itemClicked.connect(self._health_clicked)
         self.health.itemActivated.connect(self._health_clicked)
-        self.health.setWordWrap(True)
-        self.health.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.fair = QTableWidget(0, 6, self)
-        self.fair.setHorizontalHeaderLabels(["Measure", "Group", "Max/min", "CV", "Gini", "Balance"])
+        self.fair.setHorizontalHeaderLabels(["Measure", "Group", "Max/min", "CV", "Gini", "Index"])
         self.fair.verticalHeader().hide()
         self.fair.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         header = self.fair.horizontalHeader()  # every figure fits; the group name takes what is left
@@ -201,9 +199,7 @@ class CapacityPanel(QWidget):
         """Health check, fairness and headcount; widgets are touched only where their text changed."""
         entries = health_check(self.plan)
         titles = [e.title for e in entries] or ["Nothing to check: every book is in band and within capacity"]
-        if [self.health.item(i).text() for i in range(self.health.count())] != titles:
-            self.health.clear()
-            self.health.addItems(titles)
+        self.health.set_texts(titles)
         for i, e in enumerate(entries):
             self.health.item(i).setData(_ROWS, (e.rows, e.territories))
         rows = fairness(self.plan)
