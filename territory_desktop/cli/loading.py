@@ -12,10 +12,14 @@ from territory_desktop.core.plan import Plan
 IMPORTABLE = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 
 
-def load_plan(path: str | Path, allow_import: bool = True) -> Plan:
-    """A .territory project, or (when allowed) a CRM export imported on the fly."""
+def load_plan(path: str | Path, allow_import: bool = True, scenario: str | None = None) -> Plan:
+    """A .territory project (its current scenario, or the one named), or (when allowed) a CRM export
+    imported on the fly."""
     p = Path(path)
     check_input(p, "plan")
+    if scenario is not None and p.suffix.lower() in IMPORTABLE:
+        raise CliError(f"{p.name} is a CRM export, not a .territory project: it has no scenarios "
+                       "(leave out --scenario)")
     if allow_import and p.suffix.lower() in IMPORTABLE:
         from territory_desktop.io.importing.importer import ImportFailed, import_plan
 
@@ -26,7 +30,7 @@ def load_plan(path: str | Path, allow_import: bool = True) -> Plan:
     from territory_desktop.io.project.project_file import ProjectFileError, open_project
 
     try:
-        return open_project(p)
+        return open_project(p, scenario)
     except ProjectFileError as exc:
         raise CliError(str(exc)) from exc
 

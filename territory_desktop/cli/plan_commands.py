@@ -51,8 +51,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("plan", help=".territory project")
     p.add_argument("-o", "--output", required=True, help="assignments file, .csv or .xlsx")
     p.add_argument("--changes", help="change list file, .csv or .xlsx (accounts whose territory changed)")
-    p.add_argument("--effective-date", help="effective date of the changes, YYYY-MM-DD (default: today)")
-    p.add_argument("--reason", default="", help="reason written on every change row")
+    p.add_argument("--effective-date", help="effective date of the changes, YYYY-MM-DD "
+                                            "(default: 30 days from today, the usual notice period)")
+    p.add_argument("--reason", default="", help="reason written on change rows that carry none of their own")
+    p.add_argument("--scenario", metavar="NAME", help="export this scenario of the plan instead of the current one "
+                                                      "(a unique prefix will do)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("recover", help="list and restore edits journaled before a crash")
@@ -210,12 +213,14 @@ def _accounts(n: int) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from territory_desktop.core.change_notes import default_effective_date
     from territory_desktop.io.export import ExportError, export_assignments, export_changes
 
     check_outputs({"plan": args.plan}, {"-o": args.output, "--changes": args.changes})
-    plan = load_plan(args.plan)
+    plan = load_plan(args.plan, scenario=args.scenario) if args.scenario else load_plan(args.plan)
     try:
-        date = dt.date.fromisoformat(args.effective_date) if args.effective_date else dt.date.today()
+        date = (dt.date.fromisoformat(args.effective_date) if args.effective_date
+                else default_effective_date())
     except ValueError as exc:
         raise CliError(f"--effective-date {args.effective_date!r} is not a date like 2027-01-01") from exc
     try:

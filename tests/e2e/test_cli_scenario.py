@@ -100,3 +100,29 @@ def test_the_compare_table_shows_figures_territories_and_accounts(plan_file: Pat
                   "Territories that differ", "Accounts in a different territory"):
         assert words in out
     assert "… and 5 more" in out and out.count(" → ") == 3
+
+
+def test_export_of_a_named_scenario(plan_file: Path, tmp_path: Path, capsys) -> None:
+    """`export --scenario` writes that scenario's assignments and change list, not the current scenario's."""
+    import datetime as dt
+
+    assert run(capsys, "scenario", "copy", str(plan_file), "main plan", "Option B")[0] == 0
+    rows = np.arange(10, 25)
+    _move_some(plan_file, "option b", rows, 1)
+    b = open_project(plan_file, "Option B")
+    main_out, b_out, b_changes = tmp_path / "main.csv", tmp_path / "b.csv", tmp_path / "b-changes.csv"
+    assert run(capsys, "export", str(plan_file), "-o", str(main_out), "--scenario", "main plan")[0] == 0
+    code, out, err = run(capsys, "export", str(plan_file), "-o", str(b_out), "--changes", str(b_changes),
+                         "--scenario", "opt")
+    assert code == 0, err
+    main_df, b_df = (pd.read_csv(f, dtype=str, keep_default_na=False) for f in (main_out, b_out))
+    both = main_df.merge(b_df, on="Account ID", suffixes=("_main", "_b"))
+    differ = set(both.loc[both["Territory_main"] != both["Territory_b"], "Account ID"])
+    ids = b.accounts["account_id"].astype(str)
+    assert differ and differ <= set(ids.iloc[rows])
+    changes = pd.read_csv(b_changes, dtype=str)
+    assert set(changes["Account ID"]) == set(ids.iloc[np.flatnonzero(b.assignment != b.baseline)])
+    notice = (dt.date.today() + dt.timedelta(days=30)).isoformat()  # the default notice period
+    assert set(changes["Effective Date"]) == {notice} and notice in out
+    code, _, err = run(capsys, "export", str(plan_file), "-o", str(tmp_path / "x.csv"), "--scenario", "nope")
+    assert code == 2 and "no scenario 'nope'" in err and "Option B" in err
