@@ -30,6 +30,10 @@ def arrange_docks(w: QMainWindow) -> None:
     copilot = getattr(w, "copilot_dock", None)
     side = [w.history_dock] + ([copilot] if copilot is not None else [])
     laptop = width < LAPTOP_LAYOUT_PX
+    # take every dock out first: re-tabbing docks that are already tabbed leaves Qt's old tab bars behind,
+    # drawn over the new ones (seen as "Edit History | Co-pilot" twice after the co-pilot was attached)
+    for dock in (w.territory_dock, w.capacity_dock, *side):
+        w.removeDockWidget(dock)
     w.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea if laptop
                    else Qt.DockWidgetArea.BottomDockWidgetArea)
     if width >= WIDE_LAYOUT_PX:
@@ -66,6 +70,7 @@ def arrange_docks(w: QMainWindow) -> None:
     # the capacity view shares the territories' place, behind them (Ctrl+Shift+C brings it forward);
     # tabbing resets the group to its minimum width, so the widths are set again after it
     w.capacity_dock.setFloating(False)
+    w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, w.capacity_dock)
     w.tabifyDockWidget(w.territory_dock, w.capacity_dock)
     w.capacity_dock.show()
     w.territory_dock.raise_()
