@@ -16,10 +16,9 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
-from territory_desktop.core.edits import Batch, Edit, SetAccountLocks, SetSettings, rescore, resegment
+from territory_desktop.core.edits import SetAccountLocks
 from territory_desktop.core.plan import Plan
-from territory_desktop.core.segments import segment_counts
-from territory_desktop.core.settings import ACCOUNTS, WORKLOAD, BalanceSettings
+from territory_desktop.core.settings import BalanceSettings
 from territory_desktop.ui.accounts.move_chooser import MoveChooser
 from territory_desktop.ui.accounts.panel import AccountPanel
 from territory_desktop.ui.capacity.panel import CapacityPanel
@@ -30,7 +29,6 @@ from territory_desktop.ui.map.view import MapView
 from territory_desktop.ui.reports import open_reports
 from territory_desktop.ui.scenarios.commands import ScenarioCommands
 from territory_desktop.ui.scenarios.switcher import ScenarioSwitcher
-from territory_desktop.ui.settings.dialog import BalanceSettingsDialog
 from territory_desktop.ui.shell.dock_layout import arrange_docks
 from territory_desktop.ui.shell.export_commands import ExportCommands
 from territory_desktop.ui.shell.file_commands import FileCommands
@@ -38,6 +36,7 @@ from territory_desktop.ui.shell.history_view import HistoryView
 from territory_desktop.ui.shell.menus import build_menus
 from territory_desktop.ui.shell.move_reason import MoveReasonField
 from territory_desktop.ui.shell.preferences import app_settings
+from territory_desktop.ui.shell.settings_commands import open_balance_settings, preview_settings
 from territory_desktop.ui.shell.status_bar import HealthStatus, Notice, SelectionSummary
 from territory_desktop.ui.shell.workspace import Workspace
 from territory_desktop.ui.territories.panel import TerritoryPanel
@@ -391,40 +390,12 @@ class MainWindow(QMainWindow):
 
     # ----- balance settings -----------------------------------------------------------------------------
     def open_balance_settings(self) -> bool:
-        """The settings dialog previews live; OK applies one undoable SetSettings edit."""
-        plan = self.plan
-        roles = sorted({plan.territories[int(i)].role for i in plan.active_territories()} - {""})
-        dlg = BalanceSettingsDialog(plan.settings, [*plan.measure_names, ACCOUNTS, WORKLOAD],
-                                    list(plan.segment_names), self, roles=roles,
-                                    segment_preview=lambda rules: segment_counts(resegment(plan, rules).segments),
-                                    accounts=plan.accounts, plan=plan)
-        dlg.settingsPreview.connect(self.preview_settings)
-        accepted = dlg.exec()
-        result = dlg.result_settings if accepted else None
-        self.preview_settings(plan.settings)
-        if result is None or result == plan.settings:
-            return False
-        edits: list[Edit] = [SetSettings(result)]
-        resegmented = result.segment_rules != plan.settings.segment_rules
-        if resegmented:
-            edits.append(resegment(plan, result.segment_rules))
-        rescored = rescore(plan, result.score_model) if result.score_model != plan.settings.score_model else None
-        if rescored is not None:
-            edits.append(rescored)
-        if len(edits) == 1:
-            return self.controller.apply(edits[0])
-        return self.controller.apply(Batch(edits, "Re-segment accounts" if resegmented else "Re-score accounts"))
+        """Edit → Balance Settings…: live preview, one undoable edit on OK (shell/settings_commands.py)."""
+        return open_balance_settings(self)
 
     def preview_settings(self, settings: BalanceSettings) -> None:
         """Re-evaluate the panel and the status bar under `settings` without editing the plan."""
-        plan = self.plan
-        current = plan.settings
-        plan.settings = settings
-        try:
-            self.territory_panel.model.refresh()
-            self.health.refresh()
-        finally:
-            plan.settings = current
+        preview_settings(self, settings)
 
     # ----- focus and layout -----------------------------------------------------------------------------
     def focus_table(self) -> None:
