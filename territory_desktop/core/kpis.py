@@ -47,12 +47,50 @@ def deviations(totals: np.ndarray, shares: np.ndarray, groups: np.ndarray | None
     return dev
 
 
-def peer_groups(plan: Plan, territories: np.ndarray) -> np.ndarray:
-    """Group code of each territory: its role when the settings balance within roles, else one group."""
-    if not plan.settings.balance_within_role:
+def region_key(area: str, region: str) -> str:
+    """The one key of a region wherever it is grouped (the hierarchy's tree, the peer groups): area and region,
+    trimmed and casefolded, so "West " and "west" are one region and the panel's tree and the balance judged
+    within a region always hold the same territories."""
+    return f"{area.strip().casefold()}\x1f{region.strip().casefold()}"
+
+
+def peer_keys(plan: Plan, territories: np.ndarray, settings: BalanceSettings | None = None) -> list[str]:
+    """The peer key of each territory: its region (with `balance_within_region`), its role (with
+    `balance_within_role`), both, or "" for everyone. `settings` defaults to the plan's; the settings dialog
+    passes the ones being edited."""
+    s = plan.settings if settings is None else settings
+    keys = []
+    for i in territories:
+        t = plan.territories[int(i)]
+        parts = []
+        if s.balance_within_region:
+            parts.append(region_key(t.area, t.region))
+        if s.balance_within_role:
+            parts.append(t.role.strip().casefold())
+        keys.append("\x1e".join(parts))
+    return keys
+
+
+def peer_groups(plan: Plan, territories: np.ndarray, settings: BalanceSettings | None = None) -> np.ndarray:
+    """Group code of each territory: territories of one code are judged against each other (see `peer_keys`);
+    the solver's targets and eligibility read the same codes, so it balances the peers the panel shows."""
+    s = plan.settings if settings is None else settings
+    if not (s.balance_within_role or s.balance_within_region):
         return np.zeros(len(territories), dtype=np.int64)
-    roles = [plan.territories[int(i)].role.strip().casefold() for i in territories]
-    return pd.factorize(pd.Series(roles, dtype=object))[0].astype(np.int64)
+    keys = peer_keys(plan, territories, s)
+    return pd.factorize(pd.Series(keys, dtype=object))[0].astype(np.int64)
+
+
+def peer_group_label(plan: Plan, territory: int) -> str:
+    """Who a territory is compared with, in words: "SMB AE in West", "West", "SMB AE" or "all territories"."""
+    s, t = plan.settings, plan.territories[territory]
+    role = t.role.strip() or "reps without a role"
+    region = t.region.strip() or "No region"
+    if s.balance_within_role and s.balance_within_region:
+        return f"{role} in {region}"
+    if s.balance_within_role:
+        return role
+    return region if s.balance_within_region else "all territories"
 
 
 def band_status(dev: np.ndarray, band: float, near_fraction: float) -> np.ndarray:
@@ -71,6 +109,7 @@ def territory_table(plan: Plan) -> pd.DataFrame:
     work = s.workload[act] / SCALE
     df = pd.DataFrame({
         "name": [t.name for t in terr], "rep": [t.rep for t in terr], "region": [t.region for t in terr],
+        "area": [t.area for t in terr],
         "color": [t.color for t in terr], "locked": [t.locked for t in terr],
         "accounts": s.counts[act],
         **{m: s.sums[act, j] / SCALE for j, m in enumerate(plan.measure_names)},

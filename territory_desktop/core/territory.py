@@ -6,7 +6,7 @@ import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-EDITABLE_FIELDS = ("name", "rep", "role", "region", "home_lat", "home_lon", "capacity_hours", "color",
+EDITABLE_FIELDS = ("name", "rep", "role", "region", "area", "home_lat", "home_lon", "capacity_hours", "color",
                    "locked", "target_share", "rules")
 
 
@@ -29,6 +29,9 @@ class Territory:
     rules: list[dict[str, Any]] = field(default_factory=list)
     """The territory's definition for routing (core/routing.py): criteria {field, operator, values}, all of which
     an account must meet; empty = the territory is defined by its accounts alone."""
+    area: str = ""
+    """The area the territory's region belongs to (territory -> region -> area, core/hierarchy.py); kept on
+    the territory like the region, so one UpdateTerritory moves it in the tree and undo moves it back."""
 
     @property
     def has_home(self) -> bool:

@@ -69,9 +69,9 @@ MAX_BAND = 10.0
 _TERRITORY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "TEXT"), ("rep", "TEXT"), ("role", "TEXT"), ("region", "TEXT"), ("home_lat", "REAL"),
     ("home_lon", "REAL"), ("capacity_hours", "REAL"), ("color", "TEXT"), ("locked", "INTEGER"),
-    ("target_share", "REAL"), ("removed", "INTEGER"), ("rules", "JSON"),
+    ("target_share", "REAL"), ("removed", "INTEGER"), ("rules", "JSON"), ("area", "TEXT"),
 )
-_OPTIONAL_TERRITORY_FIELDS = {"rules": "[]"}
+_OPTIONAL_TERRITORY_FIELDS = {"rules": "[]", "area": ""}
 """Territory fields later added, with what a file without them means (no rules: defined by its accounts)."""
 MAX_RULES = 1000
 """More rule criteria than this on one territory is damage, not a territory definition."""
@@ -553,7 +553,7 @@ def _territories_from(rows: list[tuple[Any, ...]], name: str, fields: list[str])
                 region=str(d["region"] or ""), home_lat=_real(d["home_lat"]), home_lon=_real(d["home_lon"]),
                 capacity_hours=_real(d["capacity_hours"]), color=str(d["color"] or ""),
                 locked=bool(d["locked"]), target_share=_real(d["target_share"]), removed=bool(d["removed"]),
-                rules=_rules(d["rules"], name, i)))
+                rules=_rules(d["rules"], name, i), area=str(d["area"] or "")))
         except (TypeError, ValueError) as exc:
             raise ProjectFileError(f"{name} is damaged: territory {i + 1} ({exc}).") from exc
     return out

@@ -83,7 +83,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.workspace)
         self.account_panel.model.view_changed.connect(self._share_table_filter)
         self.closing.connect(self.map_view.shutdown)
-        self.territory_panel = TerritoryPanel(self.doc.plan, self.doc.controller, self)
+        self.territory_panel = TerritoryPanel(self.doc.plan, self.doc.controller, self, settings=self.settings)
         self.territory_panel.message.connect(self.show_status)
         self.territory_panel.selectAccounts.connect(lambda rows: self.selection.set_rows(rows, self.territory_panel))
         self.history = HistoryView(self.undo_group, self)

@@ -96,6 +96,10 @@ class TerritoryDialog(QDialog):
         self.rep.setPlaceholderText("Open seat")
         self.role = self._suggesting_combo("role", t.role)
         self.region = self._suggesting_combo("region", t.region)
+        self.region.setToolTip("Territories roll up to regions, regions to areas (Group by region)")
+        self.area = self._suggesting_combo("area", t.area)
+        self.area.setToolTip("The area the region belongs to (leave blank for none)")
+        self.region.currentTextChanged.connect(self._area_of_region)
         self.color_button = QPushButton()
         self.color_button.setToolTip("Choose the territory's colour on the map and in the tables")
         self.color_button.clicked.connect(self._pick_colour)
@@ -148,6 +152,7 @@ class TerritoryDialog(QDialog):
         form.addRow("&Rep:", self.rep)
         form.addRow("R&ole:", self.role)
         form.addRow("Re&gion:", self.region)
+        form.addRow("&Area:", self.area)
         colour_label = QLabel("Colo&ur:")
         colour_label.setBuddy(self.color_button)
         form.addRow(colour_label, colour_row)
@@ -187,6 +192,15 @@ class TerritoryDialog(QDialog):
         while f"territory {n}" in taken:
             n += 1
         return f"Territory {n}"
+
+    def _area_of_region(self, region: str) -> None:
+        """Typing or picking a region that lives in one area fills in that area (when none is given yet)."""
+        if self.area.currentText().strip():
+            return
+        areas = {t.area.strip() for i, t in enumerate(self.plan.territories)
+                 if i != self.index and not t.removed and t.region.strip().casefold() == region.strip().casefold()}
+        if len(areas) == 1 and (area := areas.pop()):
+            self.area.setCurrentText(area)
 
     def _suggesting_combo(self, attr: str, value: str) -> QComboBox:
         """An editable combo offering the values other territories already use (consistent spelling)."""
@@ -264,6 +278,7 @@ class TerritoryDialog(QDialog):
             return None, "Give both the latitude and the longitude of the home, or neither."
         t.name, t.rep, t.role, t.region = name, self.rep.text().strip(), self.role.currentText().strip(), \
             self.region.currentText().strip()
+        t.area = self.area.currentText().strip()
         t.color, t.home_lat, t.home_lon = self._color, coords[0], coords[1]
         t.capacity_hours = _unless_rounded(self.capacity, t.capacity_hours)
         t.target_share = _unless_rounded(self.share, t.target_share)
@@ -287,7 +302,7 @@ class TerritoryDialog(QDialog):
             return None
         if self.index is None:
             return AddTerritory(t)
-        changes = {f: getattr(t, f) for f in ("name", "rep", "role", "region", "color", "home_lat", "home_lon",
+        changes = {f: getattr(t, f) for f in ("name", "rep", "role", "region", "area", "color", "home_lat", "home_lon",
                                               "capacity_hours", "target_share", "locked")
                    if not _same(getattr(t, f), getattr(self.original, f))}
         if not changes:

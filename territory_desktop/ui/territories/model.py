@@ -60,7 +60,7 @@ _FIXED_HEAD = (
 _LOCK = Column("locked", "Lock", "A locked territory keeps its accounts: nothing moves in or out")
 
 
-def _title(measure: str) -> str:
+def title_of(measure: str) -> str:
     return MEASURE_TITLES.get(measure, measure.replace("_", " ").capitalize())
 
 
@@ -68,6 +68,8 @@ class TerritoryTableModel(QAbstractTableModel):
     """Territory rows with formatted numbers, band states and a checkable lock, kept current from the plan."""
 
     lockRequested = Signal(int, bool)  # noqa: N815 (Qt naming) — territory index, new lock state
+    refreshed = Signal(object)
+    """After every refresh that kept the rows: the territory indices whose numbers changed (the tree's cue)."""
 
     def __init__(self, plan: Plan, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -97,8 +99,8 @@ class TerritoryTableModel(QAbstractTableModel):
         self._measures = tuple(m.measure for m in self.plan.settings.measures)
         self._bands = {m.measure: m.band for m in self.plan.settings.measures}
         self._columns = [*_FIXED_HEAD,
-                         *(Column(f"dev_{m}", f"± {_title(m)}",
-                                  f"{_title(m)}: deviation from the territory's fair share, "
+                         *(Column(f"dev_{m}", f"± {title_of(m)}",
+                                  f"{title_of(m)}: deviation from the territory's fair share, "
                                   f"band ±{fmt.percent(b.band)}")
                            for m, b in zip(self._measures, self.plan.settings.measures, strict=True)),
                          _LOCK]
@@ -132,6 +134,7 @@ class TerritoryTableModel(QAbstractTableModel):
         self._load(table)
         rows = np.flatnonzero(changed)
         if not len(rows):
+            self.refreshed.emit(())
             return
         last = self.columnCount() - 1
         # one signal per contiguous run of changed rows
@@ -140,6 +143,7 @@ class TerritoryTableModel(QAbstractTableModel):
         ends = np.r_[rows[breaks], rows[-1]]
         for a, b in zip(starts, ends, strict=True):
             self.dataChanged.emit(self.index(int(a), 0), self.index(int(b), last))
+        self.refreshed.emit(tuple(int(t) for t in self._index[rows]))
 
     # ----- lookups --------------------------------------------------------------------------------------
     def territory_at(self, row: int) -> int:
@@ -261,7 +265,7 @@ class TerritoryTableModel(QAbstractTableModel):
             band = self._bands.get(measure, 0.0)
             near = self.plan.settings.near_fraction
             if role == Qt.ItemDataRole.ToolTipRole:
-                return (f"{_title(measure)} {deviation_text(dev, band, near, min_digits=1)} against its fair "
+                return (f"{title_of(measure)} {deviation_text(dev, band, near, min_digits=1)} against its fair "
                         f"share (band ±{fmt.percent(band)}): {BAND_WORDS.get(status, status)}")
             text = deviation_text(dev, band, near)
             return (text, status) if role == BAND_TEXT_ROLE else f"{text} · {status}"
