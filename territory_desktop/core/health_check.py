@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from territory_desktop.core import kpis
+from territory_desktop.core import review as _review  # noqa: F401 — registers the review-mark edits for replay
 from territory_desktop.core.activity import UNTOUCHED_DAYS, untouched_mask
 from territory_desktop.core.book_norms import norm_for
 from territory_desktop.core.plan import Plan
+from territory_desktop.core.vacancy import vacant_territories
 
-KEYS = ("out_of_band", "over_capacity", "unassigned", "unplaced", "outside_norms", "ineligible", "orphaned",
+KEYS = ("out_of_band", "over_capacity", "vacant", "unassigned", "unplaced", "outside_norms", "ineligible", "orphaned",
         "pipeline_moved", "untouched")
 """Every entry health_check can give, in the order it gives them."""
 
@@ -110,6 +112,10 @@ def health_check(plan: Plan) -> list[HealthEntry]:
         if len(over):
             out.append(_territory_entry(plan, "over_capacity", over,
                                         f"{_n(len(over), 'territory', 'territories')} over capacity"))
+    vacant = np.array(vacant_territories(plan), dtype=np.int64)
+    if len(vacant):  # a book kept whole after a departure: someone has to be hired (Add a rep fills it)
+        out.append(_territory_entry(plan, "vacant", vacant, f"{_n(len(vacant), 'territory', 'territories')} "
+                                                            "vacant until the hire"))
     a = plan.assignment
     unassigned = a < 0
     out.append(_account_entry("unassigned", unassigned, f"{_n(int(unassigned.sum()), 'account', 'accounts')} "

@@ -15,6 +15,7 @@ from territory_desktop.core.edits import MoveAccounts, RemoveTerritory
 from territory_desktop.core.health_check import KEYS, HealthEntry, health_check
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.settings import BalancedMeasure, BalanceSettings
+from territory_desktop.core.vacancy import fill_edit, vacate_edit
 from tests.conftest import make_plan
 
 N, K = 300, 5
@@ -135,9 +136,22 @@ def test_entries_come_in_the_documented_order():
     plan.territories[4].capacity_hours = 1.0
     plan.apply(MoveAccounts(plan.rows_in(0), 1))
     plan.apply(RemoveTerritory(2))
+    plan.apply(vacate_edit(plan, 3))
     plan.settings = plan.settings.with_eligibility({"Enterprise": ["Enterprise AE"]})  # after the moves
     keys = [e.key for e in health_check(plan)]
     assert keys == list(KEYS)
+
+
+def test_a_vacant_territory_is_listed_with_its_book_until_the_hire():
+    plan = _clean()
+    book = plan.rows_in(1)
+    plan.apply(vacate_edit(plan, 1))
+    e = _entry(plan, "vacant")
+    seat = plan.n_territories - 1
+    assert e.title == "1 territory vacant until the hire" and e.territories == (seat,)
+    assert np.array_equal(e.rows, book)
+    plan.apply(fill_edit(plan, seat, "Ben Ortiz"))
+    assert "vacant" not in {x.key for x in health_check(plan)}
 
 
 def test_book_norms_match_roles_and_fall_back_to_the_main_segment():

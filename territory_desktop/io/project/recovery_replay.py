@@ -20,6 +20,7 @@ from typing import IO, Any
 
 import numpy as np
 
+import territory_desktop.core.review  # noqa: F401 — registers the review-mark edit for journal replay
 from territory_desktop.core.edits import (
     AddTerritory,
     Batch,
@@ -306,7 +307,7 @@ INT64 = (-(2**63), 2**63 - 1)
 LARGEST = 1e15
 """A journaled number beyond this (a capacity of 1e300) is no real quantity: refused, not replayed."""
 MAX_DEPTH = 12
-TEXT_FIELDS = ("name", "rep", "role", "region", "color", "label")
+TEXT_FIELDS = ("name", "rep", "role", "region", "area", "color", "label")
 NUMBER_FIELDS = ("capacity_hours", "target_share", "home_lat", "home_lon")
 FLAG_FIELDS = ("locked", "removed")
 

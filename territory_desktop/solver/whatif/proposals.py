@@ -32,13 +32,21 @@ import numpy as np
 import pandas as pd
 
 from territory_desktop.core import kpis
-from territory_desktop.core.edits import AddTerritory, Batch, Edit, MoveAccounts, RemoveTerritory
+from territory_desktop.core.edits import (
+    AddTerritory,
+    Batch,
+    Edit,
+    MoveAccounts,
+    RemoveTerritory,
+    UpdateTerritory,
+)
 from territory_desktop.core.format import count, hours, money, percent
 from territory_desktop.core.geo import haversine_km
 from territory_desktop.core.palette import color_for
 from territory_desktop.core.plan import EditRefused, Plan
 from territory_desktop.core.settings import DEFAULT_CAPACITY_HOURS
 from territory_desktop.core.territory import Territory
+from territory_desktop.core.vacancy import departure_reason, is_vacant, new_rep_reason
 from territory_desktop.core.workload import SCALE
 from territory_desktop.solver.engine import solve_stream
 from territory_desktop.solver.problem.eligibility import rule_eligibility
@@ -77,27 +85,18 @@ def copy_plan(plan: Plan) -> Plan:
                 plan.baseline, plan.locked, plan.settings)
 
 
-def new_rep_reason(name: str) -> str:
-    """The change list's reason for accounts given to a new rep's territory."""
-    return f"New rep: {name}"
-
-
-def departure_reason(t: Territory) -> str:
-    """The change list's reason for the accounts of a rep who leaves (the rep's name, else the territory's)."""
-    return f"Rep departure: {t.rep or t.name}" + (f" ({t.name})" if t.rep and t.rep != t.name else "")
-
-
 # ----- add a rep ------------------------------------------------------------------------------------------
 def propose_add_rep(plan: Plan, name: str, role: str = "", home: tuple[float, float] | None = None,
-                    capacity_hours: float | None = None, time_limit: float = 5.0) -> WhatIf:
+                    capacity_hours: float | None = None, time_limit: float = 5.0, rep: str = "") -> WhatIf:
     """A new territory at `home` (default `thinnest_coverage_home`) carved from its peers with the least
     disruption: accounts move only into it, never between old territories (module docstring).
 
     role "" takes the role most common among the nearest homes, so the new rep has peers to be balanced with
     (a roleless territory would form a peer group of its own and take nothing); capacity None takes the peers'
-    median. ValueError for a taken or empty name or a home that is not a place.
+    median. `rep` is the new hire's name (the change list then says "New hire: <rep> (<name>)"). ValueError
+    for a taken or empty name or a home that is not a place.
     """
-    name = name.strip()
+    name, rep = name.strip(), rep.strip()
     if not name:
         raise ValueError("A new territory needs a name.")
     if any(not t.removed and t.name.casefold() == name.casefold() for t in plan.territories):
@@ -119,7 +118,7 @@ def propose_add_rep(plan: Plan, name: str, role: str = "", home: tuple[float, fl
         caps = [plan.territories[int(i)].capacity_hours for i in peers if plan.territories[int(i)].capacity_hours > 0]
         capacity_hours = float(np.median(caps)) if caps else DEFAULT_CAPACITY_HOURS
     region = plan.territories[near[0]].region if near else ""
-    terr = Territory(name, rep="", role=role, region=region, home_lat=lat, home_lon=lon,
+    terr = Territory(name, rep=rep, role=role, region=region, home_lat=lat, home_lon=lon,
                      capacity_hours=float(capacity_hours), color=color_for(plan.n_territories))
     add = AddTerritory(terr)
     trial = copy_plan(plan)
@@ -129,11 +128,12 @@ def propose_add_rep(plan: Plan, name: str, role: str = "", home: tuple[float, fl
         raise ValueError(str(exc)) from exc
     j = trial.n_territories - 1
     rows = _fill_new_territory(trial, j, time_limit)
-    moves = MoveAccounts(rows, j, reason=new_rep_reason(name))
+    moves = MoveAccounts(rows, j, reason=new_rep_reason(name, rep))
     trial.apply(moves)
     donors = np.unique(plan.assignment[rows])
     place = _place_name(plan, lat, lon)
-    title = (f"Add a rep in {place}: takes {len(rows):,} account{_s(len(rows))} from {len(donors)} "
+    who = f"{rep} ({name})" if rep else "a rep"
+    title = (f"Add {who} in {place}: takes {len(rows):,} account{_s(len(rows))} from {len(donors)} "
              f"territor{'ies' if len(donors) != 1 else 'y'}")
     edit = Batch([add, moves], label=title)
     before, after = kpis.territory_table(plan), kpis.territory_table(trial)
@@ -236,7 +236,8 @@ def propose_remove_rep(plan: Plan, territory: int, time_limit: float = 5.0) -> W
     t = plan.territories[territory]
     if t.removed:
         raise ValueError(f"Territory {t.name!r} has already been removed.")
-    if t.locked:
+    vacant = is_vacant(t)
+    if t.locked and not vacant:  # a vacant seat is locked to keep it whole; removing it is the decision to stop
         raise ValueError(f"Territory {t.name!r} is locked: unlock it to remove it.")
     orphans = plan.rows_in(territory)
     stuck = int(plan.locked[orphans].sum())
@@ -251,7 +252,7 @@ def propose_remove_rep(plan: Plan, territory: int, time_limit: float = 5.0) -> W
     if homeless:
         raise ValueError(f"Cannot remove {t.name}: {homeless:,} of its accounts have no other territory they "
                          "may go to (locked territories or eligibility rules).")
-    why = departure_reason(t)
+    why = _vacant_book_reason(plan, orphans) if vacant else departure_reason(t)
     moves = MoveAccounts(orphans, to, reason=why) if len(orphans) else None
     receivers = Counter(to.tolist())
     most = receivers.most_common(1)
@@ -259,7 +260,8 @@ def propose_remove_rep(plan: Plan, territory: int, time_limit: float = 5.0) -> W
              f"territor{'ies' if len(receivers) != 1 else 'y'}"
              + (f" (most to {plan.territories[most[0][0]].name}: {most[0][1]:,})" if most else "")
              if len(orphans) else f"Remove {t.name}: it has no accounts")
-    edit = Batch([*([moves] if moves else []), RemoveTerritory(territory, reason=why)], label=title)
+    unlock = [UpdateTerritory(territory, {"locked": False}, title)] if t.locked else []
+    edit = Batch([*unlock, *([moves] if moves else []), RemoveTerritory(territory, reason=why)], label=title)
     trial = copy_plan(plan)
     try:
         trial.apply(edit)
@@ -279,6 +281,13 @@ def propose_remove_rep(plan: Plan, territory: int, time_limit: float = 5.0) -> W
         lines.append(f"{other_role:,} account{_s(other_role)} go to reps of another role: no other "
                      f"{t.role or 'roleless'} rep may take them.")
     return WhatIf(title, edit, len(orphans), before, after, lines)
+
+
+def _vacant_book_reason(plan: Plan, rows: np.ndarray) -> str:
+    """A vacant book handed out later still says whose departure it was (its accounts' departure note)."""
+    notes = [r for r in plan.notes.reason[rows].tolist() if str(r).startswith("Rep departure:")]
+    first = Counter(notes).most_common(1)[0][0].split(";")[0] if notes else "Rep departure"
+    return f"{first}; vacant book redistributed"
 
 
 def _redistribute(plan: Plan, territory: int, orphans: np.ndarray, time_limit: float) -> tuple[np.ndarray, int]:

@@ -1,8 +1,9 @@
 """What-if add / remove a rep: computed off the UI thread, shown with its effect, applied as one undoable edit.
 
 The proposal comes from the solver (`solver/whatif`), which works on a copy of the plan: nothing changes until
-the planner presses Apply, and then the whole change (the new territory and its accounts, or the
-redistribution and the removal) is one step on the undo stack and in the change list.
+the planner presses Apply, and then the whole change (the new territory and its accounts, the hire taking over a
+vacant territory, the redistribution and the removal, or the book kept whole as a vacant territory) is one step
+on the undo stack and in the change list, each account with its reason ("Rep departure: ...", "New hire: ...").
 """
 
 from __future__ import annotations
@@ -15,13 +16,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QProgressDialog,
-    QRadioButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -29,8 +26,18 @@ from PySide6.QtWidgets import (
 )
 
 from territory_desktop.core import format as fmt
-from territory_desktop.io.importing.geocode import zip_table
+from territory_desktop.core.vacancy import is_vacant, vacant_territories
 from territory_desktop.solver.whatif.proposals import WhatIf, propose_add_rep, propose_remove_rep
+from territory_desktop.solver.whatif.vacancy import propose_fill_vacancy, propose_vacancy
+from territory_desktop.ui.capacity.whatif_choices import (
+    KEEP_VACANT,
+    REDISTRIBUTE,
+    AddRepDialog,
+    RemoveRepDialog,
+    zip_home,
+)
+
+__all__ = ["AddRepDialog", "RemoveRepDialog", "WhatIfDialog", "run_what_if", "show_proposal", "zip_home"]
 
 _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="what-if")
 
@@ -57,12 +64,13 @@ class WhatIfDialog(QDialog):
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         before, after = proposal.before, proposal.after
         touched = [t for t in after.index if t not in before.index
-                   or int(after.at[t, "accounts"]) != int(before.at[t, "accounts"])]
+                   or int(after.at[t, "accounts"]) != int(before.at[t, "accounts"])
+                   or after.at[t, "name"] != before.at[t, "name"] or after.at[t, "rep"] != before.at[t, "rep"]]
         touched += [t for t in before.index if t not in after.index]
         for t in touched:
             r = table.rowCount()
             table.insertRow(r)
-            name = str((after if t in after.index else before).at[t, "name"])
+            name = _who(before, after, t)
 
             def pair(col: str, f, t=t) -> str:  # noqa: ANN001
                 a = f(before.at[t, col]) if t in before.index else "—"
@@ -82,88 +90,54 @@ class WhatIfDialog(QDialog):
         self.resize(760, 460)
 
 
-class AddRepDialog(QDialog):
-    """Name the new territory and say where its rep lives: where coverage is thinnest, or at a US ZIP."""
-
-    def __init__(self, default_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Add a rep")
-        self.name = QLineEdit(default_name, self)
-        self.thinnest = QRadioButton("Where coverage is thinnest (worked out from the accounts)", self)
-        self.at_zip = QRadioButton("At ZIP code", self)
-        self.zip = QLineEdit(self, placeholderText="e.g. 80202", maxLength=10)
-        self.thinnest.setChecked(True)
-        self.zip.setEnabled(False)
-        self.at_zip.toggled.connect(self.zip.setEnabled)
-        self.problem = QLabel(self)
-        self.problem.setStyleSheet("color: #B3261E;")
-        form = QFormLayout()
-        form.addRow("Territory &name:", self.name)
-        home = QVBoxLayout()
-        home.addWidget(self.thinnest)
-        row = QHBoxLayout()
-        row.addWidget(self.at_zip)
-        row.addWidget(self.zip, 1)
-        home.addLayout(row)
-        form.addRow("Rep's home:", home)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.problem)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        ok = buttons.addButton("Work it out", QDialogButtonBox.ButtonRole.AcceptRole)
-        ok.setDefault(True)
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-        self.home: tuple[float, float] | None = None
-
-    def _check(self) -> None:
-        if not self.name.text().strip():
-            self.problem.setText("Give the new territory a name.")
-            return
-        self.home = None
-        if self.at_zip.isChecked():
-            self.home = zip_home(self.zip.text())
-            if self.home is None:
-                self.problem.setText(f"{self.zip.text().strip()!r} is not a US ZIP code we know.")
-                return
-        self.accept()
+def _who(before: Any, after: Any, t: int) -> str:
+    """A territory's row title: "name — rep", and "old → new" when the what-if renames it or changes its rep."""
+    def title(table: Any) -> str:
+        rep = str(table.at[t, "rep"])
+        return f"{table.at[t, 'name']} — {rep}" if rep else str(table.at[t, "name"])
+    if t in before.index and t in after.index and title(before) != title(after):
+        return f"{title(before)} → {title(after)}"
+    return title(after if t in after.index else before)
 
 
-def zip_home(text: str) -> tuple[float, float] | None:
-    """(lat, lon) of a US ZIP's centroid, or None."""
-    digits = "".join(ch for ch in str(text) if ch.isdigit())[:5]
-    if len(digits) < 3:
-        return None
-    table = zip_table()
-    z = digits.zfill(5)
-    if z not in table.index:
-        return None
-    return float(table.at[z, "lat"]), float(table.at[z, "lon"])
-
-
-def run_what_if(window: Any, kind: str, ask: bool = True) -> Future | None:
-    """Ask what the planner wants (a name for the new rep, or the territory to remove), compute the proposal in
-    the background with a progress dialog, then show it; Apply is one undoable edit."""
+def run_what_if(window: Any, kind: str, ask: bool = True, mode: str = REDISTRIBUTE) -> Future | None:
+    """Ask what the planner wants (the new hire and where the book comes from, or what happens to a leaving
+    rep's book), compute the proposal in the background with a progress dialog, then show it; Apply is one
+    undoable edit. Without `ask`: a carve where coverage is thinnest, or the departure handled by `mode`."""
     plan = window.plan
     if kind == "add":
-        name, home = f"New territory {plan.n_territories + 1}", None
+        name, home, rep, seat = f"New territory {plan.n_territories + 1}", None, "", -1
         if ask:
-            dlg = AddRepDialog(name, window)
+            dlg = AddRepDialog(name, window, [(i, plan.territories[i].name) for i in vacant_territories(plan)])
             if dlg.exec() != QDialog.DialogCode.Accepted:
                 return None
-            name, home = dlg.name.text().strip(), dlg.home
-        future = _POOL.submit(propose_add_rep, plan, name, home=home)
+            name, home, rep, seat = dlg.name.text().strip(), dlg.home, dlg.rep.text().strip(), dlg.seat_index
+        if seat >= 0:
+            future = _POOL.submit(propose_fill_vacancy, plan, seat, rep, home)
+            working = "Handing the vacant book to the new hire…"
+        else:
+            future = _POOL.submit(propose_add_rep, plan, name, home=home, rep=rep)
+            working = "Working out the best carve…"
     else:
         t = window.territory_panel.current_territory() if hasattr(window.territory_panel, "current_territory") \
             else -1
         if t is None or t < 0:
             window.show_status("Select the territory to remove in the Territories panel first.")
             return None
-        future = _POOL.submit(propose_remove_rep, plan, int(t))
+        terr = plan.territories[int(t)]
+        if ask:
+            dlg = RemoveRepDialog(terr.name, terr.rep, len(plan.rows_in(int(t))), is_vacant(terr), window)
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                return None
+            mode = dlg.mode
+        if mode == KEEP_VACANT:
+            future = _POOL.submit(propose_vacancy, plan, int(t))
+            working = "Keeping the book whole…"
+        else:
+            future = _POOL.submit(propose_remove_rep, plan, int(t))
+            working = "Redistributing the book…"
     version = plan.version
-    progress = QProgressDialog("Working out the best carve…" if kind == "add" else "Redistributing the book…",
-                               "Cancel", 0, 0, window)
+    progress = QProgressDialog(working, "Cancel", 0, 0, window)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(300)
     timer = QTimer(window)
@@ -192,6 +166,7 @@ def run_what_if(window: Any, kind: str, ask: bool = True) -> Future | None:
 
 
 def show_proposal(window: Any, proposal: WhatIf) -> bool:
+    """The proposal for the planner to judge; Apply puts its edit on the undo stack (one step)."""
     dlg = WhatIfDialog(proposal, window)
     if dlg.exec() != QDialog.DialogCode.Accepted:
         return False

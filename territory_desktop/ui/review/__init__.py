@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
+from territory_desktop.ui.review.dialog import FixPreview, ReviewDialog, open_review
 
-
-def open_review(window: Any) -> None:
-    """Being built (issue 17)."""
-    window.show_status("The quarterly review is not in this build yet.")
+__all__ = ["FixPreview", "ReviewDialog", "open_review"]
