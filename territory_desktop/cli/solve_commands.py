@@ -30,6 +30,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-moves", type=int, metavar="N", help="at most N accounts away from their baseline owner")
     p.add_argument("--max-moved-share", type=float, metavar="X",
                    help="at most this share of potential away from its baseline owner (0.05 = 5%%)")
+    p.add_argument("--every-move", action="store_true",
+                   help="take the solver's plan whole; by default a move is made only when it brings a territory "
+                        "into its band or capacity or gains more than the plan's least gain per account moved "
+                        "(Balance Settings), so solving a solved plan again moves next to nothing")
     p.set_defaults(func=cmd_solve)
 
     p = sub.add_parser("solve-points", help="assign points to territories (generic, for scripts and benchmarks)",
@@ -50,6 +54,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--weight-by", help="measure weighting each point's distance (default: 1)")
     p.add_argument("--mode", choices=("rebalance", "carve"), help="default: carve when no centre is given")
     p.add_argument("--time-limit", type=float, default=10.0, metavar="S")
+    p.add_argument("--adjacency", metavar="PAIRS.csv",
+                   help="CSV of adjacent point pairs (a,b ids, one pair a row, header first): the map's units")
+    p.add_argument("--contiguous", action="store_true",
+                   help="every territory one connected piece of the --adjacency map (carve mode)")
     p.set_defaults(func=cmd_solve_points)
 
 
@@ -60,8 +68,9 @@ def _positive_time(t: float) -> float:
 
 
 def cmd_solve_points(args: argparse.Namespace) -> int:
-    from territory_desktop.solver.engine import explain_infeasibility, solve
+    from territory_desktop.solver.engine import explain_infeasibility, gap, solve
     from territory_desktop.solver.points import PointsError, load_points, write_assignment
+    from territory_desktop.solver.problem.contiguity import pieces_per_territory
 
     limit = _positive_time(args.time_limit)
     bounds = None
@@ -76,7 +85,7 @@ def cmd_solve_points(args: argparse.Namespace) -> int:
     if not (args.band >= 0):
         raise CliError("--band must be 0 or more")
     inputs = {"points file": args.points, "territories file": args.territories,
-              "distance matrix": args.distance_matrix}
+              "distance matrix": args.distance_matrix, "adjacency file": args.adjacency}
     for what, path in inputs.items():
         check_input(path, what)
     check_outputs(inputs, {"-o": args.output})
@@ -85,7 +94,8 @@ def cmd_solve_points(args: argparse.Namespace) -> int:
                            bounds=bounds, objective=args.objective, distance=args.distance, q=args.q,
                            mode=args.mode,
                            distance_matrix=Path(args.distance_matrix) if args.distance_matrix else None,
-                           weight_by=args.weight_by)
+                           weight_by=args.weight_by, adjacency=Path(args.adjacency) if args.adjacency else None,
+                           contiguous=args.contiguous)
     except PointsError as exc:
         raise CliError(str(exc)) from exc
     p = data.problem
@@ -99,14 +109,20 @@ def cmd_solve_points(args: argparse.Namespace) -> int:
         write_assignment(Path(args.output), data, sol.assignment)
     except OSError as exc:
         raise CliError(f"cannot write {args.output}: {exc}") from exc
+    g = gap(sol)
     summary = {
         "objective": round(float(sol.objective), 6),
         "bound": None if sol.bound is None else round(float(sol.bound), 6),
+        "gap": None if g is None else round(100.0 * g, 4),  # percent: the plan is at most this far above the best
         "feasible": bool(sol.feasible and sol.in_band), "in_band": bool(sol.in_band),
         "status": sol.status, "time": round(sol.elapsed, 3),
         "moved": int(((sol.assignment != p.current) & (p.current >= 0)).sum()),
         "assigned": int(((sol.assignment != p.current) & (p.current < 0)).sum()), "message": sol.message,
     }
+    if p.adjacency is not None:
+        pieces = pieces_per_territory(p.adjacency, sol.assignment, p.k)
+        summary["contiguous"] = bool(p.contiguous)
+        summary["connected"] = bool((pieces <= 1).all())  # every territory one piece of the map
     if not (sol.feasible and sol.in_band):
         # "infeasible" only when proven: a hard rule that no plan can satisfy. A plan merely not found within the
         # time is "not found" — balanced plans may well exist (issue: Alabama at ±0.5% was called infeasible).
@@ -120,7 +136,8 @@ def cmd_solve_points(args: argparse.Namespace) -> int:
         else:
             summary["status"] = "not found"
             summary["message"] = (f"No plan within the bands was found in {limit:g} s. That does not prove none "
-                                  "exists: allow more time (--time-limit) or widen the bands (--band).")
+                                  "exists: allow more time (--time-limit) or widen the bands (--band)"
+                                  + (", or drop --contiguous." if p.contiguous else "."))
     print(json.dumps(_json_safe(summary), allow_nan=False))
     return 0
 
@@ -198,11 +215,34 @@ def _accounts(n: int) -> str:
     return f"{n:,} account{'' if n == 1 else 's'}"
 
 
+def _bound_line(problem, sol, assignment: np.ndarray) -> str:  # noqa: ANN001 - a Problem and a Solution
+    """The saved plan's cost against the proven lower bound, in words: how far from the best possible it is."""
+    from territory_desktop.solver.engine import gap
+    from territory_desktop.solver.problem.solution import make_solution
+
+    saved, _e = make_solution(problem, np.asarray(assignment, dtype=np.int32), time.monotonic(), sol.status,
+                              sol.bound)
+    g = gap(saved)
+    if g is None:
+        why = ("the plan is not within every band, so no bound applies" if not saved.in_band
+               else "none was proved within the time limit")
+        return f"Cost {_compact(saved.objective)}; lower bound: {why}."
+    if g < 5e-4:
+        return f"Cost {_compact(saved.objective)}, bound {_compact(float(sol.bound))}: proved the best possible."
+    return (f"Cost {_compact(saved.objective)}, bound {_compact(float(sol.bound))}: gap {g:.1%} "
+            "(no plan can cost less than the bound).")
+
+
+def _compact(v: float) -> str:
+    return f"{v:,.6g}" if abs(v) < 1e6 else f"{v:,.0f}"
+
+
 def cmd_solve(args: argparse.Namespace) -> int:
     started = time.monotonic()  # the time the planner waits: loading the solver, reading, solving, saving
     from territory_desktop.cli.loading import load_plan, save_plan
     from territory_desktop.core.band_summary import projected_summary
     from territory_desktop.core.edits import MoveAccounts
+    from territory_desktop.solver.copilot.steady import steady_plan
     from territory_desktop.solver.engine import explain_infeasibility, solve
     from territory_desktop.solver.problem.snapshot import problem_from_plan
 
@@ -221,13 +261,19 @@ def cmd_solve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     sol = solve(problem, limit)
+    steady = None
+    assignment = sol.assignment
+    if args.mode == "rebalance" and not args.every_move:
+        steady = steady_plan(plan, sol.assignment)
+        assignment = steady.assignment
     # worded from the core's numbers, so "out" here is "out" in `info` (the solver's snapshot rounds −30.4% to
     # "−30%" beside a ±30% band)
-    summary = projected_summary(plan, sol.assignment)
-    rows = np.flatnonzero(sol.assignment != plan.assignment)
+    summary = projected_summary(plan, assignment)
+    bound_line = _bound_line(problem, sol, assignment)
+    rows = np.flatnonzero(assignment != plan.assignment)
     newly = int((plan.assignment[rows] < 0).sum())
     if len(rows):
-        plan.apply(MoveAccounts(rows, sol.assignment[rows], label="Solver suggestions", check_locks=False))
+        plan.apply(MoveAccounts(rows, assignment[rows], label="Solver suggestions", check_locks=False))
     save_plan(plan, args.output)
     print(f"{summary} {_found_by(sol.status, limit)}; {time.monotonic() - started:.1f} s in all "
           f"(loading the solver, reading, solving and saving). Saved {args.output}.")
@@ -237,6 +283,14 @@ def cmd_solve(args: argparse.Namespace) -> int:
     print(f"{_accounts(owned)} moved between territories{given}; {_accounts(health.moved_accounts)} now "
           f"differ from the baseline" + (f" (--max-moves {args.max_moves:,} limits moves of owned accounts)"
                                          if args.max_moves is not None else "") + ".")
+    if steady is not None and steady.held_back:
+        print(f"{_accounts(steady.held_back)} the solver would also move stay put: those moves fix no band or "
+              f"capacity and gain less than {plan.settings.copilot_min_gain:g} per account (Balance Settings: "
+              "least gain per account moved; --every-move takes them too).")
+    elif steady is not None and not steady.filtered:
+        print("The solver's plan is taken whole: leaving out its smaller moves would leave more territories out "
+              "of band or over capacity.")
+    print(bound_line)
     if not sol.in_band:
         for line in explain_infeasibility(problem, [t.name for t in plan.territories]):
             print(f"  {line}")

@@ -6,6 +6,7 @@ naming the file, row and column; the solver itself never sees a file.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,24 +192,41 @@ def _read_any_matrix(path: Path) -> pd.DataFrame:
 
 
 def _read_adjacency(path: Path, point_ids: pd.Series) -> Adjacency:
-    """A CSV of adjacent point pairs: the first two columns are point ids (a header row is expected)."""
+    """A CSV of adjacent point pairs: a header row, then two point ids a row (further columns are ignored).
+
+    Read row by row with the csv module, so a malformed row is named by its row number (pandas reports a
+    tokenizer error about "line 7" in its own words, or silently pads a short row with blanks)."""
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            rows = list(csv.reader(f))
     except FileNotFoundError as exc:
         raise PointsError(f"adjacency file not found: {path}") from exc
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+    except UnicodeDecodeError as exc:
+        raise PointsError(f"{path}: not a UTF-8 CSV ({exc.reason} at byte {exc.start})") from exc
+    except (OSError, csv.Error) as exc:
         raise PointsError(f"{path}: not a readable CSV ({exc})") from exc
-    if df.shape[1] < 2:
-        raise PointsError(f"{path}: needs two columns of point ids (a,b) per adjacent pair")
+    if not rows:
+        raise PointsError(f"{path}: empty; needs a header row and one a,b pair of point ids a row")
+    head = [c.strip() for c in rows[0]]
+    if len(head) < 2:
+        raise PointsError(f"{path}: needs two columns of point ids (a,b) per adjacent pair; the header has "
+                          f"{len(head)}")
     pos = {pid: i for i, pid in enumerate(point_ids)}
-    pairs = np.empty((len(df), 2), dtype=np.int64)
-    for col in (0, 1):
-        ids = df.iloc[:, col].astype(str).str.strip()
-        for r, pid in enumerate(ids):
-            if pid not in pos:
-                raise PointsError(f"{path}: row {r + 2}, column {df.columns[col]!r}: {pid!r} is not a point id")
-            pairs[r, col] = pos[pid]
-    return Adjacency.from_pairs(len(point_ids), pairs)
+    pairs = np.empty((len(rows) - 1, 2), dtype=np.int64)
+    kept = 0
+    for r, row in enumerate(rows[1:], start=2):
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            continue  # a blank line
+        if len(cells) < 2 or not cells[0] or not cells[1]:
+            raise PointsError(f"{path}: row {r}: needs two point ids ({head[0]},{head[1]}), got {','.join(row)!r}")
+        for col in (0, 1):
+            if cells[col] not in pos:
+                raise PointsError(f"{path}: row {r}, column {head[col]!r}: {cells[col]!r} is not a point id "
+                                  "of the points file")
+        pairs[kept] = (pos[cells[0]], pos[cells[1]])
+        kept += 1
+    return Adjacency.from_pairs(len(point_ids), pairs[:kept])
 
 
 def write_assignment(path: Path, data: PointsInput, assignment: np.ndarray) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from territory_desktop.core import kpis
+from territory_desktop.core.band_words import deviation_text, status_of
 from territory_desktop.core.edits import MoveAccounts
 from territory_desktop.core.format import money
 from territory_desktop.core.plan import Plan
@@ -128,16 +129,45 @@ def eligible_matrix(plan: Plan) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class ChangeBudget:
+    """How many accounts may sit away from their baseline owner in all (the playbook's "few changes between
+    reviews"), and how many already do. Giving an owner to an account that had none uses no budget, as in the
+    solver (`Problem.counted_moves`)."""
+
+    share: float
+    limit: int | None
+    """Accounts; None when there is no budget (share 0)."""
+    used: int
+
+    @property
+    def left(self) -> int | None:
+        return None if self.limit is None else max(self.limit - self.used, 0)
+
+
+def change_budget(plan: Plan, share: float | None = None) -> ChangeBudget:
+    """The plan's change budget (`copilot_change_budget` unless `share` is given) and what it has used."""
+    share = plan.settings.copilot_change_budget if share is None else float(share)
+    used = int(((plan.assignment != plan.baseline) & (plan.baseline >= 0)).sum())
+    if not share > 0:
+        return ChangeBudget(0.0, None, used)
+    return ChangeBudget(share, max(1, math.floor(share * plan.n_accounts + 1e-9)), used)
+
+
 def make_suggestions(plan: Plan, solution_assignment: np.ndarray, version: int, max_group: int = 5,
                      allow_pipeline_moves: bool | None = None,
                      rejected: set[tuple[int, int]] | None = None,
-                     min_gain: float | None = None) -> list[Suggestion]:
+                     min_gain: float | None = None, budget: float | None = None) -> list[Suggestion]:
     """The moves from the current plan to the solver's plan, as ranked groups of at most `max_group` accounts.
 
     `rejected` holds (row, target) moves the planner turned down; they are not offered again. A group must earn
     its disruption: it brings a territory towards its band or capacity, or it improves the balance by at least
     `min_gain` per account moved (default: the plan's `copilot_min_gain`; 0 offers every move of the solver's
     plan). Reshuffling books that are already in band costs relationships for a gain nobody sees.
+
+    The list stays within the change budget (`budget`, a share of the plan's accounts; default the plan's
+    `copilot_change_budget`, 0 = none): the best groups are kept, those that fix a band or capacity first, until
+    the accounts they take away from their baseline owner would pass what the budget has left.
     """
     sol = np.asarray(solution_assignment, dtype=np.int64)
     if sol.shape != (plan.n_accounts,):
@@ -157,7 +187,36 @@ def make_suggestions(plan: Plan, solution_assignment: np.ndarray, version: int, 
     if gain > 0:
         out = [s for s in out if s.fixes or s.improvement >= gain * s.n_accounts]
     out.sort(key=lambda s: (-s.score, -s.improvement, s.from_territory, s.to_territory, int(s.rows[0])))
-    return out
+    left = change_budget(plan, budget).left
+    return out if left is None else _within_budget(plan, out, left)
+
+
+def budget_cost(plan: Plan, suggestions: Sequence[Suggestion]) -> np.ndarray:
+    """Per suggestion: how many more accounts would sit away from their baseline owner after it (negative when
+    it brings accounts back). Accounts without a baseline owner cost nothing."""
+    if not suggestions:
+        return np.zeros(0, dtype=np.int64)
+    rows = np.concatenate([s.rows for s in suggestions]).astype(np.int64)
+    to = np.concatenate([np.full(len(s.rows), s.to_territory, dtype=np.int64) for s in suggestions])
+    gid = np.repeat(np.arange(len(suggestions)), [len(s.rows) for s in suggestions])
+    base = plan.baseline[rows]
+    had = base >= 0
+    delta = (had & (to != base)).astype(np.int64) - (had & (plan.assignment[rows] != base)).astype(np.int64)
+    return np.bincount(gid, weights=delta, minlength=len(suggestions)).astype(np.int64)
+
+
+def _within_budget(plan: Plan, ranked: list[Suggestion], left: int) -> list[Suggestion]:
+    """The best of `ranked` whose moves fit in `left` more accounts away from their owner, in ranked order.
+
+    Fixes (a band or capacity) are taken before refinements, so a tight budget goes where it matters."""
+    cost = budget_cost(plan, ranked)
+    keep = np.zeros(len(ranked), dtype=bool)
+    spent = 0
+    for i in sorted(range(len(ranked)), key=lambda i: not ranked[i].fixes):
+        if spent + int(cost[i]) <= left:
+            keep[i] = True
+            spent += int(cost[i])
+    return [s for s, k in zip(ranked, keep, strict=True) if k]
 
 
 def suggestion_edit(suggestions: Sequence[Suggestion]) -> MoveAccounts:
@@ -324,20 +383,30 @@ class _Model:
         plan = self.plan
         gain = {id(d): (abs(d.dev_before) - abs(d.dev_after)) * self.weights[self.names.index(d.measure)]
                 for d in deltas}
-        visible = {id(d) for d in deltas if round(d.dev_before * 100) != round(d.dev_after * 100)}
+        words = {id(d): self._words(d) for d in deltas}
+        visible = {id(d) for d in deltas if words[id(d)][0] != words[id(d)][1]}
         helped = sorted((d for d in deltas if gain[id(d)] > 1e-4 and id(d) in visible), key=lambda d: -gain[id(d)])
         clauses: list[str] = []
         for d in helped[:2]:
             if clauses and (d.territory == helped[0].territory or gain[id(d)] < 0.5 * gain[id(helped[0])]):
                 continue
-            clauses.append(f"{_name(plan, d.territory)} from {d.dev_before:+.0%} to {d.dev_after:+.0%} "
-                           f"{d.measure}")
+            before, after, note = words[id(d)]
+            clauses.append(f"{_name(plan, d.territory)} from {before} to {after} {d.measure}{note}")
         back = " back to their original owner" if away == 0 else ""
         tail = (f"moves {_accounts(s.n_accounts)} from {_name(plan, s.from_territory)} to "
                 f"{_name(plan, s.to_territory)}{back}, {money(s.pipeline)} open pipeline")
         if not clauses or s.improvement <= 0:
             return f"Part of the solver's plan (helps together with the other moves); {tail}"
         return "Brings " + " and ".join(clauses) + "; " + tail
+
+    def _words(self, d: KpiDelta) -> tuple[str, str, str]:
+        """Before, after and a note, worded by `core/band_words.py` so each number reads as its band word: a
+        promise of "−15%" against a ±15% band that still leaves the territory out reads "−15.3% (still out)"."""
+        band = float(self.bands[self.names.index(d.measure)])
+        near = self.plan.settings.near_fraction
+        before, after = status_of(d.dev_before, band, near), status_of(d.dev_after, band, near)
+        note = (" (still out)" if after == kpis.OUT else " (into its band)" if before == kpis.OUT else "")
+        return deviation_text(d.dev_before, band, near), deviation_text(d.dev_after, band, near), note
 
 
 def _peer_groups(plan: Plan) -> np.ndarray:

@@ -103,10 +103,9 @@ def impossible_parts(adj: Adjacency, values: np.ndarray, k: int, lo: float, hi: 
     for tot in totals.tolist():
         ms = [m for m in range(1, k + 1) if m * lo - 1e-9 <= tot <= m * hi + 1e-9]
         if not ms:
-            big = "more" if tot > k * hi else "less"
             return (f"one connected part of the map ({_units(label, totals, tot)}) holds {tot:,.0f}, which no whole "
-                    f"number of territories within the band ({lo:,.0f}–{hi:,.0f} each) can hold ({big} than any "
-                    "fits)")
+                    f"number of territories within the band ({lo:,.0f}–{hi:,.0f} each) can hold ("
+                    f"{_why_none(tot, lo, hi, k)})")
         options.append(ms)
     reachable = {0}
     for ms in options:
@@ -115,6 +114,17 @@ def impossible_parts(adj: Adjacency, values: np.ndarray, k: int, lo: float, hi: 
         return (f"the map falls into {parts} separate parts, and no way of giving each part whole territories "
                 f"within the band ({lo:,.0f}–{hi:,.0f} each) adds up to {k} territories")
     return None
+
+
+def _why_none(tot: float, lo: float, hi: float, k: int) -> str:
+    """Why no whole number of territories fits a part's total: too little for one, too much for all, or between."""
+    if tot < lo:
+        return f"less than one territory needs, {lo:,.0f}"
+    if tot > k * hi:
+        return f"more than all {k} territories may hold, {k * hi:,.0f}"
+    m = int(tot // hi) if hi > 0 else 0  # the most territories that fit below it
+    return (f"more than {m} territor{'y' if m == 1 else 'ies'} may hold, {m * hi:,.0f}, and less than "
+            f"{m + 1} need, {(m + 1) * lo:,.0f}")
 
 
 def _units(label: np.ndarray, totals: np.ndarray, tot: float) -> str:

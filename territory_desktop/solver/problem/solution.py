@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from territory_desktop.core.band_words import deviation_text
 from territory_desktop.solver.problem.snapshot import Evaluation, Problem, band_limits, evaluate
 
 
@@ -46,10 +47,18 @@ def describe(problem: Problem, e: Evaluation, moved: int) -> str:
         dev = np.where(out, np.abs(e.deviation), 0.0)
         t, c = np.unravel_index(int(np.argmax(dev)), dev.shape)
         parts.append(f"{n_out} territor{'ies' if n_out != 1 else 'y'} out of band "
-                     f"(worst: {names[t]} {e.deviation[t, c]:+.0%} {problem.measure_names[c]})")
+                     f"(worst: {names[t]} {worst_text(problem, float(e.deviation[t, c]), int(c))} "
+                     f"{problem.measure_names[c]})")
     if over_cap:
         parts.append(f"{over_cap} over capacity")
     return "; ".join(parts) + f"; {moves}." if parts else f"{moves}."
+
+
+def worst_text(problem: Problem, dev: float, c: int) -> str:
+    """A deviation beyond its band, with the decimal when whole percent would read as in band: "+15.3%", not
+    "+15%" beside a ±15% band (`core/band_words.py`; a band's lower side may differ from its upper side)."""
+    band = float(problem.bands[c] if dev >= 0 else problem.band_low[c])
+    return deviation_text(dev, band, 0.0)  # only "out" or not matters here: no near zone
 
 
 def make_solution(problem: Problem, a: np.ndarray, t0: float, status: str, bound: float | None = None,

@@ -5,6 +5,12 @@ numpy, ~30 ms at 100k accounts) is taken only after the planner pauses editing f
 an older plan version are dropped. When an edit merely accepts suggestions (every moved row now sits where the
 solver's plan puts it), the remaining suggestions are re-derived at once from the same solver plan instead of
 disappearing until the next solve.
+
+The change budget (`copilot_change_budget`) goes to the solver as its move limit, so the plan it looks for is
+one the list can offer whole. Once every territory is in band and within capacity the client does not solve
+at all ("Balanced — nothing worth moving") until an edit changes that; with a least gain of 0 the planner has
+asked for every move, and it solves anyway. A refresh that replaces the account set (change kind "accounts")
+forgets the solution and the rejected moves: their rows numbered the old accounts.
 """
 
 from __future__ import annotations
@@ -14,14 +20,22 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from territory_desktop.core import kpis
 from territory_desktop.core.band_summary import projected_summary
 from territory_desktop.core.plan import Plan, PlanChange
 from territory_desktop.solver.copilot.messages import Failed, Finished, Improved, Infeasible, Started
-from territory_desktop.solver.copilot.suggestions import Suggestion, make_suggestions
+from territory_desktop.solver.copilot.suggestions import Suggestion, change_budget, make_suggestions
 from territory_desktop.solver.copilot.worker import SolverWorker
 from territory_desktop.solver.problem.snapshot import problem_from_plan
 
 RUNNING, IDLE, INFEASIBLE, ERROR, PAUSED = "running", "idle", "infeasible", "error", "paused"
+BALANCED_TEXT = "Balanced — nothing worth moving: every territory is in band and within capacity."
+
+
+def is_balanced(plan: Plan) -> bool:
+    """Every active territory in band and within capacity, and every account owned: nothing to fix."""
+    h = kpis.plan_health(plan)
+    return bool(h.territories) and not h.out_of_band and not h.over_capacity and not h.unassigned
 
 
 class SolverClient(QObject):
@@ -114,8 +128,18 @@ class SolverClient(QObject):
             self._worker.cancel()
             self._set_status(IDLE, "Nothing to balance yet: the plan needs accounts and territories.")
             return
+        if plan.settings.copilot_min_gain > 0 and is_balanced(plan):
+            self._worker.cancel()
+            self._job = None
+            self._drop_solution()
+            self._set_status(IDLE, BALANCED_TEXT)
+            return
+        options = dict(self.problem_options)
+        budget = change_budget(plan)
+        if budget.limit is not None and "max_moves" not in options and options.get("mode", "rebalance") != "carve":
+            options["max_moves"] = budget.limit  # look for a plan the list can offer whole
         try:
-            problem = problem_from_plan(plan, **self.problem_options)
+            problem = problem_from_plan(plan, **options)
         except ValueError as exc:
             self._set_status(ERROR, f"The co-pilot cannot read these balance settings: {exc}")
             return
@@ -163,9 +187,14 @@ class SolverClient(QObject):
         plan = self._plan
         assert plan is not None
         sol = self._solution
+        if change.kind == "accounts":  # a CRM refresh replaced the accounts: rows of the old set mean nothing now
+            self._rejected.clear()
+            sol = None
         accepted = (change.kind == "assignment" and sol is not None and len(change.rows) > 0
+                    and len(sol) == plan.n_accounts
                     and bool((plan.assignment[change.rows] == sol[change.rows]).all()))
         self._worker.cancel()  # its snapshot is out of date; free the CPU for the window
+        self._job = None
         if accepted:
             self._publish(sol)
         else:

@@ -490,6 +490,11 @@ class SuggestionsPanel(QWidget):
         self.accept_all_button.setEnabled(any(not x.is_stale(self.plan) for x in self._suggestions))
 
     def _on_plan_changed(self, change: PlanChange) -> None:
+        if change.kind == "accounts":  # a CRM refresh replaced the accounts: old rows name other accounts now
+            self._suggestions, self._stale, self._names = [], False, {}
+            self.preview_card.hide()
+            self._fill()
+            return
         if any(s.is_stale(self.plan) for s in self._suggestions):
             self.set_suggestions([s for s in self._suggestions if not s.is_stale(self.plan)])
         self.preview_card.hide()

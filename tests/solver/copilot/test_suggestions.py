@@ -41,7 +41,7 @@ def test_no_suggestion_breaks_a_hard_rule(n: int, k: int, seed: int, max_group: 
     _random_rules(plan, rng)
     solution = rng.integers(-1, k, n)  # a careless "solver": proposes anything, rules or not
     pipe = plan.accounts["pipeline"].to_numpy(float)
-    suggestions = make_suggestions(plan, solution, plan.version, max_group=max_group, min_gain=0)
+    suggestions = make_suggestions(plan, solution, plan.version, max_group=max_group, min_gain=0, budget=0)
     seen: set[int] = set()
     for s in suggestions:
         rows = s.rows
@@ -76,7 +76,7 @@ def test_accepting_all_yields_a_rule_abiding_solution_exactly_and_undo_restores(
     ok = movable_mask(plan, np.arange(n), proposed)
     solution[ok] = proposed[ok]
     before, kpis_before = plan.assignment.copy(), KpiState.full(plan)
-    suggestions = make_suggestions(plan, solution, plan.version, min_gain=0)
+    suggestions = make_suggestions(plan, solution, plan.version, min_gain=0, budget=0)
     if not suggestions:
         assert np.array_equal(solution, plan.assignment)
         return
@@ -91,7 +91,7 @@ def test_accepting_all_yields_the_solvers_plan():
     plan.settings = SETTINGS
     plan.locked[::7] = True
     sol = solve(problem_from_plan(plan), 2.0)
-    suggestions = make_suggestions(plan, sol.assignment, plan.version, min_gain=0)
+    suggestions = make_suggestions(plan, sol.assignment, plan.version, min_gain=0, budget=0)
     assert len(suggestions) > 1
     plan.apply(suggestion_edit(suggestions))
     assert np.array_equal(plan.assignment, sol.assignment)
@@ -135,7 +135,7 @@ def test_groups_are_small_and_share_their_from_and_to():
     plan = make_plan(400, 3, seed=8)
     plan.settings = SETTINGS
     solution = np.where(plan.assignment == 0, 1, plan.assignment)  # every T0 account to T1
-    suggestions = make_suggestions(plan, solution, plan.version, max_group=5, min_gain=0)
+    suggestions = make_suggestions(plan, solution, plan.version, max_group=5, min_gain=0, budget=0)
     n0 = int((plan.assignment == 0).sum())
     assert sum(s.n_accounts for s in suggestions) == n0
     assert all(1 <= s.n_accounts <= 5 and (s.from_territory, s.to_territory) == (0, 1) for s in suggestions)
@@ -145,7 +145,7 @@ def test_suggestions_go_stale_after_an_edit_and_rejected_moves_are_not_offered_a
     plan = make_plan(200, 3, seed=9)
     plan.settings = SETTINGS
     solution = np.where(plan.assignment == 0, 1, plan.assignment)
-    suggestions = make_suggestions(plan, solution, plan.version, min_gain=0)
+    suggestions = make_suggestions(plan, solution, plan.version, min_gain=0, budget=0)
     assert not suggestions[0].is_stale(plan)
     plan.apply(UpdateTerritory(2, {"name": "East"}))
     assert all(s.is_stale(plan) for s in suggestions)
@@ -186,7 +186,7 @@ def test_after_accept_all_no_suggestion_reshuffles_in_band_books_for_a_small_gai
 def test_with_no_threshold_every_move_of_the_solver_is_offered():
     plan = make_plan(300, 4, seed=6)
     solution = np.roll(plan.assignment, 3)
-    all_moves = sum(s.n_accounts for s in make_suggestions(plan, solution, plan.version, min_gain=0))
+    all_moves = sum(s.n_accounts for s in make_suggestions(plan, solution, plan.version, min_gain=0, budget=0))
     rows = np.flatnonzero(solution != plan.assignment)
     assert all_moves == int(movable_mask(plan, rows, solution[rows]).sum()) > 0
     assert sum(s.n_accounts for s in make_suggestions(plan, solution, plan.version)) <= all_moves

@@ -64,7 +64,7 @@ def test_the_solvers_plan_and_its_suggestions_keep_enterprise_accounts_off_smb_r
     moved = sol.assignment != plan.assignment
     assert moved.any(), "an unbalanced random plan should give the solver something to do"
     assert not (moved & ent & smb_terr[sol.assignment]).any()
-    suggestions = make_suggestions(plan, sol.assignment, plan.version, min_gain=0)
+    suggestions = make_suggestions(plan, sol.assignment, plan.version, min_gain=0, budget=0)
     plan.apply(suggestion_edit(suggestions))                      # core's check agrees with every suggestion
     assert np.array_equal(plan.assignment, sol.assignment)
 
@@ -81,7 +81,7 @@ def test_a_careless_solution_never_yields_a_suggestion_core_would_refuse(n: int,
              for seg in ("SMB", "Mid-Market", "Enterprise") if rng.random() < 0.7}
     plan.settings = BalanceSettings(allow_pipeline_moves=True).with_eligibility(rules)
     solution = rng.integers(-1, k, n)
-    for s in make_suggestions(plan, solution, plan.version, min_gain=0):
+    for s in make_suggestions(plan, solution, plan.version, min_gain=0, budget=0):
         try:
             plan.check_movable(s.rows, s.to_territory)
         except EditRefused as exc:
@@ -91,7 +91,7 @@ def test_a_careless_solution_never_yields_a_suggestion_core_would_refuse(n: int,
             allowed = plan.settings.allowed_roles(seg)
             assert not role or allowed is None or role in allowed
     # and every move the rule allows is still offered (the check is not simply "offer nothing")
-    offered = {int(r) for s in make_suggestions(plan, solution, plan.version, min_gain=0) for r in s.rows}
+    offered = {int(r) for s in make_suggestions(plan, solution, plan.version, min_gain=0, budget=0) for r in s.rows}
     for r in np.flatnonzero((solution >= 0) & (solution != plan.assignment)):
         try:
             plan.check_movable(np.array([r]), int(solution[r]))
@@ -108,9 +108,9 @@ def test_a_rule_added_after_solving_filters_the_stale_solution():
     ent_rows = np.flatnonzero(enterprise(plan) & ~smb_terr[plan.assignment])
     solution = plan.assignment.copy()
     solution[ent_rows] = 2                                             # all to an SMB rep
-    assert len(make_suggestions(plan, solution, plan.version, min_gain=0)) > 0
+    assert len(make_suggestions(plan, solution, plan.version, min_gain=0, budget=0)) > 0
     plan.settings = plan.settings.with_eligibility({"Enterprise": ["Enterprise AE"]})
-    assert make_suggestions(plan, solution, plan.version, min_gain=0) == []
+    assert make_suggestions(plan, solution, plan.version, min_gain=0, budget=0) == []
     try:
         plan.apply(MoveAccounts(ent_rows[:1], 2))
     except EditRefused:

@@ -22,7 +22,8 @@ from tests.conftest import make_plan
 
 SETTINGS = BalanceSettings(measures=(BalancedMeasure("potential", 0.15, 1.0, primary=True),
                                      BalancedMeasure(ACCOUNTS, 0.30, 0.5)), allow_pipeline_moves=True,
-                           copilot_min_gain=0.0)  # these tests feed made-up "solutions": offer every move
+                           copilot_min_gain=0.0, copilot_change_budget=0.0)
+"""These tests feed made-up "solutions": offer every move, with no change budget."""
 
 
 class FakeClient(QObject):
