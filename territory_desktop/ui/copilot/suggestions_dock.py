@@ -43,6 +43,7 @@ from territory_desktop.core.format import money, percent
 from territory_desktop.core.plan import Plan, PlanChange
 from territory_desktop.core.settings import ACCOUNTS, WORKLOAD
 from territory_desktop.solver.copilot.suggestions import KpiDelta, Suggestion, suggestion_edit
+from territory_desktop.ui.copilot.budget_row import BudgetRow
 from territory_desktop.ui.theme.style import ACCENT, BORDER, MUTED, SPACING, TEXT
 
 MAX_SHOWN = 60
@@ -288,6 +289,8 @@ class SuggestionsPanel(QWidget):
         self.count_label.setWordWrap(True)
         self.count_label.setStyleSheet(f"color: {MUTED};")
         outer.addWidget(self.count_label)
+        self.budget = BudgetRow(self.plan, lambda edit: self.apply_edit(edit), self)
+        outer.addWidget(self.budget)
         buttons = QHBoxLayout()
         buttons.setSpacing(SPACING)
         self.preview_button = QPushButton("Preview")
@@ -394,6 +397,7 @@ class SuggestionsPanel(QWidget):
         self.plan.changed.disconnect(self._on_plan_changed)
         self.plan = plan
         plan.changed.connect(self._on_plan_changed)
+        self.budget.set_plan(plan)
         self.set_suggestions([])
         self.sparkline.clear()
 
@@ -490,6 +494,7 @@ class SuggestionsPanel(QWidget):
         self.accept_all_button.setEnabled(any(not x.is_stale(self.plan) for x in self._suggestions))
 
     def _on_plan_changed(self, change: PlanChange) -> None:
+        self.budget.refresh()
         if change.kind == "accounts":  # a CRM refresh replaced the accounts: old rows name other accounts now
             self._suggestions, self._stale, self._names = [], False, {}
             self.preview_card.hide()
