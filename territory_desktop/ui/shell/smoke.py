@@ -4,9 +4,10 @@ A frozen build can start and still be broken: a data file PyInstaller did not co
 sample, the base map), a native library OR-Tools loads lazily, a Qt plugin, a matplotlib backend the map's
 SVG/PDF export needs, or a worker process that cannot re-launch the frozen executable. Each of those only
 shows when its code path runs, so this runs the product once the way a planner does, in the real main
-window offscreen: open the bundled sample, move accounts and undo, let the co-pilot's worker process suggest
-and accept a suggestion, save and reopen, export CSV and XLSX, render the map (PNG, SVG, PDF) and the
-capacity view, and import an Excel export through the import dialog. One line per step with its time; exit
+window offscreen: open the bundled sample, check Qt's collation (the bundle slims ICU's data), move
+accounts and undo, let the co-pilot's worker process suggest and accept a suggestion, save and reopen,
+export CSV and XLSX, render the map (PNG, SVG, PDF) and the capacity view, and import an Excel export
+through the import dialog. One line per step with its time; exit
 0 and "smoke test passed", or exit 1 naming the step that broke.
 
 The headless steps come first and Qt is imported only after them, so a broken Qt still reports those.
@@ -179,12 +180,20 @@ def check_window_opens(ctx: _Context) -> str:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QMessageBox
 
+    from territory_desktop.io.sample.generate import bundled_sample_paths
     from territory_desktop.ui.shell.main_window import MainWindow
-    from territory_desktop.ui.shell.startup import ensure_app, sample_document
+    from territory_desktop.ui.shell.startup import DESKTOP_FILE, SAMPLE_PLAN, ensure_app, sample_document
 
-    ensure_app(offscreen=True)
+    app = ensure_app(offscreen=True)
+    if app.windowIcon().isNull() or app.desktopFileName() != DESKTOP_FILE:
+        raise SmokeFailure(f"the app has no icon or is not tied to {DESKTOP_FILE}.desktop (its dock entry)")
     settings = QSettings(str(ctx.folder / "window.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(sample_document(), settings=settings, restore_state=False)
+    doc = sample_document()
+    saved = bundled_sample_paths()[0].with_name(SAMPLE_PLAN)
+    source = f"the saved {SAMPLE_PLAN}" if saved.is_file() else "its CSV"
+    if saved.is_file() and ctx.plan is not None and not _same_plan(doc.plan, ctx.plan):
+        raise SmokeFailure(f"the shipped {saved} is not the plan its CSV imports to (rebuild it)")
+    window = MainWindow(doc, settings=settings, restore_state=False)
     ctx.window = window
     window.ask = lambda *_a, **_k: QMessageBox.StandardButton.Discard  # never block on a question
     window.show_error = lambda title, text: ctx.errors.append((title, text))
@@ -199,7 +208,35 @@ def check_window_opens(ctx: _Context) -> str:
     shown = window.territory_panel.model.rowCount()
     if plan.n_accounts == 0 or shown != plan.n_territories:
         raise SmokeFailure(f"{plan.n_accounts} accounts, {shown} territory rows for {plan.n_territories}")
-    return f"{plan.n_accounts:,} accounts, {shown} territories in the panel"
+    return f"{plan.n_accounts:,} accounts, {shown} territories in the panel, from {source}"
+
+
+def _same_plan(a: Any, b: Any) -> bool:
+    """The same accounts in the same territories with the same totals (what a planner would compare)."""
+    import numpy as np
+
+    return (a.n_accounts == b.n_accounts and [t.name for t in a.territories] == [t.name for t in b.territories]
+            and a.accounts["account_id"].tolist() == b.accounts["account_id"].tolist()
+            and np.array_equal(a.assignment, b.assignment) and a.kpis.equals(b.kpis))
+
+
+def check_text_services(ctx: _Context) -> str:
+    """Qt's ICU (collation, case mapping) works: the bundle ships a slimmed ICU data library (English and
+    every locale-independent table), and Qt's own file dialog sorts names with it (file9 before file10)."""
+    from functools import cmp_to_key
+
+    from PySide6.QtCore import QCollator, QLocale
+
+    collator = QCollator(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    collator.setNumericMode(True)
+    names = sorted(["file10.csv", "Banana.csv", "file9.csv", "apple.csv"], key=cmp_to_key(collator.compare))
+    expected = ["apple.csv", "Banana.csv", "file9.csv", "file10.csv"]
+    if names != expected:
+        raise SmokeFailure(f"ICU collation sorts {names}, expected {expected} (ICU data missing?)")
+    upper = QLocale(QLocale.Language.Turkish, QLocale.Country.Turkey).toUpper("i")
+    if upper != "\u0130":
+        raise SmokeFailure(f"ICU case mapping: Turkish 'i' upper-cased to {upper!r}, expected 'İ'")
+    return "ICU: numeric, case-blind collation; Turkish case mapping"
 
 
 def _movable(plan: Any, territory: int) -> Any:
@@ -456,6 +493,7 @@ CHECKS: tuple[tuple[str, Callable[[_Context], str]], ...] = (
     ("KPIs match a full recompute", check_kpis),
     ("OR-Tools native solvers load", check_ortools),
     ("main window opens the sample", check_window_opens),
+    ("Qt collation and case mapping work", check_text_services),
     ("accounts move and undo", check_move_undo),
     ("co-pilot suggests, one is accepted", check_copilot),
     ("plan saves and reopens", check_save_reopen),
