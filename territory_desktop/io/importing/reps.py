@@ -77,7 +77,8 @@ def _read_reps(path: str | Path, mapping: dict[str, str] | None) -> tuple[pd.Dat
     if "rep" not in mapping and "territory" not in mapping:
         raise ImportFailed(f"{file}: cannot find a rep or territory column; the columns are "
                            f"{', '.join(map(repr, columns))} (map 'rep' or 'territory' by hand)")
-    problems: list[ImportProblem] = []
+    # what the reader had to decide (encodings, NUL bytes, Excel formulas and merged cells, repeated headers)
+    problems: list[ImportProblem] = list(df.attrs.pop("read_problems", []))
 
     def text(f: str) -> pd.Series:
         if f not in mapping:

@@ -32,7 +32,12 @@ from territory_desktop.io.importing.text_decoding import (
     decode_text,
     text_notes,
 )
-from territory_desktop.io.importing.xlsx_reader import MissingSheet, SheetNotes, read_xlsx_rows
+from territory_desktop.io.importing.xlsx_reader import (
+    MissingSheet,
+    SheetNotes,
+    read_xlsx_rows,
+    scan_sheet_notes,
+)
 
 __all__ = ["MAX_CELL_BYTES", "MAX_COLUMNS", "MAX_ROWS", "read_table", "decode_bytes", "sniff_delimiter",
            "column_letter"]
@@ -259,7 +264,9 @@ def _read_xlsx(p: Path, sheet: str | None, nrows: int | None, notes: list[Note])
         raise ImportFailed(f"{p.name}: has no sheet {sheet!r}; its sheets are "
                            f"{', '.join(map(repr, exc.names))}") from None
     except Exception:  # anything unexpected: let openpyxl have a go (and word the failure)
-        title, rows = _read_xlsx_openpyxl(p, sheet, limit)
+        found = SheetNotes()
+        title, rows = _read_xlsx_openpyxl(p, sheet, limit, found, notes)
+        notes += _sheet_notes(title, rows, found)
     return _rows_frame(rows, title, p.name)
 
 
@@ -310,7 +317,10 @@ def _sheet_notes(title: str, rows: list[list[str]], found: SheetNotes) -> list[N
     return notes
 
 
-def _read_xlsx_openpyxl(p: Path, sheet: str | None, limit: int | None) -> tuple[str, list[list[str]]]:
+def _read_xlsx_openpyxl(p: Path, sheet: str | None, limit: int | None, found: SheetNotes | None = None,
+                        notes: list[Note] | None = None) -> tuple[str, list[list[str]]]:
+    """The sheet's cell texts by openpyxl; with `found`, its formulas without a saved value and merged ranges
+    too (by `scan_sheet_notes`), or, if even that scan fails, one note in `notes` saying they were not checked."""
     import openpyxl
 
     try:
@@ -335,6 +345,8 @@ def _read_xlsx_openpyxl(p: Path, sheet: str | None, limit: int | None) -> tuple[
             if len(rows) > MAX_ROWS + 1:
                 raise TooBig(f"{p.name}: the sheet {ws.title!r} has more than {MAX_ROWS:,} rows; at most "
                              f"{MAX_ROWS:,} rows can be imported (split the file)")
+        if found is not None and limit is None:  # a preview stops early, as the fast reader does
+            _scan_openpyxl_sheet(ws, p.name, found, notes if notes is not None else [])
         return ws.title, rows
     except ImportFailed:
         raise
@@ -342,6 +354,21 @@ def _read_xlsx_openpyxl(p: Path, sheet: str | None, limit: int | None) -> tuple[
         raise ImportFailed(f"{p.name}: is not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
     finally:
         wb.close()
+
+
+def _scan_openpyxl_sheet(ws: object, name: str, found: SheetNotes, notes: list[Note]) -> None:
+    """The fallback's notes from the sheet part openpyxl found (its read-only sheet streams the part)."""
+    try:
+        with ws._get_source() as fh:  # type: ignore[attr-defined]
+            scan_sheet_notes(fh, name, found)
+    except TooBig:
+        raise
+    except Exception:  # noqa: BLE001 - the values were read; say what could not be checked rather than fail
+        found.no_value.clear()
+        found.merged.clear()
+        notes.append((None, None, "", f"{getattr(ws, 'title', 'the sheet')}: read by the fallback Excel reader, "
+                      "which could not check for formulas without a saved value or merged cells: blanks may be "
+                      "such cells (open and save the file in Excel, or save it as CSV)"))
 
 
 def _rows_frame(rows: list[list[str]], title: str, name: str) -> pd.DataFrame:

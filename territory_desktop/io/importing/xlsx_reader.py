@@ -76,13 +76,13 @@ def check_sizes(z: zipfile.ZipFile, name: str) -> None:
 _CHUNK = 16 * 1024  # as ET.iterparse reads: bigger chunks keep more elements alive and run 2x slower
 
 
-def _iterparse(fh: IO[bytes], name: str) -> Iterator[tuple[str, ET.Element]]:
-    """Elements as they end, like ET.iterparse, but refusing a text that grows past MAX_CELL_BYTES.
+def _iterparse(fh: IO[bytes], name: str, events: tuple[str, ...] = ("end",)) -> Iterator[tuple[str, ET.Element]]:
+    """Elements as they end (or `events`), like ET.iterparse, but refusing a text that grows past MAX_CELL_BYTES.
 
     A text node produces no event until it ends, so a long run of bytes without one is one huge cell: it is
     refused after about MAX_CELL_BYTES, before the whole of it is held in memory.
     """
-    parser = ET.XMLPullParser(events=("end",))
+    parser = ET.XMLPullParser(events=events)
     quiet = 0
     while chunk := fh.read(_CHUNK):
         parser.feed(chunk)
@@ -241,6 +241,39 @@ def read_xlsx_rows(path: str | Path, sheet: str | None = None, limit: int | None
                 if limit is not None and len(rows) >= limit:
                     break
     return title, rows
+
+
+def scan_sheet_notes(fh: IO[bytes], name: str, notes: SheetNotes) -> None:
+    """Formula cells without a saved value and merged ranges of one sheet part, whatever its namespace.
+
+    The openpyxl fallback reads values only (read-only mode knows no merged ranges and, with data_only,
+    gives a blank for a formula Excel never calculated), so this walks the sheet part once more, as the fast
+    reader does while reading it: a file read either way gets the same warnings.
+    """
+    row, col = 0, -1
+    for event, el in _iterparse(fh, name, ("start", "end")):
+        tag = el.tag.rpartition("}")[2]
+        if event == "start":
+            if tag == "row":
+                r = el.get("r")
+                row, col = (int(r) if r else row + 1), -1
+            elif tag == "c":
+                at = parse_ref(el.get("r") or "")
+                col = at[1] if at else col + 1
+            continue
+        if tag == "c":
+            kids = {k.tag.rpartition("}")[2]: k for k in el}
+            v = kids.get("v")
+            if "f" in kids and (v is None or (v.text is None and el.get("t", "n") != "str")):
+                notes.no_value.append((row, col))
+            el.clear()
+        elif tag == "row":
+            el.clear()
+        elif tag == "mergeCell":
+            first, _, last = (el.get("ref") or "").partition(":")
+            a, b = parse_ref(first), parse_ref(last or first)
+            if a and b:
+                notes.merged.append((a[0], a[1], b[0], b[1]))
 
 
 def _row_cells(row: ET.Element, shared: list[str], dates: set[int], date1904: bool,

@@ -1,8 +1,14 @@
 """Column codec of the project file: one pandas column <-> (kind, dtype, data, mask) for a SQLite BLOB row.
 
 Why not one SQL row per account: 100k accounts × 30 columns of INSERTs takes seconds, while raw numpy bytes and
-one JSON array per text column save and open in milliseconds and give back the very same dtypes. Everything
-here treats the bytes as untrusted: dtypes come from a whitelist, lengths are checked, nothing is executed.
+one blob per text column save and open in milliseconds and give back the very same dtypes. Everything here
+treats the bytes as untrusted: dtypes come from a whitelist, lengths are checked, nothing is executed.
+
+Text columns (schema 3) are the values joined by NUL, UTF-8 encoded ("text"), or, when they repeat (cities,
+owners, segments), their distinct values joined the same way plus an int32 code per row ("text_dict"): at 1M
+accounts JSON took 4.8 s to save and 8.6 s to open, joining and splitting takes ~0.03-0.1 s per column, and
+a dictionary column opens in ~15 ms because it builds one Python string per distinct value, not per row. A
+column whose values hold a NUL itself, or any other text column, keeps the JSON form ("string", schema 2).
 """
 
 from __future__ import annotations
@@ -41,6 +47,9 @@ def encode_series(s: pd.Series) -> EncodedColumn:
     dtype = s.dtype
     if isinstance(dtype, pd.StringDtype):
         spec = {"storage": dtype.storage, "na_value": "nan" if dtype.na_value is np.nan else "NA"}
+        fast = _encode_text(s, spec)
+        if fast is not None:
+            return fast
         values = s.to_numpy(dtype=object, na_value=None).tolist()
         return EncodedColumn("string", json.dumps(spec), _json_bytes(values))
     if isinstance(dtype, pd.CategoricalDtype):
@@ -48,7 +57,8 @@ def encode_series(s: pd.Series) -> EncodedColumn:
         cats = encode_series(pd.Series(dtype.categories))
         spec = {"ordered": bool(dtype.ordered), "codes": codes.dtype.str,
                 "categories": {"kind": cats.kind, "dtype": cats.dtype, "data": _b64(cats.data),
-                               "mask": None if cats.mask is None else _b64(cats.mask)}}
+                               "mask": None if cats.mask is None else _b64(cats.mask),
+                               "count": len(dtype.categories)}}
         return EncodedColumn("categorical", json.dumps(spec), codes.tobytes())
     if isinstance(dtype, pd.DatetimeTZDtype):
         naive = s.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
@@ -60,6 +70,50 @@ def encode_series(s: pd.Series) -> EncodedColumn:
         values = s.to_numpy(dtype=dtype.numpy_dtype, na_value=dtype.numpy_dtype.type(0))
         return EncodedColumn("masked", str(dtype), np.ascontiguousarray(values).tobytes(), mask.tobytes())
     return EncodedColumn("object", "object", _json_bytes([_tag(v) for v in s.to_numpy(dtype=object)]))
+
+
+SEP = "\x00"
+"""Between the values of a text column: the one character a CRM cell practically never holds (the importer drops
+NUL bytes); a column that holds one anyway is stored as JSON."""
+DICT_SAMPLE = 2000
+"""Rows looked at to decide whether a text column repeats enough to be stored as distinct values + codes."""
+DICT_SHARE = 0.5
+"""...it does when at most this share of the sampled rows are distinct."""
+
+
+def _joined(values: np.ndarray | list[Any]) -> bytes | None:
+    """The values joined by SEP as UTF-8 (lone surrogates kept), or None if one holds SEP or is not text."""
+    try:
+        data = SEP.join(values).encode("utf-8", "surrogatepass")
+    except TypeError:  # a missing value (or anything not a str)
+        return None
+    return data if data.count(b"\x00") == max(len(values) - 1, 0) else None
+
+
+def _encode_text(s: pd.Series, spec: dict[str, Any]) -> EncodedColumn | None:
+    """A text column as "text" (values joined) or "text_dict" (distinct values joined + int32 codes, -1 =
+    missing); None when neither fits (a value holding SEP), so the caller writes JSON."""
+    values = s.to_numpy(dtype=object)
+    n = len(values)
+    step = max(n // DICT_SAMPLE, 1)
+    sample = values[::step]
+    if n >= DICT_SAMPLE and len(set(sample.tolist())) <= DICT_SHARE * len(sample):
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        data = _joined(np.asarray(uniques, dtype=object))
+        if data is not None:
+            spec = {**spec, "values": len(uniques)}
+            return EncodedColumn("text_dict", json.dumps(spec), data,
+                                 np.ascontiguousarray(codes, dtype="<i4").tobytes())
+    data = _joined(values)
+    if data is not None:
+        return EncodedColumn("text", json.dumps(spec), data)
+    missing = s.isna().to_numpy()
+    if not missing.any():
+        return None  # a value holds SEP
+    filled = values.copy()
+    filled[missing] = ""
+    data = _joined(filled)
+    return None if data is None else EncodedColumn("text", json.dumps(spec), data, missing.tobytes())
 
 
 def _is_masked(dtype: Any) -> bool:
@@ -158,20 +212,54 @@ def _json_list(data: bytes, n: int) -> list[Any]:
     return values
 
 
+def _string_dtype(spec: dict[str, Any]) -> pd.StringDtype:
+    na = np.nan if spec["na_value"] == "nan" else pd.NA
+    try:
+        return pd.StringDtype(storage=spec["storage"], na_value=na)
+    except ImportError:  # saved where pyarrow was installed, opened where it is not: same text
+        return pd.StringDtype(storage="python", na_value=na)
+
+
+def _split(data: bytes, n: int) -> list[str]:
+    """The n values of a joined text blob (an empty blob is one "" when n == 1, nothing when n == 0)."""
+    values = data.decode("utf-8", "surrogatepass").split(SEP) if n else []
+    if len(values) != n:
+        raise ColumnFormatError(f"holds {len(values)} values, expected {n}")
+    return values
+
+
+def _decode_text(col: EncodedColumn, n: int) -> pd.Series:
+    spec = json.loads(col.dtype)
+    dtype = _string_dtype(spec)
+    if col.kind == "text":
+        values = np.array(_split(col.data, n), dtype=object)
+        if col.mask is not None:
+            values[_frombuffer(col.mask, np.dtype(bool), n)] = dtype.na_value
+    else:
+        m = spec["values"]
+        if not isinstance(m, int) or isinstance(m, bool) or m < 0:
+            raise ColumnFormatError(f"holds {m!r} distinct values")
+        codes = _frombuffer(col.mask or b"", np.dtype("<i4"), n)
+        if n and (codes.min() < -1 or codes.max() >= m):
+            raise ColumnFormatError("value codes out of range")
+        distinct = np.empty(m + 1, dtype=object)  # the last slot is what code -1 (missing) picks
+        distinct[:m] = _split(col.data, m)
+        distinct[m] = dtype.na_value
+        values = distinct[codes]
+    return pd.Series(values, dtype=dtype, copy=False)
+
+
 def _decode(col: EncodedColumn, n: int) -> pd.Series:
     if col.kind == "numpy":
         return pd.Series(_frombuffer(col.data, _numpy_dtype(col.dtype), n))
+    if col.kind in ("text", "text_dict"):
+        return _decode_text(col, n)
     if col.kind == "string":
         spec = json.loads(col.dtype)
-        na = np.nan if spec["na_value"] == "nan" else pd.NA
         values = _json_list(col.data, n)
         if not set(map(type, values)) <= {str, type(None)}:
             raise ColumnFormatError("a text column holds a value that is not text")
-        try:
-            dtype = pd.StringDtype(storage=spec["storage"], na_value=na)
-        except ImportError:  # saved where pyarrow was installed, opened where it is not: same text
-            dtype = pd.StringDtype(storage="python", na_value=na)
-        return pd.Series(values, dtype=dtype)
+        return pd.Series(values, dtype=_string_dtype(spec))
     if col.kind == "masked":
         dtype = pd.api.types.pandas_dtype(col.dtype)
         if not _is_masked(dtype):
@@ -193,7 +281,9 @@ def _decode(col: EncodedColumn, n: int) -> pd.Series:
                                  None if c["mask"] is None else base64.b64decode(c["mask"]))
         codes_dtype = _numpy_dtype(spec["codes"])
         codes = _frombuffer(col.data, codes_dtype, n)
-        n_cats = _category_count(cats_col)
+        n_cats = c["count"] if "count" in c else _category_count(cats_col)
+        if not isinstance(n_cats, int) or isinstance(n_cats, bool) or n_cats < 0:
+            raise ColumnFormatError(f"holds {n_cats!r} categories")
         categories = pd.Index(decode_series(cats_col, n_cats))
         if len(codes) and (codes.min() < -1 or codes.max() >= len(categories)):
             raise ColumnFormatError("category codes out of range")
@@ -208,7 +298,7 @@ def _decode(col: EncodedColumn, n: int) -> pd.Series:
 
 
 def _category_count(col: EncodedColumn) -> int:
-    """Number of values in a nested categories record (stored without its own length)."""
+    """Number of values in a nested categories record saved without its own count (before schema 3)."""
     if col.kind in ("string", "object"):
         values = json.loads(col.data)
         if not isinstance(values, list):

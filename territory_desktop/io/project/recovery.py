@@ -48,13 +48,14 @@ class Journal:
     """Appends every edit applied to one plan to a recovery file until the plan is saved or closed."""
 
     def __init__(self, plan: Plan, path: Path, lock: IO[bytes], fh: IO[str], snapshot: Path | None,
-                 source_path: Path | None) -> None:
+                 source_path: Path | None, file_path: Path | None = None) -> None:
         self._plan = plan
         self.path = path
         self._lock = lock
         self._fh: IO[str] | None = fh
         self._snapshot = snapshot
         self._source_path = source_path
+        self._file_path = file_path
         self.edit_count = 0
         self.error: str | None = None
         """Set when an edit could not be written (disk full...): the UI should urge a save."""
@@ -70,13 +71,17 @@ class Journal:
 
     @classmethod
     def start(cls, plan: Plan, project_path: Path | None, source_path: Path | None = None,
-              unsaved_base: bool = False) -> Journal:
+              unsaved_base: bool = False, file_path: Path | None = None) -> Journal:
         """Begin journaling `plan`, which must equal the file at `project_path` (or have no file: None).
 
         `unsaved_base`: the plan already differs from anything saved (restored after a crash), so the session
-        must be offered after a crash even if no edit follows.
+        must be offered after a crash even if no edit follows. `file_path`: the project file the plan belongs
+        to when it does not equal it (another scenario is active than the file opens on, or the plan was
+        restored): the edits replay onto a snapshot, and a restore gives the plan back under that file's name
+        rather than as an untitled plan.
         """
-        return cls(plan, *_open_files(plan, project_path, source_path, unsaved_base), source_path)
+        return cls(plan, *_open_files(plan, project_path, source_path, unsaved_base, file_path), source_path,
+                   file_path)
 
     def _append(self, edit: Edit) -> None:
         if self._fh is None:
@@ -109,8 +114,13 @@ class Journal:
 
 
 def _open_files(plan: Plan, project_path: Path | None, source_path: Path | None,
-                unsaved_base: bool = False) -> tuple[Path, IO[bytes], IO[str], Path | None]:
-    """Lock, base snapshot (only when there is no saved file to replay onto) and the journal with its header."""
+                unsaved_base: bool = False, file_path: Path | None = None,
+                ) -> tuple[Path, IO[bytes], IO[str], Path | None]:
+    """Lock, base snapshot (only when there is no saved file to replay onto) and the journal with its header.
+
+    The header's project_path names the plan's file even when the edits replay onto a snapshot (`file_path`);
+    its save_id is given only when they replay onto the file itself, so a restore never takes that file as
+    the base of edits made on another scenario of it."""
     folder = recovery_dir()
     stem = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     lock = open(folder / f"{stem}{LOCK_SUFFIX}", "a+b")  # noqa: SIM115 - held for the journal's life
@@ -119,6 +129,8 @@ def _open_files(plan: Plan, project_path: Path | None, source_path: Path | None,
         raise RecoveryError(f"Cannot lock the recovery file {stem}{LOCK_SUFFIX}.")
     project_path = Path(project_path).resolve() if project_path is not None else None
     save_id = read_save_id(project_path) if project_path is not None else None
+    named = project_path if project_path is not None else \
+        (Path(file_path).resolve() if file_path is not None else None)
     snapshot = None
     try:
         if save_id is None:
@@ -127,7 +139,7 @@ def _open_files(plan: Plan, project_path: Path | None, source_path: Path | None,
         header = {
             "journal_format": JOURNAL_FORMAT, "pid": os.getpid(),
             "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "project_path": str(project_path) if project_path is not None else None,
+            "project_path": str(named) if named is not None else None,
             "save_id": save_id, "base_snapshot": str(snapshot) if snapshot is not None else None,
             "source_path": str(source_path) if source_path is not None else None,
             "n_accounts": plan.n_accounts, "unsaved_base": bool(unsaved_base),

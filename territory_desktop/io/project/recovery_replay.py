@@ -273,7 +273,7 @@ def _base_plan(session: RecoverableSession, header: dict[str, Any]) -> Plan:
             plan = open_project(project)
         elif snapshot is not None and snapshot.exists():
             plan = open_project(snapshot)
-        elif project is not None:
+        elif project is not None and save_id:
             raise RecoveryError(f"Cannot recover {name}: {project.name} has been saved again, moved or deleted "
                                 "since these edits were made, and they only apply to the version they were "
                                 "made on.")

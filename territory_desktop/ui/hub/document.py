@@ -247,13 +247,15 @@ class Document(QObject):
         """Begin recording edits for crash recovery; a failure is reported, never fatal.
 
         The journal follows the active scenario: it replays onto the file when the file opens on this
-        scenario unchanged, else onto a snapshot of the whole project taken now."""
+        scenario unchanged, else onto a snapshot of the whole project taken now; either way it names the
+        file, so a restore after a crash gives back this project, not an untitled plan."""
         if self.journal is not None:
             return
         on_file = self.path is not None and not self.modified and self._file_active == self.scenarios.active
         project = self.path if on_file else None
         try:
-            self.journal = Journal.start(self.plan, project, self.source_path, unsaved_base=self._dirty_base)
+            self.journal = Journal.start(self.plan, project, self.source_path, unsaved_base=self._dirty_base,
+                                         file_path=self.path)
         except Exception as exc:  # noqa: BLE001 — any journal failure must leave editing possible
             self.journal_problem = f"Crash recovery is off for this plan: {exc}"
 

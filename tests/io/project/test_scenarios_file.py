@@ -45,11 +45,11 @@ def test_a_plan_saved_before_scenarios_opens_as_one_scenario_with_its_data(tmp_p
     assert (plan.assignment == 5).sum() == 0 and (plan.baseline == 5).sum() > 0
     assert (plan.notes.reason == "").all() and plan.audit == []
 
-    # saved again it becomes schema 2 and keeps every number
+    # saved again it becomes the current schema and keeps every number
     copy = tmp_path / "migrated.territory"
     shutil.copy(SCHEMA1, copy)
     save_project(plan, copy)
-    assert _user_version(copy) == SCHEMA_VERSION == 2
+    assert _user_version(copy) == SCHEMA_VERSION == 3
     again = open_project(copy)
     assert np.array_equal(again.assignment, plan.assignment) and np.array_equal(again.baseline, plan.baseline)
     assert [t.to_dict() for t in again.territories] == [t.to_dict() for t in plan.territories]
@@ -155,3 +155,32 @@ def test_territory_rules_round_trip_and_a_bad_rule_is_refused(tmp_path: Path) ->
     con.close()
     with pytest.raises(ProjectFileError, match="rule of territory 2 cannot be used.*shoe size"):
         open_project(path)
+
+
+SCHEMA2 = FIXTURES / "projects" / "schema2_plan.territory"
+"""Saved by the code of schema 2 (text as JSON, no departed accounts; tests/fixtures/projects/make_schema2.py)."""
+
+
+def test_a_plan_saved_with_text_as_json_opens_and_migrates_with_every_value(tmp_path: Path) -> None:
+    assert _user_version(SCHEMA2) == 2
+    sset = open_scenarios(SCHEMA2)
+    assert sset.names == [DEFAULT_NAME, "Option B"]
+    main, option = (s.plan for s in sset.scenarios)
+    assert main.n_accounts == 300 and main.territories[0].name == "Old West"
+    assert main.accounts["city"].isna().sum() >= 2  # the missing cities stay missing, not "None" or ""
+    assert set(main.assignment[[3, 4, 5]]) == {1} and main.notes.reason[3] == "Closer to Ann"
+    assert main.locked[[20, 21]].all() and (option.assignment[30:40] == 2).all()
+    assert len(main.departed) == 0
+
+    copy = tmp_path / "migrated.territory"
+    shutil.copy(SCHEMA2, copy)
+    save_project(sset, copy)
+    assert _user_version(copy) == SCHEMA_VERSION == 3
+    again = open_scenarios(copy)
+    for before, after in zip(sset.scenarios, again.scenarios, strict=True):
+        assert before.name == after.name
+        assert before.plan.accounts.equals(after.plan.accounts)
+        assert np.array_equal(before.plan.assignment, after.plan.assignment)
+        assert np.array_equal(before.plan.locked, after.plan.locked)
+        assert list(before.plan.notes.reason) == list(after.plan.notes.reason)
+
