@@ -22,7 +22,7 @@ ACCOUNT_FIELDS = ("account_id", "name", "address", "city", "state", "zip", "coun
 """Fields an accounts file can fill (core CANONICAL_COLUMNS minus geo_source, which the import decides)."""
 
 REP_FIELDS = ("rep", "territory", "address", "city", "state", "zip", "country", "lat", "lon", "role",
-              "capacity", "region")
+              "capacity", "region", "area")
 
 _S = dict[str, tuple[tuple[str, float], ...]]
 
@@ -109,8 +109,11 @@ REP_SYNONYMS: _S = {
     "capacity": (("capacity", 1.0), ("capacity hours", 1.0), ("capacity hours year", 1.0),
                  ("capacity hours per year", 1.0), ("hours per year", 0.95), ("annual hours", 0.95),
                  ("hours year", 0.95), ("available hours", 0.9), ("hours", 0.8), ("capacity h", 0.95)),
-    "region": (("region", 1.0), ("area", 0.85), ("district", 0.85), ("zone", 0.8), ("sales region", 1.0),
-               ("division", 0.75), ("geo", 0.7)),
+    "region": (("region", 1.0), ("district", 0.85), ("zone", 0.8), ("sales region", 1.0), ("geo", 0.7)),
+    # the level above regions (core/hierarchy.py); a file with an "Area" but no region column has its areas
+    # read as areas, not as regions
+    "area": (("area", 1.0), ("sales area", 1.0), ("division", 0.8), ("theater", 0.85), ("theatre", 0.85),
+             ("super region", 0.9)),
 }
 
 _STRONG_PREFIXES = ("billing", "bill to", "address 1", "address1", "mailing", "hq", "headquarters",

@@ -69,7 +69,7 @@ def _key(s: pd.Series) -> pd.Series:
 
 def _read_reps(path: str | Path, mapping: dict[str, str] | None) -> tuple[pd.DataFrame, dict[str, str], str,
                                                                              list[ImportProblem]]:
-    """The reps table parsed: one row per territory with name, rep, home, role, capacity and region."""
+    """The reps table parsed: one row per territory with name, rep, home, role, capacity, region and area."""
     file = Path(path).name
     df = read_table(path, find_header=False)
     columns = list(df.columns)
@@ -119,7 +119,7 @@ def _read_reps(path: str | Path, mapping: dict[str, str] | None) -> tuple[pd.Dat
     capacity = np.where(np.isfinite(capacity) & (capacity > 0), capacity, DEFAULT_CAPACITY_HOURS)
     reps = pd.DataFrame({
         "row": np.arange(len(df)), "name": name, "rep": rep.where(rep != "", name), "role": text("role"),
-        "region": text("region"), "lat": geo.lat, "lon": geo.lon, "capacity": capacity,
+        "region": text("region"), "area": text("area"), "lat": geo.lat, "lon": geo.lon, "capacity": capacity,
         "located": geo.source != "none", "sheet_row": np.arange(len(df)) + 2,
     })
     return reps[~blank & ~dup].reset_index(drop=True), mapping, file, problems
@@ -168,7 +168,7 @@ def build_territories(accounts: pd.DataFrame, owner_column: str | None, accounts
         reps, mapping, _, problems = _read_reps(reps_path, reps_mapping)
         for r in reps.itertuples(index=False):
             i = len(territories)
-            territories.append(Territory(name=r.name, rep=r.rep, role=r.role, region=r.region,
+            territories.append(Territory(name=r.name, rep=r.rep, role=r.role, region=r.region, area=r.area,
                                          home_lat=float(r.lat), home_lon=float(r.lon),
                                          capacity_hours=float(r.capacity), color=color_for(i)))
             located.append(bool(r.located))
