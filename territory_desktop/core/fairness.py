@@ -19,8 +19,6 @@ from territory_desktop.core.plan import Plan
 
 ALL = "All"
 """Group name of the row across every active territory."""
-NO_ROLE = "No role"
-"""Group name of the territories whose rep has no role, when other roles exist."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,7 @@ def _row(measure: str, group: str, values: np.ndarray) -> Fairness:
 
 def fairness(plan: Plan) -> list[Fairness]:
     """For each balanced measure: an "All" row over every active territory, then one row per peer group
-    (rep role, see kpis.peer_groups) when there is more than one. Territories with target share 0 are left
+    (role and/or region, see kpis.peer_groups; named as kpis.peer_group_label) when there is more than one. Territories with target share 0 are left
     out (they are meant to hold nothing)."""
     act = plan.active_territories()
     shares = np.array([plan.territories[int(i)].target_share for i in act], dtype=np.float64)
@@ -87,9 +85,14 @@ def fairness(plan: Plan) -> list[Fairness]:
         return []
     groups = kpis.peer_groups(plan, act)
     names: dict[int, str] = {}
+    blank: dict[int, bool] = {}
     for g, i in zip(groups.tolist(), act.tolist(), strict=True):
-        names.setdefault(g, plan.territories[i].role.strip() or NO_ROLE)
-    order = sorted(names, key=lambda g: (names[g] == NO_ROLE, names[g].casefold()))
+        t = plan.territories[i]
+        names.setdefault(g, kpis.peer_group_label(plan, i))  # the panel's words: "SMB AE in West", "West"...
+        s = plan.settings  # groups without a role or a region go last
+        blank.setdefault(g, (s.balance_within_role and not t.role.strip())
+                         or (s.balance_within_region and not t.region.strip()))
+    order = sorted(names, key=lambda g: (blank[g], names[g].casefold()))
     out: list[Fairness] = []
     for m in plan.settings.measures:
         values = kpis.measure_totals(plan, m.measure)[act] / shares

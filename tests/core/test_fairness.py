@@ -8,11 +8,14 @@ import numpy as np
 import pytest
 
 from territory_desktop.core import kpis
-from territory_desktop.core.fairness import ALL, NO_ROLE, Fairness, fairness, spread
+from territory_desktop.core.fairness import ALL, Fairness, fairness, spread
 from territory_desktop.core.plan import Plan, accounts_frame
 from territory_desktop.core.settings import BalancedMeasure, BalanceSettings
 from territory_desktop.core.territory import Territory
 from tests.conftest import make_plan
+
+NO_ROLE_GROUP = "reps without a role"
+"""How the panel (kpis.peer_group_label) and so the fairness table name the reps without a role."""
 
 
 def _plan(counts: list[int], roles: list[str] | None = None, shares: list[float] | None = None) -> Plan:
@@ -80,11 +83,11 @@ def test_rows_per_peer_group_and_all():
     rows = fairness(plan)
     measures = [m.measure for m in plan.settings.measures]
     assert [(f.measure, f.group) for f in rows] == [
-        (m, g) for m in measures for g in (ALL, "Enterprise AE", "SMB AE", NO_ROLE)]
+        (m, g) for m in measures for g in (ALL, "Enterprise AE", "SMB AE", NO_ROLE_GROUP)]
     smb = _get(rows, "accounts", "SMB AE")
     assert smb.territories == 2 and smb.max_min_ratio == pytest.approx(3.0)
     assert _get(rows, "accounts", "Enterprise AE").balance_index == pytest.approx(100.0)
-    assert math.isnan(_get(rows, "accounts", NO_ROLE).max_min_ratio)
+    assert math.isnan(_get(rows, "accounts", NO_ROLE_GROUP).max_min_ratio)
     assert _get(rows, "accounts").territories == 5
     # one role everywhere (or balancing across roles): only the All row
     assert [f.group for f in fairness(_plan([1, 2], roles=["SMB AE", "SMB AE"]))] == [ALL] * len(measures)
@@ -111,3 +114,16 @@ def test_removed_territories_are_left_out():
     plan.apply(RemoveTerritory(2, to=0))
     f = _get(fairness(plan), "accounts")
     assert f.territories == 2 and f.max_min_ratio == pytest.approx(4.0)
+
+
+def test_groups_within_region_are_named_as_the_panel_names_them() -> None:
+    plan = _plan([10, 12, 30, 34], roles=["SMB AE"] * 4)
+    for t, region in zip(plan.territories, ["West", "West", "East", "East"], strict=True):
+        t.region = region
+    plan.settings = BalanceSettings(measures=plan.settings.measures, balance_within_role=True,
+                                    balance_within_region=True)
+    rows = fairness(plan)
+    groups = [r.group for r in rows if r.measure == rows[0].measure]
+    assert groups == [ALL, "SMB AE in East", "SMB AE in West"]
+    east = next(r for r in rows if r.group == "SMB AE in East")
+    assert east.territories == 2 and east.max_min_ratio == 34 / 30

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from territory_desktop.core import format as fmt
+from territory_desktop.core.plan import Plan
 from territory_desktop.io.reports import charts, maps
 from territory_desktop.io.reports import style as S
 from territory_desktop.io.reports.flow import Flow
@@ -158,9 +159,7 @@ def _first_page(page: Page, ctx: ReportContext, p: maps.Projected, t: int, mv: M
         page.text(rx, ly + 0.02, "The book is the same as the baseline.", size=S.SMALL_SIZE, color=S.FAINT)
     # against the peers
     y += map_h + 0.6
-    role = plan.territories[t].role
-    group = f"the {len(peers)} territories whose rep is {_article(role)}" if (
-        plan.settings.balance_within_role and role) else f"all {len(peers)} territories"
+    group = _peer_words(plan, t, len(peers))
     page.heading(m, y, "Against your peers", f"Compared with {group}; the target is this territory's fair "
                  f"share of their total (its target share {plan.territories[t].target_share:g}).")
     rows = peer_rows(ctx, t)
@@ -184,7 +183,23 @@ def _with_deals(ctx: ReportContext, t: int) -> int:
 
 
 def _article(role: str) -> str:
-    return ("an " if role[:1].casefold() in "aeiou" else "a ") + role
+    """ "an Account Executive", "a Sales Rep"; an acronym by how its first letter is said: "an SMB AE"."""
+    first = role.split()[0] if role.split() else ""
+    acronym = len(first) > 1 and first.isupper()
+    vowel_sound = first[:1].upper() in ("AEFHILMNORSX" if acronym else "AEIOU")
+    return ("an " if vowel_sound else "a ") + role
+
+
+def _peer_words(plan: Plan, t: int, n: int) -> str:
+    """Who the territory is judged against, as the window's panel groups them (kpis.peer_groups)."""
+    s, terr = plan.settings, plan.territories[t]
+    role, region = terr.role.strip(), terr.region.strip()
+    if not (s.balance_within_role or s.balance_within_region):
+        return f"all {n} territories"
+    whose = f" whose rep is {_article(role)}" if s.balance_within_role and role else \
+        (" whose rep has no role" if s.balance_within_role else "")
+    where = (f" in {region}" if region else " without a region") if s.balance_within_region else ""
+    return f"the {n} {'territory' if n == 1 else 'territories'}{whose}{where}"
 
 
 def _moves_section(flow: Flow, mv: Moves, direction: str, tick: Callable[[], None]) -> None:
