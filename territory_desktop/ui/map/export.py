@@ -19,8 +19,9 @@ VECTOR_POINTS = 20_000
 
 
 def export_map(canvas: MapCanvas, plan: Plan, outlines: list[tuple[int, Any]], basemap: Any,
-               path: str | Path) -> None:
-    """Write the map the canvas shows (its layers finished: see MapView.wait_ready) to PNG, SVG or PDF."""
+               path: str | Path) -> Path:
+    """Write the map the canvas shows (its layers finished: see MapView.wait_ready) to PNG, SVG or PDF; the
+    path written (another format's name, or none, gets ".png", so the message names the real file)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".png", ".svg", ".pdf"):
@@ -29,8 +30,9 @@ def export_map(canvas: MapCanvas, plan: Plan, outlines: list[tuple[int, Any]], b
     if suffix == ".png":
         if not canvas.grab().save(str(path), "PNG"):
             raise OSError(f"cannot write {path}")
-        return
+        return path
     _vector(canvas, plan, outlines, basemap, path)
+    return path
 
 
 def _vector(canvas: MapCanvas, plan: Plan, outlines: list[tuple[int, Any]], basemap: Any, path: Path) -> None:

@@ -9,6 +9,7 @@ territories panel accepts a drop from the map exactly as from the table.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
@@ -466,10 +467,14 @@ class MapView(QWidget):
         """Save the map as PNG (what is on screen) or SVG / PDF (vector, drawn by matplotlib)."""
         self.wait_ready()
         try:
-            export_map(self.canvas, self.plan, self.outlines.items(), self._basemap, path)
+            written = export_map(self.canvas, self.plan, self.outlines.items(), self._basemap, path)
         except OSError as exc:
             self.message.emit(f"Could not save {path}: {exc.strerror or exc}")
             return False
-        self.message.emit(f"Saved the map to {path}.")
+        except (ImportError, ValueError, RuntimeError, MemoryError) as exc:  # matplotlib missing or failing
+            self.message.emit(f"Could not draw the map as {Path(path).suffix.lstrip('.').upper() or 'PNG'} "
+                              f"({type(exc).__name__}: {exc}); PNG export still works.")
+            return False
+        self.message.emit(f"Saved the map to {written}.")
         return True
 

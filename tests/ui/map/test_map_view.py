@@ -237,3 +237,23 @@ def test_size_by_potential_draws_the_biggest_accounts_largest(qtbot, tmp_path):
     assert after[0] > before[0] and after[1] < before[1]  # big accounts drawn larger, small ones smaller
     qtbot.mouseClick(view.size_button, Qt.MouseButton.LeftButton)
     assert canvas.size_class is None
+
+
+def test_a_map_export_names_the_file_it_wrote_and_a_failure_in_words(qtbot, tmp_path, monkeypatch):
+    w = _window(qtbot, tmp_path, n=200)
+    view = w.map_view
+    messages: list[str] = []
+    view.message.connect(messages.append)
+    assert view.export(str(tmp_path / "map.jpeg"))  # a format the map does not write: PNG, under its name
+    assert (tmp_path / "map.png").read_bytes().startswith(b"\x89PNG")
+    assert messages[-1] == f"Saved the map to {tmp_path / 'map.png'}."
+
+    assert not view.export(str(tmp_path / "no such folder" / "map.png"))
+    assert messages[-1].startswith("Could not save")
+
+    def broken(*_a, **_k):
+        raise ValueError("Image size of 99999x99999 pixels is too large")
+
+    monkeypatch.setattr("territory_desktop.ui.map.export._vector", broken)
+    assert not view.export(str(tmp_path / "map.svg"))
+    assert "Could not draw the map as SVG" in messages[-1] and "too large" in messages[-1]
