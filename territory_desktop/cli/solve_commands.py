@@ -34,6 +34,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="take the solver's plan whole; by default a move is made only when it brings a territory "
                         "into its band or capacity or gains more than the plan's least gain per account moved "
                         "(Balance Settings), so solving a solved plan again moves next to nothing")
+    p.add_argument("--adjacency", metavar="PAIRS.csv",
+                   help="accounts that touch, one pair of account ids a row (plans of counties or ZIPs)")
+    p.add_argument("--contiguous", action="store_true",
+                   help="every territory one connected piece of the --adjacency map (with --mode carve)")
     p.set_defaults(func=cmd_solve)
 
     p = sub.add_parser("solve-points", help="assign points to territories (generic, for scripts and benchmarks)",
@@ -251,7 +255,13 @@ def cmd_solve(args: argparse.Namespace) -> int:
         raise CliError("--max-moves must be 0 or more")
     if args.max_moved_share is not None and not 0 <= args.max_moved_share <= 1:
         raise CliError("--max-moved-share must be between 0 and 1")
-    check_outputs({}, {"-o": args.output}, territory=("-o",))  # the plan itself is allowed: solved in place
+    if args.contiguous and not args.adjacency:
+        raise CliError("--contiguous needs --adjacency PAIRS.csv (which accounts touch which)")
+    if args.contiguous and args.mode != "carve":
+        raise CliError("--contiguous draws territories from the map's units: use it with --mode carve")
+    check_input(args.adjacency, "adjacency file")
+    # the plan itself is allowed as -o (solved in place), the adjacency file is not
+    check_outputs({"adjacency file": args.adjacency}, {"-o": args.output}, territory=("-o",))
     plan = load_plan(args.plan, allow_import=False)
     if args.mode == "carve" and plan.n_accounts > CARVE_LIMIT:
         raise CliError(f"carve mode handles up to {CARVE_LIMIT:,} accounts; this plan has {plan.n_accounts:,}")
@@ -260,6 +270,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
                                     max_moved_share=args.max_moved_share)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
+    if args.adjacency:
+        problem = _with_adjacency(problem, plan, Path(args.adjacency), args.contiguous)
     sol = solve(problem, limit)
     steady = None
     assignment = sol.assignment
@@ -291,7 +303,34 @@ def cmd_solve(args: argparse.Namespace) -> int:
         print("The solver's plan is taken whole: leaving out its smaller moves would leave more territories out "
               "of band or over capacity.")
     print(bound_line)
+    if problem.adjacency is not None:
+        print(_pieces_line(problem, plan, assignment))
     if not sol.in_band:
         for line in explain_infeasibility(problem, [t.name for t in plan.territories]):
             print(f"  {line}")
     return 0
+
+
+def _with_adjacency(problem, plan, path: Path, contiguous: bool):  # noqa: ANN001, ANN202 - Problem, Plan
+    """The plan's problem with which accounts touch (account id pairs) and, if asked, the contiguity rule."""
+    import dataclasses
+
+    from territory_desktop.solver.points import PointsError, read_adjacency
+
+    try:
+        adj = read_adjacency(path, plan.accounts["account_id"].astype(str).str.strip(), what="account")
+    except PointsError as exc:
+        raise CliError(str(exc)) from exc
+    return dataclasses.replace(problem, adjacency=adj, contiguous=contiguous)
+
+
+def _pieces_line(problem, plan, assignment: np.ndarray) -> str:  # noqa: ANN001 - a Problem and a Plan
+    """Whether every territory is one connected piece of the map, naming the ones that are not."""
+    from territory_desktop.solver.problem.contiguity import pieces_per_territory
+
+    pieces = pieces_per_territory(problem.adjacency, np.asarray(assignment, dtype=np.int32), plan.n_territories)
+    cut = [f"{plan.territories[t].name} ({int(pieces[t])} pieces)" for t in range(plan.n_territories)
+           if pieces[t] > 1 and not plan.territories[t].removed]
+    if not cut:
+        return "Every territory is one connected piece of the map."
+    return f"{len(cut)} territor{'y is' if len(cut) == 1 else 'ies are'} cut in pieces: {', '.join(cut)}."

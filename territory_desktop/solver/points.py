@@ -142,7 +142,7 @@ def load_points(points: Path, territories: Path, *, measures: list[str] | None =
     if contiguous and mode != "carve":
         raise PointsError("--contiguous draws territories from the units: use it with --mode carve (territories "
                           "without fixed centres)")
-    adj = _read_adjacency(adjacency, pdf["id"].astype(str).str.strip()) if adjacency is not None else None
+    adj = read_adjacency(adjacency, pdf["id"].astype(str).str.strip()) if adjacency is not None else None
     problem = Problem(
         version=0, x=x, y=y, measures=mvals, measure_names=names, bands=np.full(len(names), hi),
         band_low=np.full(len(names), lo), weights=np.ones(len(names)), shares=np.ones(k), centres=centres,
@@ -191,11 +191,12 @@ def _read_any_matrix(path: Path) -> pd.DataFrame:
         raise PointsError(f"{path}: not a readable CSV ({exc})") from exc
 
 
-def _read_adjacency(path: Path, point_ids: pd.Series) -> Adjacency:
+def read_adjacency(path: Path, point_ids: pd.Series, what: str = "point") -> Adjacency:
     """A CSV of adjacent point pairs: a header row, then two point ids a row (further columns are ignored).
 
     Read row by row with the csv module, so a malformed row is named by its row number (pandas reports a
-    tokenizer error about "line 7" in its own words, or silently pads a short row with blanks)."""
+    tokenizer error about "line 7" in its own words, or silently pads a short row with blanks). `what` names
+    the ids in messages ("point" for solve-points, "account" for a plan)."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
             rows = list(csv.reader(f))
@@ -206,10 +207,10 @@ def _read_adjacency(path: Path, point_ids: pd.Series) -> Adjacency:
     except (OSError, csv.Error) as exc:
         raise PointsError(f"{path}: not a readable CSV ({exc})") from exc
     if not rows:
-        raise PointsError(f"{path}: empty; needs a header row and one a,b pair of point ids a row")
+        raise PointsError(f"{path}: empty; needs a header row and one a,b pair of {what} ids a row")
     head = [c.strip() for c in rows[0]]
     if len(head) < 2:
-        raise PointsError(f"{path}: needs two columns of point ids (a,b) per adjacent pair; the header has "
+        raise PointsError(f"{path}: needs two columns of {what} ids (a,b) per adjacent pair; the header has "
                           f"{len(head)}")
     pos = {pid: i for i, pid in enumerate(point_ids)}
     pairs = np.empty((len(rows) - 1, 2), dtype=np.int64)
@@ -219,14 +220,18 @@ def _read_adjacency(path: Path, point_ids: pd.Series) -> Adjacency:
         if not any(cells):
             continue  # a blank line
         if len(cells) < 2 or not cells[0] or not cells[1]:
-            raise PointsError(f"{path}: row {r}: needs two point ids ({head[0]},{head[1]}), got {','.join(row)!r}")
+            raise PointsError(f"{path}: row {r}: needs two {what} ids ({head[0]},{head[1]}), got {','.join(row)!r}")
         for col in (0, 1):
             if cells[col] not in pos:
-                raise PointsError(f"{path}: row {r}, column {head[col]!r}: {cells[col]!r} is not a point id "
-                                  "of the points file")
+                raise PointsError(f"{path}: row {r}, column {head[col]!r}: {cells[col]!r} is not {_an(what)} id "
+                                  f"of the {'points file' if what == 'point' else 'plan'}")
         pairs[kept] = (pos[cells[0]], pos[cells[1]])
         kept += 1
     return Adjacency.from_pairs(len(point_ids), pairs[:kept])
+
+
+def _an(word: str) -> str:
+    return ("an " if word[:1] in "aeiou" else "a ") + word
 
 
 def write_assignment(path: Path, data: PointsInput, assignment: np.ndarray) -> None:
