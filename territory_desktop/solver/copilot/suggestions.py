@@ -151,7 +151,7 @@ def change_budget(plan: Plan, share: float | None = None) -> ChangeBudget:
     used = int(((plan.assignment != plan.baseline) & (plan.baseline >= 0)).sum())
     if not share > 0:
         return ChangeBudget(0.0, None, used)
-    return ChangeBudget(share, max(1, math.floor(share * plan.n_accounts + 1e-9)), used)
+    return ChangeBudget(share, max(min(1, plan.n_accounts), math.floor(share * plan.n_accounts + 1e-9)), used)
 
 
 def make_suggestions(plan: Plan, solution_assignment: np.ndarray, version: int, max_group: int = 5,

@@ -57,7 +57,7 @@ class BudgetRow(QWidget):
             self.words.setText(f"no limit · {b.used:,} moved")
         else:
             left = b.left or 0
-            self.words.setText(f"= {b.limit:,} accounts · {b.used:,} used, {left:,} left"
+            self.words.setText(f"= {b.limit:,} account{'' if b.limit == 1 else 's'} · {b.used:,} used, {left:,} left"
                                + (" (used up: only fixes of a band or capacity fit)" if left == 0 else ""))
 
     def _commit(self) -> None:

@@ -35,3 +35,14 @@ def test_budget_row_shows_changes_and_undoes(qtbot, tmp_path):
     row.spin.editingFinished.emit()
     assert plan.settings.copilot_change_budget == 0.0 and row.spin.text() == "none"
     assert row.words.text() == "no limit · 3 moved"
+
+
+def test_the_budget_of_a_tiny_or_empty_plan_reads_right():
+    assert change_budget(make_plan(0, 2)).limit == 0  # an empty plan has nothing to move, not "1 accounts"
+    assert change_budget(make_plan(12, 3)).limit == 1  # 5% of 12 rounds down to 0, but one move is allowed
+
+
+def test_one_account_is_singular(qtbot, tmp_path):
+    window = make_window(qtbot, tmp_path, make_plan(12, 3))
+    row = window.attach_copilot(WindowClient()).panel.budget
+    assert row.words.text().startswith("= 1 account · ")
