@@ -395,7 +395,7 @@ class SizingPanel(QWidget):
         rows = (f"All {s.rows_read:,} rows of the file" if s.complete else
                 f"The first {s.rows_read:,} rows of the file (the import reads them all)")
         dropped = s.rows_read - s.accounts
-        rejected = f", less {dropped:,} rejected (empty or repeated id)" if dropped else ""
+        rejected = f", less {dropped:,} rejected (empty rows, repeated ids, report footers)" if dropped else ""
         self.scope_label.setText(rows + rejected + "; follows the columns and the numbers you set.")
         self._show_counts(s.segments)
         self.segment_note.setText(self._segment_words(s))
