@@ -98,7 +98,7 @@ def test_locked_accounts_that_overfill_a_territory_are_named_in_the_message():
     plan = Plan(plan.accounts, plan.territories, plan.assignment, locked=plan.locked, settings=SETTINGS)
     p = problem_from_plan(plan)
     msgs = explain_infeasibility(p, [t.name for t in plan.territories])
-    assert any(m.startswith("T0 cannot get down to") and "120 of its accounts are locked" in m for m in msgs)
+    assert any(m.startswith("T0 cannot get down to") and "120 of its accounts cannot move" in m for m in msgs)
     sol = solve(p, 1.0)
     assert not sol.in_band and sol.feasible
     assert "out of band" in sol.message

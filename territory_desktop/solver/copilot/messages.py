@@ -15,6 +15,17 @@ SolvedPlan = Solution
 so unpickling it in the window never imports OR-Tools)."""
 
 
+BUDGET_HINT = "The change budget may be too small"
+"""How `engine.explain_infeasibility`'s budget line begins (the engine sits below this package and writes it
+itself; tests/solver/copilot/test_budget_status.py keeps the two in step). That line is a hint, not a proof:
+no rule conflicts, the change budget bounded the search. The dock words it as a limit, not a rules conflict."""
+
+
+def is_budget_hint(explanation: str) -> bool:
+    """True for the budget line of `Infeasible.explanations` (or a status detail made of it alone)."""
+    return explanation.strip().startswith(BUDGET_HINT)
+
+
 @dataclass(frozen=True)
 class Started:
     """The worker took the job for plan `version`."""
@@ -48,7 +59,9 @@ class Failed:
 
 @dataclass(frozen=True)
 class Infeasible:
-    """The bands cannot all hold under the hard rules; each explanation names a conflict in planner's words."""
+    """The best plan leaves territories out of band; each explanation names a conflict of the hard rules in
+    planner's words, or is the one budget hint (`is_budget_hint`) when no conflict was found but a change budget
+    bounded the search."""
 
     version: int
     explanations: tuple[str, ...]

@@ -58,7 +58,7 @@ class BudgetRow(QWidget):
         else:
             left = b.left or 0
             self.words.setText(f"= {b.limit:,} account{'' if b.limit == 1 else 's'} · {b.used:,} used, {left:,} left"
-                               + (" (used up: only fixes of a band or capacity fit)" if left == 0 else ""))
+                               + (" (used up: only moves back to a baseline owner, or of accounts without one, fit)" if left == 0 else ""))
 
     def _commit(self) -> None:
         share = round(self.spin.value() / 100, 4)

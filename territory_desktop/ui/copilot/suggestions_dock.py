@@ -42,6 +42,7 @@ from territory_desktop.core.edits import Edit
 from territory_desktop.core.format import money, percent
 from territory_desktop.core.plan import Plan, PlanChange
 from territory_desktop.core.settings import ACCOUNTS, WORKLOAD
+from territory_desktop.solver.copilot.messages import is_budget_hint
 from territory_desktop.solver.copilot.suggestions import KpiDelta, Suggestion, suggestion_edit
 from territory_desktop.ui.copilot.budget_row import BudgetRow
 from territory_desktop.ui.theme.style import ACCENT, BORDER, MUTED, SPACING, TEXT
@@ -53,6 +54,11 @@ STATE_COLORS = {"running": ACCENT, "idle": "#1E6B34", "infeasible": "#8A5300", "
                 "paused": "#8A929C"}
 STATE_WORDS = {"running": "Working", "idle": "Up to date", "infeasible": "Rules conflict",
                "error": "Solver problem", "paused": "Paused"}
+BUDGET_WORD = "Limited by change budget"
+"""The state word when the solver's only explanation is the budget hint: no rule conflicts, the change budget
+held the search back. Neither a rules conflict nor proven infeasibility, so it must not read as one."""
+BUDGET_HOW = ("The suggestions are the best plan within the budget. To let the co-pilot move more accounts, "
+              "raise Change budget below the list or in Edit → Balance Settings… → Rules.")
 _ROLE = Qt.ItemDataRole.UserRole
 STALE_ROLE = _ROLE + 2
 """True on a row computed for an earlier version of the plan (shown greyed until new suggestions arrive)."""
@@ -512,9 +518,12 @@ class SuggestionsPanel(QWidget):
             self._refill.start()  # the out-of-date note says whether new suggestions are coming
         colour = STATE_COLORS.get(state, MUTED)
         self.dot.setStyleSheet(f"color: {colour};")
-        self.state_label.setText(STATE_WORDS.get(state, state.capitalize()))
-        if state == "infeasible":
-            lines = [x for x in detail.splitlines() if x.strip()]
+        lines = [x for x in detail.splitlines() if x.strip()]
+        limited = state == "infeasible" and bool(lines) and all(is_budget_hint(x) for x in lines)
+        self.state_label.setText(BUDGET_WORD if limited else STATE_WORDS.get(state, state.capitalize()))
+        if limited:
+            detail = "\n".join([*lines, BUDGET_HOW])
+        elif state == "infeasible":
             detail = "These rules cannot all hold:\n" + "\n".join(f"•  {x}" for x in lines)
         self.detail_label.setText(detail)
         self.pause_button.blockSignals(True)

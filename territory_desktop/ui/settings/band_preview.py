@@ -2,7 +2,8 @@
 near the edge, and the widest deviation, worded with the same arithmetic and band words as the panel.
 
 Qt-free: the numbers are `kpis` deviations of the plan as it is, judged with the settings being edited
-(bands, "near" share, peer groups), so the counts agree with the panel's once OK is pressed. O(K·measures).
+(bands, "near" share, and the peer groups of `kpis.peer_groups`: role and/or region, the very codes the panel
+and the solver use), so the counts agree with the panel's once OK is pressed. O(K·measures).
 """
 
 from __future__ import annotations
@@ -10,19 +11,11 @@ from __future__ import annotations
 import html
 
 import numpy as np
-import pandas as pd
 
 from territory_desktop.core import kpis
 from territory_desktop.core.band_words import deviation_text
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.settings import BalanceSettings
-
-
-def _groups(plan: Plan, act: np.ndarray, settings: BalanceSettings) -> np.ndarray:
-    if not settings.balance_within_role:
-        return np.zeros(len(act), dtype=np.int64)
-    roles = [plan.territories[int(i)].role.strip().casefold() for i in act]
-    return pd.factorize(pd.Series(roles, dtype=object))[0].astype(np.int64)
 
 
 def band_preview_html(plan: Plan, settings: BalanceSettings, label: dict[str, str] | None = None) -> str:
@@ -33,7 +26,7 @@ def band_preview_html(plan: Plan, settings: BalanceSettings, label: dict[str, st
         return "Add territories to see what these bands mean for the plan."
     label = label or {}
     shares = np.array([plan.territories[int(i)].target_share for i in act], dtype=np.float64)
-    groups = _groups(plan, act, settings)
+    groups = kpis.peer_groups(plan, act, settings)
     any_out = np.zeros(k, dtype=bool)
     lines = []
     for m in settings.measures:
@@ -51,6 +44,16 @@ def band_preview_html(plan: Plan, settings: BalanceSettings, label: dict[str, st
                      f"<span style='color:{colour}'>{out} of {k} out</span>, {near} near the edge · "
                      f"widest {widest} ({name})")
     n_out = int(any_out.sum())
-    overall = (f"<b>{n_out} of {k} territories</b> would be out of band on at least one measure."
-               if n_out else f"<b>All {k} territories</b> would be in band.")
-    return "<br>".join([*lines, overall])
+    overall = (f"<b>{n_out} of {k} territories</b> would be out of band on at least one measure"
+               if n_out else f"<b>All {k} territories</b> would be in band")
+    return "<br>".join([*lines, f"{overall}, {_peers_words(settings, int(groups.max()) + 1)}."])
+
+
+def _peers_words(settings: BalanceSettings, n_groups: int) -> str:
+    """Whom each territory was judged against, so ticking "within region" visibly changes something."""
+    by = [w for w, on in (("role", settings.balance_within_role), ("region", settings.balance_within_region))
+          if on]
+    if not by:
+        return "each judged against all territories"
+    return (f"each judged among its peers ({n_groups} group{'s' if n_groups != 1 else ''} of the same "
+            f"{' and '.join(by)})")

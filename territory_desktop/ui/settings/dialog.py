@@ -39,6 +39,7 @@ from territory_desktop.core.settings import (
     BalancedMeasure,
     BalanceSettings,
 )
+from territory_desktop.solver.copilot.suggestions import change_budget
 from territory_desktop.ui.settings.band_preview import band_preview_html
 from territory_desktop.ui.settings.capacity_editor import CapacityEditor
 from territory_desktop.ui.settings.eligibility_editor import EligibilityEditor
@@ -73,7 +74,8 @@ class _MeasureRow:
 
 
 class BalanceSettingsDialog(QDialog):
-    """Edit balance measures and bands, rules, the workload model, segments, score and capacity;
+    """Edit balance measures and bands, peers (role, region), rules and the co-pilot's limits (least gain, change
+    budget: the dock's box is the same setting), the workload model, segments, score and capacity;
     `result_settings` after accept."""
 
     settingsPreview = Signal(object)  # noqa: N815 (Qt signal naming) — a valid BalanceSettings as values change
@@ -166,10 +168,25 @@ class BalanceSettingsDialog(QDialog):
                                     "Enterprise ones")
         self.within_role.setChecked(s.balance_within_role)
         self.within_role.toggled.connect(self._revalidate)
+        self.within_region = QCheckBox("Balance within re&gion: compare each territory only with the territories "
+                                       "of its region")
+        self.within_region.setToolTip("A West book is judged against the other West books (with the option "
+                                      "above: the same role in the same region). The territories panel's "
+                                      "'Balance within region' is the same setting.")
+        self.within_region.setChecked(s.balance_within_region)
+        self.within_region.toggled.connect(self._revalidate)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow("Warn as '&near' past:", self.near_spin)
         form.addRow(self.within_role)
+        form.addRow(self.within_region)
+        if self._plan is not None and not any(self._plan.territories[int(i)].region.strip()
+                                              for i in self._plan.active_territories()):
+            no_region = QLabel("No territory names a region yet (territories panel → Set Region…): with this "
+                               "on, every territory is in one region, as with it off.")
+            no_region.setWordWrap(True)
+            no_region.setStyleSheet("color: #5A6570;")
+            form.addRow(no_region)
         add_row = QHBoxLayout()
         add_row.addWidget(self.add_button)
         add_row.addStretch(1)
@@ -283,7 +300,6 @@ class BalanceSettingsDialog(QDialog):
         cap_lay.addWidget(self.capacity_soft)
         self.capacity_hard.toggled.connect(self._revalidate)
 
-        pipe_box = QGroupBox("Open pipeline")
         self.pipeline_threshold = spin(0, 1e9, s.pipeline_lock_threshold, decimals=0, step=1000, prefix="$")
         self.pipeline_threshold.setGroupSeparatorShown(True)
         self.pipeline_threshold.setToolTip("Accounts with more open pipeline than this stay with their rep "
@@ -292,26 +308,42 @@ class BalanceSettingsDialog(QDialog):
         self.allow_pipeline.setChecked(s.allow_pipeline_moves)
         self.allow_pipeline.toggled.connect(self._sync_pipeline)
         self.pipeline_threshold.valueChanged.connect(self._revalidate)
-        pipe_form = QFormLayout(pipe_box)
-        pipe_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        pipe_form.addRow(self.allow_pipeline)
-        pipe_form.addRow("Keep accounts with pipeline &above:", self.pipeline_threshold)
-        self._sync_pipeline()
-
-        churn_box = QGroupBox("Co-pilot: moves worth making")
+        # one box for everything that bounds the co-pilot's suggestions (the open-pipeline rule was a box of
+        # its own; folded in, the change budget fits without making this, the tallest tab, taller)
+        churn_box = QGroupBox("Co-pilot: what it may suggest")
         self.min_gain = spin(0, 1, s.copilot_min_gain, decimals=3, step=0.001)
         self.min_gain.setToolTip("A suggestion that brings no territory into its band or within capacity is "
                                  "offered only if it improves the balance by at least this much per account "
                                  "moved (0 = every move the solver finds)")
         self.min_gain.valueChanged.connect(self._revalidate)
+        self.budget = spin(0, 100, round(s.copilot_change_budget * 100, 1), decimals=1, step=1, suffix=" %")
+        self.budget.setSpecialValueText("none")
+        self.budget.setAccessibleName("Change budget, share of accounts")
+        self.budget.setToolTip("The co-pilot's suggestions keep at most this share of the plan's accounts away "
+                               "from their baseline owner, in all (0 = no budget). The co-pilot dock shows and "
+                               "sets the same budget.")
+        self.budget.valueChanged.connect(self._revalidate)
+        self.budget_words = QLabel()  # two short lines, not wrapped: a wrapped label beside a spin takes three
+        self.budget_words.setObjectName("budgetWords")
+        self.budget_words.setStyleSheet("color: #5A6570;")
+        budget_row = QHBoxLayout()
+        budget_row.setSpacing(8)
+        budget_row.addWidget(self.budget)
+        budget_row.addWidget(self.budget_words, 1)
         churn_form = QFormLayout(churn_box)
         churn_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        churn_form.addRow(self.allow_pipeline)
+        churn_form.addRow("Keep accounts with pipeline &above:", self.pipeline_threshold)
         churn_form.addRow("Least &gain per account moved:", self.min_gain)
+        budget_label = QLabel("Change &budget:")
+        budget_label.setBuddy(self.budget)
+        churn_form.addRow(budget_label, budget_row)
         note = QLabel("Moves that fix a band or capacity are always offered; reshuffling books already in band "
                       "costs relationships. 0.005 ≈ bringing a book from +22% to its peer mean.")
         note.setWordWrap(True)
         note.setStyleSheet("color: #5A6570;")
         churn_form.addRow(note)
+        self._sync_pipeline()
 
         lay = QVBoxLayout(page)
         lay.setContentsMargins(12, 12, 12, 12)
@@ -322,7 +354,6 @@ class BalanceSettingsDialog(QDialog):
         QVBoxLayout(elig_box).addWidget(self.eligibility)
 
         lay.addWidget(cap_box)
-        lay.addWidget(pipe_box)
         lay.addWidget(churn_box)
         lay.addWidget(elig_box)
         lay.addStretch(1)
@@ -347,11 +378,13 @@ class BalanceSettingsDialog(QDialog):
         self._base = s
         self.near_spin.setValue(s.near_fraction * 100)
         self.within_role.setChecked(s.balance_within_role)
+        self.within_region.setChecked(s.balance_within_region)
         self.workload.load(s.workload)
         (self.capacity_hard if s.capacity_hard else self.capacity_soft).setChecked(True)
         self.pipeline_threshold.setValue(s.pipeline_lock_threshold)
         self.allow_pipeline.setChecked(s.allow_pipeline_moves)
         self.min_gain.setValue(s.copilot_min_gain)
+        self.budget.setValue(round(s.copilot_change_budget * 100, 1))
         self.eligibility.load(s.eligibility)
         self.segments.load(s.segment_rules)
         self.score.load(s.score_model)
@@ -398,14 +431,38 @@ class BalanceSettingsDialog(QDialog):
             allow_pipeline_moves=self.allow_pipeline.isChecked(),
             copilot_min_gain=(self._base.copilot_min_gain if abs(self.min_gain.value() - self._base.copilot_min_gain)
                               < 5e-4 else round(self.min_gain.value(), 3)),
-            balance_within_role=self.within_role.isChecked(), eligibility=self.eligibility.current(),
+            copilot_change_budget=self._budget_share(),
+            balance_within_role=self.within_role.isChecked(),
+            balance_within_region=self.within_region.isChecked(), eligibility=self.eligibility.current(),
             segment_rules=segment_rules, score_model=score_model, book_norms=capacity.book_norms,
             headcount=capacity.headcount, quota_share=capacity.quota_share,
         ), ""
 
+    def _budget_share(self) -> float:
+        """The budget as a share; the shown one when the spin still shows it (the spin rounds to 0.1%, so a
+        saved 3.33% must not become 3.3% — and an undo step — by merely opening the dialog)."""
+        base = self._base.copilot_change_budget
+        if abs(self.budget.value() - round(base * 100, 1)) < 1e-6:
+            return base
+        return round(self.budget.value() / 100, 4)
+
+    def _budget_text(self) -> str:
+        """What the budget means in accounts, for this plan when there is one."""
+        share = self._budget_share()
+        if not share > 0:
+            return "No budget: the suggestions may move\nany number of accounts."
+        if self._plan is None:
+            return f"At most {share:.1%} of the plan's accounts away\nfrom their baseline owner, in all."
+        b = change_budget(self._plan, share)
+        assert b.limit is not None
+        left = b.left or 0
+        return (f"At most {b.limit:,} of {self._plan.n_accounts:,} accounts away from their\nbaseline owner in "
+                f"all · {b.used:,} now, {left:,} left" + (" (used up)" if left == 0 else ""))
+
     def _revalidate(self) -> None:
         if self._loading:
             return
+        self.budget_words.setText(self._budget_text())
         settings, message = self.current()
         self.error_label.setText(message)
         page = self.tabs.currentWidget()

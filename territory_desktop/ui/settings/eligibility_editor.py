@@ -28,6 +28,9 @@ Rules = tuple[tuple[str, tuple[str, ...]], ...]
 ANY_ROLE = "Any role"
 RULE_COLUMN_WIDTH = 160
 """Room for "Enterprise AE or Strategic AE only" in the summary column."""
+MAX_ROWS_SHOWN = 5
+"""Segments shown without scrolling. A plan has three to five; beyond that the table scrolls, so the dialog
+(whose tallest tab this is) still fits a 1280×800 screen with its OK button (7 segments made it 800 px tall)."""
 
 
 def _wrap(role: str) -> str:
@@ -136,16 +139,19 @@ class EligibilityEditor(QWidget):
         self._fit_height()
 
     def _fit_height(self) -> None:
-        """Big enough for every segment and role without scroll bars (a plan has a handful of each): the
-        dialog grows instead of hiding a row or a column behind a scroll bar."""
+        """Big enough for every role and up to MAX_ROWS_SHOWN segments without scroll bars: the dialog grows
+        instead of hiding a column behind a scroll bar, and only an unusually long list of segments scrolls."""
         t = self.table
         frame = 2 * t.frameWidth()
-        rows = sum(t.rowHeight(r) for r in range(t.rowCount()))
+        shown = min(t.rowCount(), MAX_ROWS_SHOWN)
+        rows = sum(t.rowHeight(r) for r in range(shown))
         t.setFixedHeight(t.horizontalHeader().sizeHint().height() + rows + frame + 2)
         t.resizeColumnsToContents()
         cols = sum(t.columnWidth(c) for c in range(len(self.roles)))
-        t.setMinimumWidth(t.verticalHeader().sizeHint().width() + cols + RULE_COLUMN_WIDTH + frame + 2)
-        t.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = t.verticalScrollBar().sizeHint().width() if t.rowCount() > shown else 0
+        t.setMinimumWidth(t.verticalHeader().sizeHint().width() + cols + RULE_COLUMN_WIDTH + frame + 2 + scroll)
+        t.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded if scroll
+                                     else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         t.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def cell(self, segment: str, role: str) -> QTableWidgetItem:

