@@ -16,6 +16,7 @@ from territory_desktop.cli import (
     plan_commands,
     refresh_commands,
     report_commands,
+    review_commands,
     rules_commands,
     scenario_commands,
     solve_commands,
@@ -23,7 +24,7 @@ from territory_desktop.cli import (
 from territory_desktop.cli.errors import CliError
 
 COMMANDS = ("import", "info", "move", "export", "recover", "solve", "solve-points", "capacity", "scenario",
-            "compare", "report", "refresh", "route", "rules")
+            "compare", "report", "refresh", "route", "rules", "review")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     report_commands.register(sub)
     refresh_commands.register(sub)
     rules_commands.register(sub)
+    review_commands.register(sub)
     return p
 
 

@@ -11,12 +11,15 @@ account that stays, so "moved vs baseline" still means what it meant.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
+from territory_desktop.core.audit import EDIT, REDO, UNDO, AuditEntry
+from territory_desktop.core.change_notes import ChangeNotes, NoteColumns
 from territory_desktop.core.edits import Edit
 from territory_desktop.core.geo import haversine_km
 from territory_desktop.core.kpi_state import KpiState
@@ -158,7 +161,8 @@ def departed_of(plan: Plan) -> pd.DataFrame:
 class RefreshAccounts(Edit):
     """Replace the plan's accounts with a refreshed set (one undoable step; the inverse puts the old ones back).
 
-    `accounts` is the whole new accounts frame; `assignment`, `baseline` and `locked` are aligned with it.
+    `accounts` is the whole new accounts frame; `assignment`, `baseline`, `locked` and `notes` (reason, by, at
+    of each account's last move: the change list and the review read them) are aligned with it.
     """
 
     accounts: pd.DataFrame
@@ -168,21 +172,32 @@ class RefreshAccounts(Edit):
     departed: pd.DataFrame
     label: str = "Refresh from CRM export"
     source: pd.DataFrame | None = None
+    notes: NoteColumns | None = None
+    summary: str = ""
+    """What the refresh changed in words (`RefreshDiff.summary`): the audit trail's reason, so Plan History and
+    the quarterly review say how many accounts came, went and changed segment."""
     kind: ClassVar[str] = "refresh_accounts"
 
     def apply_to(self, plan: Plan) -> Edit:
+        every = np.arange(plan.n_accounts)
         inverse = RefreshAccounts(plan.accounts, plan.assignment.copy(), plan.baseline.copy(), plan.locked.copy(),
-                                  departed_of(plan), self.label, plan.source)
+                                  departed_of(plan), self.label, plan.source, plan.notes.take(every),
+                                  self.summary)
         plan.accounts = self.accounts.reset_index(drop=True)
         plan.assignment = np.asarray(self.assignment, dtype=np.int32).copy()
         plan.baseline = np.asarray(self.baseline, dtype=np.int32).copy()
         plan.locked = np.asarray(self.locked, dtype=bool).copy()
         plan.source = None if self.source is None else self.source.reset_index(drop=True)
         plan.departed = self.departed.reset_index(drop=True)
+        n = len(plan.assignment)
+        plan.notes = ChangeNotes(n) if self.notes is None else ChangeNotes(n, *self.notes)
         plan._refresh_static_arrays()
         plan.kpis = KpiState.full(plan)
         plan._bump("accounts", np.arange(plan.n_accounts))
         return inverse
+
+    def audit_reason(self) -> str:
+        return self.summary
 
     def to_dict(self) -> dict[str, Any]:
         raise NotImplementedError("a refresh is saved with the plan, not journaled edit by edit")
@@ -203,8 +218,35 @@ def refresh_edit(plan: Plan, new: pd.DataFrame, diff: RefreshDiff, new_source: p
     assignment[diff.matched_new] = plan.assignment[diff.matched_old]
     baseline[diff.matched_new] = plan.baseline[diff.matched_old]
     locked[diff.matched_new] = plan.locked[diff.matched_old]
+    notes = tuple(np.full(n_new, "", dtype=object) for _ in range(3))
+    for mine, old in zip(notes, plan.notes.take(diff.matched_old), strict=True):
+        mine[diff.matched_new] = old
     gone = departed_frame(plan, diff.removed_rows)
     departed = pd.concat([departed_of(plan), gone], ignore_index=True) if len(gone) else departed_of(plan)
     return RefreshAccounts(new.reset_index(drop=True), assignment, baseline, locked, departed,
                            f"Refresh from CRM export ({len(diff.new_rows):,} new, {len(diff.removed_rows):,} gone)",
-                           new_source)
+                           new_source, notes, "; ".join(diff.summary()) + ".")  # type: ignore[arg-type]
+
+
+KIND = RefreshAccounts.kind
+_SEGMENT = re.compile(r"([0-9][0-9,]*) changed segment\b")
+
+
+def refreshes_in(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """The refreshes among audit `entries` that still count (an undone refresh is taken out, a redone one
+    counts again), oldest first: what the quarterly review lists as "from the CRM since the review"."""
+    kept: list[AuditEntry] = []
+    for e in entries:
+        if e.kind != KIND:
+            continue
+        if e.action in (EDIT, REDO):
+            kept.append(e)
+        elif e.action == UNDO and kept:
+            kept.pop()
+    return kept
+
+
+def segment_changes(entry: AuditEntry) -> int:
+    """How many accounts a refresh's audit entry says changed segment (its reason is `RefreshDiff.summary`)."""
+    m = _SEGMENT.search(entry.reason)
+    return int(m.group(1).replace(",", "")) if m else 0

@@ -2,10 +2,13 @@
 
 A journal is JSON lines: a header (format, pid, start time, project file and its save_id, or a base snapshot
 for a plan that has no file yet) and then one `edit.to_dict()` per applied edit (undo included: an undo is
-the inverse edit being applied), each line flushed and fsync'ed. A writer holds an OS lock on a sidecar
-`.lock` file for as long as it lives, so a journal whose lock can be taken belongs to a session that crashed
-(or was dropped without close): that is what `list_recoverable` offers. This module writes journals; reading
-them back (`list_recoverable`, `recover`, `discard`) is in recovery_replay.py and re-exported here.
+the inverse edit being applied), each line flushed and fsync'ed. An edit that cannot be written as a line (a
+CRM refresh replaces the whole account set: its `to_dict` raises NotImplementedError) restarts the journal on a
+fresh snapshot of the plan taken just after it, marked `unsaved_base`, so a crash after it still restores it.
+A writer holds an OS lock on a sidecar `.lock` file for as long as it lives, so a journal whose lock can be
+taken belongs to a session that crashed (or was dropped without close): that is what `list_recoverable`
+offers. This module writes journals; reading them back (`list_recoverable`, `recover`, `discard`) is in
+recovery_replay.py and re-exported here.
 """
 
 from __future__ import annotations
@@ -56,6 +59,12 @@ class Journal:
         self._snapshot = snapshot
         self._source_path = source_path
         self._file_path = file_path
+        self._project: Path | None = file_path
+        """The project file the plan belongs to (named in a restarted journal's header)."""
+        self._stopped = False
+        """A refresh could not be snapshotted: later edits would replay onto a plan without it, so none is written."""
+        self.snapshot_restarts = 0
+        """How often an edit that cannot be journaled line by line made the journal start on a snapshot."""
         self.edit_count = 0
         self.error: str | None = None
         """Set when an edit could not be written (disk full...): the UI should urge a save."""
@@ -80,24 +89,52 @@ class Journal:
         restored): the edits replay onto a snapshot, and a restore gives the plan back under that file's name
         rather than as an untitled plan.
         """
-        return cls(plan, *_open_files(plan, project_path, source_path, unsaved_base, file_path), source_path,
-                   file_path)
+        journal = cls(plan, *_open_files(plan, project_path, source_path, unsaved_base, file_path), source_path,
+                      file_path)
+        journal._project = Path(project_path) if project_path is not None else journal._project
+        return journal
 
     def _append(self, edit: Edit) -> None:
-        if self._fh is None:
+        if self._fh is None or self._stopped:
             return
         try:
-            _write_line(self._fh, edit.to_dict())
+            record = edit.to_dict()
+        except NotImplementedError:  # e.g. a CRM refresh: the plan itself is the record
+            self._restart_on_snapshot()
+            return
+        except (TypeError, ValueError) as exc:
+            self.error = f"Recovery journal {self.path.name} could not record an edit: {exc}"
+            return
+        try:
+            _write_line(self._fh, record)
             self.edit_count += 1
         except (OSError, TypeError, ValueError) as exc:  # never break editing because the journal failed
             self.error = f"Recovery journal {self.path.name} could not record an edit: {exc}"
+
+    def _restart_on_snapshot(self) -> None:
+        """Begin a new journal on a snapshot of the plan as it is now (the edit just applied included), marked
+        unsaved so a crash offers it even if nothing follows; the old journal goes only once the new one is
+        written. Any failure (disk full, a plan that cannot be saved) stops journaling with `error` set: it
+        must never reach the edit that was applied, since the plan has already changed."""
+        try:
+            fresh = _open_files(self._plan, None, self._source_path, unsaved_base=True, file_path=self._project)
+        except Exception as exc:  # noqa: BLE001 — a journal failure must leave editing possible
+            self.error = f"Recovery journal {self.path.name} could not record a refresh of the accounts: {exc}"
+            self._stopped = True
+            return
+        old = (self.path, self._lock, self._fh, self._snapshot)
+        self.path, self._lock, self._fh, self._snapshot = fresh
+        self.edit_count, self.error = 0, None
+        self.snapshot_restarts += 1
+        _close_and_remove(*old)
 
     def mark_saved(self, project_path: Path) -> None:
         """The plan now equals `project_path`: restart the journal against that file, drop the old one."""
         fresh = _open_files(self._plan, project_path, self._source_path)  # new first: never without one
         old = (self.path, self._lock, self._fh, self._snapshot)
         self.path, self._lock, self._fh, self._snapshot = fresh
-        self.edit_count, self.error = 0, None
+        self._project = Path(project_path)
+        self.edit_count, self.error, self._stopped = 0, None, False
         _close_and_remove(*old)
 
     def close(self, discard: bool = True) -> None:
