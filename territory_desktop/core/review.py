@@ -168,7 +168,11 @@ def review(plan: Plan, since: ReviewMark | None | str = LAST) -> Review:
     if mark is None:
         moved = np.flatnonzero(plan.assignment != plan.baseline)
     else:
-        moved = np.flatnonzero(plan.notes.at.astype(str) > mark.at)  # ISO UTC stamps sort as text
+        at = plan.notes.at.astype(str)  # ISO UTC stamps sort as text; they are to the second, so a move in
+        after = at > mark.at  # the mark's own second counts when a reassigning edit follows the mark
+        if any(e.accounts and e.at == mark.at for e in plan.audit[mark.position + 1:]):
+            after |= at == mark.at
+        moved = np.flatnonzero(after)
     reasons = Counter(_reason_kind(r) for r in plan.notes.reason[moved].tolist())
     table = kpis.territory_table(plan)
     s = plan.settings

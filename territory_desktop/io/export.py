@@ -25,6 +25,7 @@ import pandas as pd
 from territory_desktop.core.change_notes import default_effective_date
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.quota import suggest_quotas
+from territory_desktop.core.refresh import departed_of
 
 FORMULA_START = re.compile(r"^\s*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]")
 """A cell a spreadsheet may execute: = + - @ (also full-width) or tab/CR, possibly after leading spaces."""
@@ -83,7 +84,8 @@ def _territory_quota(plan: Plan) -> np.ndarray:
 
 def change_table(plan: Plan, effective_date: dt.date | str | None = None,
                  reason: str = "") -> tuple[tuple[str, ...], list[np.ndarray]]:
-    """Headers and columns of the change list: only accounts whose territory differs from the baseline.
+    """Headers and columns of the change list: accounts whose territory differs from the baseline, then the
+    accounts a refresh took out of the plan (gone from the CRM: from their territory to nobody).
 
     Each row says why (the reason its move carried: the co-pilot's sentence, the planner's note, "Rep
     departure: ..."; `reason` fills in for moves that carried none), who moved it and when (UTC). The
@@ -95,12 +97,26 @@ def change_table(plan: Plan, effective_date: dt.date | str | None = None,
     when = default_effective_date() if effective_date is None else _as_date(effective_date)
     own = plan.notes.reason[rows]
     reasons = np.where(own == "", str(reason).strip(), own).astype(object) if n else np.empty(0, dtype=object)
+    gone = departed_of(plan)
+    g = len(gone)
+    reps = {t.name: t.rep for t in plan.territories}
+
+    def col(name: str) -> np.ndarray:
+        return gone[name].fillna("").astype(str).to_numpy(dtype=object) if g else np.empty(0, dtype=object)
+
+    empty = np.full(g, "", dtype=object)
     return CHANGE_HEADERS, [
-        _text(plan, "account_id")[rows], _text(plan, "name")[rows],
-        _by_territory(plan, base, "name"), _by_territory(plan, base, "rep"),
-        _by_territory(plan, now, "name"), _by_territory(plan, now, "rep"),
-        np.full(n, when.isoformat(), dtype=object), reasons,
-        plan.notes.by[rows].astype(object), np.array([_stamp(t) for t in plan.notes.at[rows]], dtype=object),
+        np.concatenate([_text(plan, "account_id")[rows], col("account_id")]),
+        np.concatenate([_text(plan, "name")[rows], col("name")]),
+        np.concatenate([_by_territory(plan, base, "name"), col("territory")]),
+        np.concatenate([_by_territory(plan, base, "rep"),
+                        np.array([reps.get(t, "") for t in col("territory")], dtype=object)]),
+        np.concatenate([_by_territory(plan, now, "name"), empty]),
+        np.concatenate([_by_territory(plan, now, "rep"), empty]),
+        np.full(n + g, when.isoformat(), dtype=object),
+        np.concatenate([reasons, col("reason")]),
+        np.concatenate([plan.notes.by[rows].astype(object), empty]),
+        np.concatenate([np.array([_stamp(t) for t in plan.notes.at[rows]], dtype=object), empty]),
     ]
 
 

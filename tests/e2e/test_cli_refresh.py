@@ -144,7 +144,6 @@ def test_the_change_list_keeps_moves_across_the_refresh(plan: Path, tmp_path: Pa
     assert rows["N-101"]["To Territory"] == "Bay Area" and rows["N-101"]["Reason"].startswith("No rule matched")
 
 
-@pytest.mark.xfail(strict=True, reason="io/export.py change_table does not list plan.departed yet (lead: see report)")
 def test_gone_accounts_stay_in_the_change_list(refreshed: tuple[dict, Path, Path], tmp_path: Path,
                                                capsys: pytest.CaptureFixture):
     _, out, _ = refreshed

@@ -184,3 +184,18 @@ def test_a_plan_saved_with_text_as_json_opens_and_migrates_with_every_value(tmp_
         assert np.array_equal(before.plan.locked, after.plan.locked)
         assert list(before.plan.notes.reason) == list(after.plan.notes.reason)
 
+
+
+def test_accounts_gone_from_the_crm_are_kept_for_the_change_list_across_save_and_open(tmp_path: Path) -> None:
+    from territory_desktop.core.refresh import diff_accounts, refresh_edit
+
+    plan = make_plan(60, 3, seed=4)
+    gone_ids = plan.accounts["account_id"].iloc[[5, 6, 7]].tolist()
+    newer = plan.accounts.drop(index=[5, 6, 7]).reset_index(drop=True)
+    plan.apply(refresh_edit(plan, newer, diff_accounts(plan, newer)))
+    path = tmp_path / "refreshed.territory"
+    save_project(plan, path)
+    again = open_project(path)
+    assert again.n_accounts == 57
+    assert list(again.departed["account_id"]) == gone_ids
+    assert list(again.departed["reason"]) == ["gone from the CRM export"] * 3
