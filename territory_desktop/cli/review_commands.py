@@ -102,15 +102,9 @@ def review_json(plan: Plan, found: Review, marked: str | None) -> dict[str, Any]
 
 def review_lines(plan: Plan, found: Review, limit: int, title: str) -> list[str]:
     """The review as a person reads it: the summary sentences, then the territories, refreshes and moves."""
-    from territory_desktop.core.refresh import segment_changes
-
     out = [f"Quarterly review of {title}:"]  # the first line says since when
     out += [f"  {line}" for line in found.lines()]
     refreshes = _refreshes(found)
-    if refreshes:
-        seg = sum(segment_changes(e) for e in refreshes)
-        out.append(f"  {seg:,} account{'' if seg == 1 else 's'} changed segment in {len(refreshes)} CRM "
-                   f"refresh{'' if len(refreshes) == 1 else 'es'}.")
     rows = territory_rows(found)
     if rows:
         out.append("Territories:")

@@ -29,6 +29,7 @@ from territory_desktop.core.audit import EDIT, REDO, UNDO, AuditEntry
 from territory_desktop.core.band_words import deviation_phrase
 from territory_desktop.core.edits import Edit
 from territory_desktop.core.plan import Plan
+from territory_desktop.core.refresh import refreshes_in, segment_changes
 from territory_desktop.core.vacancy import vacant_territories
 
 REVIEW_LABEL = "Quarterly review done"
@@ -135,6 +136,11 @@ class Review:
                    + (f" ({len(self.new_over_capacity)} new)" if self.since and self.over_capacity else "") + ".")
         if self.vacant:
             out.append(f"Vacant until the hire: {', '.join(v.name for v in self.vacant)}.")
+        refreshes = refreshes_in(self.edits)
+        if refreshes:
+            seg = sum(segment_changes(e) for e in refreshes)
+            n = len(refreshes)
+            out.append(f"{seg:,} account{_s(seg)} changed segment in {n} CRM refresh{'' if n == 1 else 'es'}.")
         out.append(f"{len(self.unassigned_rows):,} account{_s(len(self.unassigned_rows))} unassigned; "
                    f"{self.untouched:,} untouched for {UNTOUCHED_DAYS}+ days.")
         return out

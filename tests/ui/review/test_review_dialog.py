@@ -108,3 +108,18 @@ def test_mark_review_done_is_undoable_and_the_next_review_starts_there_after_sav
     second.close()
     w.undo_group.undo()  # the mark
     assert last_review(w.plan) is None
+
+
+def test_the_review_counts_accounts_a_crm_refresh_moved_to_another_segment(qtbot, tmp_path):
+    from territory_desktop.core.refresh import diff_accounts, refresh_edit
+
+    w = make_window(qtbot, tmp_path, make_plan(300, 4, seed=5))
+    plan = w.plan
+    newer = plan.accounts.copy()
+    grown = np.flatnonzero(newer["segment"].astype(str) != "Enterprise")[:2]
+    newer.loc[grown, "segment"] = "Enterprise"  # two accounts grew into Enterprise in the CRM
+    w.controller.apply(refresh_edit(plan, newer, diff_accounts(plan, newer)))
+    QApplication.processEvents()  # the shell re-points the views after an account-set change
+    dlg = open_dialog(qtbot, w)
+    assert "2 accounts changed segment in 1 CRM refresh." in dlg.head.text()
+    dlg.close()
