@@ -126,6 +126,8 @@ w.ask = lambda *a: 0
 
 
 def bench_start(starts: int) -> list[tuple[str, float]]:
+    if starts <= 0:  # --starts 0: the drop only
+        return []
     times, n = [], 0
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for _ in range(starts):

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QSizePolicy,
     QStackedWidget,
+    QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolBar,
     QToolButton,
@@ -46,13 +47,19 @@ from territory_desktop.core.palette import PALETTE, color_for
 from territory_desktop.core.plan import EditRefused, Plan, PlanChange
 from territory_desktop.core.territory import Territory
 from territory_desktop.ui.hub.plan_controller import PlanController
-from territory_desktop.ui.territories.delegates import BandDelegate, WorkloadBarDelegate
+from territory_desktop.ui.territories.delegates import (
+    BAND_TEXT_ROLE,
+    BandDelegate,
+    WorkloadBarDelegate,
+    workload_text,
+)
 from territory_desktop.ui.territories.dialog import RemoveTerritoryDialog, TerritoryDialog
 from territory_desktop.ui.territories.model import SORT_ROLE, TERRITORY_ROLE, TerritoryTableModel
 from territory_desktop.ui.territories.tree_model import GROUP_ROLE, TerritoryTreeModel
 from territory_desktop.ui.territories.tree_view import TerritoryTreeView
 from territory_desktop.ui.territories.view import TerritoryView
 from territory_desktop.ui.theme import icons
+from territory_desktop.ui.theme.style import WORKLOAD_ROLE
 
 _SORT_ARROW = 18
 """px the header's sort indicator takes beside a title, so "Potential" never runs under its arrow."""
@@ -173,7 +180,11 @@ class TerritoryPanel(QWidget):
         self._band_delegate = BandDelegate(v)
         self._bar_delegate = WorkloadBarDelegate(v)
         self.proxy.modelReset.connect(self._apply_column_setup)
-        self.model.dataChanged.connect(lambda *_: self._widen_to_fit())
+        self._width_cache: dict[tuple[int, object], int] = {}
+        """Width of a cell by column and what it shows: deviations and workloads repeat across territories
+        and edits, so after the first edits a cell is measured by a dict lookup."""
+        self.model.dataChanged.connect(lambda top, bottom, *_: self._widen_to_fit(range(top.row(), bottom.row() + 1)))
+        self.proxy.modelReset.connect(self._width_cache.clear)
         v.horizontalHeader().sortIndicatorChanged.connect(lambda *_: self._widen_to_fit())
         self._apply_column_setup()
 
@@ -203,7 +214,7 @@ class TerritoryPanel(QWidget):
         self.tree.depth = 3 if h is not None and h.has_areas else 2
         self.tree.fit_name_column()
 
-    def _needed_width(self, column: int) -> int:
+    def _needed_width(self, column: int, rows: range | None = None) -> int:
         """The width a column needs: its widest cell and its header (with the sort arrow's room when sorted).
 
         Only the sorted column reserves the arrow's room: reserving it everywhere cost ~65 px, which a laptop's
@@ -224,8 +235,7 @@ class TerritoryPanel(QWidget):
         opt = QStyleOptionViewItem()
         opt.initFrom(self.view)
         opt.font = self.view.font()
-        for row in range(self.model.rowCount()):
-            need = max(need, delegate.sizeHint(opt, self.model.index(row, column)).width())
+        need = max(need, self._widest_cell(column, delegate, opt, rows))
         if hasattr(self, "tree_model") and self.grouped:  # a region's total is wider than its territories'
             bold = QFont(opt.font)
             bold.setBold(True)
@@ -238,13 +248,50 @@ class TerritoryPanel(QWidget):
                            QFontMetrics(bold).horizontalAdvance(str(idx.data() or "")) + 2 * 8)
         return need
 
-    def _widen_to_fit(self) -> None:
+    def _widest_cell(self, column: int, delegate: QStyledItemDelegate, opt: QStyleOptionViewItem,
+                     rows: range | None = None) -> int:
+        """The widest cell of a column (of `rows`, default all). Qt's size hint of every cell cost ~0.5 s per
+        edit at 200 territories (it reads every role of the cell): the panel's own delegates measure their
+        width directly, a plain cell is its text plus the padding Qt's hint adds to it (found on the first
+        row), and each (column, text) is measured once."""
+        n = self.model.rowCount()
+        rows = range(n) if rows is None else range(max(rows.start, 0), min(rows.stop, n))
+        if not len(rows):
+            return 0
+        width_for = getattr(delegate, "width_for", None)
+        role = BAND_TEXT_ROLE if isinstance(delegate, BandDelegate) else \
+            WORKLOAD_ROLE if isinstance(delegate, WorkloadBarDelegate) else Qt.ItemDataRole.DisplayRole
+        fm = QFontMetrics(opt.font)
+        cache = self._width_cache
+        widest = 0
+        for r in rows:
+            index = self.model.index(r, column)
+            shown = index.data(role)
+            if role == WORKLOAD_ROLE and shown:  # the bar's width is fixed: only its words vary
+                shown = workload_text(*shown)[0]
+            key = (column, shown)
+            width = cache.get(key)
+            if width is None:
+                if width_for is not None:
+                    width = width_for(opt, index) or 0
+                else:
+                    pad = cache.get((column, "\x00pad"))
+                    if pad is None:
+                        pad = cache[(column, "\x00pad")] = \
+                            delegate.sizeHint(opt, index).width() - fm.horizontalAdvance(str(shown or ""))
+                    width = fm.horizontalAdvance(str(shown or "")) + pad
+                cache[key] = width
+            widest = max(widest, width)
+        return widest
+
+    def _widen_to_fit(self, rows: range | None = None) -> None:
         """After an edit or a sort a cell or header may say more ("1,097% over", the sort arrow): widen its
-        column, never narrow it under the user; the name column takes what is left."""
+        column, never narrow it under the user; the name column takes what is left. Columns only widen, so
+        after an edit only the rows it changed (`rows`) need measuring."""
         for c in range(self.model.columnCount()):
             if self.model.column_key(c) in ("name", "rep"):
                 continue
-            need = self._needed_width(c)
+            need = self._needed_width(c, rows)
             if self.view.columnWidth(c) < need:
                 self.view.setColumnWidth(c, need)
         self.view.fit_name_column()

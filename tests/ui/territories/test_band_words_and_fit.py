@@ -90,3 +90,17 @@ def test_every_header_leaves_room_for_the_sort_arrow(qtbot) -> None:
         panel.view.sortByColumn(c, Qt.SortOrder.DescendingOrder)
         # text + padding 6px each side + the indicator (~16px): the title must not run under the arrow
         assert header.sectionSize(c) >= fm.horizontalAdvance(title) + 12 + 16, title
+
+
+def test_an_edit_that_lengthens_a_cell_widens_its_column(qtbot) -> None:
+    from territory_desktop.core.edits import UpdateTerritory
+
+    plan = edge_plan()
+    panel = make_panel(qtbot, plan)
+    col = panel.model.column_of("workload")
+    before = panel.view.columnWidth(col)
+    panel.controller.apply(UpdateTerritory(1, {"capacity_hours": 0.01}))  # South: thousands of percent over
+    need, width = _fits(panel, "workload", 1)
+    assert width > before and need <= width
+    panel.controller.apply(UpdateTerritory(1, {"capacity_hours": 1600.0}))
+    assert panel.view.columnWidth(col) == width  # never narrowed under the planner
