@@ -15,6 +15,7 @@ against a ±15% band that still leaves the territory out reads "−15.3% (still 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -436,12 +437,23 @@ class SuggestionsPanel(QWidget):
         self.list.clear()
         shown = self._suggestions[:MAX_SHOWN]
         self._names = self._names_of(shown, limit=20)
+        pairs = Counter((s.from_territory, s.to_territory) for s in shown)
+        seen: Counter[tuple[int, int]] = Counter()
         for s in shown:
-            item = QListWidgetItem(headline(self.plan, s))
+            pair = (s.from_territory, s.to_territory)
+            seen[pair] += 1
+            # several groups of one from→to pair each say "from +59%": mark them as parts of one move, each
+            # worded on its own, or the list reads as the same suggestion three times
+            part = f"({seen[pair]} of {pairs[pair]}) " if pairs[pair] > 1 else ""
+            item = QListWidgetItem(part + headline(self.plan, s))
             item.setData(_ROLE, s)
             item.setData(STALE_ROLE, self._stale)
             item.setData(_ROLE + 1, self._subtitle(s))
-            item.setToolTip(self._accounts_text(s, limit=20))
+            tip = self._accounts_text(s, limit=20)
+            if part:
+                tip = (f"Group {seen[pair]} of {pairs[pair]} moving accounts {self._pair_words(pair)}; its figures "
+                       f"are for this group alone, on today's plan.\n{tip}")
+            item.setToolTip(tip)
             self.list.addItem(item)
         self.list.setUpdatesEnabled(True)
         if self.list.count():
@@ -464,6 +476,11 @@ class SuggestionsPanel(QWidget):
             self.count_label.setText(f"{n:,} suggestion{'s' if n != 1 else ''} · {accounts:,} "
                                      f"account{'s' if accounts != 1 else ''}")
         self._update_buttons()
+
+    def _pair_words(self, pair: tuple[int, int]) -> str:
+        def name(t: int) -> str:
+            return "Unassigned" if t < 0 else self.plan.territories[t].name
+        return f"from {name(pair[0])} to {name(pair[1])}"
 
     def _subtitle(self, s: Suggestion) -> str:
         parts = [_delta_text(self.plan, d) for d in s.deltas

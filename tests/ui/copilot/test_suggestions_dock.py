@@ -222,3 +222,25 @@ def test_client_with_the_real_solver_process_offers_suggestions(qtbot):
     finally:
         client.shutdown()
     assert not client.worker.is_alive()
+
+
+def test_groups_of_one_move_say_which_part_they_are(qtbot, tmp_path):
+    from territory_desktop.solver.copilot.suggestions import make_suggestions
+    from tests.ui.copilot.test_copilot_in_window import WindowClient
+    from tests.ui.window_driver import make_window
+
+    plan = make_plan(300, 4, seed=3)
+    window = make_window(qtbot, tmp_path, plan)
+    client = WindowClient()
+    dock = window.attach_copilot(client)
+    solution = np.where(plan.assignment == 0, 1, plan.assignment)  # all of territory 0 to 1: many groups
+    suggestions = make_suggestions(plan, solution, plan.version, min_gain=0, budget=0)
+    client.suggestionsChanged.emit(suggestions)
+    panel = dock.panel
+    qtbot.waitUntil(lambda: panel.list.count() > 0, timeout=2000)
+    texts = [panel.list.item(i).text() for i in range(panel.list.count())]
+    same_pair = sum(1 for s in suggestions[:panel.list.count()] if (s.from_territory, s.to_territory) == (0, 1))
+    assert same_pair > 1
+    assert sorted(t.split(")")[0] + ")" for t in texts if t.startswith("(")) == sorted(
+        f"({i} of {same_pair})" for i in range(1, same_pair + 1))
+    assert "its figures are for this group alone" in panel.list.item(0).toolTip()
