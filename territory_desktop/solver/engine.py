@@ -151,6 +151,7 @@ def solve(problem: Problem, time_limit: float, should_stop: Callable[[], bool] =
     best plan keeps every rule and the search proved none: `bound` is then the best cost any plan can reach,
     so the planner reads how far from the best possible the plan is (see `gap`)."""
     t0 = time.monotonic()
+    prove_bound = prove_bound and _bound_applies(problem)  # p3038's 9M pairs: the whole time to the search
     reserve = min(BOUND_SHARE * time_limit, BOUND_MAX_S) if prove_bound else 0.0
     last = None
     for sol in solve_stream(problem, time_limit - reserve, should_stop):
@@ -166,8 +167,20 @@ def solve(problem: Problem, time_limit: float, should_stop: Callable[[], bool] =
     return dataclasses.replace(last, elapsed=time.monotonic() - t0)
 
 
+def _carve_like(problem: Problem) -> bool:
+    return problem.mode == "carve" or not np.isfinite(problem.centres).all()
+
+
+def _bound_applies(problem: Problem) -> bool:
+    if _carve_like(problem):
+        from territory_desktop.solver.carve.bound import carve_bound_applies
+        return carve_bound_applies(problem)
+    from territory_desktop.solver.rebalance.bound import rebalance_bound_applies
+    return rebalance_bound_applies(problem)
+
+
 def _prove_bound(problem: Problem, sol: Solution, time_limit: float) -> float | None:
-    if problem.mode == "carve" or not np.isfinite(problem.centres).all():
+    if _carve_like(problem):
         from territory_desktop.solver.carve.bound import carve_bound
         return carve_bound(problem, sol.objective, time_limit)
     from territory_desktop.solver.rebalance.bound import rebalance_bound

@@ -149,3 +149,30 @@ def test_stopping_ends_the_stream_quickly():
     for _ in stream:
         pass
     assert time.monotonic() - stop_at[0] < 1.0  # typically ~0.05 s; slack for a loaded CI machine
+
+
+def test_no_time_is_kept_for_a_bound_that_cannot_be_proved(monkeypatch):
+    """p3038 (9M account x centre pairs) gets no bound: keeping a tenth of its time for one cost quality."""
+    import territory_desktop.solver.engine as engine
+    from territory_desktop.solver.carve import bound as carve_bound
+
+    limits: list[float] = []
+
+    def stream(problem, time_limit, should_stop):  # noqa: ANN001, ANN202 - records what the search was given
+        limits.append(time_limit)
+        yield from solve_stream(problem, 0.5, should_stop)
+
+    monkeypatch.setattr(engine, "solve_stream", stream)
+    rng = np.random.default_rng(1)
+    n, k = 60, 4
+    p = Problem(version=0, x=rng.random(n), y=rng.random(n), measures=rng.integers(1, 9, (n, 1)).astype(float),
+                measure_names=("demand",), bands=np.array([np.inf]), weights=np.ones(1), shares=np.ones(k),
+                centres=np.full((k, 2), np.nan), capacity=None, current=np.full(n, -1, np.int32),
+                baseline=np.full(n, -1, np.int32), movable=np.ones(n, bool), eligible=None,
+                territory_open=np.ones(k, bool), disruption_weight=0.0, compactness_weight=1.0,
+                capacity_column=0, distance="euclidean", mode="carve", site_capacity=np.full(n, 200.0))
+    assert carve_bound.carve_bound_applies(p)
+    solve(p, 20.0)
+    monkeypatch.setattr(carve_bound, "MAX_PAIRS", 10)  # now the bound is out of reach for this problem
+    solve(p, 20.0)
+    assert limits == [18.0, 20.0]

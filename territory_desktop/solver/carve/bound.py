@@ -13,14 +13,22 @@ MAX_PAIRS = 1_200_000
 """Account x candidate-centre pairs the bound reads (a few ms per step up to here; p3038's 9M are skipped)."""
 
 
-def carve_bound(p: Problem, upper: float, time_limit: float) -> float | None:
-    """A lower bound on the carve's cost, or None where one is not sound or not affordable here: locked
-    accounts or territories, eligibility rules, peer groups, negative measures, too many pairs."""
+def carve_bound_applies(p: Problem) -> bool:
+    """Whether `carve_bound` can say anything: not with locked accounts or territories, eligibility rules,
+    peer groups, negative measures, or too many pairs (decided before the solve, so no time is kept for a
+    bound that cannot come)."""
     k = int((p.active & p.territory_open).sum())
-    if (not p.free().all() or k != p.k or p.eligible is not None or k == 0
-            or (p.groups is not None and len(np.unique(p.groups)) > 1) or (p.measures < 0).any()
-            or p.n * p.n > MAX_PAIRS):
+    return not (not p.free().all() or k != p.k or p.eligible is not None or k == 0
+                or (p.groups is not None and len(np.unique(p.groups)) > 1) or (p.measures < 0).any()
+                or p.n * p.n > MAX_PAIRS)
+
+
+def carve_bound(p: Problem, upper: float, time_limit: float) -> float | None:
+    """A lower bound on the carve's cost, or None where one is not sound or not affordable here (see
+    `carve_bound_applies`)."""
+    if not carve_bound_applies(p):
         return None
+    k = int((p.active & p.territory_open).sum())
     dist = site_distance(p, np.arange(p.n)) * p.compactness_weight
     demand, cap = _demand_and_capacity(p)
     bands = _bands(p, k)

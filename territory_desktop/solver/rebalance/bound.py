@@ -12,14 +12,20 @@ MAX_PAIRS = 2_000_000
 """Account x territory pairs the bound reads (5,000 x 25 takes ~10 ms a step)."""
 
 
+def rebalance_bound_applies(p: Problem) -> bool:
+    """Whether `rebalance_bound` can be sound and affordable (decided before the solve, so no time is kept for
+    a bound that cannot come)."""
+    return not (not p.active.all() or (p.groups is not None and len(np.unique(p.groups)) > 1)
+                or (p.measures < 0).any() or p.n * p.k > MAX_PAIRS)
+
+
 def rebalance_bound(p: Problem, assignment: np.ndarray, upper: float, time_limit: float) -> float | None:
     """A lower bound on the cost of every in-band plan, or None where one is not sound or affordable here.
 
     Sound when the band targets cannot move: one peer group (or none), every territory active, so the grand
     totals the targets are shares of are the same for every plan that assigns every free account."""
     k = p.k
-    if (not p.active.all() or (p.groups is not None and len(np.unique(p.groups)) > 1)
-            or (p.measures < 0).any() or p.n * k > MAX_PAIRS):
+    if not rebalance_bound_applies(p):
         return None
     free = p.free()
     rows = np.flatnonzero(free)
