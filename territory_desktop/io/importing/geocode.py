@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from territory_desktop.io.importing.values import clean_text, us_state_codes
+from territory_desktop.io.importing.values import clean_text, factorize_text, fullmatches, us_state_codes
 
 GEO_SOURCES = ("latlon", "zip", "city", "none")
 US_LIKE = frozenset({"", "US", "PR", "GU", "VI", "AS", "MP"})
@@ -179,7 +179,7 @@ def geocode(lat: np.ndarray, lon: np.ndarray, zips: pd.Series, city: pd.Series, 
     source[ok] = "latlon"
 
     us_like = country.isin(US_LIKE).to_numpy()
-    has_zip = us_like & zips.str.fullmatch(r"\d{5}").fillna(False).to_numpy(dtype=bool)
+    has_zip = us_like & fullmatches(zips, r"\d{5}", strip=False)  # per distinct ZIP, not per row
     if has_zip.any():
         zt = zip_table()
         pos = zt.index.get_indexer(zips[has_zip])
@@ -217,8 +217,9 @@ def _far_from_home(country: pd.Series, source: np.ndarray, home: str) -> np.ndar
     """Placed rows whose stated country lies on another continent than the file's dominant country."""
     table = continent_of()
     home_cont = table.get("US" if home in US_LIKE else home, "")
-    c = country.fillna("").astype(str).replace("", home).to_numpy()  # a blank country is the file's own
-    cont = np.array([table.get("US" if x in US_LIKE else x, "") for x in c], dtype=object)
+    codes, distinct = factorize_text(country)  # a file names a few countries: look each up once
+    distinct = np.where(distinct == "", home, distinct)  # a blank country is the file's own
+    cont = np.array([table.get("US" if x in US_LIKE else x, "") for x in distinct.tolist()], dtype=object)[codes]
     return (source != "none") & (cont != "") & (cont != home_cont) & bool(home_cont)
 
 

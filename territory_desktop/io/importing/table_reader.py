@@ -111,12 +111,20 @@ def _problems(df: pd.DataFrame, name: str, notes: list[Note]) -> list[ImportProb
     return out
 
 
+LINE_SCAN_CHUNK = 16 * 1024 * 1024
+"""_longest_line looks at this many bytes at a time (a mask of the whole file would be as big as the file)."""
+
+
 def _longest_line(data: bytes) -> int:
     """Bytes in the longest line (a cheap bound on the longest unquoted cell)."""
-    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
-    if not len(ends):
-        return len(data)
-    return int(max(ends[0] + 1, np.diff(ends).max(initial=0), len(data) - ends[-1] - 1))
+    buf = np.frombuffer(data, dtype=np.uint8)
+    longest, start = 0, 0  # start: where the current line began
+    for at in range(0, len(buf), LINE_SCAN_CHUNK):
+        ends = np.flatnonzero(buf[at:at + LINE_SCAN_CHUNK] == 10) + at
+        if len(ends):
+            longest = max(longest, int(ends[0]) + 1 - start, int(np.diff(ends).max(initial=0)))
+            start = int(ends[-1]) + 1
+    return max(longest, len(buf) - start)
 
 
 def _check_cells(df: pd.DataFrame, name: str) -> None:
@@ -130,9 +138,21 @@ def _check_cells(df: pd.DataFrame, name: str) -> None:
                              f"{MAX_CELL_BYTES:,} bytes per cell can be imported")
 
 
+HEAD_CHARS = 1024 * 1024
+"""The delimiter and the header are found in the file's first MB (whole lines), not in a copy of all of it."""
+
+
+def _head(text: str) -> str:
+    """The first HEAD_CHARS of the text cut after a line end (all of it when shorter or one long line)."""
+    if len(text) <= HEAD_CHARS:
+        return text
+    end = text.rfind("\n", 0, HEAD_CHARS)
+    return text if end < 0 else text[:end + 1]
+
+
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the first lines into the most consistent number (>1) of cells."""
-    lines = [ln for ln in text.splitlines()[:_SNIFF_LINES] if ln.strip()]
+    lines = [ln for ln in _head(text).splitlines()[:_SNIFF_LINES] if ln.strip()]
     best, best_score = ",", (0.0, 0)
     for d in _DELIMITERS:
         try:
@@ -178,15 +198,25 @@ def _read_text(p: Path, nrows: int | None, notes: list[Note]) -> pd.DataFrame:
     else:
         delimiter = sniff_delimiter(text)
     notes += text_notes(dec, dec.text[:hint.end()].count("\n") if hint else 0)
-    df = _parse_text(text, delimiter, nrows, p.name)
+    if not (dec.cp1252 or dec.nul or data.startswith((b"\xff\xfe", b"\xfe\xff"))):
+        # all of it UTF-8 as written: pandas reads the bytes themselves (it would encode the text back to UTF-8
+        # anyway), so the decoded text and its StringIO copy (4 bytes a character) can be let go first
+        skip = (3 if data.startswith(b"\xef\xbb\xbf") else 0) + (len(hint.group(0).encode("utf-8")) if hint else 0)
+        header = _head(text)
+        del text, dec
+        df = _parse_text(header, delimiter, nrows, p.name, data if not skip else data[skip:])
+    else:
+        df = _parse_text(text, delimiter, nrows, p.name)
     if long_lines:
         _check_cells(df, p.name)
     return df
 
 
-def _parse_text(text: str, delimiter: str, nrows: int | None, name: str) -> pd.DataFrame:
+def _parse_text(text: str, delimiter: str, nrows: int | None, name: str, utf8: bytes | None = None) -> pd.DataFrame:
+    """The table in `text`; or, when `utf8` is given, in those bytes (valid UTF-8, the same table as text),
+    with `text` then only the first lines (enough for the header)."""
     try:
-        header_cells = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+        header_cells = next(csv.reader(io.StringIO(_head(text)), delimiter=delimiter), [])
     except csv.Error:
         header_cells = []
     if len(header_cells) > MAX_COLUMNS:
@@ -197,15 +227,16 @@ def _parse_text(text: str, delimiter: str, nrows: int | None, name: str) -> pd.D
         with warnings.catch_warnings():
             # pandas only warns when a row has more cells than the header, and drops them: take the slow path
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            df = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
+            source = io.StringIO(text) if utf8 is None else io.BytesIO(utf8)
+            df = pd.read_csv(source, sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
                              skip_blank_lines=False, nrows=limit, engine="c", header=0, quotechar='"',
-                             index_col=False)
+                             index_col=False, encoding="utf-8")
         if len(header_cells) != len(df.columns):
             raise ValueError("header and columns disagree")
         df.columns = header_cells
         return df
     except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, csv.Error, UnicodeError, IndexError):
-        return _read_ragged(text, delimiter, limit, name)
+        return _read_ragged(text if utf8 is None else utf8.decode("utf-8"), delimiter, limit, name)
 
 
 def _read_ragged(text: str, delimiter: str, limit: int, name: str) -> pd.DataFrame:

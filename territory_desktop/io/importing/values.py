@@ -28,6 +28,7 @@ _MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mio"
 _CURRENCY = r"(?:us\$|usd|eur|gbp|cad|aud|chf|jpy|sek|nok|dkk|nzd|mxn|[$€£¥])"
 _BODY_US = r"(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?"
 _BODY_EU = r"(?:\d{1,3}(?:\.\d{3})+|\d+)?(?:,\d+)?"
+_DOTTED_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:\.\d{3})+")
 _SPACED_GROUPS = re.compile(r"(?<=\d)[ \u00a0\u202f'’](?=\d{3}(?:\D|$))")
 
 
@@ -38,21 +39,96 @@ def _map_text(s: pd.Series, fn: Callable[[str], str]) -> pd.Series:
 
 def clean_text(s: pd.Series) -> pd.Series:
     """Trimmed text with the "no value" tokens ("N/A", "-", "null"...) made blank."""
-    return _map_text(s, lambda x: "" if x.casefold() in BLANK_TOKENS else x)
+    tokens, longest = BLANK_TOKENS, _LONGEST_TOKEN
+
+    def clean(u: pd.Series) -> pd.Series:  # one loop, no call per cell: ids and names are a million cells
+        return pd.Series(["" if len(t) <= longest and t.casefold() in tokens else t for t in map(str.strip, u.tolist())],
+                         dtype=object)
+
+    return _on_uniques(s, clean)
 
 
 def blank_mask(s: pd.Series) -> np.ndarray:
     """True where a cell holds nothing a planner would call a value ("", "N/A", "-", ...)."""
-    return _on_uniques(s, lambda u: (u.str.strip().str.casefold().isin(BLANK_TOKENS).to_numpy(),))[0]
+    return _on_uniques(s, lambda u: (is_blank_text(u.tolist()),))[0]
+
+
+_LONGEST_TOKEN = max(map(len, BLANK_TOKENS))
+"""A text longer than this (trimmed) is never a "no value" token: the case-folding is skipped for it."""
+
+
+def is_blank_text(values: list[str]) -> np.ndarray:
+    """Per text, whether trimmed and case-folded it is a "no value" token. A plain loop over the texts: at a
+    million distinct cells (ids, addresses) pandas' string methods cost ~10x as much."""
+    tokens, longest = BLANK_TOKENS, _LONGEST_TOKEN
+    return np.fromiter(((t := v.strip()) == "" or (len(t) <= longest and t.casefold() in tokens) for v in values),
+                       dtype=bool, count=len(values))
+
+
+def is_blank_token(values: list[str]) -> np.ndarray:
+    """Per text, whether it is a "no value" token other than the empty text (" N/A ", "-", "null")."""
+    tokens, longest = BLANK_TOKENS, _LONGEST_TOKEN
+    return np.fromiter(((t := v.strip()) != "" and len(t) <= longest and t.casefold() in tokens for v in values),
+                       dtype=bool, count=len(values))
+
+
+def stripped(values: list[str]) -> pd.Series:
+    """The texts trimmed, as a str Series (what `.str.strip()` gives, without its per-cell overhead)."""
+    return pd.Series(np.array([v.strip() for v in values], dtype=object), dtype=str)
+
+
+def fullmatches(s: pd.Series, pattern: str, strip: bool = True) -> np.ndarray:
+    """Per cell (trimmed unless `strip` is False), whether the regex matches all of it: run once per distinct
+    cell."""
+    rx = re.compile(pattern)
+
+    def test(u: pd.Series) -> tuple[np.ndarray]:
+        texts = [v.strip() for v in u.tolist()] if strip else u.tolist()
+        return (np.fromiter((rx.fullmatch(v) is not None for v in texts), dtype=bool, count=len(texts)),)
+
+    return _on_uniques(s, test)[0]
 
 
 def _on_uniques(s: pd.Series, fn: Callable[[pd.Series], Any]) -> Any:
     """Run a column parser once per distinct cell text: exports repeat values (cities, sizes, ZIPs) a lot."""
-    codes, uniques = pd.factorize(s.fillna("").astype(str).to_numpy(dtype=object))
-    res = fn(pd.Series(np.asarray(uniques, dtype=object), dtype=str))
+    codes, distinct = factorize_text(s)
+    res = fn(pd.Series(distinct, dtype=str))
     if isinstance(res, tuple):
         return tuple(np.asarray(r)[codes] for r in res)
     return pd.Series(np.asarray(res, dtype=object)[codes], index=s.index, dtype=str)
+
+
+DISTINCT_SAMPLE = 20_000
+"""Cells (evenly spread) looked at to tell a column of (nearly) all-different cells from one that repeats."""
+NEARLY_DISTINCT = 0.9
+"""...it is taken as all-different when at least this share of the sampled cells differ."""
+
+
+def factorize_text(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct texts) of a column, a missing cell read as "": what factorizing the column as text
+    gives, without first making a blank-filled text copy of every row (at 1M rows that copy cost more than
+    all the parsing done on the distinct values)."""
+    values = s.to_numpy(dtype=object)
+    sample = values[::max(len(values) // DISTINCT_SAMPLE, 1)]
+    if len(values) >= DISTINCT_SAMPLE and len(set(sample.tolist())) >= NEARLY_DISTINCT * len(sample):
+        # ids, names, addresses, coordinates: (nearly) every cell differs, so hashing them all to find the few
+        # repeats costs more (~0.4 s a column at 1M rows) than treating each cell as its own value
+        codes = np.arange(len(values), dtype=np.intp)
+        distinct = values.copy()
+        missing = pd.isna(distinct)
+        if missing.any():
+            distinct[missing] = ""
+        if not all(type(v) is str for v in distinct.tolist()):
+            distinct = np.array([str(v) for v in distinct.tolist()], dtype=object)
+        return codes, distinct
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    distinct = np.asarray(uniques, dtype=object)
+    if not all(type(v) is str for v in distinct.tolist()):  # a number or flag from an Excel sheet: its text
+        distinct = np.array([str(v) for v in distinct.tolist()], dtype=object)
+    if len(codes) and codes.min() < 0:  # missing cells: one more distinct value, ""
+        distinct = np.append(distinct, np.array([""], dtype=object))
+        codes = np.where(codes < 0, len(distinct) - 1, codes)
+    return codes, distinct
 
 
 def parse_numbers(s: pd.Series, decimal_comma: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -68,11 +144,12 @@ def parse_numbers(s: pd.Series, decimal_comma: bool | None = None) -> tuple[np.n
 
 
 def _parse_numbers(s: pd.Series, decimal_comma: bool | None) -> tuple[np.ndarray, np.ndarray]:
-    raw = s.fillna("").astype(str).str.strip()
+    raw = stripped(s.fillna("").astype(str).tolist())
     n = len(raw)
     out = np.full(n, np.nan)
     bad = np.zeros(n, dtype=bool)
-    blank = raw.str.casefold().isin(BLANK_TOKENS).to_numpy()
+    texts = raw.tolist()
+    blank = is_blank_text(texts)
     if blank.all():
         return out, bad
     # Fast path: plain numbers ("1234", "-12.5", "1e6") need no cleaning. Only "1.234"-shaped cells are
@@ -81,11 +158,12 @@ def _parse_numbers(s: pd.Series, decimal_comma: bool | None) -> tuple[np.ndarray
     fast_ok = ~blank & np.isfinite(fast)
     us_votes = 0
     if decimal_comma is not False and fast_ok.any():
-        dotted = raw.str.contains(".", regex=False).to_numpy(dtype=bool, na_value=False) & fast_ok
+        dotted = np.fromiter(("." in v for v in texts), dtype=bool, count=n) & fast_ok
         ambiguous = np.zeros(n, dtype=bool)
         if dotted.any():
-            ambiguous[dotted] = raw[dotted].str.fullmatch(r"[-+]?\d{1,3}(?:\.\d{3})+").to_numpy(
-                dtype=bool, na_value=False)
+            thousands = _DOTTED_THOUSANDS  # only a text with 3 digits after its last dot can be "1.234"
+            ambiguous[dotted] = np.fromiter((v[-4:-3] == "." and thousands.fullmatch(v) is not None
+                                             for v in raw[dotted].tolist()), dtype=bool, count=int(dotted.sum()))
         us_votes = int((dotted & ~ambiguous).sum())
         fast_ok &= ~ambiguous
     out[fast_ok] = fast[fast_ok]
@@ -200,14 +278,15 @@ def parse_zip(s: pd.Series, us_rows: np.ndarray | None = None) -> pd.Series:
     "2134" -> "02134", "2134.0" -> "02134" (a ZIP saved as a number), "02134-1234" / "021341234" -> "02134".
     Rows outside the US keep their code (upper-cased, trimmed): "M5V 3L9" is a fine Canadian code.
     """
-    raw = s.fillna("").astype(str).str.strip().str.upper()
+    codes, distinct = factorize_text(s)  # every step below runs once per distinct cell, not per row
+    raw = pd.Series(distinct, dtype=str).str.strip().str.upper()
     raw = raw.where(~raw.str.casefold().isin(BLANK_TOKENS), "")
-    us = np.ones(len(raw), dtype=bool) if us_rows is None else np.asarray(us_rows, dtype=bool)
+    us = np.ones(len(codes), dtype=bool) if us_rows is None else np.asarray(us_rows, dtype=bool)
+    cleaned = raw.to_numpy(dtype=object)
     if not us.any():
-        return raw
-    out = raw.copy()
-    out[us] = _on_uniques(raw[us], _us_zip).to_numpy()
-    return out
+        return pd.Series(cleaned[codes], index=s.index, dtype=str)
+    as_us = _us_zip(raw).to_numpy(dtype=object)
+    return pd.Series(np.where(us, as_us[codes], cleaned[codes]), index=s.index, dtype=str)
 
 
 def _us_zip(t: pd.Series) -> pd.Series:

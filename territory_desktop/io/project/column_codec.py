@@ -75,10 +75,18 @@ def encode_series(s: pd.Series) -> EncodedColumn:
 SEP = "\x00"
 """Between the values of a text column: the one character a CRM cell practically never holds (the importer drops
 NUL bytes); a column that holds one anyway is stored as JSON."""
-DICT_SAMPLE = 2000
-"""Rows looked at to decide whether a text column repeats enough to be stored as distinct values + codes."""
-DICT_SHARE = 0.5
-"""...it does when at most this share of the sampled rows are distinct."""
+DICT_SAMPLE = 20_000
+"""Rows looked at (evenly spread) to decide whether a text column repeats enough to be stored as distinct
+values + codes: enough that a column of 2,000 owners or 30,000 ZIP codes over 1M accounts shows its repeats
+(at 2,000 rows both looked nearly distinct and were stored row by row)."""
+DICT_SHARE = 0.6
+"""...it does when at most this share of the sampled rows are distinct (and, counted over the whole column,
+at most half of its rows)."""
+DICT_MIN_ROWS = 2000
+"""Shorter columns are stored as text: too few rows for codes to pay."""
+CODE_TYPES = ("|i1", "<i2", "<i4")
+"""The code widths of a "text_dict" column, the narrowest that holds its distinct values (and -1 = missing):
+a column of 3 segments needs 1 MB of codes at 1M accounts, not 4 MB. A record without "codes" is int32."""
 
 
 def _joined(values: np.ndarray | list[Any]) -> bytes | None:
@@ -91,19 +99,19 @@ def _joined(values: np.ndarray | list[Any]) -> bytes | None:
 
 
 def _encode_text(s: pd.Series, spec: dict[str, Any]) -> EncodedColumn | None:
-    """A text column as "text" (values joined) or "text_dict" (distinct values joined + int32 codes, -1 =
-    missing); None when neither fits (a value holding SEP), so the caller writes JSON."""
+    """A text column as "text" (values joined) or "text_dict" (distinct values joined + the narrowest codes,
+    -1 = missing); None when neither fits (a value holding SEP), so the caller writes JSON."""
     values = s.to_numpy(dtype=object)
     n = len(values)
-    step = max(n // DICT_SAMPLE, 1)
-    sample = values[::step]
-    if n >= DICT_SAMPLE and len(set(sample.tolist())) <= DICT_SHARE * len(sample):
+    sample = values[::max(n // DICT_SAMPLE, 1)]
+    if n >= DICT_MIN_ROWS and len(set(sample.tolist())) <= DICT_SHARE * len(sample):
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        data = _joined(np.asarray(uniques, dtype=object))
+        data = _joined(np.asarray(uniques, dtype=object)) if len(uniques) <= n // 2 else None
         if data is not None:
-            spec = {**spec, "values": len(uniques)}
+            width = next(t for t in CODE_TYPES if len(uniques) <= np.iinfo(np.dtype(t)).max)
+            spec = {**spec, "values": len(uniques), "codes": width}
             return EncodedColumn("text_dict", json.dumps(spec), data,
-                                 np.ascontiguousarray(codes, dtype="<i4").tobytes())
+                                 np.ascontiguousarray(codes, dtype=width).tobytes())
     data = _joined(values)
     if data is not None:
         return EncodedColumn("text", json.dumps(spec), data)
@@ -239,7 +247,10 @@ def _decode_text(col: EncodedColumn, n: int) -> pd.Series:
         m = spec["values"]
         if not isinstance(m, int) or isinstance(m, bool) or m < 0:
             raise ColumnFormatError(f"holds {m!r} distinct values")
-        codes = _frombuffer(col.mask or b"", np.dtype("<i4"), n)
+        width = spec.get("codes", "<i4")
+        if width not in CODE_TYPES:
+            raise ColumnFormatError(f"unsupported code type {width!r}")
+        codes = _frombuffer(col.mask or b"", np.dtype(width), n)
         if n and (codes.min() < -1 or codes.max() >= m):
             raise ColumnFormatError("value codes out of range")
         distinct = np.empty(m + 1, dtype=object)  # the last slot is what code -1 (missing) picks
