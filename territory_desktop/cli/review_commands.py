@@ -24,7 +24,7 @@ from territory_desktop.cli.loading import check_outputs, load_plan, save_plan
 if TYPE_CHECKING:
     from territory_desktop.core.audit import AuditEntry
     from territory_desktop.core.plan import Plan
-    from territory_desktop.core.review import Review, TerritoryNote
+    from territory_desktop.core.review import Review
 
 ID_LIMIT = 1000
 """Account ids listed per group in --json (the counts are always whole)."""
@@ -44,6 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--mark", action="store_true",
                    help="record that the review is done (the next review starts here); needs -o")
     p.add_argument("-o", "--output", help="with --mark: the .territory project to write")
+    p.add_argument("--pdf", metavar="FILE.pdf", help="also write the review as a one-page PDF report")
     p.set_defaults(func=cmd_review)
 
 
@@ -56,9 +57,11 @@ def cmd_review(args: argparse.Namespace) -> int:
         raise CliError("-o is for --mark; a review alone only reads the plan")
     if args.limit < 0:
         raise CliError(f"--limit must be 0 (all) or more, not {args.limit}")
-    check_outputs({"plan": args.plan}, {"-o": args.output}, territory=("-o",))
+    check_outputs({"plan": args.plan}, {"-o": args.output, "--pdf": args.pdf}, territory=("-o",))
     plan = load_plan(args.plan, allow_import=False, scenario=args.scenario)
     found = review(plan)
+    if args.pdf:
+        _write_pdf(plan, found, args.pdf, plan_name(plan, args.plan))
     if args.mark:
         plan.apply(mark_review_done(plan, found))
         save_plan(plan, args.output)
@@ -69,7 +72,20 @@ def cmd_review(args: argparse.Namespace) -> int:
         print(line)
     if args.mark:
         print(f"Marked the review done; the next review starts here. Saved {args.output}.")
+    if args.pdf:
+        print(f"Wrote the review page to {args.pdf}.")
     return 0
+
+
+def _write_pdf(plan: Plan, found: Review, path: str, title: str) -> None:
+    from pathlib import Path
+
+    from territory_desktop.io.reports.review_page import write_review_pdf
+
+    try:
+        write_review_pdf(plan, found, Path(path), title)
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def _ids(plan: Plan, rows: np.ndarray) -> list[str]:
@@ -105,6 +121,8 @@ def review_lines(plan: Plan, found: Review, limit: int, title: str) -> list[str]
     out = [f"Quarterly review of {title}:"]  # the first line says since when
     out += [f"  {line}" for line in found.lines()]
     refreshes = _refreshes(found)
+    from territory_desktop.core.review import territory_rows
+
     rows = territory_rows(found)
     if rows:
         out.append("Territories:")
@@ -125,25 +143,6 @@ def review_lines(plan: Plan, found: Review, limit: int, title: str) -> list[str]
             why = str(plan.notes.reason[r]) or "no reason given"
             out.append(f"  {ids[r]}  {acc[r]} -> {names[t] if t >= 0 else '(unassigned)'} ({why})")
     return out
-
-
-def territory_rows(found: Review) -> list[tuple[str, str, str]]:
-    """(territory, state since the review, detail): what left the band, stays out, went over capacity, came
-    back in band and is vacant; the drift a reviewer acts on, worst first (as the dialog's Territories tab)."""
-    left = {n.territory for n in found.left_band}
-    new_over = {n.territory for n in found.new_over_capacity}
-    since = found.since is not None
-
-    def state(n: TerritoryNote, new: set[int], fresh: str, old: str) -> str:
-        return fresh if since and n.territory in new else old
-
-    rows = [(n.name, state(n, left, "Left the band since the review", "Out of band"), n.detail)
-            for n in found.out_of_band]
-    rows += [(n.name, state(n, new_over, "Over capacity (new)", "Over capacity"), n.detail)
-             for n in found.over_capacity]
-    rows += [(n.name, "Back in band", "was out at the review") for n in found.back_in_band]
-    rows += [(n.name, "Vacant until the hire", n.detail) for n in found.vacant]
-    return rows
 
 
 def plan_name(plan: Plan, path: str) -> str:

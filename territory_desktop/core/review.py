@@ -299,3 +299,22 @@ def mark_review_done(plan: Plan, found: Review | None = None) -> MarkReviewDone:
                f"moved and {len(r.edits):,} edit{_s(len(r.edits))} since the last review.")
     return MarkReviewDone(summary, tuple(n.territory for n in r.out_of_band),
                           tuple(n.territory for n in r.over_capacity))
+
+
+def territory_rows(found: Review) -> list[tuple[str, str, str]]:
+    """(territory, state since the review, detail): what left the band, stays out, went over capacity, came
+    back in band and is vacant; the drift a reviewer acts on, worst first (as the dialog's Territories tab)."""
+    left = {n.territory for n in found.left_band}
+    new_over = {n.territory for n in found.new_over_capacity}
+    since = found.since is not None
+
+    def state(n: TerritoryNote, new: set[int], fresh: str, old: str) -> str:
+        return fresh if since and n.territory in new else old
+
+    rows = [(n.name, state(n, left, "Left the band since the review", "Out of band"), n.detail)
+            for n in found.out_of_band]
+    rows += [(n.name, state(n, new_over, "Over capacity (new)", "Over capacity"), n.detail)
+             for n in found.over_capacity]
+    rows += [(n.name, "Back in band", "was out at the review") for n in found.back_in_band]
+    rows += [(n.name, "Vacant until the hire", n.detail) for n in found.vacant]
+    return rows

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,10 +18,12 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -96,6 +99,9 @@ class ReviewDialog(QDialog):
         self.mark.setToolTip("Records today's review in the plan's history (saved with the plan): the next review "
                              "shows what changed from here. Undo takes it back.")
         self.mark.clicked.connect(self.mark_done)
+        self.pdf = buttons.addButton("Save as PDF…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.pdf.setToolTip("The review as one report page: the figures above and the territories that changed")
+        self.pdf.clicked.connect(lambda: self.save_pdf())
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         self.refresh()
@@ -233,6 +239,26 @@ class ReviewDialog(QDialog):
 
     def _select_territory(self, t: int) -> None:
         self._select_rows(self.window_.plan.rows_in(t))
+
+    def save_pdf(self, path: str | None = None) -> bool:
+        """Write the review page (io/reports/review_page.py) — the same figures as this window."""
+        from territory_desktop.io.reports.review_page import write_review_pdf
+
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Save the review as PDF", "Quarterly review.pdf",
+                                                  "PDF document (*.pdf)")
+            if not path:
+                return False
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        title = getattr(getattr(self.window_, "doc", None), "display_name", "") or "Plan"
+        try:
+            write_review_pdf(self.window_.plan, self.review, Path(path), title)
+        except OSError as exc:
+            QMessageBox.warning(self, "Quarterly Review", f"Could not save {path}: {exc.strerror or exc}")
+            return False
+        self.window_.show_status(f"Saved the review page to {path}.")
+        return True
 
     def mark_done(self) -> bool:
         """Record the review in the plan's history (one undoable step) and close."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from territory_desktop.core import kpis
 from territory_desktop.core.edits import MoveAccounts
@@ -122,4 +122,26 @@ def test_the_review_counts_accounts_a_crm_refresh_moved_to_another_segment(qtbot
     QApplication.processEvents()  # the shell re-points the views after an account-set change
     dlg = open_dialog(qtbot, w)
     assert "2 accounts changed segment in 1 CRM refresh." in dlg.head.text()
+    dlg.close()
+
+
+def test_save_as_pdf_writes_the_review_page(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.io.reports.pdf_text import pages, text
+
+    w = make_window(qtbot, tmp_path, lopsided_plan())
+    w.controller.apply(MoveAccounts(w.plan.rows_in(3)[:6], 4, reason="Closer to the Austin rep"))
+    dlg = open_dialog(qtbot, w)
+    out = tmp_path / "q4 review"  # the planner typed no extension
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "PDF document (*.pdf)"))
+    qtbot.mouseClick(dlg.pdf, Qt.MouseButton.LeftButton)
+    pdf = tmp_path / "q4 review.pdf"
+    assert pdf.is_file() and pages(pdf) == 1
+    assert "Closer to the Austin rep" in " ".join(text(pdf).split())
+    assert w.statusBar().currentMessage() == f"Saved the review page to {pdf}."
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *a: warned.append(text))
+    assert not dlg.save_pdf(str(tmp_path / "no such folder" / "r.pdf"))
+    assert warned and warned[0].startswith("Could not save")
     dlg.close()
