@@ -21,7 +21,7 @@ import pandas as pd
 
 from territory_desktop.cli.errors import CliError
 from territory_desktop.cli.loading import check_input, check_outputs, load_plan, save_plan
-from territory_desktop.cli.rules_commands import ids, neutralise_formulas
+from territory_desktop.cli.rules_commands import ids, neutralise_formulas, route_plan
 
 if TYPE_CHECKING:
     from territory_desktop.core.plan import Plan
@@ -79,7 +79,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
                        "an export of the same CRM? Import it as a new plan instead")
     before, before_terr = plan.accounts, _territory_names(plan, plan.assignment)
     plan.apply(refresh_edit(plan, new, diff, fresh.plan.source))
-    routed = _route_new(plan, diff.new_rows) if not args.no_route else None
+    # the new accounts only, as the window's refresh does (accounts unassigned before stay for `route`)
+    routed = route_plan(plan, diff.new_rows) if not args.no_route else None
     locked = _lock_new_accounts(plan, diff.new_rows)
     save_plan(plan, args.output)
     if args.report:
@@ -131,25 +132,6 @@ def _check_ids(plan: Plan, mapping: dict[str, str], new: pd.DataFrame, export: s
     raise CliError(f"{export} has no account id column (looked for 'Account ID', 'Id', 'Company ID' and the "
                    f"like), and the plan's accounts are matched by id (e.g. {acc['account_id'].iat[0]!r}): "
                    "export the id column from the CRM too")
-
-
-def _route_new(plan: Plan, new_rows: np.ndarray) -> Routing:
-    """Route the new accounts only, as the window's refresh does (accounts unassigned before stay for `route`),
-    and apply it as one move whose reasons say which rule sent each account."""
-    from territory_desktop.core.plan import EditRefused
-    from territory_desktop.core.routing import RuleError, route, route_move
-
-    try:
-        routed = route(plan, rows=np.asarray(new_rows, dtype=np.int64))
-    except RuleError as exc:
-        raise CliError(str(exc)) from exc
-    edit = route_move(routed)
-    if edit is not None:
-        try:
-            plan.apply(edit)
-        except EditRefused as exc:  # routing skips locks and ineligible territories; this is a safety net
-            raise CliError(f"routing was refused: {exc}") from exc
-    return routed
 
 
 def _lock_new_accounts(plan: Plan, new_rows: np.ndarray) -> np.ndarray:

@@ -52,13 +52,14 @@ def ids(plan_or_frame: pd.DataFrame, rows: np.ndarray, limit: int = 1000) -> lis
     return plan_or_frame["account_id"].astype(str).iloc[rows[:limit]].tolist()
 
 
-def route_plan(plan: Plan) -> Routing:
-    """Route every unassigned account by the rules and apply it as one move (reasons per account)."""
+def route_plan(plan: Plan, rows: np.ndarray | None = None) -> Routing:
+    """Route every unassigned account (or only `rows`) by the rules and apply it as one move (reasons per
+    account)."""
     from territory_desktop.core.plan import EditRefused
     from territory_desktop.core.routing import RuleError, route, route_move
 
     try:
-        routed = route(plan)
+        routed = route(plan) if rows is None else route(plan, rows=np.asarray(rows, dtype=np.int64))
     except RuleError as exc:
         raise CliError(str(exc)) from exc
     edit = route_move(routed)
