@@ -8,22 +8,42 @@ territory count): one bar collection per series (`bars.py`) and one name text pe
 the territories that changed get their new numbers and are painted over the saved background (matplotlib
 blitting) instead of redrawing the figure; the row order stays put until
 the planner sorts again, so a row never jumps away from the cursor.
+
+matplotlib is imported, and the figure made, when the chart first comes on screen (or is first asked for its
+canvas, figure, axes or bars), not when the window is built: the Capacity dock starts as a tab behind the
+territories, and importing matplotlib was ~0.45 s of every start. "Shown" would not do: Qt keeps a tab that
+is not in front shown, only moved off-screen, so the first paint is the signal. Until then a placeholder of
+the canvas's size policy holds its place (the docks are laid out as they will be) and, when it is first
+painted, says the chart is being drawn and asks for the figure on the next turn of the event loop.
+A second after the window is up, a background thread imports most of matplotlib (`warm_up`), so the first
+raise of the tab waits for the figure only, while the window stays responsive (a thread, not the UI thread:
+the UI keeps its 10 ms ticks within ~30–50 ms during the import, instead of freezing for ~0.5 s).
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import sys
+import threading
+from typing import TYPE_CHECKING
+
 import numpy as np
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-from matplotlib.text import Text
-from matplotlib.ticker import FixedLocator, MaxNLocator
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QSizePolicy, QWidget
 
 from territory_desktop.core import format as fmt
-from territory_desktop.ui.capacity.bars import BarRows
 from territory_desktop.ui.capacity.rows import ChartData
+from territory_desktop.ui.theme.style import MUTED
+
+if TYPE_CHECKING:  # matplotlib itself is imported when the chart is first shown (`_ensure_figure`)
+    from matplotlib.axes import Axes
+    from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    from territory_desktop.ui.capacity.bars import BarRows
 
 ROW_PX = 22
 HEADER_PX = 74
@@ -33,12 +53,64 @@ SEGMENT_COLORS = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#93786
 PIPELINE = "#8A929C"
 
 
+WARM_UP_MS: int | None = 1000
+"""How long after the chart is first shown (with the window, even as a tab behind) matplotlib starts loading
+on a background thread; None: not before the chart is first painted."""
+_WARM_MODULES = ("matplotlib.figure", "matplotlib.patches", "matplotlib.ticker", "matplotlib.collections",
+                 "matplotlib.text", "matplotlib.backends.backend_agg")
+"""What the figure needs but the Qt canvas: its Qt module (backend_qt, ~25 ms) is left to the UI thread."""
+_warm_thread: threading.Thread | None = None
+
 TITLE_CHAR_PX = 5.4
 """About how wide one character of a panel title (8.5 pt at 100 dpi) is, in pixels."""
 
 
+def warm_up() -> None:
+    """Import what the figure needs on a background thread, once per process (nothing when already loaded)."""
+    global _warm_thread
+    if _warm_thread is not None or all(m in sys.modules for m in _WARM_MODULES):
+        return
+    _warm_thread = threading.Thread(target=_import_quietly, name="capacity-chart-warm-up", daemon=True)
+    _warm_thread.start()
+
+
+def _import_quietly() -> None:
+    """A failure here is not reported: the UI thread's own import (`_ensure_figure`) then fails with it."""
+    with contextlib.suppress(Exception):
+        for name in _WARM_MODULES:
+            importlib.import_module(name)
+
+
 def util_color(u: float) -> str:
     return OUT if u > 1.0 else UTIL_HIGH if u > 0.9 else UTIL_OK
+
+
+class _Placeholder(QWidget):
+    """Where the canvas will be. Its first paint is the chart's first time on screen: it says so and emits
+    `firstPainted` (the chart makes the figure on the next turn of the event loop, after this frame)."""
+
+    firstPainted = Signal()  # noqa: N815 (Qt naming)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumHeight(160)
+        self._painted = False
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API) — the canvas's: its figure is 8 × 4 in at 100 dpi
+        return QSize(800, 400)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 — as matplotlib's Qt canvas
+        return QSize(10, 10)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        painter = QPainter(self)
+        painter.setPen(QColor(MUTED))
+        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Drawing the capacity chart…")
+        painter.end()
+        if not self._painted:
+            self._painted = True
+            self.firstPainted.emit()
 
 
 class CapacityChart(QWidget):
@@ -48,24 +120,25 @@ class CapacityChart(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.figure = Figure(figsize=(8, 4), dpi=100, facecolor="white")
-        self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.canvas.setMinimumHeight(160)
+        # holds the canvas's place (same size policy and minimum) until the figure is made
+        self._placeholder: _Placeholder | None = _Placeholder(self)
+        self._placeholder.firstPainted.connect(lambda: QTimer.singleShot(0, self, self._ensure_figure))
+        self._warm_up_due = WARM_UP_MS is not None
         self.scroll = QScrollBar(self)
         self.scroll.valueChanged.connect(lambda _v: self._apply_window())
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
-        lay.addWidget(self.canvas, 1)
+        lay.addWidget(self._placeholder, 1)
         lay.addWidget(self.scroll)
         self.data: ChartData | None = None
-        self.axes = self.figure.subplots(1, 4, sharey=True, gridspec_kw={"wspace": 0.08})
         self._y = np.empty(0, dtype=np.int64)
         self._lines = 0
-        self.canvas.mpl_connect("button_press_event", self._on_click)
-        self.canvas.mpl_connect("scroll_event", self._on_wheel)
-        self.canvas.mpl_connect("draw_event", self._on_draw)
+        self._figure: Figure | None = None
+        self._canvas: FigureCanvasQTAgg | None = None
+        self._axes: list[Axes] = []
+        self._bars: dict[str, BarRows] = {}
+        self.segment_bars: list[BarRows] = []
         self._background = None
         self._headers: list = []
         self._limits: list[tuple[float, float]] = []
@@ -74,15 +147,81 @@ class CapacityChart(QWidget):
         # (full, short) panel titles: the short one when the panel is too narrow for the full one
         self._titles = [("Workload / capacity", "Workload"), ("Potential vs peers", "Potential"),
                         ("Accounts / norm", "Accounts"), ("Pipeline", "Pipeline")]
+
+    # ----- the figure, made when first needed ---------------------------------------------------------
+    @property
+    def figure(self) -> Figure:
+        self._ensure_figure()
+        assert self._figure is not None
+        return self._figure
+
+    @property
+    def canvas(self) -> FigureCanvasQTAgg:
+        self._ensure_figure()
+        assert self._canvas is not None
+        return self._canvas
+
+    @property
+    def axes(self) -> list[Axes]:
+        self._ensure_figure()
+        return self._axes
+
+    @property
+    def bars(self) -> dict[str, BarRows]:
+        """The bar collections per series ("util", "dev", "pipe", "norm"), for the rows in view."""
+        self._ensure_figure()
+        return self._bars
+
+    @property
+    def has_figure(self) -> bool:
+        """Whether matplotlib's figure exists yet (it is made when the chart is first shown)."""
+        return self._canvas is not None
+
+    def showEvent(self, event) -> None:  # noqa: N802, ANN001 (Qt API)
+        super().showEvent(event)
+        if self._warm_up_due and self._canvas is None and WARM_UP_MS is not None:
+            self._warm_up_due = False
+            QTimer.singleShot(WARM_UP_MS, self, warm_up)
+
+    def _ensure_figure(self) -> None:
+        """Import matplotlib and make the figure, the canvas and the four styled panels (once)."""
+        if self._canvas is not None:
+            return
+        if _warm_thread is not None:  # never two threads importing matplotlib's modules at once
+            _warm_thread.join()
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        from matplotlib.figure import Figure
+
+        from territory_desktop.ui.capacity.bars import BarRows
+
+        figure = Figure(figsize=(8, 4), dpi=100, facecolor="white")
+        canvas = FigureCanvasQTAgg(figure)
+        canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        canvas.setMinimumHeight(160)
+        self._figure, self._canvas = figure, canvas
+        self._axes = list(figure.subplots(1, 4, sharey=True, gridspec_kw={"wspace": 0.08}))
+        canvas.mpl_connect("button_press_event", self._on_click)
+        canvas.mpl_connect("scroll_event", self._on_wheel)
+        canvas.mpl_connect("draw_event", self._on_draw)
         self._style_axes()
-        a_util, a_dev, a_seg, a_pipe = self.axes
+        a_util, a_dev, a_seg, a_pipe = self._axes
         # one collection per series, for the rows in view; the norm range sits behind the segment bars
-        self.bars = {"util": BarRows(a_util), "dev": BarRows(a_dev), "pipe": BarRows(a_pipe),
-                     "norm": BarRows(a_seg, height=0.92, animated=False, zorder=0)}
-        self.segment_bars: list[BarRows] = []
+        self._bars = {"util": BarRows(a_util), "dev": BarRows(a_dev), "pipe": BarRows(a_pipe),
+                      "norm": BarRows(a_seg, height=0.92, animated=False, zorder=0)}
+        placeholder, self._placeholder = self._placeholder, None
+        lay = self.layout()
+        lay.replaceWidget(placeholder, canvas)
+        placeholder.deleteLater()
+        if self.isVisible():  # on screen (or a tab behind): size the canvas now, so the rows laid out fit it
+            canvas.show()
+            lay.activate()
+        if self.data is not None:  # data that came before the figure
+            self._lay_out()
 
     def _style_axes(self) -> None:
         """The look of the four panels, set once: titles, spines, grid, ticks, reference lines."""
+        from matplotlib.ticker import MaxNLocator
+
         self._title_texts = [ax.set_title(title, fontsize=8.5, loc="left", color="#1B2430", y=1.0, pad=6)
                              for ax, (title, _short) in zip(self.axes, self._titles, strict=True)]  # never re-placed
         for ax in self.axes:
@@ -108,8 +247,19 @@ class CapacityChart(QWidget):
 
     # ----- data ---------------------------------------------------------------------------------------
     def set_data(self, data: ChartData) -> None:
-        """Lay the chart out anew (a new plan, a new sort, territories added or removed)."""
+        """Lay the chart out anew (a new plan, a new sort, territories added or removed); before the figure
+        exists, only keep the data (it is laid out when the figure is made)."""
         self.data = data
+        if self._canvas is not None:
+            self._lay_out()
+
+    def _lay_out(self) -> None:
+        from matplotlib.patches import Patch
+
+        from territory_desktop.ui.capacity.bars import BarRows
+
+        data = self.data
+        assert data is not None
         n = len(data.order)
         # each peer group starts with a header line of its own: row position -> y, one line down per group
         group_of = np.zeros(n, dtype=np.int64)
@@ -158,6 +308,8 @@ class CapacityChart(QWidget):
         """New numbers for the rows at `positions` (same order as shown). Only bars in view exist; those are
         changed in place and repainted over the saved background (blitting), unless the scales must grow."""
         self.data = data
+        if self._canvas is None:  # no figure yet: it will be laid out with these numbers
+            return
         limits = self._fit_limits()
         if limits != self._limits:
             self._limits = limits
@@ -183,7 +335,8 @@ class CapacityChart(QWidget):
 
     # ----- window of rows ------------------------------------------------------------------------------
     def visible_rows(self) -> int:
-        return max(3, (self.canvas.height() - HEADER_PX) // ROW_PX)
+        area = self._canvas if self._canvas is not None else self._placeholder
+        return max(3, (area.height() - HEADER_PX) // ROW_PX)
 
     def window_positions(self) -> np.ndarray:
         """Row positions whose line is in view."""
@@ -227,6 +380,8 @@ class CapacityChart(QWidget):
     def _fit_titles_and_ticks(self, panel_px: float) -> None:
         """At a narrow window the full titles would run into each other and the ticks together: short
         titles, and fewer ticks (a tick label is about 30 px wide at this font size)."""
+        from matplotlib.ticker import FixedLocator
+
         for ax, text, (full, short) in zip(self.axes, self._title_texts, self._titles, strict=True):
             text.set_text(full if len(full) * TITLE_CHAR_PX <= panel_px - 6 else short)
             nbins = max(2, min(4, int(panel_px // 34)))
@@ -240,6 +395,7 @@ class CapacityChart(QWidget):
 
     def panel_titles(self) -> list[str]:
         """The titles drawn above the four panels (what the planner reads)."""
+        self._ensure_figure()
         return [t.get_text() for t in self._title_texts]
 
     def _set_names(self, y: np.ndarray, names: list[str]) -> None:
@@ -292,7 +448,9 @@ class CapacityChart(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 (Qt API)
         super().resizeEvent(event)
-        size = (self.canvas.width(), self.canvas.height())
+        if self._canvas is None:  # not shown yet: laid out when it is
+            return
+        size = (self._canvas.width(), self._canvas.height())
         if self.data is not None and size != getattr(self, "_laid_out_for", None):
             self._laid_out_for = size
             self.scroll.blockSignals(True)

@@ -26,7 +26,6 @@ from territory_desktop.ui.hub.document import OPENABLE, Document
 from territory_desktop.ui.hub.preview import MovePreview
 from territory_desktop.ui.hub.selection import Selection
 from territory_desktop.ui.map.view import MapView
-from territory_desktop.ui.reports import open_reports
 from territory_desktop.ui.scenarios.commands import ScenarioCommands
 from territory_desktop.ui.scenarios.switcher import ScenarioSwitcher
 from territory_desktop.ui.shell.dock_layout import arrange_docks
@@ -361,6 +360,8 @@ class MainWindow(QMainWindow):
     # ----- reports ------------------------------------------------------------------------------------------
     def open_reports(self) -> None:
         """File → Reports…: the reports dialog writes the PDFs and the workbook with progress and cancel."""
+        from territory_desktop.ui.reports import open_reports  # matplotlib: not on the start path
+
         open_reports(self, self.doc)
 
     # ----- the living plan (refresh, rules, lock rules, quarterly review): dialogs of their own packages ------
