@@ -6,7 +6,8 @@ Approach, chosen by measurement (2 cores shared with other jobs; benchmarks/solv
    not hold yet: the first answer, in well under a second (Iowa: in band at once, +15% compactness);
 2. pure capacities (no bands): min-cost-flow reassignment, then centre swaps (Teitz-Bart vertex substitution,
    each swap's neighbourhood reassigned by flow) with iterated kicks (pmedian_swap.py) - half the clock up to
-   200 points, 90% beyond (p3038: 1.6-2.4% gap at 115 s, was 3.7-6.0% with the region re-solves alone);
+   200 points, 90% beyond (p3038: 1.2-2.2% gap, average 1.69% at 115 s with the swaps' bound pruning; 3.05%
+   without it once the carve kept to its time limit; 3.7-6.0% with the region re-solves alone);
 3. region re-solves: 2-4 neighbouring territories at a time (their points, their candidate centres) solved
    exactly - CP-SAT up to 30 points, SCIP above - widening the regions at each local optimum;
 4. for <= 60 points the whole MIP (strong linking rows x[i,j] <= y[j], SCIP, hinted) with the time left, which

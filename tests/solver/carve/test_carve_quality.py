@@ -11,7 +11,7 @@ import itertools
 import numpy as np
 import pytest
 
-from territory_desktop.solver.carve.pmedian_swap import flow_assign, integer_demand
+from territory_desktop.solver.carve.pmedian_swap import candidates_by_bound, flow_assign, integer_demand
 from territory_desktop.solver.engine import solve
 from territory_desktop.solver.problem.snapshot import Problem
 
@@ -71,3 +71,37 @@ def test_flow_assignment_matches_brute_force_with_unequal_demands() -> None:
 def test_flow_assignment_says_so_when_capacities_cannot_hold() -> None:
     dem, cap = integer_demand(np.array([3.0, 3.0, 3.0]), np.array([4.0, 4.0]))
     assert flow_assign(np.ones((3, 2)), dem, cap) is None
+
+
+def test_flow_assignment_with_room_everywhere_is_each_account_to_its_cheapest_centre() -> None:
+    rng = np.random.default_rng(5)
+    cost = rng.uniform(1, 100, (40, 5))
+    dem, cap = integer_demand(np.ones(40), np.full(5, 40.0))
+    got = flow_assign(cost, dem, cap)
+    assert got is not None
+    assert np.array_equal(got, cost.argmin(axis=1))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_swap_pruning_bound_never_exceeds_the_capacitated_cost_of_a_candidate(seed: int) -> None:
+    """The swap search skips a candidate centre whose bound is no better than the best swap found: the bound
+    must be at or below the best capacitated assignment to that candidate's sites, or good swaps are lost."""
+    rng = np.random.default_rng(seed)
+    n, k = 7, 3
+    pts_xy = rng.uniform(0, 100, (n + 4, 2))
+    dist = np.hypot(*(pts_xy[:, None, :] - pts_xy[None, :, :]).transpose(2, 0, 1))
+    pts = np.arange(n)
+    sites = np.array([n, n + 1, n + 2])
+    demand = rng.integers(1, 4, n + 4).astype(float)
+    cap = np.full(n + 4, float(np.ceil(demand[:n].sum() / k) + 1))
+    slot = int(rng.integers(k))
+    cands = [n + 3, int(rng.integers(n))]
+    order, bounds = candidates_by_bound(dist, pts, sites, slot, cands)
+    assert bounds == sorted(bounds)
+    for c, lb in zip(order, bounds, strict=True):
+        trial = sites.copy()
+        trial[slot] = c
+        feasible = [a for a in itertools.product(range(k), repeat=n)
+                    if (np.bincount(a, weights=demand[:n], minlength=k) <= cap[trial]).all()]
+        best = min(sum(dist[i, trial[a[i]]] for i in range(n)) for a in feasible)
+        assert lb <= best + 1e-9
