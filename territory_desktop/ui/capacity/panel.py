@@ -180,12 +180,12 @@ class CapacityPanel(QWidget):
 
     def _refresh_due(self) -> None:
         due, self._due = self._due, set()
+        if self._chart_due:  # hidden: the chart is laid out anew when shown, so its numbers are not needed now
+            self._refresh_lists()
+            return
         data = chart_data(self.plan, "deviation", self._norms())
         # keep the rows where they are: re-read the numbers in the order shown
         shown = self.chart.data
-        if self._chart_due:
-            self._refresh_lists()
-            return
         if shown is None or set(shown.order.tolist()) != set(data.order.tolist()):
             self.refresh()
             return
