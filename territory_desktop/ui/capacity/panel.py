@@ -54,6 +54,9 @@ class CapacityPanel(QWidget):
         self.plan, self.selection = plan, selection
         self._due: set[int] = set()
         self._chart_due = False
+        self._on_screen = True  # False while the dock's tab is behind another (`set_on_screen`)
+        self._held: set[int] = set()  # territories moved while off screen
+        self._lists_held = False
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self._refresh_due)
         self._build()
@@ -144,11 +147,26 @@ class CapacityPanel(QWidget):
             self._refresh_chart()
 
     # ----- plan ----------------------------------------------------------------------------------------
+    def set_on_screen(self, on: bool) -> None:
+        """The shell tells the panel when its dock tab comes to the front or goes behind (Qt keeps a tab that
+        is behind "visible"). Off screen, edits only note which territories changed: a drop of 1,000 accounts
+        at 100k accounts then skips the chart's numbers and the side lists; raising the tab catches up."""
+        self._on_screen = on
+        if not on:
+            return
+        if self._held:
+            self._due |= self._held
+            self._held = set()
+            self._refresh_due()
+        elif self._lists_held:
+            self._refresh_lists()
+
     def set_plan(self, plan: Plan) -> None:
         self.plan.changed.disconnect(self._on_plan_changed)
         self.plan = plan
         plan.changed.connect(self._on_plan_changed)
         self._due.clear()
+        self._held.clear()
         self.refresh()
 
     def _norms(self) -> dict[int, tuple[int, int] | None]:
@@ -175,10 +193,16 @@ class CapacityPanel(QWidget):
         elif change.kind != "locks":
             self._due.clear()
             self.refresh()
-        else:
+        elif self._on_screen:
             self._refresh_lists()
+        else:
+            self._lists_held = True
 
     def _refresh_due(self) -> None:
+        if not self._on_screen:  # behind another tab: caught up by set_on_screen(True)
+            self._held |= self._due
+            self._due = set()
+            return
         due, self._due = self._due, set()
         if self._chart_due:  # hidden: the chart is laid out anew when shown, so its numbers are not needed now
             self._refresh_lists()
@@ -197,6 +221,7 @@ class CapacityPanel(QWidget):
 
     def _refresh_lists(self) -> None:
         """Health check, fairness and headcount; widgets are touched only where their text changed."""
+        self._lists_held = False
         entries = health_check(self.plan)
         titles = [e.title for e in entries] or ["Nothing to check: every book is in band and within capacity"]
         self.health.set_texts(titles)

@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.capacity_panel.whatIfRequested.connect(self.run_what_if)
         self.capacity_dock = self.add_dock("capacityDock", "Capacity", self.capacity_panel,
                                            Qt.DockWidgetArea.BottomDockWidgetArea, "Ctrl+Shift+C")
+        self.capacity_dock.visibilityChanged.connect(self.capacity_panel.set_on_screen)  # tab to front / behind
         self._watched: Plan | None = self.doc.plan
         self.doc.plan.changed.connect(self._on_plan_changed)
         self._size_default_layout()
