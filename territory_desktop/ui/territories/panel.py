@@ -264,14 +264,15 @@ class TerritoryPanel(QWidget):
         fm = QFontMetrics(opt.font)
         cache = self._width_cache
         widest = 0
+        value = self.model.value
         for r in rows:
-            index = self.model.index(r, column)
-            shown = index.data(role)
+            shown = value(r, column, role)
             if role == WORKLOAD_ROLE and shown:  # the bar's width is fixed: only its words vary
                 shown = workload_text(*shown)[0]
             key = (column, shown)
             width = cache.get(key)
             if width is None:
+                index = self.model.index(r, column)
                 if width_for is not None:
                     width = width_for(opt, index) or 0
                 else:
