@@ -257,3 +257,17 @@ def test_a_map_export_names_the_file_it_wrote_and_a_failure_in_words(qtbot, tmp_
     monkeypatch.setattr("territory_desktop.ui.map.export._vector", broken)
     assert not view.export(str(tmp_path / "map.svg"))
     assert "Could not draw the map as SVG" in messages[-1] and "too large" in messages[-1]
+
+
+def test_labels_follow_a_move_to_the_median_of_each_touched_territory(qtbot, tmp_path):
+    from territory_desktop.core.edits import MoveAccounts
+
+    w = _window(qtbot, tmp_path)
+    view, pts = w.map_view, w.map_view.canvas.points
+    w.controller.apply(MoveAccounts(np.arange(0, 200, 2), 1))  # accounts from every territory into T1
+    qtbot.waitUntil(lambda: not view._layers_due, timeout=2000)
+    for t in range(5):
+        rows = np.flatnonzero((w.plan.assignment == t) & pts.placed)
+        x, y, size = view._label_pos[t]
+        assert (x, y) == pytest.approx((np.median(pts.x[rows]), np.median(pts.y[rows])))
+        assert size == np.count_nonzero(w.plan.assignment == t)
