@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from territory_desktop.core.adjacency import AccountAdjacency
 from territory_desktop.core.audit import current_user, now_iso
 from territory_desktop.core.change_notes import NoteColumns
 from territory_desktop.core.kpi_state import KpiState
@@ -416,6 +417,30 @@ class SetSettings(Edit):
     @classmethod
     def _from_dict(cls, d: dict[str, Any]) -> Edit:
         return cls(BalanceSettings.from_dict(d["settings"]), d.get("label", "Change balance settings"))
+
+
+@dataclass
+class SetAdjacency(Edit):
+    """Give the plan which accounts touch on the map (or take it away: None); undo restores the previous one."""
+
+    adjacency: AccountAdjacency | None
+    label: str = "Import adjacency"
+    kind: ClassVar[str] = "adjacency"
+
+    def apply_to(self, plan: Plan) -> Edit:
+        old = plan.adjacency
+        plan.adjacency = self.adjacency
+        plan._bump("adjacency", territories=tuple(int(i) for i in plan.active_territories()))
+        return SetAdjacency(old, self.label)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "label": self.label,
+                "adjacency": None if self.adjacency is None else self.adjacency.to_dict()}
+
+    @classmethod
+    def _from_dict(cls, d: dict[str, Any]) -> Edit:
+        raw = d.get("adjacency")
+        return cls(None if raw is None else AccountAdjacency.from_dict(raw), str(d.get("label", "Import adjacency")))
 
 
 @dataclass

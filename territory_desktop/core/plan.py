@@ -8,7 +8,7 @@ refresh instead of a rebuild.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,9 @@ from territory_desktop.core.score import score_accounts
 from territory_desktop.core.settings import BalanceSettings
 from territory_desktop.core.territory import Territory
 from territory_desktop.core.workload import SCALE, account_workload, segment_rates
+
+if TYPE_CHECKING:
+    from territory_desktop.core.adjacency import AccountAdjacency
 
 CANONICAL_COLUMNS = (
     "account_id", "name", "address", "city", "state", "zip", "country", "lat", "lon", "geo_source",
@@ -45,7 +48,7 @@ NUMERIC_MEASURES = ("potential", "pipeline", "score")
 class PlanChange:
     """What an edit changed. `rows` are account rows; `territories` the territory indices whose numbers moved.
 
-    kind is one of: "assignment", "locks", "territories" (fields or the list itself), "settings", "segments"
+    kind is one of: "adjacency" (which accounts touch was imported or removed), "assignment", "locks", "territories" (fields or the list itself), "settings", "segments"
     (accounts given new segments: `rows` are those whose segment changed, every KPI was recomputed), "scores"
     (accounts re-scored: `rows` are those whose score or tier changed, the score measure's totals followed).
     """
@@ -110,6 +113,9 @@ class Plan:
         self.scenarios: object | None = None
         """The `core.scenarios.ScenarioSet` this plan is one scenario of, when it came from (or joined) a file
         with several: saving the plan then saves them all, so no command can drop the other scenarios."""
+        self.adjacency: AccountAdjacency | None = None
+        """Which accounts touch on the map (counties, ZIPs), when the planner imported it: the co-pilot then
+        keeps each territory one connected piece (`settings.keep_connected`)."""
         self._moved_rows = 0
         self.version = 0
         self.changed: Event[PlanChange] = Event()

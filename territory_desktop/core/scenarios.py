@@ -39,6 +39,7 @@ def copy_plan(plan: Plan) -> Plan:
                 plan.assignment, plan.baseline, plan.locked, plan.settings, None, plan.notes.copy(),
                 list(plan.audit))
     copy.source = plan.source
+    copy.adjacency = plan.adjacency  # immutable: shared like the source
     return copy
 
 

@@ -131,6 +131,9 @@ class BalanceSettings:
     balance_within_region: bool = False
     """Judge balance among the territories of the same region (with `balance_within_role`: same region and role)."""
     lock_rules: tuple[tuple[str, str, str, str], ...] = ()
+    keep_connected: bool = True
+    """When the plan carries an adjacency (`Plan.adjacency`), every territory stays one connected piece of the map:
+    the co-pilot never suggests a move that cuts one. Without an adjacency it means nothing."""
     """Locks kept as rules, (rule name, field, operator, value) rows; rows of one name must all match
     (core/lock_rules.py). New accounts that match are locked too."""
 
@@ -171,6 +174,7 @@ class BalanceSettings:
             "copilot_change_budget": self.copilot_change_budget,
             "balance_within_region": self.balance_within_region,
             "lock_rules": [list(r) for r in self.lock_rules],
+            "keep_connected": self.keep_connected,
         }
 
     @classmethod
@@ -195,6 +199,7 @@ class BalanceSettings:
             copilot_change_budget=float(d.get("copilot_change_budget", 0.05)),
             balance_within_region=bool(d.get("balance_within_region", False)),
             lock_rules=_lock_rule_rows(d.get("lock_rules") or []),
+            keep_connected=bool(d.get("keep_connected", True)),
         )
 
 
