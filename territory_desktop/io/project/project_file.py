@@ -1,18 +1,21 @@
 """The `.territory` project file: a SQLite database holding a plan's scenarios, saved atomically, opened
 defensively.
 
-Layout (schema 3): `meta` (key/value text: app version, saved_at, save_id, scenario count and the active
+Layout (schema 4): `meta` (key/value text: app version, saved_at, save_id, scenario count and the active
 one; per scenario its row count, settings JSON and column-name dtypes, keyed "settings" for scenario 0 and
-"settings.1", "settings.2"... for the others), `scenarios` (name, notes, created), `columns` (one row per
+"settings.1", "settings.2"... for the others; a scenario with an adjacency adds its pair count "n_adjacency"
+and the file it was read from "adjacency_source"), `scenarios` (name, notes, created), `columns` (one row per
 DataFrame column or plan array per scenario, as a typed BLOB: see column_codec; a column equal to scenario 0's
 is stored once, as kind "same", and one equal to an earlier column of its own scenario, as an imported
 column and the canonical column read from it often are, as kind "copy"), `territories` (one row per territory
 slot per scenario, removed ones included so indices stay stable) and `audit` (every edit applied, with time,
 user, label and reason). The frames of a scenario are "accounts", "source" (the columns as imported), "plan"
-(assignment, baseline, locks, change notes) and "departed" (accounts gone from the CRM in refreshes, kept for
-the change list; its own row count "n_departed").
-Schema 2 (text as JSON, no departed accounts) and schema 1 (one plan, no scenario column, no audit) are still
-read; schema 1 opens as one scenario, "Main plan".
+(assignment, baseline, locks, change notes), "departed" (accounts gone from the CRM in refreshes, kept for
+the change list; its own row count "n_departed") and "adjacency" (which accounts touch on the map: text
+columns "a" and "b" of account ids, a row per pair, only in a scenario that has one; a scenario sharing
+scenario 0's adjacency stores it as kind "same").
+Schema 3 (no adjacency), schema 2 (text as JSON, no departed accounts) and schema 1 (one plan, no scenario
+column, no audit) are still read; schema 1 opens as one scenario, "Main plan".
 A save writes a temporary file next to the target (next to a symlink's target) and `os.replace`s it, so a
 crash or kill at any moment leaves either the old or the new file, never a mix; the replaced file's mode is
 kept and a read-only file is refused (see save_project). Every way a file can be wrong ends in ProjectFileError
@@ -37,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from territory_desktop import __version__ as app_version
+from territory_desktop.core.adjacency import AccountAdjacency
 from territory_desktop.core.audit import AuditEntry
 from territory_desktop.core.change_notes import ChangeNotes
 from territory_desktop.core.plan import CANONICAL_COLUMNS, Plan
@@ -59,7 +63,7 @@ from territory_desktop.io.project.safe_replace import (  # noqa: F401 — the te
 )
 
 APPLICATION_ID = 0x54455252  # "TERR"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 PAGE_SIZE = 65536
 """SQLite's largest page: a 1M-account plan's ~300 MB of column blobs write in ~0.2 s instead of ~1 s (4 KB)."""
 MAX_SCENARIOS = 500
@@ -70,8 +74,13 @@ COPY = "copy"
 """Column kind of a column equal to an earlier one of its own scenario (dtype: {"frame", "position"} of it)."""
 TEXT_KINDS = ("text", "text_dict", "string")
 """Column kinds a "copy" may stand for: text is what an import holds twice, and what costs to store."""
-FRAMES = ("accounts", "departed", "plan", "source")
-"""The parts of a scenario, in the order they are written and read (a "copy" refers to one read before it)."""
+FRAMES = ("accounts", "adjacency", "departed", "plan", "source")
+"""The parts of a scenario, in the order they are written and read (a "copy" refers to one read before it):
+the order SQLite gives them back (ORDER BY frame)."""
+ADJACENCY_COLUMNS = ("a", "b")
+"""The columns of the "adjacency" frame: the account ids of each pair that touches."""
+ADJACENCY_SINCE = 4
+"""The first schema that may hold an adjacency; older files open with none."""
 NOTE_COLUMNS = ("note_reason", "note_by", "note_at")
 """The change notes (reason, who, when of each account's last move) as columns of the "plan" frame."""
 _AUDIT_FIELDS = ("at", "user", "action", "label", "reason", "kind", "accounts")
@@ -200,6 +209,9 @@ def _meta_rows(scenarios: ScenarioSet, active: int) -> list[tuple[str, str]]:
             (_key("accounts_columns_dtype", k), str(plan.accounts.columns.dtype)),
             (_key("source_columns_dtype", k), str(plan.source.columns.dtype) if plan.source is not None else ""),
         ]
+        if plan.adjacency is not None:  # absent keys mean "no adjacency", as in a file from before schema 4
+            rows += [(_key("n_adjacency", k), str(len(plan.adjacency))),
+                     (_key("adjacency_source", k), plan.adjacency.source)]
     return rows
 
 
@@ -223,6 +235,8 @@ def _column_rows(plan: Plan, scenario: int, first: dict[tuple[str, Any], tuple[A
     frames["plan"] = pd.DataFrame({name: arr for name, arr in arrays})
     if plan.source is not None:
         frames["source"] = plan.source
+    if plan.adjacency is not None:
+        frames["adjacency"] = _adjacency_frame(plan.adjacency)
     rows: list[tuple[Any, ...]] = []
     earlier: dict[tuple[str, str, int, int], list[tuple[str, int, EncodedColumn]]] = {}
     texts: dict[tuple[Any, ...], list[tuple[str, int, pd.Series]]] = {}  # text columns by _fingerprint
@@ -269,6 +283,14 @@ def _column_rows(plan: Plan, scenario: int, first: dict[tuple[str, Any], tuple[A
                 col = EncodedColumn(COPY, json.dumps({"frame": twin[0], "position": twin[1]}), b"", None)
                 rows.append((*_column_row(frame, pos, name, col), scenario))
     return rows
+
+
+def _adjacency_frame(adjacency: AccountAdjacency) -> pd.DataFrame:
+    """The pairs as two text columns, so the column codec stores them as joined text (or, as ids repeat in
+    many pairs, as distinct ids + codes) and a scenario sharing scenario 0's adjacency stores it once."""
+    text = pd.StringDtype("python")
+    return pd.DataFrame({c: pd.array([str(v) for v in ids], dtype=text)
+                         for c, ids in zip(ADJACENCY_COLUMNS, (adjacency.a, adjacency.b), strict=True)})
 
 
 FINGERPRINT_CELLS = 16
@@ -461,7 +483,8 @@ def _read_scenarios(con: sqlite3.Connection, path: Path) -> ScenarioSet:
                 or not isinstance(created, str):
             raise ProjectFileError(f"{name} is damaged: scenario {k + 1} has no readable name or notes.")
         plan = _read_plan(meta, [c for c in cols if c[8] == k], [r[:-1] for r in terr_rows if r[-1] == k],
-                          [r[2:] for r in audit_rows if r[0] == k], k, first, f"{name}", sc_name, count, fields)
+                          [r[2:] for r in audit_rows if r[0] == k], k, first, f"{name}", sc_name, count, fields,
+                          version)
         scenarios.append(Scenario(sc_name, plan, notes, created))
     if any(c[8] not in range(count) for c in cols) or any(r[-1] not in range(count) for r in terr_rows) \
             or any(r[0] not in range(count) for r in audit_rows):
@@ -494,7 +517,7 @@ def _count(text: str, name: str, low: int = 1) -> int:
 
 def _read_plan(meta: dict[str, str], cols: list[tuple[Any, ...]], terr_rows: list[tuple[Any, ...]],
                audit_rows: list[tuple[Any, ...]], k: int, first: dict[tuple[str, Any], pd.Series],
-               name: str, scenario_name: str, count: int, fields: list[str]) -> Plan:
+               name: str, scenario_name: str, count: int, fields: list[str], version: int) -> Plan:
     """Scenario k from its rows; `first` collects scenario 0's columns, which later scenarios may reference."""
     where = f" of scenario {scenario_name!r}" if count > 1 else ""
     for key in ("n_accounts", "settings"):
@@ -504,7 +527,9 @@ def _read_plan(meta: dict[str, str], cols: list[tuple[Any, ...]], terr_rows: lis
     n_departed = int(meta.get(_key("n_departed", k), "0"))
     if n_departed < 0:
         raise ProjectFileError(f"{name} is damaged: it counts {n_departed} departed accounts.")
-    frames: dict[str, list[tuple[Any, pd.Series]]] = {f: [] for f in FRAMES}
+    n_adjacency = _adjacency_count(meta, k, name, where) if version >= ADJACENCY_SINCE else None
+    frames: dict[str, list[tuple[Any, pd.Series]]] = {
+        f: [] for f in FRAMES if f != "adjacency" or version >= ADJACENCY_SINCE}
     decoded: dict[tuple[str, int], pd.Series] = {}
     for frame, pos, col_name, kind, dtype, data, mask, crc, _k in cols:
         try:
@@ -521,7 +546,10 @@ def _read_plan(meta: dict[str, str], cols: list[tuple[Any, ...]], terr_rows: lis
         mask = bytes(mask) if mask is not None else None
         if _crc(data, mask) != crc:
             raise ProjectFileError(f"{name} is damaged: {label} fails its checksum.")
-        rows = n_departed if frame == "departed" else n
+        if frame == "adjacency" and n_adjacency is None:
+            raise ProjectFileError(f"{name} is damaged: the adjacency (which accounts touch){where} has no pair "
+                                   f"count (the {_key('n_adjacency', k)!r} entry is missing).")
+        rows = n_departed if frame == "departed" else n_adjacency if frame == "adjacency" else n
         if kind == SAME and k > 0:
             if (frame, key_name) not in first or len(first[frame, key_name]) != rows:
                 raise ProjectFileError(f"{name} is damaged: {label} refers to a column the first scenario lacks.")
@@ -573,7 +601,45 @@ def _read_plan(meta: dict[str, str], cols: list[tuple[Any, ...]], terr_rows: lis
     except ValueError as exc:
         raise ProjectFileError(f"{name} is damaged: {exc}.") from exc
     plan.departed = departed  # type: ignore[attr-defined] - core/refresh.py's record of accounts gone
+    if n_adjacency is not None:
+        plan.adjacency = _adjacency(dict(frames["adjacency"]), n_adjacency,
+                                    meta.get(_key("adjacency_source", k), ""), name, where)
     return plan
+
+
+def _adjacency_count(meta: dict[str, str], k: int, name: str, where: str) -> int | None:
+    """The pair count of scenario k's adjacency, or None when it has none (no "n_adjacency" entry)."""
+    text = meta.get(_key("n_adjacency", k))
+    if text is None:
+        return None
+    try:
+        count = int(text)
+    except ValueError as exc:
+        raise ProjectFileError(f"{name} is damaged: the adjacency (which accounts touch){where} counts {text!r} "
+                               "pairs, not a number.") from exc
+    if count < 0:
+        raise ProjectFileError(f"{name} is damaged: the adjacency (which accounts touch){where} counts {count} "
+                               "pairs.")
+    return count
+
+
+def _adjacency(columns: dict[Any, pd.Series], n: int, source: str, name: str, where: str) -> AccountAdjacency:
+    """The adjacency from its two id columns (already checked to hold `n` values each): both present, text."""
+    what = f"the adjacency (which accounts touch){where}"
+    ids: list[np.ndarray] = []
+    for c in ADJACENCY_COLUMNS:
+        if c not in columns:
+            raise ProjectFileError(f"{name} is incomplete: column {c!r} of {what} is missing.")
+        series = columns[c]
+        values = series.to_numpy(dtype=object)
+        text = isinstance(series.dtype, pd.StringDtype) and not series.isna().any()
+        if not text and not all(isinstance(v, str) for v in values):
+            raise ProjectFileError(f"{name} is damaged: column {c!r} of {what} must hold account ids as text, "
+                                   f"not {series.dtype}.")
+        ids.append(values)
+    if not isinstance(source, str):
+        raise ProjectFileError(f"{name} is damaged: the file name of {what} is not text.")
+    return AccountAdjacency(ids[0], ids[1], source)
 
 
 def _copied(ref: str, decoded: dict[tuple[str, int], pd.Series], rows: int, damaged: str) -> pd.Series:

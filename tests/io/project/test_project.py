@@ -261,8 +261,8 @@ def test_sqlite_database_of_another_application(tmp_path: Path) -> None:
 
 
 def test_file_from_a_newer_version_names_both_schema_versions(saved: Path) -> None:
-    _sql(saved, "PRAGMA user_version = 4")
-    _expect_error(saved, "newer version", "schema 4", "up to schema 3", "Please update")
+    _sql(saved, "PRAGMA user_version = 5")
+    _expect_error(saved, "newer version", "schema 5", "up to schema 4", "Please update")
 
 
 @pytest.mark.parametrize(("statement", "words"), [

@@ -49,7 +49,7 @@ def test_a_plan_saved_before_scenarios_opens_as_one_scenario_with_its_data(tmp_p
     copy = tmp_path / "migrated.territory"
     shutil.copy(SCHEMA1, copy)
     save_project(plan, copy)
-    assert _user_version(copy) == SCHEMA_VERSION == 3
+    assert _user_version(copy) == SCHEMA_VERSION == 4
     again = open_project(copy)
     assert np.array_equal(again.assignment, plan.assignment) and np.array_equal(again.baseline, plan.baseline)
     assert [t.to_dict() for t in again.territories] == [t.to_dict() for t in plan.territories]
@@ -175,7 +175,7 @@ def test_a_plan_saved_with_text_as_json_opens_and_migrates_with_every_value(tmp_
     copy = tmp_path / "migrated.territory"
     shutil.copy(SCHEMA2, copy)
     save_project(sset, copy)
-    assert _user_version(copy) == SCHEMA_VERSION == 3
+    assert _user_version(copy) == SCHEMA_VERSION == 4
     again = open_scenarios(copy)
     for before, after in zip(sset.scenarios, again.scenarios, strict=True):
         assert before.name == after.name
