@@ -37,7 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--adjacency", metavar="PAIRS.csv",
                    help="accounts that touch, one pair of account ids a row (plans of counties or ZIPs)")
     p.add_argument("--contiguous", action="store_true",
-                   help="every territory one connected piece of the --adjacency map (with --mode carve)")
+                   help="every territory one connected piece of the map: of --adjacency, or of the plan's own "
+                        "adjacency (File > Import Adjacency..., `adjacency` command), which keeps them "
+                        "connected already unless Balance Settings say otherwise")
     p.set_defaults(func=cmd_solve)
 
     p = sub.add_parser("solve-points", help="assign points to territories (generic, for scripts and benchmarks)",
@@ -255,14 +257,13 @@ def cmd_solve(args: argparse.Namespace) -> int:
         raise CliError("--max-moves must be 0 or more")
     if args.max_moved_share is not None and not 0 <= args.max_moved_share <= 1:
         raise CliError("--max-moved-share must be between 0 and 1")
-    if args.contiguous and not args.adjacency:
-        raise CliError("--contiguous needs --adjacency PAIRS.csv (which accounts touch which)")
-    if args.contiguous and args.mode != "carve":
-        raise CliError("--contiguous draws territories from the map's units: use it with --mode carve")
     check_input(args.adjacency, "adjacency file")
     # the plan itself is allowed as -o (solved in place), the adjacency file is not
     check_outputs({"adjacency file": args.adjacency}, {"-o": args.output}, territory=("-o",))
     plan = load_plan(args.plan, allow_import=False)
+    if args.contiguous and not args.adjacency and plan.adjacency is None:
+        raise CliError("--contiguous needs --adjacency PAIRS.csv (which accounts touch which), or a plan that "
+                       "holds its adjacency (the `adjacency` command, or File > Import Adjacency... in the window)")
     if args.mode == "carve" and plan.n_accounts > CARVE_LIMIT:
         raise CliError(f"carve mode handles up to {CARVE_LIMIT:,} accounts; this plan has {plan.n_accounts:,}")
     try:
@@ -272,6 +273,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     if args.adjacency:
         problem = _with_adjacency(problem, plan, Path(args.adjacency), args.contiguous)
+    elif args.contiguous:
+        problem.contiguous = True  # the plan's own adjacency, even where its settings let territories be cut
     sol = solve(problem, limit)
     steady = None
     assignment = sol.assignment
@@ -326,11 +329,9 @@ def _with_adjacency(problem, plan, path: Path, contiguous: bool):  # noqa: ANN00
 
 def _pieces_line(problem, plan, assignment: np.ndarray) -> str:  # noqa: ANN001 - a Problem and a Plan
     """Whether every territory is one connected piece of the map, naming the ones that are not."""
+    from territory_desktop.solver.copilot.connected import cut_line
     from territory_desktop.solver.problem.contiguity import pieces_per_territory
 
     pieces = pieces_per_territory(problem.adjacency, np.asarray(assignment, dtype=np.int32), plan.n_territories)
-    cut = [f"{plan.territories[t].name} ({int(pieces[t])} pieces)" for t in range(plan.n_territories)
-           if pieces[t] > 1 and not plan.territories[t].removed]
-    if not cut:
-        return "Every territory is one connected piece of the map."
-    return f"{len(cut)} territor{'y is' if len(cut) == 1 else 'ies are'} cut in pieces: {', '.join(cut)}."
+    return cut_line([(plan.territories[t].name, int(pieces[t])) for t in range(plan.n_territories)
+                     if pieces[t] > 1 and not plan.territories[t].removed])

@@ -60,6 +60,10 @@ def solve_stream(problem: Problem, time_limit: float,
         from territory_desktop.solver.carve import pmedian
         yield from pmedian.carve_stream(problem, time_limit, should_stop)
         return
+    if problem.contiguous and problem.adjacency is not None:  # map units: no move may cut a territory
+        from territory_desktop.solver.rebalance.connected import connected_stream
+        yield from connected_stream(problem, time_limit, should_stop)
+        return
     g = Greedy(problem)
     a = problem.current.astype(np.int32).copy()
     g.run(a, min(t0 + FIRST_ANSWER_S, deadline), should_stop)

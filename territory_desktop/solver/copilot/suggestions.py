@@ -25,6 +25,8 @@ from territory_desktop.core.format import money
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.settings import ACCOUNTS, WORKLOAD
 from territory_desktop.core.workload import SCALE
+from territory_desktop.solver.problem.contiguity import territory_pieces
+from territory_desktop.solver.problem.snapshot import plan_adjacency
 
 COLUMNS = (ACCOUNTS, "potential", "pipeline", WORKLOAD)
 """Every total a suggestion predicts; balanced measures are a subset of these."""
@@ -187,8 +189,36 @@ def make_suggestions(plan: Plan, solution_assignment: np.ndarray, version: int, 
     if gain > 0:
         out = [s for s in out if s.fixes or s.improvement >= gain * s.n_accounts]
     out.sort(key=lambda s: (-s.score, -s.improvement, s.from_territory, s.to_territory, int(s.rows[0])))
+    if plan.adjacency is not None and plan.settings.keep_connected:
+        out = _keeping_territories_whole(plan, out)
     left = change_budget(plan, budget).left
     return out if left is None else _within_budget(plan, out, left)
+
+
+def _keeping_territories_whole(plan: Plan, ranked: list[Suggestion]) -> list[Suggestion]:
+    """The suggestions that cut no territory, accepted alone or all together (in ranked order).
+
+    The solver's plan keeps every territory one piece, but a group of its moves taken alone may not: a county
+    that only touches its new territory through another county of the same move. Such a group waits; once the
+    planner accepts the others, the next solve offers it again in a form that can be taken."""
+    adj = plan_adjacency(plan)
+    if adj is None or not ranked:
+        return ranked
+    now = plan.assignment
+    kept_a = now.copy()
+    pieces = {t: territory_pieces(adj, now, t) for s in ranked for t in (s.from_territory, s.to_territory) if t >= 0}
+    out = []
+    for s in ranked:
+        alone = now.copy()
+        alone[s.rows] = s.to_territory
+        both = kept_a.copy()
+        both[s.rows] = s.to_territory
+        touched = [t for t in (s.from_territory, s.to_territory) if t >= 0]
+        if all(territory_pieces(adj, alone, t) <= pieces[t] for t in touched) and \
+                all(territory_pieces(adj, both, t) <= pieces[t] for t in touched):
+            out.append(s)
+            kept_a = both
+    return out
 
 
 def budget_cost(plan: Plan, suggestions: Sequence[Suggestion]) -> np.ndarray:

@@ -90,6 +90,27 @@ def pieces_per_territory(adj: Adjacency, assignment: np.ndarray, k: int) -> np.n
     return out
 
 
+def territory_pieces(adj: Adjacency, assignment: np.ndarray, t: int) -> int:
+    """How many connected pieces territory t's units form (a search over its members only: cheap per check)."""
+    a = np.asarray(assignment)
+    members = np.flatnonzero(a == t).tolist()
+    seen: set[int] = set()
+    pieces = 0
+    for s in members:
+        if s in seen:
+            continue
+        pieces += 1
+        seen.add(s)
+        stack = [s]
+        while stack:
+            u = stack.pop()
+            for v in adj.of(u).tolist():
+                if v not in seen and a[v] == t:
+                    seen.add(v)
+                    stack.append(v)
+    return pieces
+
+
 def impossible_parts(adj: Adjacency, values: np.ndarray, k: int, lo: float, hi: float) -> str | None:
     """A sentence proving that no contiguous plan keeps every territory's total within [lo, hi], or None.
 

@@ -432,4 +432,14 @@ def problem_from_plan(plan: Plan, *, mode: str = "rebalance", max_moves: int | N
         mean = float(d.mean()) if len(d) and d.mean() > 0 else 1.0
         unit = problem.disruption_values().mean() if disruption_by == "potential" else 1.0
         problem.compactness_weight = compactness_weight * disruption_weight * float(unit) / mean
+    if plan.adjacency is not None:  # accounts that are map units: the plan's own adjacency and its rule
+        problem.adjacency = plan_adjacency(plan)
+        problem.contiguous = bool(s.keep_connected)
     return problem
+
+
+def plan_adjacency(plan: Plan) -> Adjacency | None:
+    """The plan's adjacency as the solver's graph over account rows (pairs naming departed accounts skipped)."""
+    if plan.adjacency is None:
+        return None
+    return Adjacency.from_pairs(plan.n_accounts, plan.adjacency.row_pairs(plan))
