@@ -208,6 +208,8 @@ FOUND_BY = {
     "heuristic": "The plan is the fast heuristic's: the exact search found nothing better within {limit}",
     "improved": "The exact search improved the heuristic's plan within {limit}",
     "optimal": "The exact search proved this plan optimal within {limit}",
+    "connected": "The plan is the connected search's (boundary moves that never cut a territory, until none "
+                 "helped) within {limit}",
 }
 """What found the plan, in words: "heuristic, 0.2 s" read as if the whole solve took 0.2 s."""
 

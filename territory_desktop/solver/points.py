@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from territory_desktop.core.adjacency import AdjacencyError, pair_rows
 from territory_desktop.solver.problem.contiguity import Adjacency
 from territory_desktop.solver.problem.snapshot import Problem, project
 
@@ -195,8 +196,9 @@ def read_adjacency(path: Path, point_ids: pd.Series, what: str = "point") -> Adj
     """A CSV of adjacent point pairs: a header row, then two point ids a row (further columns are ignored).
 
     Read row by row with the csv module, so a malformed row is named by its row number (pandas reports a
-    tokenizer error about "line 7" in its own words, or silently pads a short row with blanks). `what` names
-    the ids in messages ("point" for solve-points, "account" for a plan)."""
+    tokenizer error about "line 7" in its own words, or silently pads a short row with blanks); the rows are
+    parsed by the core's `pair_rows`, as a plan's adjacency file is. `what` names the ids in messages ("point"
+    for solve-points, "account" for a plan)."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
             rows = list(csv.reader(f))
@@ -206,32 +208,11 @@ def read_adjacency(path: Path, point_ids: pd.Series, what: str = "point") -> Adj
         raise PointsError(f"{path}: not a UTF-8 CSV ({exc.reason} at byte {exc.start})") from exc
     except (OSError, csv.Error) as exc:
         raise PointsError(f"{path}: not a readable CSV ({exc})") from exc
-    if not rows:
-        raise PointsError(f"{path}: empty; needs a header row and one a,b pair of {what} ids a row")
-    head = [c.strip() for c in rows[0]]
-    if len(head) < 2:
-        raise PointsError(f"{path}: needs two columns of {what} ids (a,b) per adjacent pair; the header has "
-                          f"{len(head)}")
-    pos = {pid: i for i, pid in enumerate(point_ids)}
-    pairs = np.empty((len(rows) - 1, 2), dtype=np.int64)
-    kept = 0
-    for r, row in enumerate(rows[1:], start=2):
-        cells = [c.strip() for c in row]
-        if not any(cells):
-            continue  # a blank line
-        if len(cells) < 2 or not cells[0] or not cells[1]:
-            raise PointsError(f"{path}: row {r}: needs two {what} ids ({head[0]},{head[1]}), got {','.join(row)!r}")
-        for col in (0, 1):
-            if cells[col] not in pos:
-                raise PointsError(f"{path}: row {r}, column {head[col]!r}: {cells[col]!r} is not {_an(what)} id "
-                                  f"of the {'points file' if what == 'point' else 'plan'}")
-        pairs[kept] = (pos[cells[0]], pos[cells[1]])
-        kept += 1
-    return Adjacency.from_pairs(len(point_ids), pairs[:kept])
-
-
-def _an(word: str) -> str:
-    return ("an " if word[:1] in "aeiou" else "a ") + word
+    try:
+        pairs = pair_rows(rows, [str(x) for x in point_ids], str(path), what)
+    except AdjacencyError as exc:
+        raise PointsError(str(exc)) from exc
+    return Adjacency.from_pairs(len(point_ids), pairs)
 
 
 def write_assignment(path: Path, data: PointsInput, assignment: np.ndarray) -> None:

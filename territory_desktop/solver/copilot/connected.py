@@ -43,6 +43,6 @@ def connected_status(plan: Plan) -> str | None:
     if not plan.settings.keep_connected:
         return (f"{what} {cut_line(cut)} Territories may be cut: turn on \u201cKeep each territory one connected "
                 "piece\u201d in Balance Settings \u2192 Rules to keep them whole.")
-    keep = ("Suggestions never cut a territory." if not cut
-            else "Suggestions never cut a territory further; moving the stray pieces joins them.")
+    keep = ("The co-pilot never cuts a territory." if not cut
+            else "The co-pilot never cuts a territory further; moving the stray pieces joins them.")
     return f"{what} {cut_line(cut)} {keep}"

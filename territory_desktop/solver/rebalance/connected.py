@@ -27,6 +27,8 @@ from territory_desktop.solver.problem.contiguity import Adjacency
 from territory_desktop.solver.problem.snapshot import Problem, band_limits, targets_for
 from territory_desktop.solver.problem.solution import Solution, make_solution
 
+STATUS = "connected"
+"""The plans' status: neither the greedy's "heuristic" nor the exact search's "improved" (none runs here)."""
 TRIES_PER_ROUND = 400
 """Candidate moves checked for connectivity per round (best first); the rest wait for the next round."""
 PULL = 0.5
@@ -45,7 +47,7 @@ def connected_stream(p: Problem, time_limit: float,
     assert adj is not None
     search = _Search(p, adj)
     search.place_unassigned()
-    best, _ = make_solution(p, search.a.astype(np.int32), t0, "heuristic")
+    best, _ = make_solution(p, search.a.astype(np.int32), t0, STATUS)
     yield best
     last_yield = time.monotonic()
     improved = False
@@ -54,10 +56,10 @@ def connected_stream(p: Problem, time_limit: float,
             break
         improved = True
         if time.monotonic() - last_yield > 1.0:
-            yield make_solution(p, search.a.astype(np.int32), t0, "improved")[0]
+            yield make_solution(p, search.a.astype(np.int32), t0, STATUS)[0]
             last_yield, improved = time.monotonic(), False
     if improved:
-        yield make_solution(p, search.a.astype(np.int32), t0, "improved")[0]
+        yield make_solution(p, search.a.astype(np.int32), t0, STATUS)[0]
 
 
 class _Search:
