@@ -12,6 +12,7 @@ import os
 import sys
 
 from territory_desktop.cli import (
+    adjacency_commands,
     capacity_commands,
     plan_commands,
     refresh_commands,
@@ -24,7 +25,7 @@ from territory_desktop.cli import (
 from territory_desktop.cli.errors import CliError
 
 COMMANDS = ("import", "info", "move", "export", "recover", "solve", "solve-points", "capacity", "scenario",
-            "compare", "report", "refresh", "route", "rules", "review")
+            "compare", "report", "refresh", "route", "rules", "review", "adjacency")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     refresh_commands.register(sub)
     rules_commands.register(sub)
     review_commands.register(sub)
+    adjacency_commands.register(sub)
     return p
 
 

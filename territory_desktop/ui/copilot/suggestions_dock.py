@@ -43,6 +43,7 @@ from territory_desktop.core.edits import Edit
 from territory_desktop.core.format import money, percent
 from territory_desktop.core.plan import Plan, PlanChange
 from territory_desktop.core.settings import ACCOUNTS, WORKLOAD
+from territory_desktop.solver.copilot.connected import connected_status
 from territory_desktop.solver.copilot.messages import is_budget_hint
 from territory_desktop.solver.copilot.suggestions import KpiDelta, Suggestion, suggestion_edit
 from territory_desktop.ui.copilot.budget_row import BudgetRow
@@ -64,6 +65,8 @@ _ROLE = Qt.ItemDataRole.UserRole
 STALE_ROLE = _ROLE + 2
 """True on a row computed for an earlier version of the plan (shown greyed until new suggestions arrive)."""
 STALE_TEXT = "#8A929C"
+CONNECTED_KINDS = frozenset({"adjacency", "assignment", "settings", "territories", "accounts"})
+"""Plan changes that can change the contiguity line (an account moved, the rule toggled, a territory removed)."""
 
 
 class Sparkline(QWidget):
@@ -223,6 +226,10 @@ class SuggestionsPanel(QWidget):
         self._refill.setSingleShot(True)
         self._refill.setInterval(0)
         self._refill.timeout.connect(lambda: self._fill(keep_row=max(self.list.currentRow(), 0)))
+        self._recount = QTimer(self)  # the contiguity line: once per burst of edits, after the edit's slot
+        self._recount.setSingleShot(True)
+        self._recount.setInterval(0)
+        self._recount.timeout.connect(self.refresh_connected)
         self._build()
         client.statusChanged.connect(self._on_status)
         client.suggestionsChanged.connect(self.set_suggestions)
@@ -230,6 +237,7 @@ class SuggestionsPanel(QWidget):
         plan.changed.connect(self._on_plan_changed)
         self._on_status(getattr(client, "state", "idle"), getattr(client, "detail", ""))
         self.set_suggestions(list(getattr(client, "suggestions", [])))
+        self.refresh_connected()
 
     # ----- layout ------------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -296,6 +304,17 @@ class SuggestionsPanel(QWidget):
         self.count_label.setWordWrap(True)
         self.count_label.setStyleSheet(f"color: {MUTED};")
         outer.addWidget(self.count_label)
+        self.connected_label = QLabel()  # only for plans whose accounts are map units with an adjacency
+        self.connected_label.setObjectName("connectedStatus")
+        self.connected_label.setWordWrap(True)
+        self.connected_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.connected_label.setStyleSheet(f"color: {MUTED};")
+        self.connected_label.setAccessibleName("Map contiguity")
+        self.connected_label.setToolTip("Which accounts touch on the map comes from File → Import "
+                                        "Adjacency…; Edit → Balance Settings… → Rules "
+                                        "turns the keep-connected rule on or off.")
+        self.connected_label.hide()
+        outer.addWidget(self.connected_label)
         self.budget = BudgetRow(self.plan, lambda edit: self.apply_edit(edit), self)
         outer.addWidget(self.budget)
         buttons = QHBoxLayout()
@@ -407,6 +426,7 @@ class SuggestionsPanel(QWidget):
         self.budget.set_plan(plan)
         self.set_suggestions([])
         self.sparkline.clear()
+        self.refresh_connected()
 
     def set_suggestions(self, suggestions: list[Suggestion]) -> None:
         """Show these suggestions. The list is rebuilt on the next event-loop turn, not inside the caller's
@@ -424,6 +444,19 @@ class SuggestionsPanel(QWidget):
         if self._refill.isActive() and not self._filling:
             self._refill.stop()
             self._fill(keep_row=max(self.list.currentRow(), 0))
+        if self._recount.isActive():
+            self._recount.stop()
+            self.refresh_connected()
+
+    def refresh_connected(self) -> None:
+        """Show whether every territory is one connected piece (`connected_status`); hidden without an adjacency."""
+        self._recount.stop()
+        text = connected_status(self.plan) if self.plan.adjacency is not None else None
+        if text is None:
+            self.connected_label.hide()
+            return
+        self.connected_label.setText(text)
+        self.connected_label.show()
 
     def _fill(self, keep_row: int = 0) -> None:
         self._filling = True  # the list's own signals fire inside clear(): never rebuild it re-entrantly
@@ -518,6 +551,11 @@ class SuggestionsPanel(QWidget):
 
     def _on_plan_changed(self, change: PlanChange) -> None:
         self.budget.refresh()
+        if change.kind in CONNECTED_KINDS:
+            if self.plan.adjacency is None:  # most plans: no graph to walk, nothing to say
+                self.connected_label.hide()
+            else:
+                self._recount.start()
         if change.kind == "accounts":  # a CRM refresh replaced the accounts: old rows name other accounts now
             self._suggestions, self._stale, self._names = [], False, {}
             self.preview_card.hide()

@@ -343,6 +343,18 @@ class BalanceSettingsDialog(QDialog):
         note.setWordWrap(True)
         note.setStyleSheet("color: #5A6570;")
         churn_form.addRow(note)
+        self.keep_connected = QCheckBox("&Keep each territory one connected piece of the map")
+        self.keep_connected.setObjectName("keepConnected")
+        self.keep_connected.setChecked(s.keep_connected)
+        has_map = self._plan is not None and self._plan.adjacency is not None
+        self.keep_connected.setEnabled(has_map)
+        self.keep_connected.setToolTip(
+            "The co-pilot never suggests a move that splits a territory into separate pieces on the map; a "
+            "territory already in pieces is only ever joined" if has_map else
+            "Needs to know which accounts touch on the map: import a county or ZIP adjacency with "
+            "File → Import Adjacency… first")
+        self.keep_connected.toggled.connect(self._revalidate)
+        churn_form.insertRow(0, self.keep_connected)  # first: a rule on the map, before the churn limits
         self._sync_pipeline()
 
         lay = QVBoxLayout(page)
@@ -385,6 +397,7 @@ class BalanceSettingsDialog(QDialog):
         self.allow_pipeline.setChecked(s.allow_pipeline_moves)
         self.min_gain.setValue(s.copilot_min_gain)
         self.budget.setValue(round(s.copilot_change_budget * 100, 1))
+        self.keep_connected.setChecked(s.keep_connected)
         self.eligibility.load(s.eligibility)
         self.segments.load(s.segment_rules)
         self.score.load(s.score_model)
@@ -432,6 +445,8 @@ class BalanceSettingsDialog(QDialog):
             copilot_min_gain=(self._base.copilot_min_gain if abs(self.min_gain.value() - self._base.copilot_min_gain)
                               < 5e-4 else round(self.min_gain.value(), 3)),
             copilot_change_budget=self._budget_share(),
+            keep_connected=(self.keep_connected.isChecked() if self.keep_connected.isEnabled()
+                            else self._base.keep_connected),
             balance_within_role=self.within_role.isChecked(),
             balance_within_region=self.within_region.isChecked(), eligibility=self.eligibility.current(),
             segment_rules=segment_rules, score_model=score_model, book_norms=capacity.book_norms,

@@ -21,6 +21,7 @@ from territory_desktop.core.plan import Plan
 from territory_desktop.core.settings import BalanceSettings
 from territory_desktop.ui.accounts.move_chooser import MoveChooser
 from territory_desktop.ui.accounts.panel import AccountPanel
+from territory_desktop.ui.adjacency import AdjacencyCommands
 from territory_desktop.ui.capacity.panel import CapacityPanel
 from territory_desktop.ui.hub.document import OPENABLE, Document
 from territory_desktop.ui.hub.preview import MovePreview
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self._bound: set[int] = set()
         self._bind_controller(self.doc.controller)
         self.scenarios = ScenarioCommands(self)
+        self.adjacency = AdjacencyCommands(self)  # File → Import / Remove Adjacency (ui/adjacency)
 
         self.account_panel = self._make_account_panel()
         self.move_preview = MovePreview(self)

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QToolBar, QWidget
 
+from territory_desktop.ui.adjacency import AdjacencyCommands
 from territory_desktop.ui.scenarios.commands import ScenarioCommands
 from territory_desktop.ui.shell.about import show_about
 from territory_desktop.ui.shell.export_commands import ExportCommands
@@ -29,6 +30,7 @@ class MenuHost(Protocol):
     files: FileCommands
     exports: ExportCommands
     scenarios: ScenarioCommands
+    adjacency: AdjacencyCommands
     undo_group: QUndoGroup
 
     @property
@@ -117,8 +119,15 @@ def build_menus(window: QMainWindow, host: MenuHost) -> Menus:
                               tip="Write one PDF per rep, a plan summary PDF and an Excel workbook")
     acts["refresh"] = _action(window, "Re&fresh from CRM Export…", host.open_refresh, icon="import",
                               tip="Take in a newer export: new, gone and changed accounts, shown before they apply")
+    acts["import_adjacency"] = _action(window, "Import A&djacency…", host.adjacency.import_dialog,
+                                       tip="Which accounts touch on the map (a CSV of a,b pairs of county or ZIP "
+                                           "ids), so the co-pilot keeps each territory one connected piece")
+    acts["remove_adjacency"] = _action(window, "Remo&ve Adjacency", host.adjacency.remove,
+                                       tip="Forget which accounts touch on the map (undoable)")
+    host.adjacency.track(acts["remove_adjacency"])
     acts["quit"] = _action(window, "&Quit", host.close, shortcut=Std.Quit)
-    file.addActions([acts["open"], acts["import"], acts["refresh"]])
+    file.addActions([acts["open"], acts["import"], acts["refresh"], acts["import_adjacency"],
+                     acts["remove_adjacency"]])
     recent_menu = file.addMenu("Open &Recent")
     recent_menu.aboutToShow.connect(lambda: host.files.fill_recent_menu(recent_menu))
     file.addSeparator()
