@@ -185,14 +185,45 @@ def make_suggestions(plan: Plan, solution_assignment: np.ndarray, version: int, 
     groups = _group(plan, rows, sol[rows], max(1, int(max_group)))
     model = _Model(plan)
     out = model.score(groups, version)
+    connected = plan.adjacency is not None and plan.settings.keep_connected
+    if connected:
+        _mark_joins(plan, out)
     gain = plan.settings.copilot_min_gain if min_gain is None else float(min_gain)
     if gain > 0:
         out = [s for s in out if s.fixes or s.improvement >= gain * s.n_accounts]
     out.sort(key=lambda s: (-s.score, -s.improvement, s.from_territory, s.to_territory, int(s.rows[0])))
-    if plan.adjacency is not None and plan.settings.keep_connected:
+    if connected:
         out = _keeping_territories_whole(plan, out)
     left = change_budget(plan, budget).left
     return out if left is None else _within_budget(plan, out, left)
+
+
+def _mark_joins(plan: Plan, suggestions: list[Suggestion]) -> None:
+    """Suggestions that, alone, leave their territory in fewer pieces are fixes: a cut territory breaks the
+    planner's rule as surely as a band does. Their sentence says so first."""
+    adj = plan_adjacency(plan)
+    if adj is None:
+        return
+    now = plan.assignment
+    cut = {t for t in {s.from_territory for s in suggestions} if t >= 0 and territory_pieces(adj, now, t) > 1}
+    for s in suggestions:
+        if s.from_territory not in cut:
+            continue
+        after = now.copy()
+        after[s.rows] = s.to_territory
+        if territory_pieces(adj, after, s.from_territory) < territory_pieces(adj, now, s.from_territory):
+            s.fixes = True
+            s._detail = _joining(s._detail, plan.territories[s.from_territory].name,
+                                 plan.territories[s.to_territory].name)
+
+
+def _joining(detail: Callable[[Suggestion], tuple[tuple[KpiDelta, ...], str]] | None, name: str,
+             to: str) -> Callable[[Suggestion], tuple[tuple[KpiDelta, ...], str]]:
+    def described(s: Suggestion) -> tuple[tuple[KpiDelta, ...], str]:
+        deltas, reason = detail(s) if detail is not None else ((), "")
+        head = f"Makes {name} one piece again: its cut-off part joins {to}."  # the group may move more than it
+        return deltas, f"{head} {reason}".strip()
+    return described
 
 
 def _keeping_territories_whole(plan: Plan, ranked: list[Suggestion]) -> list[Suggestion]:

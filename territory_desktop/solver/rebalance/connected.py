@@ -13,7 +13,8 @@ one boundary unit to a territory it touches, and it is made only when
 Each round scores every boundary move at once in numpy, then takes the best ones whose territories no earlier
 move of the round touched, so a round is a set of independent moves and the totals stay exact. Accounts with no
 territory are given to a territory they touch (the one that suffers least), or the nearest one if they touch
-none. Measured on a 12x12 county grid cut into 6 striped books: see tests/solver/rebalance/test_connected.py.
+none; the stray pieces of a territory that is already cut are first handed whole to a territory they touch.
+Tested on county grids in tests/solver/rebalance/test_connected.py.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from territory_desktop.solver.problem.contiguity import Adjacency
+from territory_desktop.solver.problem.contiguity import Adjacency, components
 from territory_desktop.solver.problem.snapshot import Problem, band_limits, targets_for
 from territory_desktop.solver.problem.solution import Solution, make_solution
 
@@ -47,6 +48,7 @@ def connected_stream(p: Problem, time_limit: float,
     assert adj is not None
     search = _Search(p, adj)
     search.place_unassigned()
+    search.join_pieces()
     best, _ = make_solution(p, search.a.astype(np.int32), t0, STATUS)
     yield best
     last_yield = time.monotonic()
@@ -138,6 +140,38 @@ class _Search:
             for r, tt, fin in zip(rows.tolist(), t.tolist(), np.isfinite(d[np.arange(len(rows)), t]), strict=True):
                 if fin:
                     self._apply(r, tt, p.values_in(np.array([r]), np.array([tt]))[0])
+
+    def join_pieces(self) -> None:
+        """Hand each stray piece of a cut territory (all but its largest) to a territory it touches.
+
+        A whole piece moves at once, so its new territory stays one piece and its old one loses a piece. A piece
+        holding a unit that may not move (locked, named, open pipeline) stays; so does one that touches no
+        territory every unit of it may join."""
+        p, a = self.p, self.a
+        for s in range(p.k):
+            members = np.flatnonzero(a == s)
+            if len(members) < 2:
+                continue
+            label = components(self.adj, members)[members]
+            sizes = np.bincount(label)
+            if len(sizes) < 2:
+                continue
+            keep = int(np.argmax(sizes))
+            for piece in range(len(sizes)):
+                units = members[label == piece]
+                if piece == keep or not self.free[units].all():
+                    continue
+                if self.limit is not None and int(p.counted_moves(a).sum()) + len(units) > self.limit:
+                    continue  # the change budget outranks tidiness
+                inside = np.zeros(p.n, dtype=bool)
+                inside[units] = True
+                e = inside[self.src] & ~inside[self.dst] & (a[self.dst] >= 0) & (a[self.dst] != s)
+                touch, borders = np.unique(a[self.dst[e]], return_counts=True)
+                for t in touch[np.argsort(-borders, kind="stable")].tolist():
+                    if p.allowed(units, np.full(len(units), t)).all():
+                        for u in units.tolist():
+                            self._apply(u, t, p.values_in(np.array([u]), np.array([t]))[0])
+                        break
 
     def _touching(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """(unit, territory) pairs: each of `rows` with a territory one of its neighbours is in, allowed there."""

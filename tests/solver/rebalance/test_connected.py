@@ -101,3 +101,18 @@ def test_each_suggestion_alone_and_all_together_keep_every_territory_whole() -> 
         assert (_pieces(plan, alone) == 1).all(), s.reason
     plan.apply(suggestion_edit(suggestions))
     assert (_pieces(plan, plan.assignment) == 1).all()
+
+
+def test_a_cut_territory_is_made_whole_and_the_suggestion_says_so() -> None:
+    from territory_desktop.solver.copilot.suggestions import make_suggestions
+
+    plan = county_grid(10, 2, seed=4, heavy=1.0)  # two strips, in band
+    plan.assignment[0] = 1  # a corner county of the west strip given to the east: East is cut in two
+    plan.kpis = type(plan.kpis).full(plan)
+    assert sorted(_pieces(plan, plan.assignment)) == [1, 2]
+    sol = solve(problem_from_plan(plan), 2.0, prove_bound=False)
+    assert (_pieces(plan, sol.assignment) == 1).all()
+    assert sol.assignment[0] == 0
+    joins = [s for s in make_suggestions(plan, sol.assignment, plan.version, budget=0.0) if 0 in s.rows]
+    assert len(joins) == 1 and joins[0].fixes
+    assert joins[0].reason.startswith("Makes T1 one piece again: its cut-off part joins T0.")
