@@ -11,6 +11,7 @@ column. Violations are measured relative to t_km (0.02 = 2% of the target outsid
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -438,8 +439,17 @@ def problem_from_plan(plan: Plan, *, mode: str = "rebalance", max_moves: int | N
     return problem
 
 
+_GRAPHS: weakref.WeakKeyDictionary[Plan, tuple[object, object, Adjacency]] = weakref.WeakKeyDictionary()
+"""Each plan's graph, kept while its adjacency and accounts are the same objects: the dock asks on every edit."""
+
+
 def plan_adjacency(plan: Plan) -> Adjacency | None:
     """The plan's adjacency as the solver's graph over account rows (pairs naming departed accounts skipped)."""
     if plan.adjacency is None:
         return None
-    return Adjacency.from_pairs(plan.n_accounts, plan.adjacency.row_pairs(plan))
+    got = _GRAPHS.get(plan)
+    if got is not None and got[0] is plan.adjacency and got[1] is plan.ids:
+        return got[2]
+    graph = Adjacency.from_pairs(plan.n_accounts, plan.adjacency.row_pairs(plan))
+    _GRAPHS[plan] = (plan.adjacency, plan.ids, graph)
+    return graph
