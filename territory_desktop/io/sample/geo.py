@@ -120,8 +120,9 @@ def nearest_zips(lat: np.ndarray, lon: np.ndarray, k: np.ndarray) -> np.ndarray:
             dx = (z.lon[cand] - lon[i]) * np.cos(np.radians(lat[i]))
             d2 = dx * dx + dy * dy
             if len(cand) >= ki:
-                part = np.argpartition(d2, ki - 1)[:ki]
-                part = part[np.argsort(d2[part], kind="stable")]
+                # a full sort, ties broken by ZIP order: argpartition picks among equal distances (ZIPs sharing
+                # a centroid) differently across numpy versions, and the bundled sample must not drift
+                part = np.lexsort((np.arange(len(cand)), d2))[:ki]
                 if d2[part[-1]] <= r * r or r > 40:  # nothing outside the window can be nearer
                     break
             r *= 2.0
