@@ -23,6 +23,7 @@ from territory_desktop.io.importing.errors import ImportCancelled, ImportFailed
 from territory_desktop.io.importing.problems import ERROR, WARNING, ImportProblem, write_problems_csv
 from territory_desktop.io.importing.reps import build_territories
 from territory_desktop.io.importing.table_reader import read_table
+from territory_desktop.io.importing.values import shared_factorization
 
 __all__ = ["ImportCancelled", "ImportFailed", "ImportProblem", "ImportResult", "import_plan",
            "write_problems_csv", "ERROR", "WARNING"]
@@ -103,8 +104,9 @@ def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
                 file, None, None, "", f"no column was recognised as {fld!r} ({what}); unused columns: {shown} "
                 f"— map one by hand if it holds it (a mapping file or the import dialog)", WARNING))
     step(0.2, "Checking rows")
-    built = build_accounts(df, used, file, lambda f, text: step(0.2 + 0.6 * f, text), header_row,
-                           settings.segment_rules, settings.potential_model, settings.score_model)
+    with shared_factorization():  # each source column factorized once for all its parsers
+        built = build_accounts(df, used, file, lambda f, text: step(0.2 + 0.6 * f, text), header_row,
+                               settings.segment_rules, settings.potential_model, settings.score_model)
     problems += built.problems
     step(0.8, "Building territories")
     terr = build_territories(built.accounts, used.get("owner"), file, reps_path, reps_mapping,
