@@ -128,6 +128,7 @@ def build_accounts(df: pd.DataFrame, mapping: dict[str, str], file: str,
     step(0.2, "Reading numbers")
     kept = np.flatnonzero(keep)
     src = df.iloc[kept].reset_index(drop=True)
+    V.share_columns(src)  # each of its columns factorized once for all parsers (within the import's block)
     n = len(src)
     out: dict[str, object] = {}
     id_col = mapping.get("account_id") or mapping["name"]

@@ -112,21 +112,33 @@ _SHARED = threading.local()
 
 @contextmanager
 def shared_factorization() -> Iterator[None]:
-    """Within the block, each source column is factorized once however many parsers read it.
+    """Within the block, each column registered with `share_columns` is factorized once however many parsers
+    read it.
 
     An import reads most columns two or three times (blank-token notes, then text cleaning or number parsing);
-    at 1M rows each factorization of a column costs 0.05-0.3 s. The cache is keyed by the column's value array
-    (pandas hands out the same array for every `df[col]` of one frame) and holds that array, so its id cannot be
-    reused while the block runs; it is dropped when the outermost block ends. Per thread: the window's import
-    worker and a refresh read on their own threads."""
+    at 1M rows each factorization of a column costs 0.05-0.3 s (~0.9 s an import in all). Only the source
+    frame's own columns are cached, by their value array (pandas hands out the same array for every `df[col]`
+    of one frame), with codes in the narrowest integer: derived columns would be kept alive by the cache
+    (~150 MB at 1M rows). Dropped when the outermost block ends. Per thread: the window's import worker and a
+    refresh read on their own threads."""
     outer = getattr(_SHARED, "cache", None)
     if outer is None:
-        _SHARED.cache = {}
+        _SHARED.cache, _SHARED.columns = {}, {}
     try:
         yield
     finally:
         if outer is None:
-            _SHARED.cache = None
+            _SHARED.cache, _SHARED.columns = None, None
+
+
+def share_columns(frame: pd.DataFrame) -> None:
+    """Let `shared_factorization` keep the factorizations of `frame`'s columns (no-op outside the block)."""
+    columns = getattr(_SHARED, "columns", None)
+    if columns is None:
+        return
+    for pos in range(frame.shape[1]):
+        values = frame.iloc[:, pos].to_numpy(dtype=object)
+        columns[id(values)] = values  # held, so the id stays this array's while the block runs
 
 
 def factorize_text(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -136,14 +148,21 @@ def factorize_text(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     into the arrays it returns."""
     values = s.to_numpy(dtype=object)
     cache = getattr(_SHARED, "cache", None)
-    if cache is not None:
+    if cache is not None and _SHARED.columns.get(id(values)) is values:
         hit = cache.get(id(values))
-        if hit is not None and hit[0] is values:
-            return hit[1], hit[2]
-    codes, distinct = _factorize(values)
-    if cache is not None:
-        cache[id(values)] = (values, codes, distinct)
-    return codes, distinct
+        if hit is None:
+            codes, distinct = _factorize(values)
+            hit = cache[id(values)] = (_narrow(codes, len(distinct)), distinct)
+        return hit
+    return _factorize(values)
+
+
+def _narrow(codes: np.ndarray, n: int) -> np.ndarray:
+    """Codes in the smallest unsigned integer that holds them (a cached column of a few cities: 1 byte a row)."""
+    for dtype in (np.uint8, np.uint16):
+        if n <= np.iinfo(dtype).max + 1:
+            return codes.astype(dtype)
+    return codes
 
 
 def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -151,10 +170,11 @@ def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if len(values) >= DISTINCT_SAMPLE and len(set(sample.tolist())) >= NEARLY_DISTINCT * len(sample):
         # ids, names, addresses, coordinates: (nearly) every cell differs, so hashing them all to find the few
         # repeats costs more (~0.4 s a column at 1M rows) than treating each cell as its own value
-        codes = np.arange(len(values), dtype=np.intp)
-        distinct = values.copy()
+        codes = np.arange(len(values), dtype=np.int32)
+        distinct = values  # read only, like every result here: no copy unless blanks need filling
         missing = pd.isna(distinct)
         if missing.any():
+            distinct = values.copy()
             distinct[missing] = ""
         if not all(type(v) is str for v in distinct.tolist()):
             distinct = np.array([str(v) for v in distinct.tolist()], dtype=object)
@@ -166,7 +186,7 @@ def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if len(codes) and codes.min() < 0:  # missing cells: one more distinct value, ""
         distinct = np.append(distinct, np.array([""], dtype=object))
         codes = np.where(codes < 0, len(distinct) - 1, codes)
-    return codes, distinct
+    return codes.astype(np.int32, copy=False), distinct  # int32: an import keeps ~20 of these at once
 
 
 def parse_numbers(s: pd.Series, decimal_comma: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
