@@ -180,9 +180,13 @@ def geocode(lat: np.ndarray, lon: np.ndarray, zips: pd.Series, city: pd.Series, 
 
     us_like = country.isin(US_LIKE).to_numpy()
     has_zip = us_like & fullmatches(zips, r"\d{5}", strip=False)  # per distinct ZIP, not per row
+    # the ZIP serves rows without a position, or with a blank city or state: a file whose rows all have
+    # both (most CRM exports with coordinates) never loads the ZIP table (~0.8 s) nor looks up 1M ZIPs
+    has_zip &= ~ok | (city == "").to_numpy() | (state == "").to_numpy()
     if has_zip.any():
         zt = zip_table()
-        pos = zt.index.get_indexer(zips[has_zip])
+        codes, distinct = factorize_text(zips[has_zip])  # a ZIP repeats: look each one up once
+        pos = zt.index.get_indexer(distinct)[codes]
         rows = np.flatnonzero(has_zip)[pos >= 0]
         pos = pos[pos >= 0]
         need = ~ok[rows]
