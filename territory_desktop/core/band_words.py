@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from territory_desktop.core import kpis
 
 MAX_DIGITS = 2
@@ -20,7 +18,7 @@ MAX_DIGITS = 2
 
 def status_of(dev: float, band: float, near_fraction: float) -> str:
     """"in", "near" or "out": the core's judgement (`kpis.band_status`) of one deviation."""
-    return str(kpis.band_status(np.array([dev], dtype=np.float64), band, near_fraction)[0])
+    return kpis.band_status_one(float(dev), band, near_fraction)
 
 
 def deviation_text(dev: float, band: float, near_fraction: float, signed: bool = True,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from territory_desktop.core import kpis
 from territory_desktop.core.band_words import deviation_text, status_of
@@ -39,3 +41,11 @@ def test_float_noise_beyond_two_decimals_still_reads_out() -> None:
 def test_tooltips_ask_for_a_decimal_and_still_agree() -> None:
     assert deviation_text(0.12, 0.15, 0.8, min_digits=1) == "+12.0%"
     assert deviation_text(0.1504, 0.15, 0.8, min_digits=1) == "+15.04%"
+
+
+@settings(max_examples=300, deadline=None)
+@given(dev=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.15, -0.15, 0.12, 0.15 + 1e-9])),
+       band=st.floats(0.0, 2.0), near=st.floats(0.0, 1.0))
+def test_one_deviation_is_judged_as_the_array_judges_it(dev: float, band: float, near: float) -> None:
+    """The panel's per-cell words (band_status_one) and every array view (band_status) never disagree."""
+    assert kpis.band_status_one(dev, band, near) == kpis.band_status(np.array([dev]), band, near)[0]

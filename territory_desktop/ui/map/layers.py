@@ -125,7 +125,20 @@ class Sprites:
         self.font.setPointSizeF(max(8.0, font.pointSizeF() - 0.5))
         self.font.setBold(True)
         self._labels: dict[tuple[str, bool], QImage] = {}
+        self._sizes: dict[str, tuple[int, int]] = {}
         self._homes: dict[str, QImage] = {}
+        self._metrics = QFontMetricsF(self.font)
+
+    def label_size(self, text: str) -> tuple[int, int]:
+        """The label's image size without drawing it: after a move every territory's label says a new
+        deviation, and most of them are not placed (they overlap a bigger one), so they are never drawn."""
+        size = self._sizes.get(text)
+        if size is None:
+            if len(self._sizes) > 4000:
+                self._sizes.clear()
+            fm = self._metrics
+            size = self._sizes[text] = (int(fm.horizontalAdvance(text) + 8), int(fm.height() + 4))
+        return size
 
     def label(self, text: str, out: bool) -> QImage:
         key = (text, out)
@@ -133,8 +146,8 @@ class Sprites:
         if img is None:
             if len(self._labels) > 4000:
                 self._labels.clear()
-            fm = QFontMetricsF(self.font)
-            w, h = int(fm.horizontalAdvance(text) + 8), int(fm.height() + 4)
+            fm = self._metrics
+            w, h = self.label_size(text)
             img = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
             img.fill(Qt.GlobalColor.transparent)
             p = QPainter(img)

@@ -70,12 +70,12 @@ def paint_labels(painter: QPainter, view: Viewport, labels: list[tuple[float, fl
     for i, (_x, _y, text, out) in enumerate(labels):
         if not (0 <= sx[i] <= bounds.width() and 0 <= sy[i] <= bounds.height()):
             continue
-        img = sprites.label(text, out)
-        r = QRectF(sx[i] - img.width() / 2, sy[i] - img.height() / 2, img.width(), img.height())
+        w, h = sprites.label_size(text)
+        r = QRectF(sx[i] - w / 2, sy[i] - h / 2, w, h)
         if not bounds.contains(r) or any(r.intersects(o) for o in placed):
             continue
         placed.append(r)
-        painter.drawImage(r.topLeft(), img)
+        painter.drawImage(r.topLeft(), sprites.label(text, out))
         if len(placed) >= MAX_LABELS:
             break
 

@@ -25,9 +25,12 @@ _BAR_MIN, _BAR_MAX = 28, 64
 
 
 def _background(painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-    """The style's selection/hover/alternate background without text: the delegate paints the rest."""
+    """The style's selection/hover/alternate background without text: the delegate paints the rest.
+
+    The view's option already carries the selection, hover, focus and alternate-row state; filling it from the
+    model (initStyleOption) read every role of the cell only to blank the text and icon again, and cost as much
+    as painting the pill itself."""
     opt = QStyleOptionViewItem(option)
-    QStyledItemDelegate().initStyleOption(opt, index)
     opt.text = ""
     opt.icon = QIcon()
     widget = option.widget
