@@ -174,3 +174,24 @@ def test_foreign_or_damaged_payload_is_rejected(qtbot):
     broken = QMimeData()
     broken.setData(MIME, b"TDA1\x00\x01")
     assert decode_rows(broken) is None and decode_version(broken) is None
+
+
+def test_text_cells_read_true_across_chunks_in_any_order(qtbot):
+    """Text is formatted a chunk at a time when first shown: every cell, first paint or later, in plan order or
+    sorted, must still say what the plan holds (blank for missing, the column's words for codes)."""
+    from territory_desktop.ui.accounts.model import CHUNK
+
+    n = 3 * CHUNK + 17
+    plan = make_plan(n=n, k=4, seed=11)
+    industry = plan.accounts["industry"].astype(object).to_numpy().copy()
+    industry[[5, CHUNK + 3, 2 * CHUNK + 9]] = None
+    plan.accounts["industry"] = industry
+    model = AccountTableModel(plan)
+    c = _col(model, "industry")
+    want = ["" if v is None else str(v) for v in industry]
+    model.sort(_col(model, "potential"), Qt.SortOrder.DescendingOrder)  # the first rows are scattered
+    assert model.sample_texts(c, 50) == [want[r] for r in model.view_rows[:50]]
+    assert [model.data(model.index(i, c)) for i in range(model.rowCount())] == [want[r] for r in model.view_rows]
+    basis = _col(model, "score_basis")
+    shown = {model.data(model.index(i, basis)) for i in range(model.rowCount())}
+    assert shown and "model" not in shown and "column" not in shown  # codes are worded
