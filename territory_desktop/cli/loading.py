@@ -35,11 +35,16 @@ def load_plan(path: str | Path, allow_import: bool = True, scenario: str | None 
         raise CliError(str(exc)) from exc
 
 
-def save_plan(plan: Plan, path: str | Path) -> None:
-    from territory_desktop.io.project.project_file import ProjectFileError, save_project
+def save_plan(plan: Plan, path: str | Path, moves_only: bool = False) -> None:
+    """Save, or with `moves_only` (a command that only moved or locked accounts of the plan it opened from
+    `path`) rewrite just what moves change in a copy of the file (`save_moves`)."""
+    from territory_desktop.io.project.project_file import ProjectFileError, save_moves, save_project
 
     try:
-        save_project(plan, path)
+        if moves_only:
+            save_moves(plan, path)
+        else:
+            save_project(plan, path)
     except (ProjectFileError, OSError) as exc:
         raise CliError(f"cannot save {path}: {exc}") from exc
 

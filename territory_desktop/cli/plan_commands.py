@@ -200,7 +200,7 @@ def cmd_move(args: argparse.Namespace) -> int:
     except EditRefused as exc:
         journal.close(discard=True)
         raise CliError(str(exc)) from exc
-    save_plan(plan, path)
+    save_plan(plan, path, moves_only=True)
     journal.close(discard=True)
     moved, stayed = int((~there).sum()), int(there.sum())
     note = f" ({stayed:,} {'was' if stayed == 1 else 'were'} already there)" if stayed else ""

@@ -85,13 +85,18 @@ class Plan:
         if missing:
             raise ValueError(f"accounts lack columns: {', '.join(missing)}")
         self.accounts = accounts.reset_index(drop=True)
+        self.filled_in = False
+        """True when construction added columns or scores the given accounts lacked, so `accounts` holds more
+        than was passed (a project file's quick save must then not reuse the bytes it read)."""
         for col, default in OPTIONAL_COLUMNS.items():
             if col not in self.accounts.columns:
                 self.accounts[col] = default
+                self.filled_in = True
         self.settings = settings or BalanceSettings()
         if n and not (self.accounts["score_basis"].astype(str) != "").any():
             score, tier, basis = score_accounts(self.accounts, self.settings.score_model)
             self.accounts["score"], self.accounts["tier"], self.accounts["score_basis"] = score, tier, basis
+            self.filled_in = True
         self.source = source.reset_index(drop=True) if source is not None else None
         self.territories = list(territories)
         self.assignment = np.asarray(assignment, dtype=np.int32).copy()

@@ -29,6 +29,7 @@ import hashlib
 import json
 import math
 import os
+import shutil
 import sqlite3
 import stat
 import uuid
@@ -54,6 +55,12 @@ from territory_desktop.io.project.column_codec import (
     EncodedColumn,
     decode_series,
     encode_series,
+)
+from territory_desktop.io.project.opened_file import (
+    OpenedFile,
+    file_signature,
+    file_signature_of,
+    opened_file,
 )
 from territory_desktop.io.project.safe_replace import (  # noqa: F401 — the temp naming, re-exported
     STALE_TEMP_SECONDS,
@@ -133,13 +140,33 @@ def save_project(plan: Plan | ScenarioSet, path: str | os.PathLike[str]) -> None
     Hard links are detached, on purpose: keeping the inode would mean writing in place, and a crash then could
     leave half a plan; the atomic replace of the path wins, so the other names keep the previous plan.
     """
+    _save(plan, path, reuse=False)
+
+
+def save_moves(plan: Plan | ScenarioSet, path: str | os.PathLike[str]) -> bool:
+    """Save like `save_project`, but when the plans were opened from `path` and changed since only by moves
+    and locks, copy the file and rewrite only what those change (the "plan" frame, territories, history,
+    meta): ~0.3 s instead of ~1.7 s at 1M accounts. Otherwise a full save. True if the quick path was taken.
+
+    For callers that change plans only through edits (the CLI's `move`): a write into an account column that
+    bypasses `Plan.apply` is not seen (frame identities, column lists and the file's identity are)."""
+    return _save(plan, path, reuse=True)
+
+
+def _save(plan: Plan | ScenarioSet, path: str | os.PathLike[str], reuse: bool) -> bool:
     if isinstance(plan, ScenarioSet):
         scenarios, active = plan, plan.active
     else:
         scenarios = ScenarioSet.single(plan)
         active = scenarios.index_of_plan(plan)
+    opened = opened_file(scenarios) if reuse else None
+    keep = opened if opened is not None and opened.still_holds(scenarios, os.fspath(path)) else None
+    quick = [False]
     try:
-        replace_atomically(path, lambda tmp: _write_database(scenarios, active, tmp))
+        replace_atomically(path, lambda tmp: quick.__setitem__(0, _write_database(scenarios, active, tmp, keep)))
+        if quick[0] and keep is not None:
+            keep.signature = file_signature(keep.path)  # the next save of these plans may reuse it again
+        return quick[0]
     except SaveRefused as exc:
         raise ProjectFileError(str(exc)) from exc
     except sqlite3.Error as exc:
@@ -149,30 +176,41 @@ def save_project(plan: Plan | ScenarioSet, path: str | os.PathLike[str]) -> None
                                f"{exc.object[max(exc.start - 10, 0):exc.end + 10]!r}).") from exc
 
 
-def _write_database(scenarios: ScenarioSet, active: int, tmp: Path) -> None:
+def _write_database(scenarios: ScenarioSet, active: int, tmp: Path, keep: OpenedFile | None = None) -> bool:
+    """Fill `tmp` with the scenarios; with `keep`, from a copy of the file they were opened from, replacing
+    only the rows moves and locks change. True if that copy was used (False: written whole)."""
+    quick = keep is not None and _copy_opened(keep, tmp)
     con = sqlite3.connect(tmp, isolation_level=None)
     try:
         # The temporary file is invisible until os.replace, so it needs no rollback journal of its own.
-        con.execute(f"PRAGMA page_size={PAGE_SIZE}")  # before the first table: it is the file's page size
+        if not quick:
+            con.execute(f"PRAGMA page_size={PAGE_SIZE}")  # before the first table: it is the file's page size
         con.execute("PRAGMA journal_mode=OFF")
         con.execute("PRAGMA synchronous=OFF")
-        con.execute(f"PRAGMA application_id={APPLICATION_ID}")
-        con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        if not quick:
+            con.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         con.execute("BEGIN")
-        for stmt in _SCHEMA.split(";"):
-            if stmt.strip():
-                con.execute(stmt)
+        if quick:
+            con.execute("DELETE FROM columns WHERE frame = 'plan'")
+            for table in ("meta", "scenarios", "territories", "audit"):
+                con.execute(f"DELETE FROM {table}")
+        else:
+            for stmt in _SCHEMA.split(";"):
+                if stmt.strip():
+                    con.execute(stmt)
         meta = _meta_rows(scenarios, active)
         first: dict[tuple[str, Any], tuple[Any, ...]] = {}
         columns: list[tuple[Any, ...]] = []
         territories: list[tuple[Any, ...]] = []
         audit: list[tuple[Any, ...]] = []
         for k, sc in enumerate(scenarios.scenarios):
-            columns += _column_rows(sc.plan, k, first)
+            columns += _column_rows(sc.plan, k, first, ("plan",) if quick else FRAMES)
             territories += [(*_territory_row(i, t), k) for i, t in enumerate(sc.plan.territories)]
             audit += [(k, i, *(getattr(e, f) for f in _AUDIT_FIELDS)) for i, e in enumerate(sc.plan.audit)]
         rows = [(i, sc.name, sc.notes, sc.created_at) for i, sc in enumerate(scenarios.scenarios)]
-        meta.append((DIGEST_KEY, _digest(meta, columns, territories, [rows, audit])))
+        kept = keep.kept if quick and keep is not None else []
+        meta.append((DIGEST_KEY, _digest(meta, kept + columns, territories, [rows, audit])))
         con.executemany("INSERT INTO meta VALUES (?, ?)", meta)
         con.executemany("INSERT INTO scenarios VALUES (?, ?, ?, ?)", rows)
         con.executemany("INSERT INTO columns (frame, position, name, kind, dtype, data, mask, crc, scenario) "
@@ -184,6 +222,28 @@ def _write_database(scenarios: ScenarioSet, active: int, tmp: Path) -> None:
         con.execute("COMMIT")
     finally:
         con.close()
+    return quick
+
+
+def _copy_opened(keep: OpenedFile, tmp: Path) -> bool:
+    """Copy the opened file into `tmp`, if it is still the file the plans were read from (checked on the open
+    handle, so a file replaced after the last check is not copied) and none of its kept rows refers to a
+    column of the "plan" frame, which the quick save rewrites."""
+    if any(c[3] == COPY and json.loads(c[4]).get("frame") == "plan" for c in keep.kept):
+        return False
+    try:
+        src = open(keep.path, "rb")  # noqa: SIM115 - closed below, after the copy
+    except OSError:
+        return False
+    with src, open(tmp, "r+b") as dst:
+        if file_signature_of(os.fstat(src.fileno())) != keep.signature:
+            return False
+        dst.truncate(0)
+        shutil.copyfileobj(src, dst, COPY_CHUNK)
+    return True
+
+
+COPY_CHUNK = 8 * 1024 * 1024
 
 
 def _key(base: str, scenario: int) -> str:
@@ -221,7 +281,8 @@ def _departed(plan: Plan) -> pd.DataFrame:
     return got if isinstance(got, pd.DataFrame) else pd.DataFrame(columns=list(DEPARTED_COLUMNS))
 
 
-def _column_rows(plan: Plan, scenario: int, first: dict[tuple[str, Any], tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+def _column_rows(plan: Plan, scenario: int, first: dict[tuple[str, Any], tuple[Any, ...]],
+                 only: tuple[str, ...] = FRAMES) -> list[tuple[Any, ...]]:
     """The column rows of one scenario; a column equal to scenario 0's (most of the accounts, the source)
     is written as a reference, so ten scenarios of a 100k-account plan do not store the accounts ten times,
     and so is a column equal to an earlier one of the same scenario (an imported "Account Name" and the
@@ -242,7 +303,7 @@ def _column_rows(plan: Plan, scenario: int, first: dict[tuple[str, Any], tuple[A
     texts: dict[tuple[Any, ...], list[tuple[str, int, pd.Series]]] = {}  # text columns by _fingerprint
     encoded: dict[tuple[str, int], tuple[Any, ...]] = {}  # (kind, dtype, data, mask) of each column so far
     for frame in FRAMES:
-        if frame not in frames:
+        if frame not in frames or frame not in only:
             continue
         df = frames[frame]
         for pos, name in enumerate(df.columns):
@@ -375,7 +436,12 @@ def open_scenarios(path: str | os.PathLike[str]) -> ScenarioSet:
     con = _connect_checked(path)
     try:
         try:
-            return _read_scenarios(con, path)
+            signature = file_signature(os.path.realpath(path))  # before reading: a file replaced meanwhile differs
+            scenarios, version, cols = _read_scenarios(con, path)
+            if version == SCHEMA_VERSION:  # an older file is rewritten whole, in the current schema
+                OpenedFile.record(scenarios, os.path.realpath(path), signature,
+                                  [(*c[:5], None, None, *c[7:]) for c in cols if c[0] != "plan"])
+            return scenarios
         except ProjectFileError:
             raise
         except sqlite3.DatabaseError as exc:
@@ -449,7 +515,8 @@ def _connect_checked(path: Path) -> sqlite3.Connection:
     return con
 
 
-def _read_scenarios(con: sqlite3.Connection, path: Path) -> ScenarioSet:
+def _read_scenarios(con: sqlite3.Connection, path: Path) -> tuple[ScenarioSet, int, list[tuple[Any, ...]]]:
+    """The scenarios, the file's schema version and its column rows (the quick save keeps their metadata)."""
     name = path.name
     version = int(con.execute("PRAGMA user_version").fetchone()[0])
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -501,7 +568,7 @@ def _read_scenarios(con: sqlite3.Connection, path: Path) -> ScenarioSet:
         terr_rows = [r[:-1] for r in terr_rows]
     if _digest(list(meta.items()), cols, terr_rows, extra) != meta[DIGEST_KEY]:
         raise ProjectFileError(f"{name} is damaged: its names, settings or territories fail their checksum.")
-    return ScenarioSet(scenarios, active)
+    return ScenarioSet(scenarios, active), version, cols
 
 
 def _count(text: str, name: str, low: int = 1) -> int:

@@ -179,17 +179,21 @@ def test_saving_into_a_missing_folder_says_so(tmp_path: Path) -> None:
 
 
 # ----- a kill during save ----------------------------------------------------------------------------------
-def test_killing_a_save_at_random_moments_leaves_the_old_or_the_new_plan(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["whole", "moves"])
+def test_killing_a_save_at_random_moments_leaves_the_old_or_the_new_plan(tmp_path: Path, mode: str) -> None:
+    """Whole saves, and quick saves of moves into the file the plan was opened from (the CLI's `move`)."""
     n = 20_000
     expected = victim_plans(n)
     path = tmp_path / "victim.territory"
     rng = random.Random(7)
     for _ in range(4):
-        proc = subprocess.Popen([sys.executable, str(VICTIM), str(path), str(n)], stdout=subprocess.PIPE,
-                                text=True)
+        proc = subprocess.Popen([sys.executable, str(VICTIM), str(path), str(n), *(["moves"] if mode == "moves"
+                                                                                   else [])],
+                                stdout=subprocess.PIPE, text=True)
         try:
             assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
             time.sleep(rng.uniform(0.0, 0.6))
+            assert proc.poll() is None, "the saver stopped by itself (in 'moves' mode: the quick save was refused)"
         finally:
             proc.kill()
             proc.wait(timeout=30)
