@@ -24,23 +24,17 @@ with the file name and a sentence a planner understands.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
 import math
 import os
-import shutil
 import sqlite3
 import stat
-import uuid
-import zlib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from territory_desktop import __version__ as app_version
 from territory_desktop.core.adjacency import AccountAdjacency
 from territory_desktop.core.audit import AuditEntry
 from territory_desktop.core.change_notes import ChangeNotes
@@ -54,364 +48,38 @@ from territory_desktop.io.project.column_codec import (
     ColumnFormatError,
     EncodedColumn,
     decode_series,
-    encode_series,
+)
+from territory_desktop.io.project.file_format import (
+    ADJACENCY_COLUMNS,
+    ADJACENCY_SINCE,
+    APPLICATION_ID,
+    AUDIT_FIELDS,
+    COPY,
+    DIGEST_KEY,
+    FRAMES,
+    MAX_BAND,
+    MAX_RULES,
+    MAX_SCENARIOS,
+    NOTE_COLUMNS,
+    OPTIONAL_TERRITORY_FIELDS,
+    SAME,
+    SCHEMA_VERSION,
+    SQLITE_MAGIC,
+    TERRITORY_COLUMNS,
+    ProjectFileError,
+    column_crc,
+    content_digest,
+    scenario_key,
 )
 from territory_desktop.io.project.opened_file import (
     OpenedFile,
     file_signature,
-    file_signature_of,
-    opened_file,
 )
+from territory_desktop.io.project.project_save import save_moves, save_project  # noqa: F401 - the public API
 from territory_desktop.io.project.safe_replace import (  # noqa: F401 — the temp naming, re-exported
     STALE_TEMP_SECONDS,
     TEMP_SUFFIX,
-    SaveRefused,
-    replace_atomically,
 )
-
-APPLICATION_ID = 0x54455252  # "TERR"
-SCHEMA_VERSION = 4
-PAGE_SIZE = 65536
-"""SQLite's largest page: a 1M-account plan's ~300 MB of column blobs write in ~0.2 s instead of ~1 s (4 KB)."""
-MAX_SCENARIOS = 500
-"""More scenarios than this in one file is damage, not planning."""
-SAME = "same"
-"""Column kind of a scenario's column stored once: it equals scenario 0's column of that frame and name."""
-COPY = "copy"
-"""Column kind of a column equal to an earlier one of its own scenario (dtype: {"frame", "position"} of it)."""
-TEXT_KINDS = ("text", "text_dict", "string")
-"""Column kinds a "copy" may stand for: text is what an import holds twice, and what costs to store."""
-FRAMES = ("accounts", "adjacency", "departed", "plan", "source")
-"""The parts of a scenario, in the order they are written and read (a "copy" refers to one read before it):
-the order SQLite gives them back (ORDER BY frame)."""
-ADJACENCY_COLUMNS = ("a", "b")
-"""The columns of the "adjacency" frame: the account ids of each pair that touches."""
-ADJACENCY_SINCE = 4
-"""The first schema that may hold an adjacency; older files open with none."""
-NOTE_COLUMNS = ("note_reason", "note_by", "note_at")
-"""The change notes (reason, who, when of each account's last move) as columns of the "plan" frame."""
-_AUDIT_FIELDS = ("at", "user", "action", "label", "reason", "kind", "accounts")
-SQLITE_MAGIC = b"SQLite format 3\x00"
-DIGEST_KEY = "content_sha256"
-MAX_BAND = 10.0
-"""The widest tolerance band a file may hold (±1000% of the mean); beyond it a file is refused as damaged."""
-
-_TERRITORY_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("name", "TEXT"), ("rep", "TEXT"), ("role", "TEXT"), ("region", "TEXT"), ("home_lat", "REAL"),
-    ("home_lon", "REAL"), ("capacity_hours", "REAL"), ("color", "TEXT"), ("locked", "INTEGER"),
-    ("target_share", "REAL"), ("removed", "INTEGER"), ("rules", "JSON"), ("area", "TEXT"),
-)
-_OPTIONAL_TERRITORY_FIELDS = {"rules": "[]", "area": ""}
-"""Territory fields later added, with what a file without them means (no rules: defined by its accounts)."""
-MAX_RULES = 1000
-"""More rule criteria than this on one territory is damage, not a territory definition."""
-_SCHEMA = f"""
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE scenarios (position INTEGER PRIMARY KEY, name TEXT NOT NULL, notes TEXT NOT NULL,
-                        created_at TEXT NOT NULL);
-CREATE TABLE columns (frame TEXT NOT NULL, position INTEGER NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
-                      dtype TEXT NOT NULL, data BLOB NOT NULL, mask BLOB, crc INTEGER NOT NULL,
-                      scenario INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (scenario, frame, position));
-CREATE TABLE territories (position INTEGER NOT NULL,
-                          {", ".join(f"{name} {'TEXT' if kind == 'JSON' else kind}" for name, kind in _TERRITORY_COLUMNS)},
-                          scenario INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (scenario, position));
-CREATE TABLE audit (scenario INTEGER NOT NULL, position INTEGER NOT NULL, at TEXT NOT NULL, user TEXT NOT NULL,
-                    action TEXT NOT NULL, label TEXT NOT NULL, reason TEXT NOT NULL, kind TEXT NOT NULL,
-                    accounts INTEGER NOT NULL, PRIMARY KEY (scenario, position));
-"""
-
-
-class ProjectFileError(Exception):
-    """A project file that cannot be saved or opened; the message names the file and says why."""
-
-
-# ----- save -----------------------------------------------------------------------------------------------
-def save_project(plan: Plan | ScenarioSet, path: str | os.PathLike[str]) -> None:
-    """Write the plan to `path` atomically (old file or new file after any crash; the plan is not changed).
-
-    A plan that is one scenario of several (`plan.scenarios`) saves them all, with this one active, so no
-    caller can drop the other scenarios by saving the one it opened; a `ScenarioSet` saves as it stands.
-
-    The save respects the file it replaces: its permission bits are kept (a 600 plan stays private), a
-    read-only plan is refused (ProjectFileError naming it) rather than overwritten, and a symlink is written
-    through: the link stays a link and its target (resolved with os.path.realpath) gets the new plan. A new
-    file gets the umask default (0o666 & ~umask), like any file the user creates.
-
-    Hard links are detached, on purpose: keeping the inode would mean writing in place, and a crash then could
-    leave half a plan; the atomic replace of the path wins, so the other names keep the previous plan.
-    """
-    _save(plan, path, reuse=False)
-
-
-def save_moves(plan: Plan | ScenarioSet, path: str | os.PathLike[str]) -> bool:
-    """Save like `save_project`, but when the plans were opened from `path` and changed since only by moves
-    and locks, copy the file and rewrite only what those change (the "plan" frame, territories, history,
-    meta): ~0.3 s instead of ~1.7 s at 1M accounts. Otherwise a full save. True if the quick path was taken.
-
-    For callers that change plans only through edits (the CLI's `move`): a write into an account column that
-    bypasses `Plan.apply` is not seen (frame identities, column lists and the file's identity are)."""
-    return _save(plan, path, reuse=True)
-
-
-def _save(plan: Plan | ScenarioSet, path: str | os.PathLike[str], reuse: bool) -> bool:
-    if isinstance(plan, ScenarioSet):
-        scenarios, active = plan, plan.active
-    else:
-        scenarios = ScenarioSet.single(plan)
-        active = scenarios.index_of_plan(plan)
-    opened = opened_file(scenarios) if reuse else None
-    keep = opened if opened is not None and opened.still_holds(scenarios, os.fspath(path)) else None
-    quick = [False]
-    try:
-        replace_atomically(path, lambda tmp: quick.__setitem__(0, _write_database(scenarios, active, tmp, keep)))
-        if quick[0] and keep is not None:
-            keep.signature = file_signature(keep.path)  # the next save of these plans may reuse it again
-        return quick[0]
-    except SaveRefused as exc:
-        raise ProjectFileError(str(exc)) from exc
-    except sqlite3.Error as exc:
-        raise ProjectFileError(f"Cannot save {Path(path).name}: {exc}.") from exc
-    except UnicodeEncodeError as exc:  # a territory name or header holding half of a surrogate pair
-        raise ProjectFileError(f"Cannot save {Path(path).name}: some text cannot be stored ({exc.reason}: "
-                               f"{exc.object[max(exc.start - 10, 0):exc.end + 10]!r}).") from exc
-
-
-def _write_database(scenarios: ScenarioSet, active: int, tmp: Path, keep: OpenedFile | None = None) -> bool:
-    """Fill `tmp` with the scenarios; with `keep`, from a copy of the file they were opened from, replacing
-    only the rows moves and locks change. True if that copy was used (False: written whole)."""
-    quick = keep is not None and _copy_opened(keep, tmp)
-    con = sqlite3.connect(tmp, isolation_level=None)
-    try:
-        # The temporary file is invisible until os.replace, so it needs no rollback journal of its own.
-        if not quick:
-            con.execute(f"PRAGMA page_size={PAGE_SIZE}")  # before the first table: it is the file's page size
-        con.execute("PRAGMA journal_mode=OFF")
-        con.execute("PRAGMA synchronous=OFF")
-        if not quick:
-            con.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        con.execute("BEGIN")
-        if quick:
-            con.execute("DELETE FROM columns WHERE frame = 'plan'")
-            for table in ("meta", "scenarios", "territories", "audit"):
-                con.execute(f"DELETE FROM {table}")
-        else:
-            for stmt in _SCHEMA.split(";"):
-                if stmt.strip():
-                    con.execute(stmt)
-        meta = _meta_rows(scenarios, active)
-        first: dict[tuple[str, Any], tuple[Any, ...]] = {}
-        columns: list[tuple[Any, ...]] = []
-        territories: list[tuple[Any, ...]] = []
-        audit: list[tuple[Any, ...]] = []
-        for k, sc in enumerate(scenarios.scenarios):
-            columns += _column_rows(sc.plan, k, first, ("plan",) if quick else FRAMES)
-            territories += [(*_territory_row(i, t), k) for i, t in enumerate(sc.plan.territories)]
-            audit += [(k, i, *(getattr(e, f) for f in _AUDIT_FIELDS)) for i, e in enumerate(sc.plan.audit)]
-        rows = [(i, sc.name, sc.notes, sc.created_at) for i, sc in enumerate(scenarios.scenarios)]
-        kept = keep.kept if quick and keep is not None else []
-        meta.append((DIGEST_KEY, _digest(meta, kept + columns, territories, [rows, audit])))
-        con.executemany("INSERT INTO meta VALUES (?, ?)", meta)
-        con.executemany("INSERT INTO scenarios VALUES (?, ?, ?, ?)", rows)
-        con.executemany("INSERT INTO columns (frame, position, name, kind, dtype, data, mask, crc, scenario) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", columns)
-        fields = ", ".join(c for c, _ in _TERRITORY_COLUMNS)
-        con.executemany(f"INSERT INTO territories (position, {fields}, scenario) "
-                        f"VALUES ({', '.join('?' * (len(_TERRITORY_COLUMNS) + 2))})", territories)
-        con.executemany(f"INSERT INTO audit VALUES ({', '.join('?' * (len(_AUDIT_FIELDS) + 2))})", audit)
-        con.execute("COMMIT")
-    finally:
-        con.close()
-    return quick
-
-
-def _copy_opened(keep: OpenedFile, tmp: Path) -> bool:
-    """Copy the opened file into `tmp`, if it is still the file the plans were read from (checked on the open
-    handle, so a file replaced after the last check is not copied) and none of its kept rows refers to a
-    column of the "plan" frame, which the quick save rewrites."""
-    if any(c[3] == COPY and json.loads(c[4]).get("frame") == "plan" for c in keep.kept):
-        return False
-    try:
-        src = open(keep.path, "rb")  # noqa: SIM115 - closed below, after the copy
-    except OSError:
-        return False
-    with src, open(tmp, "r+b") as dst:
-        if file_signature_of(os.fstat(src.fileno())) != keep.signature:
-            return False
-        dst.truncate(0)
-        shutil.copyfileobj(src, dst, COPY_CHUNK)
-    return True
-
-
-COPY_CHUNK = 8 * 1024 * 1024
-
-
-def _key(base: str, scenario: int) -> str:
-    """The meta key of a per-scenario entry: "settings" for scenario 0 (as in schema 1), "settings.2"..."""
-    return base if scenario == 0 else f"{base}.{scenario}"
-
-
-def _meta_rows(scenarios: ScenarioSet, active: int) -> list[tuple[str, str]]:
-    rows = [
-        ("app_version", str(app_version)),
-        ("saved_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
-        ("save_id", uuid.uuid4().hex),
-        ("scenario_count", str(len(scenarios))),
-        ("active_scenario", str(active)),
-    ]
-    for k, sc in enumerate(scenarios.scenarios):
-        plan = sc.plan
-        rows += [
-            (_key("n_accounts", k), str(plan.n_accounts)),
-            (_key("n_departed", k), str(len(_departed(plan)))),
-            (_key("settings", k), json.dumps(plan.settings.to_dict())),
-            (_key("has_source", k), "1" if plan.source is not None else "0"),
-            (_key("accounts_columns_dtype", k), str(plan.accounts.columns.dtype)),
-            (_key("source_columns_dtype", k), str(plan.source.columns.dtype) if plan.source is not None else ""),
-        ]
-        if plan.adjacency is not None:  # absent keys mean "no adjacency", as in a file from before schema 4
-            rows += [(_key("n_adjacency", k), str(len(plan.adjacency))),
-                     (_key("adjacency_source", k), plan.adjacency.source)]
-    return rows
-
-
-def _departed(plan: Plan) -> pd.DataFrame:
-    """The accounts a refresh took out of the plan (core/refresh.py keeps them in `plan.departed`)."""
-    got = getattr(plan, "departed", None)
-    return got if isinstance(got, pd.DataFrame) else pd.DataFrame(columns=list(DEPARTED_COLUMNS))
-
-
-def _column_rows(plan: Plan, scenario: int, first: dict[tuple[str, Any], tuple[Any, ...]],
-                 only: tuple[str, ...] = FRAMES) -> list[tuple[Any, ...]]:
-    """The column rows of one scenario; a column equal to scenario 0's (most of the accounts, the source)
-    is written as a reference, so ten scenarios of a 100k-account plan do not store the accounts ten times,
-    and so is a column equal to an earlier one of the same scenario (an imported "Account Name" and the
-    canonical "name" read from it: at 1M accounts a third of the file)."""
-    frames: dict[str, pd.DataFrame] = {"accounts": plan.accounts}
-    departed = _departed(plan)
-    if len(departed):
-        frames["departed"] = departed
-    arrays = (("assignment", plan.assignment), ("baseline", plan.baseline), ("locked", plan.locked),
-              *zip(NOTE_COLUMNS, (plan.notes.reason, plan.notes.by, plan.notes.at), strict=True))
-    frames["plan"] = pd.DataFrame({name: arr for name, arr in arrays})
-    if plan.source is not None:
-        frames["source"] = plan.source
-    if plan.adjacency is not None:
-        frames["adjacency"] = _adjacency_frame(plan.adjacency)
-    rows: list[tuple[Any, ...]] = []
-    earlier: dict[tuple[str, str, int, int], list[tuple[str, int, EncodedColumn]]] = {}
-    texts: dict[tuple[Any, ...], list[tuple[str, int, pd.Series]]] = {}  # text columns by _fingerprint
-    encoded: dict[tuple[str, int], tuple[Any, ...]] = {}  # (kind, dtype, data, mask) of each column so far
-    for frame in FRAMES:
-        if frame not in frames or frame not in only:
-            continue
-        df = frames[frame]
-        for pos, name in enumerate(df.columns):
-            series = df.iloc[:, pos]
-            key = (frame, json.dumps(_plain(name)))
-            fp = _fingerprint(series)
-            # A text column equal (values and dtype) to an earlier one is a "copy" found before it is encoded:
-            # an import holds ~10 such columns, and encoding them only to compare the bytes cost ~0.8 s at 1M.
-            same = next((t for t in texts.get(fp, []) if series.dtype == t[2].dtype and series.equals(t[2])),
-                        None) if fp is not None else None
-            if same is not None:
-                encoded[frame, pos] = encoded[same[0], same[1]]  # what encoding it would have given
-                if scenario == 0:
-                    first[key] = encoded[frame, pos]
-                col = EncodedColumn(COPY, json.dumps({"frame": same[0], "position": same[1]}), b"", None)
-                rows.append((*_column_row(frame, pos, name, col), scenario))
-                continue
-            if fp is not None:
-                texts.setdefault(fp, []).append((frame, pos, series))
-            col = encode_series(series)
-            encoded[frame, pos] = (col.kind, col.dtype, col.data, col.mask)
-            crc = _crc(col.data, col.mask)  # once per column: at 1M accounts ~0.1 s a pass over the blobs
-            if scenario == 0:
-                first[key] = (col.kind, col.dtype, col.data, col.mask)
-            elif first.get(key) == (col.kind, col.dtype, col.data, col.mask):
-                rows.append((*_column_row(frame, pos, name, EncodedColumn(SAME, "", b"", None)), scenario))
-                continue
-            # same rows in the frame (a departed column never equals an account column of another length)
-            like = (col.kind, col.dtype, crc, len(col.data))
-            if col.kind not in TEXT_KINDS:  # numbers are cheap to store twice, and a damaged file reads clearer
-                rows.append((*_column_row(frame, pos, name, col, crc), scenario))
-                continue
-            twin = next((c for c in earlier.get(like, []) if c[2] == col and len(frames[c[0]]) == len(df)), None)
-            earlier.setdefault(like, []).append((frame, pos, col))
-            if twin is None:
-                rows.append((*_column_row(frame, pos, name, col, crc), scenario))
-            else:
-                col = EncodedColumn(COPY, json.dumps({"frame": twin[0], "position": twin[1]}), b"", None)
-                rows.append((*_column_row(frame, pos, name, col), scenario))
-    return rows
-
-
-def _adjacency_frame(adjacency: AccountAdjacency) -> pd.DataFrame:
-    """The pairs as two text columns, so the column codec stores them as joined text (or, as ids repeat in
-    many pairs, as distinct ids + codes) and a scenario sharing scenario 0's adjacency stores it once."""
-    text = pd.StringDtype("python")
-    return pd.DataFrame({c: pd.array([str(v) for v in ids], dtype=text)
-                         for c, ids in zip(ADJACENCY_COLUMNS, (adjacency.a, adjacency.b), strict=True)})
-
-
-FINGERPRINT_CELLS = 16
-"""Cells (evenly spread) that tell text columns apart before comparing them in full."""
-
-
-def _fingerprint(series: pd.Series) -> tuple[Any, ...] | None:
-    """Length, dtype and a few cells of a text column (None for any other column): two columns with another
-    fingerprint differ, two with the same one are compared in full."""
-    if not isinstance(series.dtype, pd.StringDtype):
-        return None
-    n = len(series)
-    at = np.unique(np.linspace(0, n - 1, FINGERPRINT_CELLS).astype(np.int64)) if n else np.zeros(0, np.int64)
-    cells = series.iloc[at].tolist()
-    return (n, series.dtype, *(v if isinstance(v, str) else None for v in cells))
-
-
-def _column_row(frame: str, pos: int, name: Any, col: EncodedColumn, crc: int | None = None) -> tuple[Any, ...]:
-    """One row of the columns table; `crc` when the caller already has the column's checksum."""
-    return (frame, pos, json.dumps(_plain(name)), col.kind, col.dtype, col.data, col.mask,
-            _crc(col.data, col.mask) if crc is None else crc)
-
-
-def _plain(name: Any) -> Any:
-    return name.item() if isinstance(name, np.generic) else name
-
-
-def _crc(data: bytes, mask: bytes | None) -> int:
-    """A checksum per column: SQLite does not notice a flipped bit inside a BLOB, this does."""
-    return zlib.crc32(mask or b"", zlib.crc32(data))
-
-
-def _territory_row(index: int, t: Territory) -> tuple[Any, ...]:
-    vals: list[Any] = [index]
-    for name, kind in _TERRITORY_COLUMNS:
-        v = getattr(t, name)
-        if kind == "JSON":
-            v = json.dumps(v or [], ensure_ascii=False, sort_keys=True)
-        elif kind == "TEXT":
-            v = "" if v is None else str(v)  # what SQLite's column affinity would make of it anyway
-        elif isinstance(v, bool | np.bool_) or kind == "INTEGER":
-            v = int(bool(v))
-        elif kind == "REAL":
-            v = float(v) + 0.0  # SQLite stores -0.0 as 0: normalise so the digest sees what is read back
-            if not math.isfinite(v):
-                v = None if math.isnan(v) else repr(v)  # SQLite has no NaN; inf is kept as text
-        vals.append(v)
-    return tuple(vals)
-
-
-def _digest(meta: list[tuple[str, str]], columns: list[tuple[Any, ...]], territories: list[tuple[Any, ...]],
-            extra: list[list[tuple[Any, ...]]] | None = None) -> str:
-    """A hash of everything but the column bytes (those have their own CRC): a flipped bit in a name,
-    a setting, a territory field, a scenario's notes or the audit trail must not open as a silently
-    different plan. `extra` (schema 2: the scenarios and audit rows) joins the hash when given."""
-    canon: list[Any] = [sorted((k, v) for k, v in meta if k != DIGEST_KEY),
-                        sorted([*c[:5], c[7], *c[8:]] for c in columns), [list(t) for t in territories]]
-    if extra is not None:
-        canon.append([[list(r) for r in part] for part in extra])
-    return hashlib.sha256(json.dumps(canon, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # ----- open -----------------------------------------------------------------------------------------------
@@ -537,7 +205,7 @@ def _read_scenarios(con: sqlite3.Connection, path: Path) -> tuple[ScenarioSet, i
                             "ORDER BY sc, position").fetchall()
     if version >= 2:
         scen_rows = con.execute("SELECT position, name, notes, created_at FROM scenarios ORDER BY position").fetchall()
-        audit_rows = con.execute(f"SELECT scenario, position, {', '.join(_AUDIT_FIELDS)} FROM audit "
+        audit_rows = con.execute(f"SELECT scenario, position, {', '.join(AUDIT_FIELDS)} FROM audit "
                                  "ORDER BY scenario, position").fetchall()
     else:
         scen_rows, audit_rows = [(0, DEFAULT_NAME, "", meta.get("saved_at", ""))], []
@@ -566,7 +234,7 @@ def _read_scenarios(con: sqlite3.Connection, path: Path) -> tuple[ScenarioSet, i
     if version < 2:
         cols = [c[:8] for c in cols]
         terr_rows = [r[:-1] for r in terr_rows]
-    if _digest(list(meta.items()), cols, terr_rows, extra) != meta[DIGEST_KEY]:
+    if content_digest(list(meta.items()), cols, terr_rows, extra) != meta[DIGEST_KEY]:
         raise ProjectFileError(f"{name} is damaged: its names, settings or territories fail their checksum.")
     return ScenarioSet(scenarios, active), version, cols
 
@@ -588,10 +256,10 @@ def _read_plan(meta: dict[str, str], cols: list[tuple[Any, ...]], terr_rows: lis
     """Scenario k from its rows; `first` collects scenario 0's columns, which later scenarios may reference."""
     where = f" of scenario {scenario_name!r}" if count > 1 else ""
     for key in ("n_accounts", "settings"):
-        if _key(key, k) not in meta:
-            raise ProjectFileError(f"{name} is incomplete: the {_key(key, k)!r} entry is missing.")
-    n = int(meta[_key("n_accounts", k)])
-    n_departed = int(meta.get(_key("n_departed", k), "0"))
+        if scenario_key(key, k) not in meta:
+            raise ProjectFileError(f"{name} is incomplete: the {scenario_key(key, k)!r} entry is missing.")
+    n = int(meta[scenario_key("n_accounts", k)])
+    n_departed = int(meta.get(scenario_key("n_departed", k), "0"))
     if n_departed < 0:
         raise ProjectFileError(f"{name} is damaged: it counts {n_departed} departed accounts.")
     n_adjacency = _adjacency_count(meta, k, name, where) if version >= ADJACENCY_SINCE else None
@@ -611,11 +279,11 @@ def _read_plan(meta: dict[str, str], cols: list[tuple[Any, ...]], terr_rows: lis
             raise ProjectFileError(f"{name} is damaged: unknown table part {frame!r}.")
         data = bytes(data) if data is not None else b""
         mask = bytes(mask) if mask is not None else None
-        if _crc(data, mask) != crc:
+        if column_crc(data, mask) != crc:
             raise ProjectFileError(f"{name} is damaged: {label} fails its checksum.")
         if frame == "adjacency" and n_adjacency is None:
             raise ProjectFileError(f"{name} is damaged: the adjacency (which accounts touch){where} has no pair "
-                                   f"count (the {_key('n_adjacency', k)!r} entry is missing).")
+                                   f"count (the {scenario_key('n_adjacency', k)!r} entry is missing).")
         rows = n_departed if frame == "departed" else n_adjacency if frame == "adjacency" else n
         if kind == SAME and k > 0:
             if (frame, key_name) not in first or len(first[frame, key_name]) != rows:
@@ -636,12 +304,12 @@ def _read_plan(meta: dict[str, str], cols: list[tuple[Any, ...]], terr_rows: lis
     for needed in ("assignment", "baseline", "locked"):
         if needed not in arrays:
             raise ProjectFileError(f"{name} is incomplete: the {needed}{where} is missing.")
-    accounts = _frame(frames["accounts"], meta.get(_key("accounts_columns_dtype", k)), n)
+    accounts = _frame(frames["accounts"], meta.get(scenario_key("accounts_columns_dtype", k)), n)
     lacking = [c for c in CANONICAL_COLUMNS if c not in accounts.columns]
     if lacking:
         raise ProjectFileError(f"{name} is incomplete: account column(s) {', '.join(lacking)}{where} are missing.")
-    source = _frame(frames["source"], meta.get(_key("source_columns_dtype", k)), n) \
-        if meta.get(_key("has_source", k)) == "1" else None
+    source = _frame(frames["source"], meta.get(scenario_key("source_columns_dtype", k)), n) \
+        if meta.get(scenario_key("has_source", k)) == "1" else None
     territories = _territories_from(terr_rows, name, fields)
     _check_unique_names(territories, name, where)
     assignment, baseline = (_territory_numbers(arrays[key], key, len(territories), name)
@@ -651,7 +319,7 @@ def _read_plan(meta: dict[str, str], cols: list[tuple[Any, ...]], terr_rows: lis
         raise ProjectFileError(f"{name} is damaged: the locked flags must be true or false, not {locked.dtype}.")
     notes = _notes(arrays, n, name)
     try:
-        settings = BalanceSettings.from_dict(json.loads(meta[_key("settings", k)]))
+        settings = BalanceSettings.from_dict(json.loads(meta[scenario_key("settings", k)]))
     except RecursionError as exc:
         raise ProjectFileError(f"{name} is damaged: the balance settings cannot be read (nested too "
                                "deeply).") from exc
@@ -659,7 +327,7 @@ def _read_plan(meta: dict[str, str], cols: list[tuple[Any, ...]], terr_rows: lis
         raise ProjectFileError(f"{name} is damaged: the balance settings cannot be read ({exc}).") from exc
     _check_settings(settings, name)
     try:
-        audit = [AuditEntry.from_dict(dict(zip(_AUDIT_FIELDS, r, strict=True))) for r in audit_rows]
+        audit = [AuditEntry.from_dict(dict(zip(AUDIT_FIELDS, r, strict=True))) for r in audit_rows]
     except ValueError as exc:
         raise ProjectFileError(f"{name} is damaged: the plan history{where} cannot be read ({exc}).") from exc
     departed = _departed_frame(frames["departed"], n_departed, name, where)
@@ -670,13 +338,13 @@ def _read_plan(meta: dict[str, str], cols: list[tuple[Any, ...]], terr_rows: lis
     plan.departed = departed  # type: ignore[attr-defined] - core/refresh.py's record of accounts gone
     if n_adjacency is not None:
         plan.adjacency = _adjacency(dict(frames["adjacency"]), n_adjacency,
-                                    meta.get(_key("adjacency_source", k), ""), name, where)
+                                    meta.get(scenario_key("adjacency_source", k), ""), name, where)
     return plan
 
 
 def _adjacency_count(meta: dict[str, str], k: int, name: str, where: str) -> int | None:
     """The pair count of scenario k's adjacency, or None when it has none (no "n_adjacency" entry)."""
-    text = meta.get(_key("n_adjacency", k))
+    text = meta.get(scenario_key("n_adjacency", k))
     if text is None:
         return None
     try:
@@ -796,10 +464,10 @@ def _frame(columns: list[tuple[Any, pd.Series]], columns_dtype: str | None, n: i
 def _check_territory_fields(con: sqlite3.Connection, name: str) -> list[str]:
     """The territory fields the file holds (a file older than an optional field lacks it)."""
     have = [r[1] for r in con.execute("PRAGMA table_info(territories)")]
-    lacking = [c for c, _ in _TERRITORY_COLUMNS if c not in have and c not in _OPTIONAL_TERRITORY_FIELDS]
+    lacking = [c for c, _ in TERRITORY_COLUMNS if c not in have and c not in OPTIONAL_TERRITORY_FIELDS]
     if lacking:
         raise ProjectFileError(f"{name} is incomplete: territory field(s) {', '.join(lacking)} are missing.")
-    return [c for c, _ in _TERRITORY_COLUMNS if c in have]
+    return [c for c, _ in TERRITORY_COLUMNS if c in have]
 
 
 def _territories_from(rows: list[tuple[Any, ...]], name: str, fields: list[str]) -> list[Territory]:
@@ -808,7 +476,7 @@ def _territories_from(rows: list[tuple[Any, ...]], name: str, fields: list[str])
     for i, row in enumerate(rows):
         if row[0] != i:
             raise ProjectFileError(f"{name} is damaged: territory {i + 1} is missing.")
-        d = {**_OPTIONAL_TERRITORY_FIELDS, **dict(zip(fields, row[1:], strict=True))}
+        d = {**OPTIONAL_TERRITORY_FIELDS, **dict(zip(fields, row[1:], strict=True))}
         try:
             out.append(Territory(
                 name=str(d["name"]), rep=str(d["rep"] or ""), role=str(d["role"] or ""),

@@ -339,6 +339,6 @@ def test_every_territory_field_has_a_column_in_the_file() -> None:
     """When the core grows a Territory field, the project file must learn to store it (or it is lost)."""
     from dataclasses import fields
 
-    from territory_desktop.io.project.project_file import _TERRITORY_COLUMNS
+    from territory_desktop.io.project.file_format import TERRITORY_COLUMNS
 
-    assert {f.name for f in fields(Territory)} == {name for name, _ in _TERRITORY_COLUMNS}
+    assert {f.name for f in fields(Territory)} == {name for name, _ in TERRITORY_COLUMNS}

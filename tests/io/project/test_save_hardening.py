@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from territory_desktop.core.territory import Territory
-from territory_desktop.io.project import project_file
+from territory_desktop.io.project import file_format, project_file
 from territory_desktop.io.project.column_codec import (
     ColumnFormatError,
     EncodedColumn,
@@ -198,16 +198,16 @@ def _rehash(path: Path) -> None:
     rows = con.execute("SELECT frame, position, data, mask FROM columns").fetchall()
     for frame, pos, data, mask in rows:
         con.execute("UPDATE columns SET crc=? WHERE frame=? AND position=?",
-                    (project_file._crc(bytes(data), None if mask is None else bytes(mask)), frame, pos))
+                    (file_format.column_crc(bytes(data), None if mask is None else bytes(mask)), frame, pos))
     meta = con.execute("SELECT key, value FROM meta").fetchall()
     cols = con.execute("SELECT frame, position, name, kind, dtype, data, mask, crc, scenario FROM columns "
                        "ORDER BY scenario, frame, position").fetchall()
-    fields = ", ".join(c for c, _ in project_file._TERRITORY_COLUMNS)
+    fields = ", ".join(c for c, _ in file_format.TERRITORY_COLUMNS)
     terrs = con.execute(f"SELECT position, {fields}, scenario FROM territories ORDER BY scenario, position").fetchall()
     scenarios = con.execute("SELECT position, name, notes, created_at FROM scenarios ORDER BY position").fetchall()
     audit = con.execute("SELECT * FROM audit ORDER BY scenario, position").fetchall()
     con.execute("UPDATE meta SET value=? WHERE key=?",
-                (project_file._digest(meta, cols, terrs, [scenarios, audit]), project_file.DIGEST_KEY))
+                (file_format.content_digest(meta, cols, terrs, [scenarios, audit]), file_format.DIGEST_KEY))
     con.commit()
     con.close()
 
