@@ -11,13 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from territory_desktop.core.plan import Plan
+
+class Accounts(Protocol):
+    """What an adjacency needs of a plan: its account ids, and an index to find their rows (core/plan.py's Plan;
+    a protocol rather than an import, so the plan and its adjacency do not import each other)."""
+
+    ids: np.ndarray
+
+    def id_index(self) -> pd.Index: ...
 
 
 class AdjacencyError(ValueError):
@@ -45,14 +51,13 @@ class AccountAdjacency:
 
     __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
-    def row_pairs(self, plan: Plan) -> np.ndarray:
+    def row_pairs(self, plan: Accounts) -> np.ndarray:
         """(E, 2) account rows of the pairs whose both accounts are in the plan (others left the plan)."""
         if not len(self):
             return np.empty((0, 2), dtype=np.int64)
-        if plan._index is None:
-            plan._index = pd.Index(plan.ids)
-        ra = plan._index.get_indexer(self.a)
-        rb = plan._index.get_indexer(self.b)
+        index = plan.id_index()
+        ra = index.get_indexer(self.a)
+        rb = index.get_indexer(self.b)
         keep = (ra >= 0) & (rb >= 0)
         return np.column_stack([ra[keep], rb[keep]]).astype(np.int64)
 
@@ -104,7 +109,7 @@ def pair_rows(rows: Sequence[Sequence[str]], ids: Sequence[str], label: str, wha
     return pairs[:kept]
 
 
-def adjacency_from_rows(rows: Sequence[Sequence[str]], plan: Plan, label: str) -> AccountAdjacency:
+def adjacency_from_rows(rows: Sequence[Sequence[str]], plan: Accounts, label: str) -> AccountAdjacency:
     """The plan's account adjacency from a pairs CSV's rows; self-pairs and repeats are dropped."""
     pairs = pair_rows(rows, [str(x) for x in plan.ids], label)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]

@@ -173,14 +173,18 @@ class Plan:
 
     def rows_of(self, account_ids: list[str] | np.ndarray) -> np.ndarray:
         """Rows of the given account ids; raise KeyError naming the ids that are not in the plan."""
-        if self._index is None:
-            self._index = pd.Index(self.ids)
         ids = np.asarray(account_ids, dtype=object)
-        rows = self._index.get_indexer(ids)
+        rows = self.id_index().get_indexer(ids)
         if (rows < 0).any():
             unknown = ", ".join(map(str, ids[rows < 0][:10]))
             raise KeyError(f"unknown account id(s): {unknown}")
         return rows.astype(np.int64)
+
+    def id_index(self) -> pd.Index:
+        """The account ids as an index (built on first use): row lookups by id without a scan."""
+        if self._index is None:
+            self._index = pd.Index(self.ids)
+        return self._index
 
     def rows_in(self, territory: int) -> np.ndarray:
         return np.flatnonzero(self.assignment == territory)
