@@ -7,7 +7,7 @@ when attached, co-pilot) and its size, and the rules are the numbers below.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabBar
 
 WIDE_LAYOUT_PX = 2200
 """From this window width the territories sit beside the account table; below it, under the table (the
@@ -82,6 +82,16 @@ def arrange_docks(w: QMainWindow) -> None:
                          Qt.Orientation.Horizontal)
     else:
         w.resizeDocks([w.history_dock], [column], Qt.Orientation.Horizontal)
+    hide_stray_tab_bars(w)
+
+
+def hide_stray_tab_bars(w: QMainWindow) -> None:
+    """Hide the tab bars Qt keeps from tab groups that are gone: one left with a single tab ("Territories")
+    was drawn at the window's top-left corner, over the File menu. A group of one dock shows no tab bar, so
+    a bar with fewer than two tabs is never one in use; Qt shows a bar again when a group needs it."""
+    for bar in w.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        if bar.count() < 2:
+            bar.hide()
 
 
 def _place(w: QMainWindow, dock: QDockWidget, area: Qt.DockWidgetArea) -> None:

@@ -29,7 +29,7 @@ from territory_desktop.ui.hub.selection import Selection
 from territory_desktop.ui.map.view import MapView
 from territory_desktop.ui.scenarios.commands import ScenarioCommands
 from territory_desktop.ui.scenarios.switcher import ScenarioSwitcher
-from territory_desktop.ui.shell.dock_layout import arrange_docks
+from territory_desktop.ui.shell.dock_layout import arrange_docks, hide_stray_tab_bars
 from territory_desktop.ui.shell.export_commands import ExportCommands
 from territory_desktop.ui.shell.file_commands import FileCommands
 from territory_desktop.ui.shell.history_view import HistoryView
@@ -457,6 +457,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(QByteArray(geometry))
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state), STATE_VERSION)
+            hide_stray_tab_bars(self)
         key = str(self.settings.value("territories/sortKey", "name"))
         column = self.territory_panel.model.column_of(key)
         if column >= 0:

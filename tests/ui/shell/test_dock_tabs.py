@@ -42,3 +42,23 @@ def test_one_tab_bar_per_group_after_rearranging(qtbot, tmp_path, size):
     assert ("Edit History", "Co-pilot") in bars
     for tabs, places in bars.items():
         assert len(places) == 1, f"{tabs} drawn in {len(places)} places: {sorted(places)}"
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1600, 1000), (1366, 768)])
+def test_no_stray_tab_covers_the_menu_bar(qtbot, tmp_path, size):
+    """A bar Qt kept from an earlier tab group, with one tab ("Territories") left, was drawn at the window's
+    top-left corner, over the File menu."""
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(make_plan(300, 5, seed=2), settings=settings, restore_state=False, start_journal=False)
+    qtbot.addWidget(w)
+    w.resize(*size)
+    w.arrange_default_layout()
+    w.show()
+    qtbot.waitExposed(w)
+    QApplication.processEvents()
+    lonely = [[bar.tabText(i) for i in range(bar.count())] for bar in w.findChildren(QTabBar)
+              if bar.isVisible() and bar.count() < 2 and bar.parent() is w]
+    assert not lonely, f"tab bars with one tab on screen: {lonely}"
+    file_menu = w.menuBar().actions()[0]
+    centre = w.menuBar().actionGeometry(file_menu).center()
+    assert w.childAt(w.menuBar().mapTo(w, centre)) is w.menuBar(), "something is drawn over the File menu"
