@@ -18,7 +18,7 @@ MAX_DIGITS = 2
 
 def status_of(dev: float, band: float, near_fraction: float) -> str:
     """"in", "near" or "out": the core's judgement (`kpis.band_status`) of one deviation."""
-    return kpis.band_status_one(float(dev), band, near_fraction)
+    return kpis.band_status_one(math.nan if dev is None else float(dev), band, near_fraction)  # None: no number, "in" as before
 
 
 def deviation_text(dev: float, band: float, near_fraction: float, signed: bool = True,

@@ -49,3 +49,9 @@ def test_tooltips_ask_for_a_decimal_and_still_agree() -> None:
 def test_one_deviation_is_judged_as_the_array_judges_it(dev: float, band: float, near: float) -> None:
     """The panel's per-cell words (band_status_one) and every array view (band_status) never disagree."""
     assert kpis.band_status_one(dev, band, near) == kpis.band_status(np.array([dev]), band, near)[0]
+
+
+def test_a_missing_deviation_is_judged_as_before() -> None:
+    """No number (None, NaN: a territory with nothing to compare) reads "in", as the array judgement says."""
+    assert status_of(None, 0.15, 0.8) == status_of(float("nan"), 0.15, 0.8) == "in"  # type: ignore[arg-type]
+    assert deviation_text(None, 0.15, 0.8) == "—"  # type: ignore[arg-type]
