@@ -80,7 +80,7 @@ def save_moves(plan: Plan | ScenarioSet, path: str | os.PathLike[str]) -> bool:
     and locks, copy the file and rewrite only what those change (the "plan" frame, territories, history,
     meta): ~0.3 s instead of ~1.7 s at 1M accounts. Otherwise a full save. True if the quick path was taken.
 
-    For callers that change plans only through edits (the CLI's `move`): a write into an account column that
+    For callers that change plans only through edits (the CLI's `move`, the window): a write into a column that
     bypasses `Plan.apply` is not seen (frame identities, column lists and the file's identity are)."""
     return _save(plan, path, reuse=True)
 
