@@ -45,6 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("plan", help=".territory project, saved in place")
     p.add_argument("--accounts", required=True, help="account ids, comma separated")
     p.add_argument("--to", required=True, help="territory name (or 'unassigned')")
+    p.add_argument("--reason", default="", help="why (shown in the change list's Reason column and the plan's "
+                                                 "history), e.g. \"rep moved to Denver\"")
     p.set_defaults(func=cmd_move)
 
     p = sub.add_parser("export", help="export the CRM assignment file and the change list")
@@ -196,7 +198,7 @@ def cmd_move(args: argparse.Namespace) -> int:
         return 0
     journal = Journal.start(plan, path)
     try:
-        plan.apply(MoveAccounts(rows[~there], target))
+        plan.apply(MoveAccounts(rows[~there], target, reason=" ".join(args.reason.split())))
     except EditRefused as exc:
         journal.close(discard=True)
         raise CliError(str(exc)) from exc

@@ -81,6 +81,25 @@ def test_export_writes_assignments_and_change_list(plan_file: Path, sample_files
         assert first in body[0] and "2027-01-01" in body[0]
 
 
+def test_a_move_with_a_reason_reaches_the_change_list_and_the_history(plan_file: Path, sample_files,
+                                                                      tmp_path: Path, capsys: pytest.CaptureFixture):
+    summary = info(plan_file, capsys)
+    with open(sample_files[0], encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    src, dst = summary["territories"][0], summary["territories"][1]
+    owned = [r["Account ID"] for r in rows if r["Account Owner"] == src["rep"]][:2]
+    assert main(["move", str(plan_file), "--accounts", ",".join(owned), "--to", dst["name"],
+                 "--reason", "  Rep moved to\nDenver "]) == 0
+    changes = tmp_path / "changes.csv"
+    assert main(["export", str(plan_file), "-o", str(tmp_path / "a.csv"), "--changes", str(changes)]) == 0
+    with open(changes, encoding="utf-8-sig") as fh:
+        body = list(csv.DictReader(fh))
+    assert {r["Account ID"]: r["Reason"] for r in body} == dict.fromkeys(owned, "Rep moved to Denver")
+    from territory_desktop.io.project.project_file import open_project
+
+    assert open_project(plan_file).audit[-1].reason == "Rep moved to Denver"
+
+
 def test_recover_restores_edits_of_a_killed_session(plan_file: Path, tmp_path: Path,
                                                     capsys: pytest.CaptureFixture):
     script = (
