@@ -118,7 +118,7 @@ def plan_summary(plan: Plan) -> dict:
     health = kpis.plan_health(plan)
     measures = [m.measure for m in plan.settings.measures]
     territories = []
-    for k, row in table.iterrows():
+    for k, row in zip(table.index, table.to_dict("records"), strict=True):  # iterrows: a Series a row, 0.4 s at 2,000
         territories.append({
             "index": int(k), "name": row["name"], "rep": row["rep"], "region": row["region"],
             "accounts": int(row["accounts"]), "potential": float(row["potential"]),
