@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from territory_desktop.core.plan import Plan
@@ -52,7 +52,6 @@ class OpenedFile:
     frames: list[tuple[weakref.ref[Any] | None, ...]]
     columns: list[list[Any]]
     moves_only: bool = True
-    _connected: list[Plan] = field(default_factory=list, repr=False)
 
     @classmethod
     def record(cls, scenarios: ScenarioSet, path: str, signature: tuple[int, int, int, int],

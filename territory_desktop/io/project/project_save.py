@@ -93,12 +93,17 @@ def _save(plan: Plan | ScenarioSet, path: str | os.PathLike[str], reuse: bool) -
         active = scenarios.index_of_plan(plan)
     opened = opened_file(scenarios) if reuse else None
     keep = opened if opened is not None and opened.still_holds(scenarios, os.fspath(path)) else None
-    quick = [False]
+    quick = False
+
+    def write(tmp: Path) -> None:
+        nonlocal quick
+        quick = _write_database(scenarios, active, tmp, keep)
+
     try:
-        replace_atomically(path, lambda tmp: quick.__setitem__(0, _write_database(scenarios, active, tmp, keep)))
-        if quick[0] and keep is not None:
+        replace_atomically(path, write)
+        if quick and keep is not None:
             keep.signature = file_signature(keep.path)  # the next save of these plans may reuse it again
-        return quick[0]
+        return quick
     except SaveRefused as exc:
         raise ProjectFileError(str(exc)) from exc
     except sqlite3.Error as exc:

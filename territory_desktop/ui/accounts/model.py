@@ -378,17 +378,16 @@ class AccountTableModel(QAbstractTableModel):
         alike), so the first paint does not format every row: taking the ~25 text columns whole cost ~2 s of
         opening a 1M-account plan, for the few dozen rows the table shows."""
         arr = self._display.get(key)
-        col = self.columns[self._col_of[key]]
         if arr is None:
             arr = np.empty(self.plan.n_accounts, dtype=object)
-            if col.formatter is not None:
+            if self.columns[self._col_of[key]].formatter is not None:
                 self._numbers[key] = pd.to_numeric(self._series(key), errors="coerce").to_numpy(
                     dtype=np.float64, na_value=np.nan)
             self._display[key] = arr
         value = arr[row]
         if value is None:
             lo = row - row % CHUNK
-            f = col.formatter
+            f = self.columns[self._col_of[key]].formatter  # looked up only when a chunk is built, not per cell
             if f is None:
                 chunk = self._text_series(key, slice(lo, lo + CHUNK)).to_numpy(dtype=object)
                 arr[lo:lo + len(chunk)] = chunk
