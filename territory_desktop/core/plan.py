@@ -134,6 +134,8 @@ class Plan:
         self.ids = a["account_id"].astype(str).to_numpy(dtype=object)
         self.lat = pd.to_numeric(a["lat"], errors="coerce").to_numpy(dtype=np.float64)
         self.lon = pd.to_numeric(a["lon"], errors="coerce").to_numpy(dtype=np.float64)
+        self._lat_rad = np.radians(self.lat)  # the workload's distances take these, not two cosines a row
+        self._cos_lat = np.cos(self._lat_rad)
         seg = a["segment"].fillna("").astype(str)
         self.segment_names: list[str] = sorted(str(v) for v in seg.unique())  # 0.07 s at 1M, set(): 0.35 s
         self.segment_codes = pd.Categorical(seg, categories=self.segment_names).codes.astype(np.int32)
@@ -193,14 +195,20 @@ class Plan:
         """Milli-hours of each account row when served by the matching territory (-1 = nobody: 0 hours)."""
         rows = np.asarray(rows, dtype=np.int64)
         terr = np.asarray(territories, dtype=np.int64)
-        out = np.zeros(len(rows), dtype=np.int64)
         ok = terr >= 0
-        if ok.any():
-            home_lat = np.array([t.home_lat for t in self.territories], dtype=np.float64)
-            home_lon = np.array([t.home_lon for t in self.territories], dtype=np.float64)
-            r, t = rows[ok], terr[ok]
-            out[ok] = account_workload(self.base_hours[r], self.visits[r], self.lat[r], self.lon[r],
-                                       home_lat[t], home_lon[t], self.settings.workload)
+        everyone = bool(ok.all())
+        if not everyone and not ok.any():
+            return np.zeros(len(rows), dtype=np.int64)
+        homes = np.array([(t.home_lat, t.home_lon) for t in self.territories], dtype=np.float64).reshape(-1, 2)
+        home_rad = np.radians(homes[:, 0])
+        home_cos = np.cos(home_rad)
+        r, t = (rows, terr) if everyone else (rows[ok], terr[ok])
+        got = account_workload(self.base_hours[r], self.visits[r], self._lat_rad[r], self._cos_lat[r],
+                               self.lon[r], home_rad[t], home_cos[t], homes[t, 1], self.settings.workload)
+        if everyone:
+            return got
+        out = np.zeros(len(rows), dtype=np.int64)
+        out[ok] = got
         return out
 
     # ----- editing ------------------------------------------------------------------------------------

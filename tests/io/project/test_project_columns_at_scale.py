@@ -84,6 +84,27 @@ def test_imported_columns_are_stored_once_and_stay_apart_once_opened(imported):
     assert plan.source["Account Name"].iloc[1] != "Renamed canonically"
 
 
+def test_an_opened_plan_saved_again_keeps_its_copies_and_an_edited_copy_is_saved_apart(imported, tmp_path):
+    """Saving an opened plan finds its shared columns without comparing cells; a column written since it
+    was opened no longer shares, so it is compared and stored as its own values."""
+    _, path = imported
+    plan = open_project(path)
+    again = tmp_path / "again.territory"
+    save_project(plan, again)
+    assert all(_stored(again)["source", c][0] == "copy" for c in ("Account Name", "Billing City"))
+    plan.source.loc[2, "Account Name"] = "Renamed in the source"
+    plan.accounts.loc[3, "city"] = "Renamed city"
+    edited = tmp_path / "edited.territory"
+    save_project(plan, edited)
+    stored = _stored(edited)
+    assert stored["source", "Account Name"][0] != "copy" and stored["source", "Billing City"][0] != "copy"
+    reopened = open_project(edited)
+    assert reopened.source["Account Name"].iloc[2] == "Renamed in the source"
+    assert reopened.accounts["name"].iloc[2] == plan.accounts["name"].iloc[2] != "Renamed in the source"
+    assert reopened.accounts["city"].iloc[3] == "Renamed city"
+    assert reopened.source["Billing City"].iloc[3] == plan.source["Billing City"].iloc[3] != "Renamed city"
+
+
 def test_change_notes_of_a_few_moved_accounts_come_back_exactly(imported, tmp_path):
     _, path = imported
     plan = open_project(path)
