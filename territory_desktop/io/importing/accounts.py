@@ -33,6 +33,9 @@ class AccountsBuild:
     accounts: pd.DataFrame
     kept: np.ndarray
     problems: list[ImportProblem]
+    source: pd.DataFrame
+    """The kept rows of the file as read (the plan's source columns); a canonical column the parsers left as
+    it was shares its values with the source column it came from."""
 
 
 def _text(df: pd.DataFrame, mapping: dict[str, str], field: str) -> pd.Series:
@@ -127,7 +130,8 @@ def build_accounts(df: pd.DataFrame, mapping: dict[str, str], file: str,
     keep, problems = reject_rows(df, mapping, file, header_row)
     step(0.2, "Reading numbers")
     kept = np.flatnonzero(keep)
-    src = df.iloc[kept].reset_index(drop=True)
+    # every row kept (the usual case): the file's own frame, not a copy of all of it
+    src = (df if len(kept) == len(df) else df.iloc[kept]).reset_index(drop=True)
     V.share_columns(src)  # each of its columns factorized once for all parsers (within the import's block)
     n = len(src)
     out: dict[str, object] = {}
@@ -207,8 +211,10 @@ def build_accounts(df: pd.DataFrame, mapping: dict[str, str], file: str,
                country=country)
     problems.extend(_geo_problems(src, kept, mapping, geo.bad_latlon, geo.source, file, header_row,
                                   geo.ambiguous, geo.far, geo.home_country, geo.city))
-    accounts = pd.DataFrame({c: _plain(out[c]) for c in (*CANONICAL_COLUMNS, *OPTIONAL_COLUMNS)})
-    return AccountsBuild(accounts, kept, problems)
+    # copy=False: a column the parsers returned unchanged stays one buffer with its source column (the save
+    # then stores it once without comparing a million cells; copy-on-write parts them once either is edited)
+    accounts = pd.DataFrame({c: _plain(out[c]) for c in (*CANONICAL_COLUMNS, *OPTIONAL_COLUMNS)}, copy=False)
+    return AccountsBuild(accounts, kept, problems, src)
 
 
 def _blank_token_notes(src: pd.DataFrame, mapping: dict[str, str], file: str) -> list[ImportProblem]:

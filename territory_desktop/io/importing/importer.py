@@ -113,8 +113,7 @@ def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
                              sheet_rows=built.kept + header_row + 1)
     problems += terr.problems
     step(0.9, "Computing balance")
-    source = df.iloc[built.kept].reset_index(drop=True)
-    plan = Plan(built.accounts, terr.territories, terr.assignment, settings=settings, source=source)
+    plan = Plan(built.accounts, terr.territories, terr.assignment, settings=settings, source=built.source)
     rejected = len(df) - len(built.kept)
     # the accounts file first, file-level notes before rows, rows top to bottom then columns left to right
     col_pos = {c: i for i, c in enumerate(columns)}

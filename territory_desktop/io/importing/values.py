@@ -97,7 +97,15 @@ def _on_uniques(s: pd.Series, fn: Callable[[pd.Series], Any]) -> Any:
     res = fn(pd.Series(distinct, dtype=str))
     if isinstance(res, tuple):
         return tuple(np.asarray(r)[codes] for r in res)
-    return pd.Series(np.asarray(res, dtype=object)[codes], index=s.index, dtype=str)
+    out = np.asarray(res, dtype=object)
+    if s.dtype == _TEXT and len(out) == len(distinct) and np.array_equal(out, distinct) and not s.hasnans:
+        # nothing changed (ids and names are usually already trimmed): the column itself, sharing its values
+        # (copy-on-write parts them once either is written), not a rebuilt copy of a million cells
+        return s.copy(deep=False)
+    return pd.Series(out[codes], index=s.index, dtype=str)
+
+
+_TEXT = pd.Series([], dtype=str).dtype
 
 
 DISTINCT_SAMPLE = 20_000

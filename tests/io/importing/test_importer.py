@@ -435,3 +435,20 @@ def test_owner_spellings_match_the_reps_file(tmp_path):
     result = import_plan(p, reps_path=reps)
     assert [t.name for t in result.plan.territories] == ["Jane Doe"]
     assert result.plan.assignment.tolist() == [0, 0]
+
+
+def test_canonical_columns_and_their_source_columns_are_edited_apart(tmp_path):
+    """An id or name the parsers left as it was is held once for the account table and the source columns
+    (issue 19: memory and save time at 1M rows); writing either one must not show in the other."""
+    path = tmp_path / "accounts.csv"
+    path.write_text("Account ID,Account Name,Billing City,Account Owner,Potential\n"
+                    "A1,Acme,Austin,Ann Lee,100\nA2,Beta,Boston,Bob Roy,200\nA3,Gamma,Austin,Ann Lee,300\n",
+                    encoding="utf-8")
+    plan = import_plan(path).plan
+    plan.accounts.loc[0, "name"] = "Acme Renamed"
+    plan.source.loc[1, "Account ID"] = "typo"
+    plan.source.loc[2, "Billing City"] = "Dallas"
+    assert plan.source["Account Name"].tolist() == ["Acme", "Beta", "Gamma"]
+    assert plan.accounts["account_id"].tolist() == ["A1", "A2", "A3"]
+    assert plan.accounts["city"].tolist() == ["Austin", "Boston", "Austin"]
+    assert plan.accounts["name"].tolist() == ["Acme Renamed", "Beta", "Gamma"]
