@@ -64,7 +64,7 @@ class EditRefused(Exception):
 
 
 class PlanEdit(Protocol):
-    """What `Plan.apply` needs of an edit: the edit classes live in edits.py, which builds on the plan."""
+    """What `Plan.apply` needs of an edit: the edit classes live in edits/, which builds on the plan."""
 
     def apply_to(self, plan: Plan) -> PlanEdit: ...
 
@@ -287,7 +287,7 @@ class Plan:
 
 
 def _edit_reason(edit: object) -> str:
-    """The reason an edit gives for the trail ("" when it gives none), read by duck typing: edits.py is above."""
+    """The reason an edit gives for the trail ("" when it gives none), read by duck typing: edits/ is above."""
     describe = getattr(edit, "audit_reason", None)
     return str(describe()) if callable(describe) else ""
 

@@ -532,7 +532,7 @@ def preview_territory(plan: Plan, t: int, rules: Mapping[int, list[dict[str, Any
                        {plan.territories[int(k)].name: int(v) for k, v in where.items()})
 
 
-def route_move(routing: Routing):  # noqa: ANN201 — MoveAccounts | None (edits.py builds on the plan, as we do)
+def route_move(routing: Routing):  # noqa: ANN201 — MoveAccounts | None (edits/ builds on the plan, as we do)
     """The one move that applies a routing, each account with the sentence that sent it as its reason (so the
     change list says "Rule of West: state in CA"), or None when nothing is routed."""
     from territory_desktop.core.edits import MoveAccounts

@@ -201,7 +201,8 @@ def test_a_move_in_the_same_second_as_the_mark_counts(plan: Path, tmp_path: Path
     """A script marks the review and moves at once: every stamp falls in one second."""
     stamp = "2026-12-03T10:00:00+00:00"
     monkeypatch.setattr("territory_desktop.core.plan.now_iso", lambda: stamp)
-    monkeypatch.setattr("territory_desktop.core.edits.now_iso", lambda: stamp)
+    monkeypatch.setattr("territory_desktop.core.edits.moves.now_iso", lambda: stamp)
+    monkeypatch.setattr("territory_desktop.core.edits.territories.now_iso", lambda: stamp)
     marked = tmp_path / "reviewed.territory"
     assert run(capsys, "review", plan, "--mark", "-o", marked)[0] == 0
     assert run(capsys, "move", marked, "--accounts", "A-01,A-02", "--to", "SoCal")[0] == 0
