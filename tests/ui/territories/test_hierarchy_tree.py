@@ -106,3 +106,30 @@ def test_group_by_region_is_remembered_and_group_rows_take_no_drop(qtbot, tmp_pa
     assert again.tree._territory_at(again.tree.visualRect(top).center())[1] == -1
     plan.apply(UpdateTerritory(0, {"area": "Americas"}))
     assert again.tree_model.hierarchy.has_areas
+
+
+def test_the_grouped_tree_paints_pills_and_bars_as_the_flat_table_does_after_an_edit(qtbot):
+    """Grouped by region, the deviation and workload columns keep their pills and bars (not plain text),
+    also after a move widens the columns and after switching back and forth."""
+    from territory_desktop.ui.territories.delegates import BandDelegate, WorkloadBarDelegate
+
+    plan = regional_plan()
+    panel, ctl = make_panel(qtbot, plan)
+    m = panel.model
+    band_cols = [c for c in range(m.columnCount()) if m.column_key(c).startswith("dev_")]
+    bar_col = m.column_of("workload")
+    assert band_cols
+
+    def painters(view):
+        return ([type(view.itemDelegateForColumn(c)) for c in band_cols], type(view.itemDelegateForColumn(bar_col)))
+
+    assert painters(panel.view) == ([BandDelegate] * len(band_cols), WorkloadBarDelegate)
+    panel.actions_by_name["group"].trigger()
+    assert panel.grouped
+    assert painters(panel.tree) == painters(panel.view)
+    rows = np.flatnonzero(plan.assignment == 0)[:20]
+    assert panel.move_rows_to(rows, 3)
+    assert painters(panel.tree) == ([BandDelegate] * len(band_cols), WorkloadBarDelegate)
+    panel.actions_by_name["group"].trigger()
+    panel.actions_by_name["group"].trigger()
+    assert painters(panel.tree) == ([BandDelegate] * len(band_cols), WorkloadBarDelegate)
