@@ -27,7 +27,7 @@ class Territory:
     """Relative size this territory is meant to have (1.0 = an equal share; 1.5 = half as large again)."""
     removed: bool = False
     rules: list[dict[str, Any]] = field(default_factory=list)
-    """The territory's definition for routing (core/routing.py): criteria {field, operator, values}, all of which
+    """The territory's definition for routing (core/routing/): criteria {field, operator, values}, all of which
     an account must meet; empty = the territory is defined by its accounts alone."""
     area: str = ""
     """The area the territory's region belongs to (territory -> region -> area, core/hierarchy.py); kept on
