@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from pathlib import Path
 
 from territory_desktop.cli.errors import CliError
@@ -39,7 +40,9 @@ def save_plan(plan: Plan, path: str | Path, moves_only: bool = False) -> None:
     """Save, or with `moves_only` (a command that only moved or locked accounts of the plan it opened from
     `path`) rewrite just what moves change in a copy of the file (`save_moves`)."""
     from territory_desktop.io.project.project_file import ProjectFileError, save_moves, save_project
+    from territory_desktop.io.project.safe_replace import hard_link_note, other_names
 
+    others = other_names(path)
     try:
         if moves_only:
             save_moves(plan, path)
@@ -47,6 +50,8 @@ def save_plan(plan: Plan, path: str | Path, moves_only: bool = False) -> None:
             save_project(plan, path)
     except (ProjectFileError, OSError) as exc:
         raise CliError(f"cannot save {path}: {exc}") from exc
+    if others:
+        print(f"Note: {hard_link_note(Path(path).name, others)}", file=sys.stderr)
 
 
 # ----- checking the files a command names, before it reads or writes any of them -----------------------------

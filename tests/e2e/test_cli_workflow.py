@@ -125,3 +125,26 @@ def test_recover_restores_edits_of_a_killed_session(plan_file: Path, tmp_path: P
     assert info(restored, capsys)["moved_accounts"] > 0
     assert main(["recover"]) == 0
     assert "Nothing to recover" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not hasattr(os, "link"), reason="hard links")
+def test_a_move_into_a_hard_linked_plan_says_the_other_name_keeps_the_old_plan(plan_file: Path, tmp_path: Path,
+                                                                                 capsys: pytest.CaptureFixture):
+    """Issue 19, defect 3: a save replaces the file as a whole, so a hard link is detached; not silently."""
+    twin = tmp_path / "twin.territory"
+    os.link(plan_file, twin)
+    first = info(plan_file, capsys)["territories"]
+    assert main(["move", str(plan_file), "--accounts", _first_account(plan_file, capsys), "--to",
+                 first[1]["name"]]) == 0
+    err = capsys.readouterr().err
+    assert f"{plan_file.name} was saved as a new file: its other name (a hard link) keeps the previous plan" in err
+    assert info(twin, capsys)["moved_accounts"] == 0 and info(plan_file, capsys)["moved_accounts"] == 1
+    assert main(["move", str(plan_file), "--accounts", _first_account(plan_file, capsys), "--to",
+                 first[2]["name"]]) == 0
+    assert "hard link" not in capsys.readouterr().err  # now a file of its own
+
+
+def _first_account(path: Path, capsys: pytest.CaptureFixture) -> str:
+    from territory_desktop.io.project.project_file import open_project
+
+    return str(open_project(path).accounts["account_id"].iloc[0])

@@ -70,7 +70,8 @@ def save_project(plan: Plan | ScenarioSet, path: str | os.PathLike[str]) -> None
     file gets the umask default (0o666 & ~umask), like any file the user creates.
 
     Hard links are detached, on purpose: keeping the inode would mean writing in place, and a crash then could
-    leave half a plan; the atomic replace of the path wins, so the other names keep the previous plan.
+    leave half a plan; the atomic replace of the path wins, so the other names keep the previous plan. Callers
+    say so (`safe_replace.other_names` before the save, `hard_link_note` after it).
     """
     _save(plan, path, reuse=False)
 

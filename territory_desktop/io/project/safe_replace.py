@@ -5,7 +5,9 @@ replaced file's mode and owner, and is renamed over it; the folder is fsync'ed s
 power cut. The target is resolved through symlinks (the link stays a link), a read-only file, a folder, a
 pipe or a device is refused, and temporary files that killed saves left behind are removed once stale.
 Hard links are detached, on purpose: keeping the inode would mean writing in place, and a crash could then leave
-half a file.
+half a file (SQLite's rollback journal is named after the path written, so a crash seen through another name is
+not rolled back); a backup tool's hard-linked snapshot must keep the old plan anyway. `other_names` counts them
+so the CLI and the window can say which names keep the previous plan, rather than detach them silently.
 """
 
 from __future__ import annotations
@@ -69,6 +71,25 @@ def replace_atomically(path: str | os.PathLike[str], write: Callable[[Path], Non
             tmp.unlink()
         if fd is not None:
             os.close(fd)
+
+
+def other_names(path: str | os.PathLike[str]) -> int:
+    """How many other names (hard links) the file a save of `path` would replace has: after the save they
+    keep the previous content. 0 for a new file, a non-file or one that cannot be read."""
+    try:
+        st_ = os.stat(os.path.realpath(path))
+    except OSError:
+        return 0
+    return st_.st_nlink - 1 if stat.S_ISREG(st_.st_mode) else 0
+
+
+def hard_link_note(name: str, others: int) -> str:
+    """The sentence a save of a hard-linked plan ends with (empty when it had no other names)."""
+    if others <= 0:
+        return ""
+    names = "its other name (a hard link) keeps" if others == 1 else f"its {others} other names (hard links) keep"
+    return (f"{name} was saved as a new file: {names} the previous plan (a save never writes into the old file, "
+            "so a crash cannot leave half a plan).")
 
 
 def _existing_file(path: Path, shown: str) -> os.stat_result | None:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from territory_desktop.io.project import recovery
+from territory_desktop.io.project.safe_replace import hard_link_note, other_names
 from territory_desktop.ui.hub.document import (
     IMPORTABLE,
     PROJECT_SUFFIX,
@@ -145,6 +146,7 @@ class FileCommands:
         return self._save_to(Path(path))
 
     def _save_to(self, path: Path) -> bool:
+        others = other_names(path)  # hard links: after the save they keep the previous plan, and we say so
         try:
             saved = self.doc.save(path)
         except DocumentError as exc:
@@ -152,7 +154,8 @@ class FileCommands:
             return False
         add_recent(saved, self.window.settings)
         self.window.update_title()
-        self.window.show_status(f"Saved {saved.name}.")
+        note = hard_link_note(saved.name, others)
+        self.window.show_status(note or f"Saved {saved.name}.", 15 if note else 6.0)
         return True
 
     def fill_recent_menu(self, menu: QMenu) -> None:

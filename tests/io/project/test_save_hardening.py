@@ -33,6 +33,7 @@ from territory_desktop.io.project.project_file import (
     read_save_id,
     save_project,
 )
+from territory_desktop.io.project.safe_replace import hard_link_note, other_names
 from tests.conftest import make_plan
 from tests.io.project._save_victim import victim_plans
 
@@ -121,6 +122,21 @@ def test_a_hard_linked_plan_is_replaced_atomically_and_the_other_name_keeps_the_
     save_project(make_plan(20, 3), path)
     assert read_save_id(other) == old_id != read_save_id(path)
     assert os.stat(path).st_nlink == 1
+
+
+@posix_only
+def test_the_other_names_of_a_plan_are_counted_so_a_save_can_say_they_keep_the_old_plan(tmp_path: Path) -> None:
+    path = tmp_path / "plan.territory"
+    assert other_names(path) == 0 and hard_link_note("plan.territory", 0) == ""  # not yet saved
+    save_project(make_plan(20, 2), path)
+    assert other_names(path) == 0
+    os.link(path, tmp_path / "copy1.territory")
+    os.link(path, tmp_path / "copy2.territory")
+    link = tmp_path / "via-symlink.territory"
+    link.symlink_to(path.name)
+    assert other_names(path) == other_names(link) == 2  # the file a save through the symlink replaces
+    assert "its 2 other names (hard links) keep the previous plan" in hard_link_note("plan.territory", 2)
+    assert "its other name (a hard link) keeps the previous plan" in hard_link_note("plan.territory", 1)
 
 
 @posix_only

@@ -267,3 +267,19 @@ def test_select_its_accounts_then_ctrl_m_moves_the_whole_territory(qtbot, tmp_pa
     assert w.selection_summary.text().startswith(f"{len(rows)} selected")
     assert w.move_selection(0)
     assert (plan.assignment[rows] == 0).all() and plan.kpis.counts[2] == 0
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "link"), reason="hard links")
+def test_saving_a_hard_linked_plan_says_in_the_status_bar_that_the_other_name_keeps_the_old_plan(qtbot, tmp_path):
+    import os
+
+    w = make_window(qtbot, tmp_path, make_plan(n=60, k=3))
+    path = tmp_path / "plan.territory"
+    assert w.files.save_as(path)
+    assert w.statusBar().currentMessage() == "Saved plan.territory."
+    os.link(path, tmp_path / "backup.territory")
+    drop_on(w.territory_panel, [1, 2], 2)
+    assert w.files.save()
+    msg = w.statusBar().currentMessage()
+    assert msg.startswith("plan.territory was saved as a new file: its other name (a hard link) keeps the previous")
+    assert project.open_project(tmp_path / "backup.territory").assignment.tolist() != w.plan.assignment.tolist()
