@@ -312,6 +312,8 @@ def _read_plan(meta: dict[str, str], cols: list[tuple[Any, ...]], terr_rows: lis
         if meta.get(scenario_key("has_source", k)) == "1" else None
     territories = _territories_from(terr_rows, name, fields)
     _check_unique_names(territories, name, where)
+    _check_territory_numbers(territories, name, where)
+    _check_positions(accounts, name, where)
     assignment, baseline = (_territory_numbers(arrays[key], key, len(territories), name)
                             for key in ("assignment", "baseline"))
     locked = arrays["locked"]
@@ -504,6 +506,45 @@ def _check_unique_names(territories: list[Territory], name: str, where: str) -> 
                                    f"({territories[j].name!r} and {t.name!r}); a plan never holds two "
                                    "territories of one name.")
         seen[key] = i
+
+
+LARGEST = 1e15
+"""A capacity or target share beyond this (1e300) is no real quantity: damage, as in a recovery journal."""
+
+
+def _check_territory_numbers(territories: list[Territory], name: str, where: str) -> None:
+    """Numbers the app never saves: a negative, infinite or absurd capacity or target share, a home off the
+    globe (a missing home, NaN, is a rep with no address yet, and fine)."""
+    for i, t in enumerate(territories):
+        label = f"territory {i + 1} ({t.name!r}){where}"
+        for what, v in (("capacity", t.capacity_hours), ("target share", t.target_share)):
+            if not (math.isfinite(v) and 0.0 <= v <= LARGEST):
+                raise ProjectFileError(f"{name} is damaged: the {what} of {label} is {_shown(v)}; a plan holds "
+                                       f"a number from 0 to {LARGEST:.0e}.")
+        for what, v, limit in (("latitude", t.home_lat, 90.0), ("longitude", t.home_lon, 180.0)):
+            if not math.isnan(v) and not -limit <= v <= limit:
+                raise ProjectFileError(f"{name} is damaged: the home {what} of {label} is {_shown(v)}, off the "
+                                       f"globe (-{limit:g} to {limit:g}).")
+
+
+def _check_positions(accounts: pd.DataFrame, name: str, where: str) -> None:
+    """Account positions off the globe or infinite (the importer never keeps one; NaN is an unplaced
+    account): distances and the map would be nonsense, so the file is damaged."""
+    for col, what, limit in (("lat", "latitude", 90.0), ("lon", "longitude", 180.0)):
+        values = pd.to_numeric(accounts[col], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            bad = np.flatnonzero(~np.isnan(values) & ~(np.abs(values) <= limit))
+        if len(bad):
+            r = int(bad[0])
+            more = f" (and {len(bad) - 1:,} more)" if len(bad) > 1 else ""
+            raise ProjectFileError(f"{name} is damaged: the {what} of account {r + 1} "
+                                   f"({accounts['account_id'].iloc[r]!s}){where} is {_shown(values[r])}{more}, "
+                                   f"off the globe (-{limit:g} to {limit:g}).")
+
+
+def _shown(v: float) -> str:
+    """A number as a planner reads it ("inf", "-5", "400"), not numpy's repr."""
+    return f"{float(v):g}"
 
 
 def _rules(text: Any, name: str, i: int) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ saves are cleared, and crafted project files with impossible contents are refuse
 from __future__ import annotations
 
 import json
+import math
 import os
 import sqlite3
 import stat
@@ -409,3 +410,52 @@ def test_the_owner_of_the_replaced_plan_is_kept(tmp_path: Path) -> None:
     os.chown(path, 12345, 23456)
     save_project(make_plan(5, 2), path)
     assert (os.stat(path).st_uid, os.stat(path).st_gid) == (12345, 23456)
+
+
+def _set_account_column(path: Path, name: str, values: np.ndarray) -> None:
+    col = encode_series(pd.Series(values))
+    con = sqlite3.connect(path)
+    con.execute("UPDATE columns SET kind=?, dtype=?, data=?, mask=? WHERE frame='accounts' AND name=?",
+                (col.kind, col.dtype, col.data, col.mask, json.dumps(name)))
+    con.commit()
+    con.close()
+    _rehash(path)
+
+
+@pytest.mark.parametrize(("column", "bad", "words"), [
+    ("lat", np.inf, ("latitude", "account")), ("lat", 400.0, ("latitude", "-90")),
+    ("lon", -np.inf, ("longitude", "account")), ("lon", 181.0, ("longitude", "-180")),
+])
+def test_an_account_position_off_the_globe_is_refused(saved: Path, column: str, bad: float,
+                                                       words: tuple[str, ...]) -> None:
+    """Issue 19, defect 8: an impossible position (not a missing one: NaN is an unplaced account) is damage."""
+    values = open_project(saved).accounts[column].to_numpy(dtype=np.float64).copy()
+    values[3] = bad
+    values[5] = np.nan  # unplaced: fine
+    _set_account_column(saved, column, values)
+    msg = _expect_error(saved, *words)
+    assert "account 4" in msg
+
+
+@pytest.mark.parametrize(("field", "bad", "words"), [
+    ("capacity_hours", -5.0, ("capacity", "territory 2")), ("capacity_hours", float("inf"), ("capacity",)),
+    ("target_share", -1.0, ("target share",)), ("home_lat", 95.0, ("home", "latitude")),
+    ("home_lon", float("-inf"), ("home", "longitude")),
+])
+def test_a_territory_number_no_plan_can_hold_is_refused(saved: Path, field: str, bad: float,
+                                                         words: tuple[str, ...]) -> None:
+    con = sqlite3.connect(saved)
+    con.execute(f"UPDATE territories SET {field}=? WHERE position=1", (bad,))
+    con.commit()
+    con.close()
+    _rehash(saved)
+    _expect_error(saved, *words)
+
+
+def test_a_territory_without_a_home_still_opens(saved: Path) -> None:
+    con = sqlite3.connect(saved)
+    con.execute("UPDATE territories SET home_lat=NULL, home_lon=NULL WHERE position=1")
+    con.commit()
+    con.close()
+    _rehash(saved)
+    assert math.isnan(open_project(saved).territories[1].home_lat)
