@@ -107,3 +107,13 @@ def test_frozen_executable_passes_its_smoke_test(tmp_path: Path) -> None:
     result = _run([str(exe)], tmp_path, timeout=300)
     _assert_passed(result, tmp_path)
     assert "(frozen," in result.stdout, result.stdout
+
+
+def test_the_spec_names_every_smoke_module() -> None:
+    """The frozen app finds every module of the smoke test: the spec's hidden imports name each one."""
+    spec = (ROOT / "packaging" / "territory_desktop.spec").read_text(encoding="utf-8")
+    package = ROOT / "territory_desktop" / "ui" / "shell" / "smoke"
+    modules = ["territory_desktop.ui.shell.smoke"] + [f"territory_desktop.ui.shell.smoke.{p.stem}"
+                                                      for p in sorted(package.glob("*.py")) if p.stem != "__init__"]
+    missing = [m for m in modules if f'"{m}"' not in spec]
+    assert not missing, missing
