@@ -246,7 +246,10 @@ def cmd_recover(args: argparse.Namespace) -> int:
             return 0
         for i, s in enumerate(sessions, 1):
             print(f"{i}. {s.description}")
-        print("Restore one with: territory-desktop recover --restore N [-o OUT.territory]")
+        if any(not s.nothing_to_restore for s in sessions):
+            print("Restore one with: territory-desktop recover --restore N [-o OUT.territory]")
+        if any(s.nothing_to_restore for s in sessions):
+            print("Discard one that has nothing to restore with: territory-desktop recover --discard N")
         return 0
     n = args.restore if args.restore is not None else args.discard
     if not 1 <= n <= len(sessions):
@@ -256,6 +259,12 @@ def cmd_recover(args: argparse.Namespace) -> int:
         recovery.discard(session)
         print(f"Discarded: {session.description}")
         return 0
+    if session.nothing_to_restore:  # the journal is kept: only the planner discards it
+        name = session.project_path.name if session.project_path is not None else "the project"
+        why = (f"{name} was saved after these edits (its save id is no longer the journal's)" if session.saved_since
+               else "the session ended before its first edit was complete")
+        raise CliError(f"session {n} has nothing to restore: {why}. Discard it with "
+                       f"`territory-desktop recover --discard {n}`")
     if args.output:
         check_outputs({"recovery journal": session.path}, {"-o": args.output}, territory=("-o",))
         out = args.output

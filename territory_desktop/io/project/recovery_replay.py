@@ -20,7 +20,6 @@ from typing import IO, Any
 
 import numpy as np
 
-import territory_desktop.core.review  # noqa: F401 — registers the review-mark edit for journal replay
 from territory_desktop.core.edits import (
     AddTerritory,
     Batch,
@@ -31,6 +30,7 @@ from territory_desktop.core.edits import (
     UpdateTerritory,
 )
 from territory_desktop.core.plan import EditRefused, Plan
+from territory_desktop.core.review import MARK_KIND, UNMARK_KIND  # the import registers the review edit
 from territory_desktop.io.project.paths import recovery_dir
 from territory_desktop.io.project.project_file import ProjectFileError, open_project, read_save_id
 
@@ -38,6 +38,7 @@ JOURNAL_FORMAT = 1
 JOURNAL_SUFFIX = ".journal"
 LOCK_SUFFIX = ".lock"
 SNAPSHOT_SUFFIX = ".base.territory"
+REVIEW_KINDS = (MARK_KIND, UNMARK_KIND)
 MAX_JOURNAL_BYTES = 1024**3
 """A journal larger than this is not read (no session journals a gigabyte of edits)."""
 
@@ -67,6 +68,19 @@ class RecoverableSession:
     unsaved_base: bool = False
     """The starting snapshot itself holds changes never saved (a plan restored after an earlier crash), so
     the session is worth offering even when no edit followed."""
+    saved_since: bool = False
+    """The edits replay onto the project file, but that file no longer has the save id in the journal's header:
+    it was saved after they were journaled (a crash between a save and the journal's clean-up leaves this),
+    so there is no base to replay them onto and nothing to restore."""
+    edits_in_file: bool = False
+    """With `saved_since`: replaying the edits onto the file as it is now changes nothing, so they are in it."""
+
+    @property
+    def nothing_to_restore(self) -> bool:
+        """Nothing a restore could give back: the file was saved since, or the session ended abruptly before its
+        first edit was complete on a plan that equals its file (the journal is kept until discarded)."""
+        return self.problem is None and (self.saved_since or (
+            not self.edit_count and not self.unsaved_base and self.base_snapshot is None))
 
 
 def try_lock(fh: IO[bytes]) -> bool:
@@ -139,8 +153,10 @@ def _opt_path(v: Any) -> Path | None:
     return Path(v) if isinstance(v, str) and v else None
 
 
-def _describe(header: dict[str, Any], count: int, torn: bool) -> str:
-    """One line for the dialog and the CLI: whose plan, how many edits, since when."""
+def _describe(header: dict[str, Any], count: int, torn: bool, saved_since: bool = False,
+              edits_in_file: bool = False) -> str:
+    """One line for the dialog and the CLI: whose plan, how many edits, since when; a file saved after the
+    edits and a last line cut off by the crash are said in words."""
     try:
         started = dt.datetime.fromisoformat(str(header.get("started_at"))).astimezone()
         when = f"{started:%Y-%m-%d %H:%M}"
@@ -148,24 +164,34 @@ def _describe(header: dict[str, Any], count: int, torn: bool) -> str:
         when = "an unknown time"
     project = _opt_path(header.get("project_path"))
     source = _opt_path(header.get("source_path"))
-    edits = f"{count} unsaved edit{'s' if count != 1 else ''}"
+    plural = "s" if count != 1 else ""
+    whose = (f"{project.name}: " if project is not None else
+             f"Unsaved plan imported from {source.name}: " if source is not None else "Unsaved plan: ")
+    if saved_since:
+        journaled = f"the {count} edit{plural} journaled since {when}"
+        if edits_in_file:
+            return (f"{whose}the project was saved after these edits, so there is nothing to restore "
+                    f"({journaled} {'are' if count != 1 else 'is'} already in the file)")
+        return (f"{whose}the project was saved after these edits began, and {journaled} cannot be restored: "
+                "they were made on an earlier version of the file, which a later save replaced")
+    if torn:
+        edits = f"{count} complete{' unsaved' if count else ''} edit{plural}"
+        if not count and header.get("unsaved_base") is True:
+            edits = "unsaved changes and 0 complete edits"
+        return (f"{whose}the session ended abruptly with {edits} since {when}; "
+                "the last line was cut off and is ignored")
+    edits = f"{count} unsaved edit{plural}"
     if not count and header.get("unsaved_base") is True:
         edits = "unsaved changes"
-    if project is not None:
-        text = f"{project.name}: {edits} since {when}"
-    elif source is not None:
-        text = f"Unsaved plan imported from {source.name}: {edits} since {when}"
-    else:
-        text = f"Unsaved plan: {edits} since {when}"
-    if torn:
-        text += " (the last edit was cut off by the crash and is skipped)"
-    return text
+    return f"{whose}{edits} since {when}"
 
 
 def list_recoverable() -> list[RecoverableSession]:
     """Journals of sessions that ended without closing them, newest first.
 
-    Journals with nothing to give back (a project opened and never edited) are deleted on the way.
+    Journals with nothing to give back (a project opened and never edited) are deleted on the way; one whose
+    last line was torn by a kill (an edit being written) is kept and listed, even with no complete edit. A
+    journal whose project file was saved after it began (`saved_since`) is listed as such, not as unsaved edits.
     """
     folder = recovery_dir()
     for lock in folder.glob(f"*{LOCK_SUFFIX}"):  # a crash before the journal was written leaves only these
@@ -193,16 +219,63 @@ def list_recoverable() -> list[RecoverableSession]:
             continue
         except OSError:
             continue
+        saved_since = _saved_since(header)
+        in_file = saved_since and _edits_in_file(header, edits)
         session = RecoverableSession(
             path, _opt_path(header.get("project_path")), _opt_path(header.get("source_path")),
             _opt_path(header.get("base_snapshot")), header.get("save_id"), str(header.get("started_at", "")),
-            len(edits), torn, _describe(header, len(edits), torn),
-            unsaved_base=header.get("unsaved_base") is True)
-        if not edits and session.base_snapshot is None:
-            discard(session)
+            len(edits), torn, _describe(header, len(edits), torn, saved_since, in_file),
+            unsaved_base=header.get("unsaved_base") is True, saved_since=saved_since, edits_in_file=in_file)
+        if not edits and session.base_snapshot is None and not torn:
+            discard(session)  # opened and never edited: a torn line means an edit was being written, so kept
             continue
         found.append((mtime, session))
     return [s for _, s in sorted(found, key=lambda x: -x[0])]
+
+
+def _saved_since(header: dict[str, Any]) -> bool:
+    """The journal replays onto its project file (save id, no snapshot), and that file is still a plan but with
+    another save id: it was saved after the edits were journaled. (A file moved or deleted is not this.)"""
+    project = _opt_path(header.get("project_path"))
+    save_id = header.get("save_id")
+    if project is None or not save_id or _opt_path(header.get("base_snapshot")) is not None:
+        return False
+    if _not_a_file(project) or not project.exists():
+        return False
+    current = read_save_id(project)
+    return current is not None and current != save_id
+
+
+def _edits_in_file(header: dict[str, Any], records: list[dict[str, Any]]) -> bool:
+    """Whether replaying `records` onto the project file as it is now leaves its assignment, locks, territories
+    and settings as they are, and each review mark among them is in its trail: then the save after them holds
+    them. Any doubt (the file cannot be opened, a line cannot be replayed, the edit is refused) is False."""
+    project = _opt_path(header.get("project_path"))
+    if project is None:
+        return False
+    try:
+        plan = open_project(project)
+        if header.get("n_accounts", plan.n_accounts) != plan.n_accounts:
+            return False
+        before, trail = _state(plan), {(e.kind, e.reason) for e in plan.audit}
+        for record in records:
+            _check_record(record)
+            edit = Edit.from_dict(record)
+            _check_indices(edit, plan.n_accounts, plan.n_territories)
+            plan.apply(edit)
+            last = plan.audit[-1]
+            if last.kind in REVIEW_KINDS and (last.kind, last.reason) not in trail:  # marks change only the trail
+                return False
+        return _state(plan) == before
+    except Exception:  # noqa: BLE001 - untrusted lines: any failure only means "not known to be in the file"
+        return False
+
+
+def _state(plan: Plan) -> tuple[bytes, bytes, list[str], str]:
+    """What journaled edits change besides the trail: the assignment, the locks, each territory and the
+    settings (compared by repr, so NaN equals NaN)."""
+    return (plan.assignment.tobytes(), plan.locked.tobytes(),
+            [repr(sorted(vars(t).items())) for t in plan.territories], repr(plan.settings))
 
 
 def _bare_session(path: Path, problem: str) -> RecoverableSession:

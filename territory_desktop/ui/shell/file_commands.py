@@ -179,10 +179,13 @@ class FileCommands:
             found = recovery.list_recoverable()
         except OSError:
             return False
-        for empty in (s for s in found if s.problem is None and not s.edit_count and not s.unsaved_base):
+        for empty in (s for s in found if s.problem is None and not s.edit_count and not s.unsaved_base
+                      and not s.torn_tail and not s.saved_since):
             recovery.discard(empty)  # a session that ended before any edit has nothing to give back
-        sessions = [s for s in found if s.problem is None and (s.edit_count or s.unsaved_base)]
+        sessions = [s for s in found if s.problem is None and not s.nothing_to_restore
+                    and (s.edit_count or s.unsaved_base or s.torn_tail)]
         if not sessions:
+            self._offer_discard([s for s in found if s.nothing_to_restore])
             return False
         s = sessions[0]
         where = (s.project_path.name if s.project_path else
@@ -216,6 +219,21 @@ class FileCommands:
         undo = " (each can be undone)" if replayed else ""
         self.window.show_status(f"Restored {edits}{undo}: save to keep them.")
         return True
+
+    def _offer_discard(self, sessions: list[recovery.RecoverableSession]) -> None:
+        """A crashed session that left nothing to restore (its file was saved after the edits, or it died
+        writing its first edit): say so, as `recover` lists it, and delete its journal only if the planner
+        says so."""
+        if not sessions:
+            return
+        s = sessions[0]
+        answer = self.window.ask("Nothing to Restore",
+                                 "Territory Desktop closed unexpectedly, but there is nothing to restore from "
+                                 f"its recovery file:\n\n{s.description}\n\nDiscard the recovery file?",
+                                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Ignore,
+                                 QMessageBox.StandardButton.Discard)
+        if answer == QMessageBox.StandardButton.Discard:
+            recovery.discard(s)
 
     @staticmethod
     def _replay(doc: Document, steps: recovery.Steps) -> int:
