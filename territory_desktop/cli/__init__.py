@@ -3,11 +3,15 @@
 
 Each command module registers its sub-parsers and handlers; `main` turns every expected failure (a bad file, an
 unknown territory, an infeasible setting) into one clear line on stderr and exit code 2, never a traceback.
+Any text prints: stdout and stderr are first set to write what their encoding cannot hold (a "Δ" or "≥" into a
+Windows code page, a file name that is not UTF-8) as an escape instead of failing (`printable_streams`).
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
 import os
 import sys
 
@@ -53,7 +57,37 @@ def build_parser() -> argparse.ArgumentParser:
 FILE_ARGS = ("accounts", "reps", "mapping", "plan", "points", "territories", "distance_matrix")
 
 
+PRINT_ERRORS = "territory_desktop_print"
+"""Encoding errors of the CLI's output: an undecodable file-name byte (a lone surrogate from `os.fsdecode`)
+is written back as that byte, as the name appears in `ls`; any other character the encoding lacks as a
+backslash escape ("\\u0394"), which also keeps JSON output valid and lossless."""
+
+
+def _print_anything(exc: UnicodeError) -> tuple[str | bytes, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    bad = exc.object[exc.start:exc.end]
+    if all(0xDC80 <= ord(ch) <= 0xDCFF for ch in bad):
+        return bytes(ord(ch) - 0xDC00 for ch in bad), exc.end
+    return codecs.backslashreplace_errors(exc)
+
+
+codecs.register_error(PRINT_ERRORS, _print_anything)
+
+
+def printable_streams() -> None:
+    """Let stdout and stderr take any text: `PYTHONIOENCODING=cp1252 ... > out.txt` printed 'Δ' as a traceback
+    (after `import` had saved the plan). Streams that cannot be reconfigured (a test's capture) are left."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None or getattr(stream, "errors", None) == PRINT_ERRORS:
+            continue
+        with contextlib.suppress(ValueError, OSError, TypeError):  # closed, or a stream of its own kind
+            reconfigure(errors=PRINT_ERRORS)
+
+
 def main(argv: list[str]) -> int:
+    printable_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

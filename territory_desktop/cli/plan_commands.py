@@ -90,15 +90,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     plan = result.plan
     errors = [p for p in result.problems if p.severity == "error"]
     warnings = [p for p in result.problems if p.severity != "error"]
-    print(f"Read {result.rows_in:,} rows from {args.accounts}: {plan.n_accounts:,} accounts kept, "
-          f"{result.rows_rejected:,} rejected, {int((~np.isfinite(plan.lat)).sum()):,} not placed on the map.")
-    print(f"{len(plan.active_territories())} territories. Saved {args.output}.")
+    print(f"Read {counted(result.rows_in, 'row')} from {args.accounts}: {counted(plan.n_accounts, 'account')} "
+          f"kept, {result.rows_rejected:,} rejected, {int((~np.isfinite(plan.lat)).sum()):,} not placed on the map.")
+    print(f"{counted(len(plan.active_territories()), 'territory', 'territories')}. Saved {args.output}.")
     for line in [*result.notes, *glance_lines(plan)]:
         print(line)
     for line in result.sanity:
         print(f"Check: {line}")
     if result.problems:
-        print(f"{len(errors):,} errors and {len(warnings):,} warnings:")
+        print(f"{counted(len(errors), 'error')} and {counted(len(warnings), 'warning')}:")
         for prob in (errors + warnings)[:10]:
             print(f"  {prob}")
         if len(result.problems) > 10:
@@ -162,14 +162,14 @@ def cmd_info(args: argparse.Namespace) -> int:
         line += "  " + ("in" if t["in_band"] else "OUT") + (" · over capacity" if t["over_capacity"] else "")
         print(line)
     print("-" * len(head))
-    print(f"{summary['accounts']:,} accounts ({summary['unplaced']:,} not placed, {summary['unassigned']:,} "
-          f"unassigned) in {len(summary['territories'])} territories. "
+    print(f"{counted(summary['accounts'], 'account')} ({summary['unplaced']:,} not placed, "
+          f"{summary['unassigned']:,} unassigned) in {counted(len(summary['territories']), 'territory', 'territories')}. "
           f"Max {summary['primary_measure']} deviation "
           f"{deviation_text(summary['max_deviation'], plan.settings.primary.band, near, signed=False)}, "
           f"CV {summary['cv']:.3f}, {summary['out_of_band']} out of band, "
-          f"{summary['over_capacity']} over capacity. Moved vs baseline: {summary['moved_accounts']:,} accounts, "
+          f"{summary['over_capacity']} over capacity. Moved vs baseline: {counted(summary['moved_accounts'], 'account')}, "
           f"{money(summary['moved_potential'])} potential."
-          + (f" {summary['untouched']:,} accounts untouched for {UNTOUCHED_DAYS}+ days." if summary["untouched"]
+          + (f" {counted(summary['untouched'], 'account')} untouched for {UNTOUCHED_DAYS}+ days." if summary["untouched"]
              else ""))
     return 0
 
@@ -206,12 +206,13 @@ def cmd_move(args: argparse.Namespace) -> int:
     journal.close(discard=True)
     moved, stayed = int((~there).sum()), int(there.sum())
     note = f" ({stayed:,} {'was' if stayed == 1 else 'were'} already there)" if stayed else ""
-    print(f"Moved {_accounts(moved)} to {name}{note}. Saved {path}.")
+    print(f"Moved {counted(moved, 'account')} to {name}{note}. Saved {path}.")
     return 0
 
 
-def _accounts(n: int) -> str:
-    return f"{n:,} account{'' if n == 1 else 's'}"
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """'1 territory', '2 territories', '1,000 accounts': the number with its noun in the right number."""
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -227,10 +228,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError(f"--effective-date {args.effective_date!r} is not a date like 2027-01-01") from exc
     try:
         n = export_assignments(plan, args.output)
-        print(f"Wrote {n:,} assignments to {args.output}.")
+        print(f"Wrote {counted(n, 'assignment')} to {args.output}.")
         if args.changes:
             c = export_changes(plan, args.changes, date, args.reason)
-            print(f"Wrote {c:,} changes effective {date.isoformat()} to {args.changes}.")
+            print(f"Wrote {counted(c, 'change')} effective {date.isoformat()} to {args.changes}.")
     except ExportError as exc:
         raise CliError(str(exc)) from exc
     return 0
@@ -276,7 +277,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     save_plan(plan, out)
     recovery.discard(session)
-    print(f"Restored {session.edit_count:,} edit(s) into {out}.")
+    print(f"Restored {counted(session.edit_count, 'edit')} into {out}.")
     return 0
 
 

@@ -1,8 +1,9 @@
 """Files for the CRM: the assignment of every account and the change list (who moves where, from when).
 
 Account names come from CRM exports and may start with "=", "+", "-" or "@": a spreadsheet would run such a
-cell as a formula (CSV injection). Every text cell that could be read that way gets a leading apostrophe, in
-CSV and XLSX alike, and XLSX cells are written as explicit strings. Numbers stay numbers. Files are written
+cell as a formula (CSV injection). Every text cell that could be read that way (also behind leading spaces or
+control characters) gets a leading apostrophe, in CSV and XLSX alike, by the rule every file the app writes
+shares (`io/cell_text.neutralise`), and XLSX cells are written as explicit strings. Numbers stay numbers. Files are written
 to a temporary name and renamed, so a failed export never leaves half a file where the old one was.
 """
 
@@ -26,9 +27,9 @@ from territory_desktop.core.change_notes import default_effective_date
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.quota import suggest_quotas
 from territory_desktop.core.refresh import departed_of
+from territory_desktop.io.cell_text import FORMULA_START as FORMULA_START  # re-exported: the rule lives there
+from territory_desktop.io.cell_text import neutralise
 
-FORMULA_START = re.compile(r"^\s*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]")
-"""A cell a spreadsheet may execute: = + - @ (also full-width) or tab/CR, possibly after leading spaces."""
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 """Control characters XML (and so XLSX) cannot hold."""
 
@@ -40,11 +41,6 @@ CHANGE_HEADERS = ("Account ID", "Account Name", "From Territory", "From Rep", "T
 
 class ExportError(Exception):
     """An export that could not be written; the message names the file and says what to do."""
-
-
-def neutralise(text: str) -> str:
-    """The cell text a spreadsheet shows but never runs: a leading apostrophe before a formula trigger."""
-    return "'" + text if FORMULA_START.match(text) else text
 
 
 # ----- tables ----------------------------------------------------------------------------------------------

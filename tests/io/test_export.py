@@ -29,6 +29,9 @@ from tests.conftest import make_plan
 HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\r=1", "  =1+1",
            " \t@x", "＝1+1"]
 HARMLESS = ["Acme Corp", "", "Ünïcode GmbH", "a=b", "x-1"]
+CONTROL_LED = ["\x01=HYPERLINK(\"http://evil\")", "\x1b=1+1", "\x00+1", " \x01 @SUM(A1)", "\x7f-2",
+               "\x1f\x1e+1", "\x0b=1", "\u200b=1", "\ufeff=1"]
+"""A formula trigger behind control or invisible characters: a spreadsheet skips those and runs the formula."""
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -67,6 +70,29 @@ def test_formula_triggers_get_an_apostrophe(text: str) -> None:
 @pytest.mark.parametrize("text", HARMLESS)
 def test_ordinary_text_is_left_alone(text: str) -> None:
     assert neutralise(text) == text
+
+
+@pytest.mark.parametrize("text", CONTROL_LED)
+def test_control_characters_before_a_formula_trigger_do_not_hide_it(text: str) -> None:
+    assert neutralise(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["\x01Acme", "a\x01=b", "\x1b[1mBold"])
+def test_control_characters_before_ordinary_text_change_nothing(text: str) -> None:
+    assert neutralise(text) == text
+
+
+def test_csv_files_neutralise_a_formula_behind_a_control_character(tmp_path: Path) -> None:
+    """The CSV export once wrote "\x01=HYPERLINK(...)" unchanged while the XLSX one neutralised it."""
+    n = len(CONTROL_LED)
+    acc = accounts_frame({"account_id": [f"A{i}" for i in range(n)], "name": CONTROL_LED})
+    plan = Plan(acc, [Territory("T"), Territory("U")], np.zeros(n, dtype=np.int32))
+    plan.apply(MoveAccounts(np.arange(n), 1))
+    export_assignments(plan, tmp_path / "a.csv")
+    export_changes(plan, tmp_path / "c.csv", dt.date(2027, 1, 1))
+    for name in ("a.csv", "c.csv"):
+        got = [r["Account Name"] for r in read_csv(tmp_path / name)]
+        assert got == ["'" + s for s in CONTROL_LED], name
 
 
 def test_csv_export_neutralises_every_formula_and_keeps_negative_numbers(hostile_plan: Plan,

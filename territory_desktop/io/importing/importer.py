@@ -149,7 +149,9 @@ def how_notes(plan: Plan, used: dict[str, str]) -> list[str]:
         where = f"the column {used['segment']!r} where it has a value, else " if "segment" in used else ""
         text = f"Segments come from {where}the rules {s.segment_rules.describe()}"
         if sb.get("none", 0):
-            text += f"; {int(sb['none']):,} account(s) without a size are SMB"
+            n = int(sb["none"])
+            text += f"; {n:,} account without a size is SMB" if n == 1 else \
+                f"; {n:,} accounts without a size are SMB"
         notes.append(text + ".")
     if "score" in used:
         notes.append(f"Scores are the column {used['score']!r}; tiers A/B/C by rank: "

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from territory_desktop.io.cell_text import neutralise
+
 ERROR = "error"
 """The row was rejected (it is not in the plan)."""
 WARNING = "warning"
@@ -55,13 +57,15 @@ def problems_for(file: str, rows: np.ndarray, column: str | None, values: Iterab
 def write_problems_csv(problems: list[ImportProblem], path: str | Path) -> None:
     """Write the problems as a CSV a planner can open in Excel (UTF-8 with BOM so accents survive).
 
-    Cells that Excel would run as formulas (=, +, -, @ at the start) are prefixed with a quote.
+    Cells that a spreadsheet would run as formulas get a leading apostrophe by the exports' own rule
+    (`io/cell_text.neutralise`: = + - @ also behind spaces or control characters). A file name or value that
+    is not valid Unicode (a Linux file name with a Windows-1252 byte) is written with "?" for the bad
+    character, as the CSV export does, instead of failing half-way.
     """
     def safe(v: object) -> str:
-        text = "" if v is None else str(v)
-        return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+        return neutralise("" if v is None else str(v))
 
-    with Path(path).open("w", encoding="utf-8-sig", newline="") as fh:
+    with Path(path).open("w", encoding="utf-8-sig", errors="replace", newline="") as fh:
         w = csv.writer(fh)
         w.writerow([f.name for f in fields(ImportProblem)])
         for p in problems:

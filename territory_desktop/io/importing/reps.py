@@ -97,16 +97,17 @@ def _read_reps(path: str | Path, mapping: dict[str, str] | None) -> tuple[pd.Dat
     problems += problems_for(file, rows, keycol, name.to_numpy()[rows],
                              "territory {value!r} appears twice; the first row is used", ERROR)
 
-    def numbers(f: str) -> np.ndarray:
+    def numbers(f: str, instead: str = "left blank") -> np.ndarray:
         if f not in mapping:
             return np.full(len(df), np.nan)
         vals, bad = V.parse_numbers(df[mapping[f]])
         rows = np.flatnonzero(bad)
         problems.extend(problems_for(file, rows, mapping[f], df[mapping[f]].to_numpy()[rows],
-                                     "cannot read {value!r} as a number; left blank", WARNING))
+                                     "cannot read {value!r} as a number; " + instead, WARNING))
         return vals
 
-    capacity = numbers("capacity")
+    default_used = f"the default {DEFAULT_CAPACITY_HOURS:,.0f} hours used"
+    capacity = numbers("capacity", default_used)
     country = V.parse_country(text("country"))
     state = V.parse_state(text("state"))
     zips = V.parse_zip(text("zip"), country.isin(("", "US")).to_numpy())
@@ -115,7 +116,7 @@ def _read_reps(path: str | Path, mapping: dict[str, str] | None) -> tuple[pd.Dat
     rows = np.flatnonzero(bad_cap)
     problems += problems_for(file, rows, mapping.get("capacity"), df[mapping["capacity"]].to_numpy()[rows]
                              if "capacity" in mapping else [], "capacity {value!r} must be positive; "
-                             f"{DEFAULT_CAPACITY_HOURS:g} hours used", WARNING)
+                             + default_used, WARNING)
     capacity = np.where(np.isfinite(capacity) & (capacity > 0), capacity, DEFAULT_CAPACITY_HOURS)
     reps = pd.DataFrame({
         "row": np.arange(len(df)), "name": name, "rep": rep.where(rep != "", name), "role": text("role"),

@@ -5,7 +5,7 @@ seen it, and a cell that will not parse must be reported with what the user type
 Rows keep their place: blank lines in the middle of a file stay as empty rows (the importer reports them),
 so row numbers match what a spreadsheet shows; only blank rows after the last data row are dropped.
 What the reader had to decide is not lost: `df.attrs["read_problems"]` lists warnings (rows read as
-Windows-1252 among UTF-8 ones, NUL bytes dropped, Excel formulas without a saved value, merged cells, repeated
+Windows-1252 among UTF-8 ones, NUL and other control bytes dropped, Excel formulas without a saved value, merged cells, repeated
 headers) that the importer puts in its report. Past the limits in `errors` (rows, columns, cell size, unzipped
 size) a file is refused with a message naming the limit, as early as the format allows.
 """
@@ -28,6 +28,7 @@ from territory_desktop.io.importing.problems import WARNING, ImportProblem
 from territory_desktop.io.importing.text_decoding import (
     ROWS_NAMED,
     Note,
+    control_cells,
     decode_bytes,
     decode_text,
     text_notes,
@@ -205,6 +206,7 @@ def _read_text(p: Path, nrows: int | None, notes: list[Note]) -> pd.DataFrame:
     else:
         delimiter = sniff_delimiter(text)
     notes += text_notes(dec, dec.text[:hint.end()].count("\n") if hint else 0)
+    controls = dec.controls
     if not (dec.cp1252 or dec.nul or data.startswith((b"\xff\xfe", b"\xfe\xff"))):
         # all of it UTF-8 as written: pandas reads the bytes themselves (it would encode the text back to UTF-8
         # anyway), so the decoded text and its StringIO copy (4 bytes a character) can be let go first
@@ -216,6 +218,8 @@ def _read_text(p: Path, nrows: int | None, notes: list[Note]) -> pd.DataFrame:
         df = _parse_text(text, delimiter, nrows, p.name)
     if long_lines:
         _check_cells(df, p.name)
+    if controls:  # rare: a stray \x01 or ESC, named by its cell (the common file pays nothing)
+        notes += control_cells(df)
     return df
 
 

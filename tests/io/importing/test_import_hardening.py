@@ -247,6 +247,71 @@ def test_a_binary_file_is_still_refused(tmp_path):
         read_table(p)
 
 
+@pytest.mark.parametrize("ctrl", ["\x01", "\x1b", "\x7f"])
+def test_one_control_byte_names_its_row_and_column_and_the_file_still_imports(tmp_path, ctrl):
+    """A small file with one stray control byte was refused as binary, while a NUL there was named by row."""
+    p = tmp_path / "c1.csv"
+    p.write_bytes(f"Account ID,Account Name,Account Owner\nA1,X{ctrl}Y,Ann\nA2,Y,Bob\n".encode())
+    r = import_plan(p)
+    assert _names(r) == ["XY", "Y"]  # dropped: invisible in a spreadsheet, and XLSX cannot hold it
+    hits = [w for w in r.warnings if "control character" in w.reason]
+    assert len(hits) == 1, r.warnings
+    assert (hits[0].row, hits[0].column, hits[0].value) == (2, "Account Name", f"X\\x{ord(ctrl):02x}Y")
+    assert "dropped" in hits[0].reason and "'XY'" in hits[0].reason
+
+
+def test_control_bytes_in_a_cp1252_file_and_in_the_header_are_named_by_cell(tmp_path):
+    p = tmp_path / "c2.csv"
+    rows = "".join(f"A{i},Caf\xe9 {i},Ann\n" for i in range(2, 40))
+    p.write_bytes(("Account ID,Account\x1b Name,Account Owner\n" + rows + "A40,Z\x02,Bob\n").encode("cp1252"))
+    r = import_plan(p)
+    assert _names(r)[-1] == "Z" and _names(r)[0] == "Caf\xe9 2"
+    hits = sorted((w.row, w.column) for w in r.warnings if "control character" in w.reason)
+    assert hits == [(1, "Account Name"), (40, "Account Name")]
+
+
+def test_many_rows_with_control_bytes_are_summarised(tmp_path):
+    p = tmp_path / "many.csv"
+    p.write_bytes(("Account ID,Account Name,Account Owner,Notes\n" + "".join(
+        f"A{i},N{i},Ann,{'x' * 2000}\x01\n" for i in range(60))).encode())
+    r = import_plan(p)
+    hits = [w for w in r.warnings if "control character" in w.reason]
+    summary = [h for h in hits if h.row is None]
+    assert len(hits) == 21 and len(summary) == 1, [h.reason for h in hits]
+    assert summary[0].reason.startswith("40 more cells held control characters (rows 22, 23, 24,")
+    assert r.plan.n_accounts == 60
+
+
+def _png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("content", [_png(), b"Account ID,Name\n" + bytes(range(1, 32)) * 3,
+                                     b"\x1f\x8b\x08\x00" + bytes(range(40, 120)),
+                                     b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"],
+                         ids=["png", "mostly-control", "gzip", "pdf"])
+def test_truly_binary_files_are_refused(tmp_path, content):
+    p = tmp_path / "x.csv"
+    p.write_bytes(content)
+    with pytest.raises(ImportFailed, match="binary|not a text table"):
+        read_table(p)
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused(tmp_path):
+    p = tmp_path / "notes.csv"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("readme.txt", "Account ID,Name\nA1,Acme\n")
+    with pytest.raises(ImportFailed, match="not a readable Excel workbook"):
+        read_table(p)
+
+
 def test_duplicate_headers_are_warned_about(tmp_path):
     p = tmp_path / "dup.csv"
     p.write_text("Account ID,Account Name,Account Name\nA1,Acme,Other\n", encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import openpyxl
 import pytest
 
 from territory_desktop.core.palette import color_for
+from territory_desktop.io.export import neutralise
 from territory_desktop.io.importing import table_reader
 from territory_desktop.io.importing.columns import load_mapping_file
 from territory_desktop.io.importing.importer import (
@@ -412,6 +414,54 @@ def test_problems_csv_round_trips_and_neutralises_formulas(tmp_path):
     assert rows[1] == ["a.csv", "3", "Revenue", "'=HYPERLINK(\"x\")", "cannot read it", "warning"]
     assert rows[2] == ["a.csv", "", "", "", "no id column", "warning"]
     assert str(problems[1]) == "a.csv: no id column"
+
+
+FORMULA_PAYLOADS = [" =1+2", "  +1", "\x01=HYPERLINK(\"http://evil\")", "\t-1", "\x1b@SUM(A1)", "＝1", "=1",
+                    "ok", "a=b", "\x01plain"]
+
+
+def test_problems_csv_neutralises_exactly_as_the_exports_do(tmp_path):
+    """The report once checked only the first character: " =1+2" (a leading space) stayed a live formula."""
+    problems = [ImportProblem(v, 2, v, v, v, "warning") for v in FORMULA_PAYLOADS]
+    out = tmp_path / "problems.csv"
+    write_problems_csv(problems, out)
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    for row, v in zip(rows[1:], FORMULA_PAYLOADS, strict=True):
+        assert row[0] == row[2] == row[3] == row[4] == neutralise(v), row
+    assert [r[0][:1] for r in rows[1:8]] == ["'"] * 7
+
+
+def test_problems_csv_survives_a_file_name_with_undecodable_bytes(tmp_path):
+    """A file name that is not UTF-8 (`bad\\xff name.csv` on Linux) once crashed the report half written."""
+    name = os.fsdecode(b"bad\xff name.csv") if os.name != "nt" else "bad\udcff name.csv"
+    out = tmp_path / "problems.csv"
+    write_problems_csv([ImportProblem(name, 2, "Account Name", "Caf\udce9", "cannot read it", "warning")], out)
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[1] == ["bad? name.csv", "2", "Account Name", "Caf?", "cannot read it", "warning"]
+
+
+def test_an_unreadable_capacity_says_the_default_hours_were_used(tmp_path):
+    reps = tmp_path / "reps.csv"
+    reps.write_text("Rep Name,Capacity\nAnn Lee,full time\nBob Roy,-40\nCy Dee,1200\n", encoding="utf-8")
+    p = tmp_path / "acc.csv"
+    p.write_text("Account ID,Account Name,Billing Zip,Account Owner\n1,Acme,10001,Ann Lee\n2,Beta,10002,Bob Roy\n"
+                 "3,Gamma,60601,Cy Dee\n", encoding="utf-8")
+    result = import_plan(p, reps_path=reps)
+    caps = {t.name: t.capacity_hours for t in result.plan.territories}
+    assert caps == {"Ann Lee": 1600.0, "Bob Roy": 1600.0, "Cy Dee": 1200.0}
+    said = {w.value: w.reason for w in result.warnings if w.column == "Capacity"}
+    assert said == {"full time": "cannot read 'full time' as a number; the default 1,600 hours used",
+                    "-40": "capacity '-40' must be positive; the default 1,600 hours used"}
+
+
+def test_one_account_without_a_size_is_counted_in_the_singular(tmp_path):
+    p = tmp_path / "acc.csv"
+    p.write_text("Account ID,Account Name,Billing Zip,Account Owner,Employees\n1,Acme,10001,Ann Lee,\n"
+                 "2,Beta,10002,Ann Lee,500\n", encoding="utf-8")
+    notes = " ".join(import_plan(p).notes)
+    assert "1 account without a size is SMB" in notes and "account(s)" not in notes
 
 
 def test_one_person_written_three_ways_is_one_territory(tmp_path):
