@@ -68,5 +68,5 @@ def glance_lines(plan: Plan) -> list[str]:
         if len(util):
             lines.append(f"Capacity load: {percent(float(np.median(util)))} median ({percent(float(util.min()))} "
                          f"to {percent(float(util.max()))}); {int((util > 1).sum()):,} of {len(util):,} "
-                         "territories over capacity.")
+                         f"{'territory' if len(util) == 1 else 'territories'} over capacity.")
     return lines

@@ -15,6 +15,7 @@ import datetime as dt
 import math
 import os
 import re
+import stat
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -164,10 +165,23 @@ def _write(path: Path, sheet: str, headers: Sequence[str], columns: list[np.ndar
         raise ExportError(f"Cannot export to {path.name}: use a file name ending in .csv or .xlsx.")
     if not path.parent.is_dir():
         raise ExportError(f"Cannot export to {path.name}: the folder {path.parent} does not exist.")
-    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}{suffix}.tmp")
+    # Like a project save: through a symlink to its target (the link stays a link), keeping the replaced
+    # file's permission bits (a private 600 export stays private), never over a device or pipe.
+    target = Path(os.path.realpath(path))
     try:
+        old = os.stat(target)
+    except OSError:
+        old = None
+    if old is not None and not stat.S_ISREG(old.st_mode):
+        raise ExportError(f"Cannot export to {path.name}: it is not a regular file (a folder, device or pipe).")
+    tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}{suffix}.tmp")
+    try:
+        # created private when it replaces a file, so a 600 export's rows are never readable by others midway
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if old is None else 0o600))
         writers[suffix](tmp, sheet, headers, columns)
-        os.replace(tmp, path)
+        if old is not None:
+            os.chmod(tmp, stat.S_IMODE(old.st_mode))
+        os.replace(tmp, target)
     except PermissionError as exc:
         raise ExportError(f"Cannot write {path.name}: it is open in another program or the folder is "
                           "read-only. Close it and try again.") from exc

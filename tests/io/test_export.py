@@ -233,3 +233,29 @@ def test_assignments_carry_each_territorys_suggested_quota(tmp_path):
     for row in (5, 17, 33):
         assert quota[row] == pytest.approx(plan.settings.quota_share * pot[plan.assignment[row]], abs=0.01)
     assert np.isnan(quota[:2]).all()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX links and modes")
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_an_export_through_a_symlink_writes_its_target_and_keeps_a_private_mode(tmp_path: Path, suffix: str) -> None:
+    """As a project save does: the link stays a link, the target gets the rows, a 600 file stays 600."""
+    plan = make_plan(n=30, k=3)
+    target = tmp_path / "shared" / f"assignments{suffix}"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    os.chmod(target, 0o600)
+    link = tmp_path / f"link{suffix}"
+    link.symlink_to(target)
+    assert export_assignments(plan, link) == 30
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_bytes() != b"old" and oct(target.stat().st_mode & 0o777) == "0o600"
+    assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="POSIX devices")
+def test_an_export_never_replaces_a_device(tmp_path: Path) -> None:
+    link = tmp_path / "null.csv"
+    link.symlink_to("/dev/null")
+    with pytest.raises(ExportError, match="not a regular file"):
+        export_assignments(make_plan(n=5, k=2), link)
+    assert Path("/dev/null").is_char_device()
