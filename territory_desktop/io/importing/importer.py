@@ -18,11 +18,10 @@ from territory_desktop.core.score import ScoreModel
 from territory_desktop.core.segments import SegmentRules
 from territory_desktop.core.settings import BalanceSettings
 from territory_desktop.io.importing.accounts import build_accounts
-from territory_desktop.io.importing.columns import ACCOUNT_FIELDS, guess_mapping, resolve_mapping
 from territory_desktop.io.importing.errors import ImportCancelled, ImportFailed
 from territory_desktop.io.importing.problems import ERROR, WARNING, ImportProblem, write_problems_csv
 from territory_desktop.io.importing.reps import build_territories
-from territory_desktop.io.importing.table_reader import read_table
+from territory_desktop.io.importing.sheet_choice import read_accounts_table
 from territory_desktop.io.importing.values import shared_factorization
 
 __all__ = ["ImportCancelled", "ImportFailed", "ImportProblem", "ImportResult", "import_plan",
@@ -78,17 +77,12 @@ def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
             progress(fraction, stage)
 
     step(0.0, f"Reading {file}")
-    df = read_table(accounts_path, sheet=sheet)
-    if len(df) == 0:
-        raise ImportFailed(f"{file}: has a header row but no data rows")
+    df, used, sheet_note = read_accounts_table(accounts_path, sheet, mapping, file)
     columns = list(df.columns)
     header_row = int(df.attrs.get("header_row", 1))
-    used = resolve_mapping(mapping, columns, ACCOUNT_FIELDS, file, guess_mapping(columns))
-    if "account_id" not in used and "name" not in used:
-        shown = ", ".join(map(repr, columns[:30])) + (" ..." if len(columns) > 30 else "")
-        raise ImportFailed(f"{file}: cannot find an account id or account name column (the columns are "
-                           f"{shown}); map 'account_id' or 'name' by hand")
     problems: list[ImportProblem] = list(df.attrs.pop("read_problems", []))  # encodings, Excel cells, headers
+    if sheet_note is not None:
+        problems.insert(0, ImportProblem(file, None, None, "", sheet_note, WARNING))
     if "account_id" not in used:
         problems.append(ImportProblem(file, None, used["name"], "", "no account id column: the account name "
                                       "is used as the id, so accounts with the same name are rejected", WARNING))

@@ -123,6 +123,16 @@ def _sheets(z: zipfile.ZipFile) -> tuple[list[tuple[str, str]], bool]:
     return out, date1904
 
 
+def workbook_sheets(path: str | Path) -> list[str]:
+    """The sheet names of an .xlsx in workbook order, from its zip directory alone ([] for anything that is
+    not a readable workbook: the reader then says why)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return [name for name, _ in _sheets(z)[0]]
+    except (OSError, zipfile.BadZipFile, KeyError, ET.ParseError, ValueError):
+        return []
+
+
 def _shared_strings(z: zipfile.ZipFile, name: str = "") -> list[str]:
     try:
         data = z.open("xl/sharedStrings.xml")

@@ -502,3 +502,42 @@ def test_canonical_columns_and_their_source_columns_are_edited_apart(tmp_path):
     assert plan.accounts["account_id"].tolist() == ["A1", "A2", "A3"]
     assert plan.accounts["city"].tolist() == ["Austin", "Boston", "Austin"]
     assert plan.accounts["name"].tolist() == ["Acme Renamed", "Beta", "Gamma"]
+
+
+def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+ACCOUNT_ROWS = [["Account ID", "Account Name", "Account Owner", "Annual Revenue"],
+                ["A1", "Acme", "Ann Lee", 1000], ["A2", "Beta", "Bob Roy", 2000]]
+
+
+@pytest.mark.parametrize("first", [[["Q3 territory review"], ["Prepared by sales ops"]], []])
+def test_a_workbook_that_opens_on_a_cover_or_empty_sheet_imports_its_accounts_sheet(tmp_path, first):
+    path = _workbook(tmp_path / "report.xlsx", {"Cover": first, "Accounts": ACCOUNT_ROWS})
+    result = import_plan(path)
+    assert result.plan.accounts["account_id"].tolist() == ["A1", "A2"]
+    notes = [p.reason for p in result.problems if "took the sheet" in p.reason]
+    assert notes and "'Accounts'" in notes[0] and "'Cover'" in notes[0]
+
+
+def test_a_workbook_with_no_accounts_sheet_lists_its_sheets_and_how_to_name_one(tmp_path):
+    path = _workbook(tmp_path / "report.xlsx", {"Cover": [["Q3 review"]], "Notes": [["Nothing", "here"], [1, 2]]})
+    with pytest.raises(ImportFailed) as info:
+        import_plan(path)
+    msg = str(info.value)
+    assert "cannot find an account id" in msg and "'Cover', 'Notes'" in msg and "--sheet" in msg
+
+
+def test_a_named_sheet_is_read_as_named_even_when_another_holds_accounts(tmp_path):
+    path = _workbook(tmp_path / "report.xlsx", {"Cover": [["Q3 review"]], "Accounts": ACCOUNT_ROWS})
+    with pytest.raises(ImportFailed, match="cannot find an account id"):
+        import_plan(path, sheet="Cover")
+    assert import_plan(path, sheet="Accounts").plan.n_accounts == 2
