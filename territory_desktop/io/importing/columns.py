@@ -214,7 +214,7 @@ def check_mapping(mapping: dict[str, str | None], columns: list[str], fields: tu
     """
     unknown = [f for f in mapping if f not in fields]
     if unknown:
-        raise ImportFailed(f"{file}: the mapping names unknown field(s) {', '.join(map(repr, unknown))}; "
+        raise ImportFailed(f"{file}: the mapping names unknown field(s) {', '.join(map(_short, unknown))}; "
                            f"known fields are {', '.join(fields)}")
     by_key = {normalise_header(c): c for c in reversed(columns)}
     out: dict[str, str] = {}
@@ -228,12 +228,21 @@ def check_mapping(mapping: dict[str, str | None], columns: list[str], fields: tu
         elif normalise_header(col) in by_key and normalise_header(col):
             out[field] = by_key[normalise_header(col)]
         else:
-            missing.append(f"{col!r} (for {field})")
+            missing.append(f"{_short(col)} (for {field})")
     if missing:
-        shown = ", ".join(map(repr, columns[:30])) + (" ..." if len(columns) > 30 else "")
+        shown = ", ".join(map(_short, columns[:30])) + (" ..." if len(columns) > 30 else "")
         raise ImportFailed(f"{file}: the mapping names column(s) not in the file: {', '.join(missing)}; "
                            f"the file's columns are {shown}")
     return out
+
+
+SHOWN_NAME = 80
+"""Characters of a field or column name a message quotes: a 100 KB name must not become a 100 KB message."""
+
+
+def _short(name: object) -> str:
+    text = str(name)
+    return repr(text) if len(text) <= SHOWN_NAME else repr(text[:SHOWN_NAME]) + f"… ({len(text):,} characters)"
 
 
 def resolve_mapping(overrides: dict[str, str | None] | None, columns: list[str], fields: tuple[str, ...],

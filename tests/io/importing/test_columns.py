@@ -104,6 +104,17 @@ def test_check_mapping_matches_loosely_and_names_errors():
         check_mapping({"zip": "Zip"}, cols, ACCOUNT_FIELDS, "a.csv")
 
 
+def test_a_huge_name_in_a_mapping_is_quoted_short_in_the_message():
+    huge = "X" * 100_000
+    with pytest.raises(ImportFailed) as info:
+        check_mapping({"zip": huge}, ["Account ID", huge[:-1]], ACCOUNT_FIELDS, "a.csv")
+    msg = str(info.value)
+    assert len(msg) < 600 and "(100,000 characters)" in msg and "(99,999 characters)" in msg
+    with pytest.raises(ImportFailed) as info:
+        check_mapping({huge: "Account ID"}, ["Account ID"], ACCOUNT_FIELDS, "a.csv")
+    assert len(str(info.value)) < 600
+
+
 def test_mapping_files(tmp_path):
     j = tmp_path / "m.json"
     j.write_text('{"account_id": "Acct #", "potential": "Rev", "zip": null}', encoding="utf-8")
