@@ -152,13 +152,14 @@ SPECULATIVE = "The change budget may"
 """explain_infeasibility's one line that is a hint, not a proof (every other line is a necessary condition
 that no plan can meet)."""
 
-LARGEST = 1e15
-"""Beyond this a coordinate or measure is no real quantity (and sums of them lose every digit)."""
-
-
 def _refuse_impossible_numbers(data, points: str, territories: str,  # noqa: ANN001 - a PointsInput
                                matrix: str | None) -> None:
-    """±inf (or absurdly large) coordinates, measures and capacities: a CliError naming row and column."""
+    """±inf (or absurdly large) coordinates, measures and capacities: a CliError naming row and column.
+
+    The points reader refuses them as it reads each column (`points._numbers`, where a blank centre is still
+    told from an infinite one); this second look at the problem also covers the distance matrix."""
+    from territory_desktop.solver.points import LARGEST
+
     p = data.problem
     cols: list[tuple[str, str, np.ndarray, bool]] = []  # file, column, values, blank (NaN) allowed
     if p.lat is not None:
