@@ -284,8 +284,21 @@ def carve_stream(problem: Problem, time_limit: float,
         centres[~done] = p.centres[~done] if np.isfinite(p.centres).all() else 0.0
         _eligible_fix(p, full, free_rows, centres)
         sol, _ = make_solution(p, full, t0, status, None if bound is None else bound * p.compactness_weight,
-                           centres)
+                               centres, carved_latlon(p, sub, mapping, c, done))
         yield sol
+
+
+def carved_latlon(p: Problem, sub: Problem, mapping: np.ndarray, c: np.ndarray,
+                  done: np.ndarray) -> np.ndarray | None:
+    """The chosen centres' lat/lon (they are accounts) for a great-circle carve: its objective is then measured
+    as `site_distance` measured the search and the bound. None when the carve is not on the sphere."""
+    if p.distance != "haversine" or sub.lat is None:
+        return None
+    ll = np.full((p.k, 2), np.nan)
+    ll[mapping] = np.column_stack([sub.lat[c], sub.lon[c]])
+    if p.centre_latlon is not None:  # territories left out of the carve keep their own centre
+        ll[~done] = p.centre_latlon[~done]
+    return ll
 
 
 def _subset(p: Problem, rows: np.ndarray, slots: np.ndarray) -> Problem:

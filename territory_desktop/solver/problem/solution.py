@@ -83,8 +83,10 @@ def worst_text(problem: Problem, dev: float, c: int) -> str:
 
 
 def make_solution(problem: Problem, a: np.ndarray, t0: float, status: str, bound: float | None = None,
-              centres: np.ndarray | None = None) -> tuple[Solution, Evaluation]:
-    e = evaluate(problem, a, centres)
+                  centres: np.ndarray | None = None, centre_latlon: np.ndarray | None = None,
+                  ) -> tuple[Solution, Evaluation]:
+    """Score `a` as `evaluate` does (with a carve's own centres, x/y and lat/lon) into a worded Solution."""
+    e = evaluate(problem, a, centres, centre_latlon)
     moved, assigned = change_counts(problem, a)
     return Solution(a.copy(), e.cost + 1e6 * e.violation * max(1.0, abs(e.cost)), bound, e.feasible,
                     e.in_band, time.monotonic() - t0, status, describe(problem, e, moved, assigned), e.violation,
