@@ -130,7 +130,7 @@ class Problem:
         if self.distance == "haversine" and self.lat is not None and ll is not None:
             d = haversine_km(self.lat[rows], self.lon[rows], ll[terr, 0], ll[terr, 1])
         else:
-            d = np.hypot(self.x[rows] - c[terr, 0], self.y[rows] - c[terr, 1])
+            d = planar_distance(self.x[rows] - c[terr, 0], self.y[rows] - c[terr, 1])
             if self.distance == "floor-euclidean":
                 d = np.floor(d + 1e-9)
         return np.where(np.isfinite(d), d, 0.0)
@@ -320,6 +320,20 @@ def evaluate(problem: Problem, assignment: np.ndarray, centres: np.ndarray | Non
     cap_ok = not (problem.capacity_hard and (cap_excess > 1e-6).any())
     return Evaluation(totals, targets, dev, violation, cap_excess, breaks, budget_ok, disruption, compact,
                       cost, in_band and not (cap_excess > 1e-6).any(), breaks == 0 and budget_ok and cap_ok)
+
+
+def planar_distance(dx: np.ndarray, dy: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """sqrt(dx² + dy²), written into `out` when given (a block of a larger table).
+
+    One formula for every plane distance the solver reads: a plan's score (`Problem.dist`) and the carve's
+    table (`pmedian.site_distance`) are then the same numbers bit for bit, so a bound over the table can never
+    exceed the objective it bounds by a rounding. Coordinates are within ±1e15 (`points.LARGEST`), so the squares
+    cannot overflow; np.hypot guards against that at four times the cost (5,000 x 5,000: 0.5 s vs 0.12 s)."""
+    dx = np.asarray(dx, dtype=np.float64)
+    dy = np.asarray(dy, dtype=np.float64)
+    res = np.multiply(dx, dx, out=out)
+    res += dy * dy
+    return np.sqrt(res, out=res)
 
 
 # ----- from a plan ------------------------------------------------------------------------------------
