@@ -350,7 +350,22 @@ def carve_stream(problem: Problem, time_limit: float,
         _eligible_fix(p, full, free_rows, centres)
         sol, _ = make_solution(p, full, t0, status, None if bound is None else bound * p.compactness_weight,
                                centres, carved_latlon(p, sub, mapping, c, done))
+        sol.bound = _bound_within_rounding(sol.bound, sol.objective)
         yield sol
+
+
+BOUND_ROUNDING = 1e-9
+"""Relative: how far the exact MIP's bound may sit above the plan's score by arithmetic alone. Both are sums of
+the same distances (`site_distance` and `Problem.dist` share their formulas), summed in another order and with
+SCIP's own 1e-9 tolerances; the great circle's sin/arcsin may differ by an ulp between a table and a vector."""
+
+
+def _bound_within_rounding(bound: float | None, objective: float) -> float | None:
+    """A bound never above the objective it bounds: within BOUND_ROUNDING it is the objective (the plan is
+    proved optimal), beyond it the bound is not sound here and is not claimed (None), never silently lowered."""
+    if bound is None or bound <= objective:
+        return bound
+    return objective if bound <= objective + BOUND_ROUNDING * max(1.0, abs(objective)) else None
 
 
 def carved_latlon(p: Problem, sub: Problem, mapping: np.ndarray, c: np.ndarray,
