@@ -77,6 +77,7 @@ def cmd_solve_points(args: argparse.Namespace) -> int:
     from territory_desktop.solver.engine import explain_infeasibility, gap, solve
     from territory_desktop.solver.points import PointsError, load_points, write_assignment
     from territory_desktop.solver.problem.contiguity import pieces_per_territory
+    from territory_desktop.solver.problem.solution import change_counts
 
     limit = _positive_time(args.time_limit)
     bounds = None
@@ -116,14 +117,15 @@ def cmd_solve_points(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CliError(f"cannot write {args.output}: {exc}") from exc
     g = gap(sol)
+    moved, assigned = change_counts(p, sol.assignment)
     summary = {
         "objective": round(float(sol.objective), 6),
         "bound": None if sol.bound is None else round(float(sol.bound), 6),
         "gap": None if g is None else round(100.0 * g, 4),  # percent: the plan is at most this far above the best
         "feasible": bool(sol.feasible and sol.in_band), "in_band": bool(sol.in_band),
         "status": sol.status, "time": round(sol.elapsed, 3),
-        "moved": int(((sol.assignment != p.current) & (p.current >= 0)).sum()),
-        "assigned": int(((sol.assignment != p.current) & (p.current < 0)).sum()), "message": sol.message,
+        # the counts the message words (solution.change_counts): a carve from scratch moves none, assigns all
+        "moved": moved, "assigned": assigned, "message": sol.message,
     }
     if p.adjacency is not None:
         pieces = pieces_per_territory(p.adjacency, sol.assignment, p.k)
@@ -152,13 +154,14 @@ SPECULATIVE = "The change budget may"
 """explain_infeasibility's one line that is a hint, not a proof (every other line is a necessary condition
 that no plan can meet)."""
 
-LARGEST = 1e15
-"""Beyond this a coordinate or measure is no real quantity (and sums of them lose every digit)."""
-
-
 def _refuse_impossible_numbers(data, points: str, territories: str,  # noqa: ANN001 - a PointsInput
                                matrix: str | None) -> None:
-    """±inf (or absurdly large) coordinates, measures and capacities: a CliError naming row and column."""
+    """±inf (or absurdly large) coordinates, measures and capacities: a CliError naming row and column.
+
+    The points reader refuses them as it reads each column (`points._numbers`, where a blank centre is still
+    told from an infinite one); this second look at the problem also covers the distance matrix."""
+    from territory_desktop.solver.points import LARGEST
+
     p = data.problem
     cols: list[tuple[str, str, np.ndarray, bool]] = []  # file, column, values, blank (NaN) allowed
     if p.lat is not None:

@@ -144,6 +144,8 @@ def _improve(problem: Problem, g: Greedy, best: Solution, best_e: Evaluation, t0
 BOUND_SHARE = 0.1
 """Share of a solve's time kept for proving a lower bound on the best plan (at most BOUND_MAX_S)."""
 BOUND_MAX_S = 10.0
+BOUND_MIN_S = 0.02
+"""Less time than this left of the limit: no bound is tried (one Lagrangian step reads the whole cost table)."""
 
 
 def solve(problem: Problem, time_limit: float, should_stop: Callable[[], bool] = lambda: False,
@@ -162,8 +164,9 @@ def solve(problem: Problem, time_limit: float, should_stop: Callable[[], bool] =
         last = sol
     if last is None:
         raise RuntimeError("the solver produced no plan")
-    if prove_bound and last.status != "optimal" and last.feasible and last.in_band and not should_stop():
-        left = max(time_limit - (time.monotonic() - t0), min(reserve, 0.5))
+    left = time_limit - (time.monotonic() - t0)  # the bound is optional: never past the limit
+    if prove_bound and last.status != "optimal" and last.feasible and last.in_band and not should_stop() \
+            and left > BOUND_MIN_S:
         found = _prove_bound(problem, last, left)
         if found is not None:
             have = last.bound if last.bound is not None else -np.inf

@@ -50,13 +50,37 @@ def _read(path: Path, what: str) -> pd.DataFrame:
     return df
 
 
+LARGEST = 1e15
+"""Beyond this a coordinate or measure is no real quantity (and sums of them lose every digit)."""
+
+DEGREES = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0)}
+"""The range of a latitude and a longitude, in degrees: beyond it a point is on no map."""
+
+
 def _numbers(df: pd.DataFrame, col: str, path: Path, allow_blank: bool = False) -> np.ndarray:
+    """The column as floats; blank is NaN where allowed. Text, ±inf ("inf", "Infinity", "1e999"), magnitudes
+    beyond LARGEST and a lat/lon off the globe are refused naming file, row and column: a blank means "not
+    given" (a centre to choose, no capacity), an infinite number never does."""
     raw = df[col].astype(str).str.strip()
     vals = pd.to_numeric(raw.where(raw != "", None), errors="coerce").to_numpy(dtype=np.float64)
     bad = np.isnan(vals) & ((raw != "").to_numpy() | (not allow_blank))
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise PointsError(f"{path}: row {row + 2}, column {col!r}: {df[col].iloc[row]!r} is not a number")
+    given = ~np.isnan(vals)
+    huge = given & ~(np.abs(np.where(given, vals, 0.0)) <= LARGEST)
+    if huge.any():
+        row = int(np.flatnonzero(huge)[0])
+        raise PointsError(f"{path}: row {row + 2}, column {col!r}: {df[col].iloc[row]!r} is not a usable number "
+                          f"(give a finite value within ±{LARGEST:.0e})")
+    if col in DEGREES:
+        lo, hi = DEGREES[col]
+        off = given & ((vals < lo) | (vals > hi))
+        if off.any():
+            row = int(np.flatnonzero(off)[0])
+            what = "latitude" if col == "lat" else "longitude"
+            raise PointsError(f"{path}: row {row + 2}, column {col!r}: {df[col].iloc[row]!r} is not a {what} "
+                              f"(allowed: {lo:g} to {hi:g} degrees)")
     return vals
 
 

@@ -225,3 +225,57 @@ def test_solve_points_json_never_holds_bare_nan(tmp_path: Path, capsys: pytest.C
     summary = json.loads(out)
     assert summary["objective"] is None and summary["bound"] is None
     assert np.isfinite(summary["time"])
+
+
+@pytest.mark.parametrize(("centre", "where"), [("inf,0", "row 2, column 'x'"),
+                                               ("-inf,-inf", "row 2, column 'x'"),
+                                               ("Infinity,5", "row 2, column 'x'"),
+                                               ("inf,", "row 2, column 'x'"),
+                                               ("0,-Infinity", "row 2, column 'y'")])
+def test_solve_points_refuses_an_infinite_territory_centre(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                                           centre: str, where: str):
+    """±inf as a centre is no blank (a centre to choose): it was measured from the middle and called optimal."""
+    pts, _ = points_files(tmp_path)
+    terrs = tmp_path / "tinf.csv"
+    terrs.write_text(f"id,x,y\nT1,{centre}\nT2,0,0\n")
+    refused(["solve-points", str(pts), str(terrs), "-o", str(tmp_path / "o.csv")], capsys, "tinf.csv", where)
+    assert not (tmp_path / "o.csv").exists()
+
+
+@pytest.mark.parametrize(("rows", "where"), [
+    ([("p1", "1", "1000"), ("p2", "2", "2")], ("row 2, column 'lon'", "1000", "-180", "180")),
+    ([("p1", "1", "1"), ("p2", "-95", "4")], ("row 3, column 'lat'", "-95", "-90", "90")),
+    ([("p1", "1", "1"), ("p2", "90.5", "4")], ("row 3, column 'lat'", "-90", "90")),
+    ([("p1", "1", "-180.01"), ("p2", "2", "2")], ("row 2, column 'lon'", "-180", "180")),
+])
+@pytest.mark.parametrize("distance", ["haversine", "euclidean"])
+def test_solve_points_refuses_latitudes_and_longitudes_off_the_globe(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                                                     rows, where, distance: str):
+    pts = tmp_path / "ll.csv"
+    all_rows = rows + [("p3", "3", "3"), ("p4", "4", "4")]
+    pts.write_text("id,lat,lon,revenue\n" + "".join(",".join(r) + f",{10 * (i + 1)}\n"
+                                                     for i, r in enumerate(all_rows)))
+    terrs = tmp_path / "t.csv"
+    terrs.write_text("id\nT1\nT2\n")
+    refused(["solve-points", str(pts), str(terrs), "-o", str(tmp_path / "o.csv"), "--distance", distance,
+             "--time-limit", "1"], capsys, "ll.csv", *where)
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_solve_points_refuses_a_territory_centre_off_the_globe(tmp_path: Path, capsys: pytest.CaptureFixture):
+    pts = tmp_path / "ll.csv"
+    pts.write_text("id,lat,lon,revenue\np1,1,1,10\np2,2,2,20\np3,3,3,30\np4,4,4,40\n")
+    terrs = tmp_path / "tll.csv"
+    terrs.write_text("id,lat,lon\nT1,1,1\nT2,91,2\n")
+    refused(["solve-points", str(pts), str(terrs), "-o", str(tmp_path / "o.csv"), "--distance", "haversine"],
+            capsys, "tll.csv", "row 3, column 'lat'", "-90", "90")
+
+
+def test_solve_points_still_takes_the_edges_of_the_globe(tmp_path: Path, capsys: pytest.CaptureFixture):
+    pts = tmp_path / "ll.csv"
+    pts.write_text("id,lat,lon,revenue\np1,90,180,10\np2,-90,-180,20\np3,3,3,30\np4,4,4,40\n")
+    terrs = tmp_path / "t.csv"
+    terrs.write_text("id\nT1\nT2\n")
+    assert main(["solve-points", str(pts), str(terrs), "-o", str(tmp_path / "o.csv"), "--distance", "haversine",
+                 "--time-limit", "1"]) == 0
+    assert json.loads(capsys.readouterr().out)["feasible"] in (True, False)

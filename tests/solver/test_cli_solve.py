@@ -234,3 +234,39 @@ def test_solving_a_solved_plan_again_moves_next_to_nothing(tmp_path, capsys):
     a, b = open_project(second), open_project(third)
     assert int((a.assignment != b.assignment).sum()) <= 30, text
     assert "stay put" in text and "bound" in text.lower()
+
+
+def _counts_in_words(message: str) -> tuple[int, int]:
+    """(moved, newly assigned) as the sentence states them."""
+    import re
+    moved = re.search(r"([\d,]+) accounts? moved", message)
+    assigned = re.search(r"([\d,]+) (?:accounts? )?(?:newly )?assigned", message)
+    return (int(moved.group(1).replace(",", "")) if moved else 0,
+            int(assigned.group(1).replace(",", "")) if assigned else 0)
+
+
+def test_a_carve_from_scratch_says_accounts_were_assigned_not_moved_in_json_and_words(tmp_path, capsys):
+    rng = np.random.default_rng(3)
+    n = 40
+    pts = tmp_path / "p.csv"
+    pd.DataFrame({"id": range(n), "x": rng.uniform(0, 10, n), "y": rng.uniform(0, 10, n),
+                  "w": rng.integers(1, 5, n)}).to_csv(pts, index=False)
+    ter = tmp_path / "t.csv"
+    pd.DataFrame({"id": ["T1", "T2", "T3"]}).to_csv(ter, index=False)
+    assert main(["solve-points", str(pts), str(ter), "-o", str(tmp_path / "o.csv"), "--time-limit", "1"]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["moved"] == 0 and summary["assigned"] == n
+    assert _counts_in_words(summary["message"]) == (0, n), summary["message"]
+    assert "40 accounts moved" not in summary["message"]
+
+
+def test_moved_and_newly_assigned_accounts_agree_between_json_and_words(tmp_path, capsys):
+    pts, ter = _write(tmp_path)
+    df = pd.read_csv(pts, dtype=str, keep_default_na=False)
+    df.loc[:9, "territory"] = ""  # ten points without a territory, the rest in A (and B) as before
+    df.to_csv(pts, index=False)
+    assert main(["solve-points", str(pts), str(ter), "-o", str(tmp_path / "o.csv"), "--measure", "sales",
+                 "--time-limit", "1"]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["assigned"] == 10 and summary["moved"] > 0
+    assert _counts_in_words(summary["message"]) == (summary["moved"], summary["assigned"]), summary["message"]

@@ -45,7 +45,8 @@ def contiguous_stream(p: Problem, time_limit: float,
     a0 = repair(adj, start.assignment if start is not None else np.zeros(p.n, dtype=np.int64), vals, k)
     c0 = search.centres_for(a0)
     best_key: tuple[float, float] | None = (search.excess(a0), search.cost(a0, c0))
-    yield make_solution(p, a0.astype(np.int32), t0, "heuristic", centres=np.column_stack([p.x[c0], p.y[c0]]))[0]
+    yield make_solution(p, a0.astype(np.int32), t0, "heuristic", centres=np.column_stack([p.x[c0], p.y[c0]]),
+                        centre_latlon=_latlon(p, c0))[0]
     deadline = t0 + time_limit
     first = True
     while time.monotonic() < deadline - 0.05 and not should_stop():
@@ -58,7 +59,8 @@ def contiguous_stream(p: Problem, time_limit: float,
             if key < best_key:
                 best_key = key
                 xy = np.column_stack([p.x[centres], p.y[centres]])
-                yield make_solution(p, a.astype(np.int32), t0, "improved", centres=xy)[0]
+                yield make_solution(p, a.astype(np.int32), t0, "improved", centres=xy,
+                                    centre_latlon=_latlon(p, centres))[0]
 
 
 def _without_contiguity(p: Problem) -> Problem:
@@ -322,3 +324,10 @@ def check_contiguous(p: Problem, assignment: np.ndarray) -> bool:
     """Every territory one piece (a test and benchmark check)."""
     assert p.adjacency is not None
     return bool((pieces_per_territory(p.adjacency, assignment, p.k) <= 1).all())
+
+
+def _latlon(p: Problem, centres: np.ndarray) -> np.ndarray | None:
+    """The centre accounts' lat/lon when the carve is measured on the sphere (as `site_distance` measures it)."""
+    if p.distance != "haversine" or p.lat is None:
+        return None
+    return np.column_stack([p.lat[centres], p.lon[centres]])

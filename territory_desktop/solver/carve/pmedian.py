@@ -32,7 +32,7 @@ import numpy as np
 
 from territory_desktop.solver.carve.pmedian_models import cpsat_arrays, mip_arrays
 from territory_desktop.solver.carve.pmedian_swap import global_assign, integer_demand, swap_search
-from territory_desktop.solver.problem.snapshot import Problem
+from territory_desktop.solver.problem.snapshot import Problem, planar_distance
 from territory_desktop.solver.problem.solution import make_solution
 
 SWAP_SHARE = 0.5
@@ -42,6 +42,9 @@ SWAP_SHARE_LARGE = 0.9
 SWAP_WHOLE = 200
 """Up to this many accounts a swap reassigns every account (full Teitz-Bart); beyond, a centre's neighbours."""
 
+FIRST_SHARE = 0.5
+"""The first locate-allocate may refine its centres until this share of the budget (distance table included)."""
+
 CPSAT_REGION = 30
 BUILD_S_PER_PAIR = 6e-5
 """Seconds to build one point-pair term of a region MIP (measured: 297 points, 88k terms, 4.6 s on 2 cores):
@@ -49,19 +52,81 @@ a region whose model cannot be built in half the time left is skipped, so the ca
 """Regions up to this many points go to CP-SAT, larger ones to SCIP (measured, see cpsat_arrays)."""
 
 
+SITE_CHUNK = 256
+"""Rows of the distance table computed at a time: the temporaries stay a few MB while the table is 200 MB."""
+TABLE_S_PER_PAIR = 2.4e-8
+"""Seconds per pair of the whole distance table, page faults included (5,000 x 5,000: 0.1-0.6 s measured on the
+shared 2 cores). A carve whose table would take more than a quarter of its limit finds its first answer from
+distances computed as they are read (`LazySites`), and builds the table only when the clock still allows."""
+
+
+def _site_block(p: Problem, rows: np.ndarray, cols: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Cost distance d^q between accounts rows and cols (broadcast together), written into `out` if given."""
+    if p.distance == "haversine" and p.lat is not None:
+        from territory_desktop.core.geo import haversine_km_prepared
+        lat_r, cos_r, lon = _sphere(p)
+        d = haversine_km_prepared(lat_r[rows], cos_r[rows], lon[rows], lat_r[cols], cos_r[cols], lon[cols])
+        if out is not None:
+            out[...] = d
+            d = out
+    else:
+        d = planar_distance(p.x[rows] - p.x[cols], p.y[rows] - p.y[cols], out=out)
+        if p.distance == "floor-euclidean":
+            d += 1e-9
+            np.floor(d, out=d)
+    d[~np.isfinite(d)] = 0.0
+    if p.q == 2:
+        np.square(d, out=d)
+    elif p.q != 1:
+        np.power(d, p.q, out=d)
+    if p.compactness_column is not None:
+        d *= p.cost_weight()[rows]
+    return d
+
+
+def _sphere(p: Problem) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    lat_r = np.radians(np.asarray(p.lat, dtype=np.float64))
+    return lat_r, np.cos(lat_r), np.asarray(p.lon, dtype=np.float64)
+
+
 def site_distance(problem: Problem, sites: np.ndarray) -> np.ndarray:
-    """(N, len(sites)) cost distance d^q from every account to every candidate centre (an account)."""
+    """(N, len(sites)) cost distance d^q from every account to every candidate centre (an account).
+
+    Built in place, a block of rows at a time, with the very arithmetic `Problem.dist` scores a plan with
+    (`planar_distance`, `haversine_km_prepared`), so a carve's objective and its bound read the same numbers.
+    5,000 x 5,000 takes 0.1-0.6 s (plane) where one np.hypot over the whole table with its temporaries took
+    1.2-2.3 s on the shared 2 cores - before any clock was read (issue 19)."""
     p = problem
     sites = np.asarray(sites, dtype=np.int64)
-    if p.distance == "haversine" and p.lat is not None:
-        from territory_desktop.core.geo import haversine_km
-        d = haversine_km(p.lat[:, None], p.lon[:, None], p.lat[None, sites], p.lon[None, sites])
-    else:
-        d = np.hypot(p.x[:, None] - p.x[None, sites], p.y[:, None] - p.y[None, sites])
-        if p.distance == "floor-euclidean":
-            d = np.floor(d + 1e-9)
-    d = np.where(np.isfinite(d), d, 0.0)
-    return p.cost_weight()[:, None] * d ** p.q
+    n = p.n
+    out = np.empty((n, len(sites)))
+    for s in range(0, n, SITE_CHUNK):
+        r = np.arange(s, min(s + SITE_CHUNK, n))
+        _site_block(p, r[:, None], sites[None, :], out=out[s:r[-1] + 1])
+    return out
+
+
+class LazySites:
+    """The account x account table of `site_distance`, each entry computed when read: what the first
+    locate-allocate reads (a few columns, each territory's members among themselves) costs a fraction of the
+    whole table. Indexing as numpy's: [:, j], [:, cols], [np.ix_(a, b)], [rows, cols] elementwise."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.p = problem
+        self.shape = (problem.n, problem.n)
+
+    def __getitem__(self, key: tuple) -> np.ndarray:
+        r, c = key
+        every = np.arange(self.p.n)
+        if isinstance(r, slice):
+            rows = every[r]
+            if not np.isscalar(c):
+                rows = rows[:, None]
+        else:
+            rows = np.asarray(r)
+        cols = every[c] if isinstance(c, slice) else np.asarray(c)
+        rows, cols = np.broadcast_arrays(rows, cols)
+        return _site_block(self.p, rows, cols)
 
 
 def _demand_and_capacity(p: Problem) -> tuple[np.ndarray, np.ndarray]:
@@ -103,9 +168,9 @@ def locate_allocate(p: Problem, k: int, dist: np.ndarray, rng: np.random.Generat
         dmin = np.minimum(dmin, dist[:, c])
     centres = np.array(centres)
     assign = np.zeros(n, dtype=np.int64)
-    for r in range(rounds):
+    for _ in range(rounds):
         assign = _greedy_assign(dist[:, centres], demand, cap[centres])
-        if r and should_stop():  # a restart on p3038 takes ~1 s: stop between rounds
+        if should_stop():  # a restart on p3038 takes ~1 s: stop between rounds (the first is an answer already)
             break
         new = centres.copy()
         for j in range(k):
@@ -284,8 +349,36 @@ def carve_stream(problem: Problem, time_limit: float,
         centres[~done] = p.centres[~done] if np.isfinite(p.centres).all() else 0.0
         _eligible_fix(p, full, free_rows, centres)
         sol, _ = make_solution(p, full, t0, status, None if bound is None else bound * p.compactness_weight,
-                           centres)
+                               centres, carved_latlon(p, sub, mapping, c, done))
+        sol.bound = _bound_within_rounding(sol.bound, sol.objective)
         yield sol
+
+
+BOUND_ROUNDING = 1e-9
+"""Relative: how far the exact MIP's bound may sit above the plan's score by arithmetic alone. Both are sums of
+the same distances (`site_distance` and `Problem.dist` share their formulas), summed in another order and with
+SCIP's own 1e-9 tolerances; the great circle's sin/arcsin may differ by an ulp between a table and a vector."""
+
+
+def _bound_within_rounding(bound: float | None, objective: float) -> float | None:
+    """A bound never above the objective it bounds: within BOUND_ROUNDING it is the objective (the plan is
+    proved optimal), beyond it the bound is not sound here and is not claimed (None), never silently lowered."""
+    if bound is None or bound <= objective:
+        return bound
+    return objective if bound <= objective + BOUND_ROUNDING * max(1.0, abs(objective)) else None
+
+
+def carved_latlon(p: Problem, sub: Problem, mapping: np.ndarray, c: np.ndarray,
+                  done: np.ndarray) -> np.ndarray | None:
+    """The chosen centres' lat/lon (they are accounts) for a great-circle carve: its objective is then measured
+    as `site_distance` measured the search and the bound. None when the carve is not on the sphere."""
+    if p.distance != "haversine" or sub.lat is None:
+        return None
+    ll = np.full((p.k, 2), np.nan)
+    ll[mapping] = np.column_stack([sub.lat[c], sub.lon[c]])
+    if p.centre_latlon is not None:  # territories left out of the carve keep their own centre
+        ll[~done] = p.centre_latlon[~done]
+    return ll
 
 
 def _subset(p: Problem, rows: np.ndarray, slots: np.ndarray) -> Problem:
@@ -341,24 +434,40 @@ def _eligible_fix(p: Problem, full: np.ndarray, rows: np.ndarray, centres: np.nd
 def _carve_core(p: Problem, k: int, time_limit: float, should_stop: Callable[[], bool]) -> Iterator:
     """(centres as account rows, assignment as centre positions, status, bound) ever better."""
     t0 = time.monotonic()
+    deadline = t0 + time_limit
     slots = np.arange(k)
-    dist = site_distance(p, np.arange(p.n))
+    table_s = TABLE_S_PER_PAIR * p.n * p.n
+    # the whole table first when it is cheap beside the limit, else the first answer from distances as read
+    dist: np.ndarray | LazySites = site_distance(p, np.arange(p.n)) if table_s <= 0.25 * time_limit \
+        else LazySites(p)
+
+    def until(share: float) -> Callable[[], bool]:
+        """A stop for a phase that may run until `share` of the budget (counted from the start) is spent."""
+        return lambda: should_stop() or time.monotonic() > t0 + share * time_limit
+
     rng = np.random.default_rng(0)
-    best_c, best_a = locate_allocate(p, k, dist, rng)
+    # its first round is the first answer; the further rounds (5,000 x 50: ~30 ms each, up to 20) keep to
+    # half the budget, so a short limit still leaves time to balance
+    best_c, best_a = locate_allocate(p, k, dist, rng, should_stop=until(FIRST_SHARE))
     best_v = float(dist[np.arange(p.n), best_c[best_a]].sum())
-    for _ in range(8):  # a few restarts while the clock allows a tenth of the budget
+    for _ in range(8):  # a few restarts begun within a tenth of the budget, refined until half of it
         if time.monotonic() - t0 > 0.1 * time_limit or should_stop():
             break
-        c, a = locate_allocate(p, k, dist, rng, should_stop=should_stop)
+        c, a = locate_allocate(p, k, dist, rng, should_stop=until(FIRST_SHARE))
         v = float(dist[np.arange(p.n), c[a]].sum())
         if v < best_v:
             best_c, best_a, best_v = c, a, v
     demand, cap = _demand_and_capacity(p)
     bands = _bands(p, k)
     if _excess(demand, cap, best_c, best_a, bands) > 0:
-        best_a = balance_fixed_centres(p, slots, best_c, best_a, 0.15 * time_limit, should_stop)
+        left = max(0.0, deadline - time.monotonic())
+        best_a = balance_fixed_centres(p, slots, best_c, best_a, min(0.15 * time_limit, left), should_stop)
         best_v = float(dist[np.arange(p.n), best_c[best_a]].sum())
     yield best_c, best_a, "heuristic", None
+    if isinstance(dist, LazySites):  # the improving phases read the whole table: only if the clock allows
+        if table_s > 0.5 * (deadline - time.monotonic()) or should_stop():
+            return
+        dist = site_distance(p, np.arange(p.n))
     if not bands and (demand >= 0).all():  # pure capacities: flow reassignment and centre swaps first
         share = SWAP_SHARE if p.n <= SWAP_WHOLE else SWAP_SHARE_LARGE
         got = _swap_phase(dist, demand, cap, best_c, best_a, t0 + share * time_limit, should_stop)

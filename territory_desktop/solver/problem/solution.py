@@ -30,11 +30,32 @@ class Solution:
     centres: np.ndarray | None = None
 
 
-def describe(problem: Problem, e: Evaluation, moved: int) -> str:
-    """A sentence for the status line: in band or which territory is worst, and how many accounts move."""
+def change_counts(problem: Problem, a: np.ndarray) -> tuple[int, int]:
+    """(moved, newly assigned): accounts that had a territory and now have another (or none), and accounts
+    that had none and now have one. A carve from scratch assigns every account and moves none."""
+    a = np.asarray(a)
+    changed = a != problem.current
+    had = problem.current >= 0
+    return int((changed & had).sum()), int((changed & ~had).sum())
+
+
+def change_words(moved: int, assigned: int) -> str:
+    """"12 accounts moved", "5,000 accounts newly assigned", "12 accounts moved, 5 newly assigned"."""
+    def accounts(v: int) -> str:
+        return f"{v:,} account{'s' if v != 1 else ''}"
+    if assigned and moved:
+        return f"{accounts(moved)} moved, {assigned:,} newly assigned"
+    if assigned:
+        return f"{accounts(assigned)} newly assigned"
+    return f"{accounts(moved)} moved"
+
+
+def describe(problem: Problem, e: Evaluation, moved: int, assigned: int = 0) -> str:
+    """A sentence for the status line: in band or which territory is worst, and how many accounts move (or,
+    having had no territory, are newly assigned: the same counts as `solve-points` prints as moved/assigned)."""
     names = problem.names or tuple(f"territory {i + 1}" for i in range(problem.k))
     act = np.flatnonzero(problem.active)
-    moves = f"{moved:,} account{'s' if moved != 1 else ''} moved"
+    moves = change_words(moved, assigned)
     if e.in_band:
         return f"All {len(act)} territories in band; {moves}."
     lo, hi = band_limits(problem, e.targets)
@@ -62,9 +83,11 @@ def worst_text(problem: Problem, dev: float, c: int) -> str:
 
 
 def make_solution(problem: Problem, a: np.ndarray, t0: float, status: str, bound: float | None = None,
-              centres: np.ndarray | None = None) -> tuple[Solution, Evaluation]:
-    e = evaluate(problem, a, centres)
-    moved = int((a != problem.current).sum())
+                  centres: np.ndarray | None = None, centre_latlon: np.ndarray | None = None,
+                  ) -> tuple[Solution, Evaluation]:
+    """Score `a` as `evaluate` does (with a carve's own centres, x/y and lat/lon) into a worded Solution."""
+    e = evaluate(problem, a, centres, centre_latlon)
+    moved, assigned = change_counts(problem, a)
     return Solution(a.copy(), e.cost + 1e6 * e.violation * max(1.0, abs(e.cost)), bound, e.feasible,
-                    e.in_band, time.monotonic() - t0, status, describe(problem, e, moved), e.violation,
+                    e.in_band, time.monotonic() - t0, status, describe(problem, e, moved, assigned), e.violation,
                     centres), e
