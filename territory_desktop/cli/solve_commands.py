@@ -185,14 +185,14 @@ def _refuse_impossible_numbers(data, points: str, territories: str,  # noqa: ANN
             bad &= ~np.isnan(vals)
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
-            raise CliError(f"{path}: row {row + 2}, column {col!r}: {vals[row]!r} is not a usable number "
+            raise CliError(f"{path}: row {row + 2}, column {col!r}: {float(vals[row])!r} is not a usable number "
                            f"(give a finite value within ±{LARGEST:.0e})")
     if p.distance_matrix is not None:
         dm = np.asarray(p.distance_matrix, dtype=np.float64)
         bad = ~np.isfinite(dm) | (np.abs(np.nan_to_num(dm)) > LARGEST)
         if bad.any():
             r, c = (int(v) for v in np.argwhere(bad)[0])
-            raise CliError(f"{matrix}: row {r + 2}, column {str(data.territory_ids[c])!r}: {dm[r, c]!r} is not "
+            raise CliError(f"{matrix}: row {r + 2}, column {str(data.territory_ids[c])!r}: {float(dm[r, c])!r} is not "
                            "a usable distance")
 
 

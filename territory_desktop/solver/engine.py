@@ -246,6 +246,7 @@ def explain_infeasibility(problem: Problem, names: list[str]) -> list[str]:
             if w > p.capacity[t] + 1e-6:
                 msgs.append(f"{names[t]} is over capacity with its locked accounts alone "
                             f"({w:,.0f} of {p.capacity[t]:,.0f} hours).")
+    msgs += _capacity_in_total(p, cur, free)
     if len(fr):
         open_t = p.territory_open & p.active
         can = (p.eligible[fr] & open_t[None, :]).any(axis=1) if p.eligible is not None \
@@ -258,6 +259,24 @@ def explain_infeasibility(problem: Problem, names: list[str]) -> list[str]:
     if not msgs:
         msgs += _budget_hint(p)
     return msgs
+
+
+def _capacity_in_total(p: Problem, cur: np.ndarray, free: np.ndarray) -> list[str]:
+    """More work than every active territory's capacity together: a proof, whatever the assignment. Each
+    account counts at its least workload (no travel), and only accounts that must end in an active territory."""
+    if p.capacity is None or p.capacity_column is None or not p.capacity_hard or p.site_capacity is not None:
+        return []
+    c = p.capacity_column
+    rows = np.flatnonzero(free | ((cur >= 0) & p.active[np.clip(cur, 0, None)]))
+    least = p.measures[rows, c].astype(np.float64)
+    if c == p.workload_column and p.work_base is not None:
+        least = p.work_base[rows].astype(np.float64)
+    need, room = float(least.sum()), float(p.capacity[p.active].sum())
+    if not need > room * (1 + 1e-9) + 1e-6:
+        return []
+    unit = " hours" if c == p.workload_column else ""
+    return [f"The work to cover ({need:,.0f}{unit}) is more than the capacity of every territory together "
+            f"({room:,.0f}{unit}): raise capacities or add a territory."]
 
 
 def _budget_hint(p: Problem) -> list[str]:

@@ -141,6 +141,9 @@ def load_points(points: Path, territories: Path, *, measures: list[str] | None =
         cx, cy = project(clat, clon, float(lat.mean()), float(lon.mean()))
         centres = np.column_stack([cx, cy])
         centre_ll = np.column_stack([clat, clon])
+    elif {"lat", "lon"} <= set(tdf.columns) and distance_matrix is None:
+        raise PointsError(f"{territories}: the territories are placed by lat,lon but the points by x,y in "
+                          f"{points}: give both in the same coordinates")
     capacity = _numbers(tdf, "capacity", territories, True) if "capacity" in tdf.columns else None
     if capacity is not None:
         capacity = np.where(np.isnan(capacity), np.inf, capacity)
@@ -152,6 +155,8 @@ def load_points(points: Path, territories: Path, *, measures: list[str] | None =
         raise PointsError("--mode carve chooses centres among the points: it cannot use a distance matrix")
     if mode == "rebalance":
         _fill_centres(centres, x, y, current)
+        if centre_ll is not None and lat is not None and lon is not None:
+            _fill_centres(centre_ll, lat, lon, current)
     lo, hi = (1.0 - bounds[0], bounds[1] - 1.0) if bounds else (band, band)
     if objective not in OBJECTIVES:
         raise PointsError(f"--objective must be one of {', '.join(OBJECTIVES)}")
@@ -183,7 +188,8 @@ def load_points(points: Path, territories: Path, *, measures: list[str] | None =
 
 
 def _fill_centres(centres: np.ndarray, x: np.ndarray, y: np.ndarray, current: np.ndarray) -> None:
-    """A territory without a given centre is measured from the middle of its current points."""
+    """A territory without a given centre is measured from the middle of its current points (x,y, or lat,lon
+    for the great circle: a NaN centre there made every distance to it 0, a falsely compact territory)."""
     for t in range(len(centres)):
         if not np.isfinite(centres[t]).all():
             r = np.flatnonzero(current == t)

@@ -270,3 +270,18 @@ def test_moved_and_newly_assigned_accounts_agree_between_json_and_words(tmp_path
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["assigned"] == 10 and summary["moved"] > 0
     assert _counts_in_words(summary["message"]) == (summary["moved"], summary["assigned"]), summary["message"]
+
+
+def test_more_work_than_all_capacity_together_is_proven_infeasible(tmp_path, capsys):
+    """20 hours of work and 11 hours of capacity in all: no plan exists, and the summary says so in words
+    (it said "not found ... allow more time", sending the planner after time that cannot help)."""
+    pts, ter = tmp_path / "p.csv", tmp_path / "t.csv"
+    pts.write_text("id,x,y,w\np1,0,0,4\np2,1,0,5\np3,3,1,6\np4,2,2,5\n")
+    ter.write_text("id,capacity\nA,5\nB,6\n")
+    assert main(["solve-points", str(pts), str(ter), "-o", str(tmp_path / "o.csv"), "--time-limit", "1"]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["status"] == "infeasible"
+    assert "20" in summary["message"] and "11" in summary["message"] and "capacity" in summary["message"]
+    ter.write_text("id,capacity\nA,12\nB,12\n")  # 24 hours: room for all of it, nothing to prove
+    assert main(["solve-points", str(pts), str(ter), "-o", str(tmp_path / "o.csv"), "--time-limit", "1"]) == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["status"] != "infeasible"

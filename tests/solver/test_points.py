@@ -48,3 +48,25 @@ def test_duplicate_ids_and_missing_coordinates_are_reported(tmp_path):
     p, t = _files(tmp_path, {"id": ["a"], "w": [1]}, {"id": ["T"]})
     with pytest.raises(PointsError, match="needs x,y or lat,lon"):
         load_points(p, t)
+
+
+def test_a_blank_centre_in_a_haversine_rebalance_is_the_middle_of_its_points(tmp_path):
+    """A blank lat/lon centre was NaN on the sphere, so every distance to it counted as 0 and the territory
+    looked perfectly compact: it is measured from the middle of its points, as on the flat."""
+    p, t = _files(tmp_path, {"id": ["a", "b", "c"], "lat": [40.0, 40.2, 45.0], "lon": [-90.0, -90.0, -80.0],
+                             "w": [1, 1, 1], "territory": ["N", "N", "S"]},
+                  {"id": ["N", "S"], "lat": ["", 45.0], "lon": ["", -80.0]})
+    prob = load_points(p, t, distance="haversine").problem
+    assert prob.mode == "rebalance"
+    assert np.isfinite(prob.centre_latlon).all()
+    assert prob.centre_latlon[0] == pytest.approx([40.1, -90.0])
+    to_n = prob.dist(np.arange(3), np.zeros(3))
+    assert to_n[0] == pytest.approx(11.1, abs=0.2) and to_n[2] > 500
+
+
+def test_lat_lon_centres_with_x_y_points_are_refused(tmp_path):
+    """Territories placed by lat/lon while the points are x,y were silently read as having no centre."""
+    p, t = _files(tmp_path, {"id": ["a", "b"], "x": [0, 1], "y": [0, 0], "w": [1, 1]},
+                  {"id": ["T"], "lat": [40.0], "lon": [-90.0]})
+    with pytest.raises(PointsError, match=r"t\.csv.*lat,lon.*x,y"):
+        load_points(p, t)
