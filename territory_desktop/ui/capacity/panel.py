@@ -15,13 +15,11 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidgetItem,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +31,7 @@ from territory_desktop.core.headcount import headcount
 from territory_desktop.core.health_check import health_check
 from territory_desktop.core.plan import Plan, PlanChange
 from territory_desktop.ui.capacity.chart import CapacityChart
+from territory_desktop.ui.capacity.fairness_table import FairnessTable
 from territory_desktop.ui.capacity.rows import SORTS, chart_data
 from territory_desktop.ui.capacity.wrapping_list import WrappingList
 from territory_desktop.ui.hub.selection import Selection
@@ -77,18 +76,7 @@ class CapacityPanel(QWidget):
         self.health.setToolTip("Click an entry to select the accounts concerned in the table and on the map")
         self.health.itemClicked.connect(self._health_clicked)
         self.health.itemActivated.connect(self._health_clicked)
-        self.fair = QTableWidget(0, 6, self)
-        self.fair.setHorizontalHeaderLabels(["Measure", "Group", "Max/min", "CV", "Gini", "Index"])
-        self.fair.verticalHeader().hide()
-        self.fair.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        header = self.fair.horizontalHeader()  # every figure fits; the group name takes what is left
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(False)
-        self.fair.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.fair.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.fair.setToolTip("Balance index 0–100 (100 = every book equal) with the spread figures behind it, "
-                             "per balanced measure and peer group")
+        self.fair = FairnessTable(self)
         self.heads = QLabel(self)
         self.heads.setWordWrap(True)
         self.heads.setTextFormat(Qt.TextFormat.RichText)
@@ -108,16 +96,26 @@ class CapacityPanel(QWidget):
         top.addStretch(1)
         lv.addLayout(top)
         lv.addWidget(self.chart, 1)
+        # One tab per list: stacked in a dock ~370 px tall, each got three lines and the fairness table's
+        # figures were cut off; a tab gives its list the dock's whole height.
+        self.side_tabs = QTabWidget(self)
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.setUsesScrollButtons(False)  # three short titles fit the side column of a laptop's dock
+        self.side_tabs.addTab(self.health, "Health")
+        self.side_tabs.setTabToolTip(0, "Health check: what is out of band, over capacity or unassigned")
+        self.side_tabs.addTab(self.fair, "Fairness")
+        heads_page = QWidget(self)
+        hv = QVBoxLayout(heads_page)
+        hv.setContentsMargins(6, 6, 6, 6)
+        hv.addWidget(self.heads)
+        hv.addStretch(1)
+        self.side_tabs.addTab(heads_page, "Headcount")
         right = QWidget(self)
         rv = QVBoxLayout(right)
         rv.setContentsMargins(6, 6, 6, 0)
-        rv.addWidget(_title("Health check"))
-        rv.addWidget(self.health, 1)
-        rv.addWidget(_title("Fairness"))
-        rv.addWidget(self.fair, 2)
-        rv.addWidget(_title("Headcount"))
-        rv.addWidget(self.heads)
+        rv.addWidget(self.side_tabs, 1)
         buttons = QHBoxLayout()
+        buttons.addWidget(QLabel("What if:", self))
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
@@ -225,24 +223,10 @@ class CapacityPanel(QWidget):
         entries = health_check(self.plan)
         titles = [e.title for e in entries] or ["Nothing to check: every book is in band and within capacity"]
         self.health.set_texts(titles)
+        self.side_tabs.setTabText(0, f"Health ({len(entries)})" if entries else "Health")
         for i, e in enumerate(entries):
             self.health.item(i).setData(_ROWS, (e.rows, e.territories))
-        rows = fairness(self.plan)
-        self.fair.setRowCount(len(rows))
-        for i, f in enumerate(rows):
-            cells = (f.measure, f.group, _ratio(f.max_min_ratio), f"{f.cv:.2f}", f"{f.gini:.2f}",
-                     f"{f.balance_index:.0f}")
-            for j, text in enumerate(cells):
-                item = self.fair.item(i, j)
-                if item is None:
-                    item = QTableWidgetItem(text)
-                    if j >= 2:
-                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                    self.fair.setItem(i, j, item)
-                elif item.text() != text:
-                    item.setText(text)
-                if j < 2:
-                    item.setToolTip(text)  # a long role name is elided in its cell
+        self.fair.set_rows(fairness(self.plan))
         lines = [h.words for h in headcount(self.plan, self.plan.settings.headcount)]
         text = "<br>".join(lines) if lines else f"<span style='color:{MUTED}'>No reps yet</span>"
         if self.heads.text() != text:
@@ -265,20 +249,6 @@ class CapacityPanel(QWidget):
         if len(territories) == 1:
             self.territorySelected.emit(int(territories[0]))
         self.message.emit(item.text())
-
-
-def _title(text: str) -> QLabel:
-    label = QLabel(text)
-    f = label.font()
-    f.setBold(True)
-    label.setFont(f)
-    return label
-
-
-def _ratio(v: float) -> str:
-    if not np.isfinite(v):
-        return "—" if np.isnan(v) else "∞"
-    return f"{v:.2f}×"
 
 
 def _reorder(data, order: np.ndarray, pos_of: dict[int, int]):  # noqa: ANN001, ANN202 — ChartData
