@@ -67,6 +67,10 @@ class _NumberDelegate(QStyledItemDelegate):
         model.setData(index, float(editor.value()), Qt.ItemDataRole.EditRole)
 
 
+VISIBLE_ROWS = 12
+"""Segments shown before the table scrolls (a CRM with many segments must not grow the dialog off screen)."""
+
+
 class WorkloadEditor(QWidget):
     """Hours and visits per segment (the plan's segments and any the model already knows), defaults for
     other segments, average speed and road circuity."""
@@ -91,7 +95,6 @@ class WorkloadEditor(QWidget):
         for c in (1, 2):
             hdr.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.segment_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.segment_table.setMinimumHeight(140)
         self.default_hours = spin(0, 5000, model.default_hours, step=0.5, suffix=" h")
         self.default_visits = spin(0, 365, model.default_visits, step=0.5)
         self.speed = spin(5, 200, model.speed_kmh, decimals=0, step=5, suffix=" km/h")
@@ -115,8 +118,17 @@ class WorkloadEditor(QWidget):
         lay.setContentsMargins(12, 12, 12, 12)
         lay.setSpacing(10)
         lay.addWidget(intro)
-        lay.addWidget(self.segment_table, 1)
+        lay.addWidget(self.segment_table)
         lay.addLayout(form)
+        lay.addStretch(1)
+
+    def _fit_table(self) -> None:
+        """As tall as its rows up to VISIBLE_ROWS (then it scrolls): stretched, three segments sat in a box of
+        blank table and the fields below were pushed to the bottom of the page."""
+        t = self.segment_table
+        rows = min(max(t.rowCount(), 1), VISIBLE_ROWS)
+        height = t.horizontalHeader().sizeHint().height() + rows * t.verticalHeader().defaultSectionSize()
+        t.setFixedHeight(height + 2 * t.frameWidth())
 
     def _fill(self, model: WorkloadModel, names: list[str]) -> None:
         self.segment_table.blockSignals(True)
@@ -132,6 +144,7 @@ class WorkloadEditor(QWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.segment_table.setItem(r, c, item)
         self.segment_table.blockSignals(False)
+        self._fit_table()
 
     def segments(self) -> list[str]:
         return [self.segment_table.item(r, 0).text() for r in range(self.segment_table.rowCount())]
