@@ -20,6 +20,7 @@ from territory_desktop.core.fairness import fairness
 from territory_desktop.core.format import hours, money
 from territory_desktop.core.plan import EditRefused, Plan
 from territory_desktop.core.sanity import glance_lines
+from territory_desktop.core.wording import counted  # re-exported: callers once imported it from here
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -208,11 +209,6 @@ def cmd_move(args: argparse.Namespace) -> int:
     note = f" ({stayed:,} {'was' if stayed == 1 else 'were'} already there)" if stayed else ""
     print(f"Moved {counted(moved, 'account')} to {name}{note}. Saved {path}.")
     return 0
-
-
-def counted(n: int, word: str, plural: str | None = None) -> str:
-    """'1 territory', '2 territories', '1,000 accounts': the number with its noun in the right number."""
-    return f"{n:,} {word if n == 1 else plural or word + 's'}"
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ import pandas as pd
 from territory_desktop.cli.errors import CliError
 from territory_desktop.cli.loading import check_input, check_outputs, load_plan, save_plan
 from territory_desktop.cli.rules_commands import ids, neutralise_formulas, route_plan
+from territory_desktop.core.wording import agree, counted
 
 if TYPE_CHECKING:
     from territory_desktop.core.plan import Plan
@@ -66,7 +67,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     _check_ids(plan, fresh.mapping, new, Path(args.export).name)
     bad = [p for p in fresh.errors if p.reason != "empty row"]  # a blank line loses nothing
     if bad and not args.skip_bad_rows:
-        more = f" (and {len(bad) - 1:,} more rejected row(s))" if len(bad) > 1 else ""
+        more = f" (and {len(bad) - 1:,} more rejected {agree(len(bad) - 1, 'row')})" if len(bad) > 1 else ""
         raise CliError(f"{bad[0]}{more}: an account of the plan on a rejected row would count as gone from the "
                        "CRM; fix the export, or pass --skip-bad-rows to refresh without those rows")
     try:
@@ -105,15 +106,15 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     else:
         print(f"Refreshed {args.plan} from {args.export}: " + "; ".join(diff.summary()) + ".")
         if routed is not None:
-            print(f"Routed {len(routed.rows):,} account(s); {len(routed.unrouted):,} left unassigned.")
+            print(f"Routed {counted(len(routed.rows), 'account')}; {len(routed.unrouted):,} left unassigned.")
         if len(locked):
-            print(f"Locked {len(locked):,} new account(s) by the plan's lock rules.")
+            print(f"Locked {counted(len(locked), 'new account')} by the plan's lock rules.")
         print(f"Saved {args.output}.")
         problems = fresh.errors + fresh.warnings
         if problems:
-            print(f"Read {fresh.rows_in:,} rows from {Path(args.export).name}: {len(new):,} accounts kept, "
-                  f"{fresh.rows_rejected:,} rejected; {len(fresh.errors):,} error(s), {len(fresh.warnings):,} "
-                  "warning(s):")
+            print(f"Read {counted(fresh.rows_in, 'row')} from {Path(args.export).name}: "
+                  f"{counted(len(new), 'account')} kept, {fresh.rows_rejected:,} rejected; "
+                  f"{counted(len(fresh.errors), 'error')}, {counted(len(fresh.warnings), 'warning')}:")
             for prob in problems[:10]:
                 print(f"  {prob}")
             if len(problems) > 10:
@@ -148,7 +149,7 @@ def _lock_new_accounts(plan: Plan, new_rows: np.ndarray) -> np.ndarray:
         raise CliError(f"the plan's lock rules do not fit the new export: {exc}") from exc
     rows = np.asarray(new_rows, dtype=np.int64)[mask[new_rows]]
     if len(rows):
-        plan.apply(SetAccountLocks(rows, True, f"Lock {len(rows):,} new account(s) by the lock rules"))
+        plan.apply(SetAccountLocks(rows, True, f"Lock {counted(len(rows), 'new account')} by the lock rules"))
     return rows
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from territory_desktop.cli.errors import CliError
 from territory_desktop.cli.loading import check_input, check_outputs, load_plan, save_plan
+from territory_desktop.core.wording import counted
 
 if TYPE_CHECKING:
     from territory_desktop.core.plan import Plan
@@ -112,8 +113,9 @@ def cmd_route(args: argparse.Namespace) -> int:
                          "reasons": routed.unrouted_reasons[:1000]},
             **report, "output": str(args.output)}))
     else:
-        print(f"Routed {len(routed.rows):,} account(s): {counts['named']:,} named, {counts['rule']:,} by a rule, "
-              f"{counts['nearest']:,} to the nearest rep with room; {len(routed.unrouted):,} left unassigned. "
+        print(f"Routed {counted(len(routed.rows), 'account')}: {counts['named']:,} named, "
+              f"{counts['rule']:,} by a rule, {counts['nearest']:,} to the nearest rep with room; "
+              f"{len(routed.unrouted):,} left unassigned. "
               f"Saved {args.output}.")
         for line in report["words"]:  # type: ignore[attr-defined]
             print(f"  {line}")
@@ -142,7 +144,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from exc
         except OSError as exc:
             raise CliError(f"cannot write {args.export}: {exc.strerror or exc}") from exc
-        print(f"Wrote {len(frame):,} rule row(s) of {args.plan} to {args.export}.")
+        print(f"Wrote {counted(len(frame), 'rule row')} of {args.plan} to {args.export}.")
         return 0
     if not args.output:
         raise CliError("--load needs -o OUT.territory (where to write the plan with the new rules)")

@@ -20,6 +20,7 @@ from territory_desktop.core.kpi_state import KpiState
 from territory_desktop.core.score import score_accounts
 from territory_desktop.core.settings import BalanceSettings
 from territory_desktop.core.territory import Territory
+from territory_desktop.core.wording import agree, counted
 from territory_desktop.core.workload import SCALE, account_workload, segment_rates
 
 if TYPE_CHECKING:
@@ -179,7 +180,7 @@ class Plan:
         rows = self.id_index().get_indexer(ids)
         if (rows < 0).any():
             unknown = ", ".join(map(str, ids[rows < 0][:10]))
-            raise KeyError(f"unknown account id(s): {unknown}")
+            raise KeyError(f"unknown account {agree(int((rows < 0).sum()), 'id')}: {unknown}")
         return rows.astype(np.int64)
 
     def id_index(self) -> pd.Index:
@@ -264,7 +265,8 @@ class Plan:
         if len(stuck):
             names = ", ".join(self.accounts["name"].iloc[stuck[:3]].astype(str))
             more = f" and {len(stuck) - 3} more" if len(stuck) > 3 else ""
-            raise EditRefused(f"{len(stuck)} locked account(s) cannot move: {names}{more}. Unlock them first.")
+            raise EditRefused(f"{counted(len(stuck), 'locked account')} cannot move: {names}{more}. "
+                               f"Unlock {agree(len(stuck), 'it', 'them')} first.")
         src = np.unique(self.assignment[rows])
         for k in src:
             if k >= 0 and self.territories[int(k)].locked and int(k) != target:

@@ -24,6 +24,7 @@ from territory_desktop.core.edits import Edit
 from territory_desktop.core.geo import haversine_km
 from territory_desktop.core.kpi_state import KpiState
 from territory_desktop.core.plan import Plan
+from territory_desktop.core.wording import counted
 
 KINDS = ("segment", "potential", "location", "owner", "name", "industry", "pipeline")
 MOVED_KM = 1.0
@@ -52,7 +53,7 @@ class RefreshDiff:
     def summary(self) -> list[str]:
         """Lines a planner reads before applying it."""
         c = self.counts()
-        out = [f"{c['new']:,} new account(s)", f"{c['removed']:,} account(s) gone from the CRM"]
+        out = [counted(c["new"], "new account"), f"{counted(c['removed'], 'account')} gone from the CRM"]
         out += [f"{n:,} changed {k}" for k, n in c["changed"].items() if n]
         words = {"ineligible": "now in a segment their territory's role may not own",
                  "far": "moved far outside their territory"}

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from territory_desktop.core.wording import agree, counted
 from territory_desktop.solver.problem.contiguity import impossible_parts
 from territory_desktop.solver.problem.snapshot import Evaluation, Problem, band_limits, evaluate, targets_for
 from territory_desktop.solver.problem.solution import Solution, make_solution
@@ -252,7 +253,9 @@ def explain_infeasibility(problem: Problem, names: list[str]) -> list[str]:
         can = (p.eligible[fr] & open_t[None, :]).any(axis=1) if p.eligible is not None \
             else np.full(len(fr), bool(open_t.any()))
         if (~can).any():
-            msgs.append(f"{int((~can).sum()):,} account(s) have no territory they are eligible for "
+            stranded = int((~can).sum())
+            msgs.append(f"{counted(stranded, 'account')} {agree(stranded, 'has', 'have')} no territory "
+                        f"{agree(stranded, 'it is', 'they are')} eligible for "
                         "(check the eligibility rules or unlock a territory).")
     if p.contiguous and p.adjacency is not None:
         msgs += _contiguity_conflicts(p)

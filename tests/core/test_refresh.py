@@ -65,7 +65,7 @@ def test_the_audit_trail_says_what_a_refresh_changed_and_undo_takes_it_out() -> 
     undo = plan.apply(refresh_edit(plan, new, diff_accounts(plan, new)))
     entry = plan.audit[-1]
     assert entry.kind == "refresh_accounts"
-    assert entry.reason.startswith("3 new account(s); 2 account(s) gone from the CRM; 2 changed segment")
+    assert entry.reason.startswith("3 new accounts; 2 accounts gone from the CRM; 2 changed segment")
     assert [segment_changes(e) for e in refreshes_in(plan.audit)] == [2]
     plan.apply(undo, action=UNDO, label=entry.label, reason=entry.reason)
     assert refreshes_in(plan.audit) == []

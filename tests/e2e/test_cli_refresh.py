@@ -161,12 +161,12 @@ def test_without_json_the_differences_are_sentences(plan: Path, tmp_path: Path, 
     code, text, err = run(capsys, "refresh", plan, NEWER, "-o", out)
     assert code == 0, err
     assert text.splitlines() == [
-        f"Refreshed {plan} from {NEWER}: 3 new account(s); 2 account(s) gone from the CRM; 1 changed segment; "
+        f"Refreshed {plan} from {NEWER}: 3 new accounts; 2 accounts gone from the CRM; 1 changed segment; "
         "1 changed potential; 2 changed location; 1 changed owner; 1 changed name; 1 changed industry; "
         "1 changed pipeline; 1 to review: moved far outside their territory.",
-        "Routed 2 account(s); 1 left unassigned.",
+        "Routed 2 accounts; 1 left unassigned.",
         f"Saved {out}.",
-        "Read 14 rows from refresh_new.csv: 13 accounts kept, 1 rejected; 1 error(s), 1 warning(s):",
+        "Read 14 rows from refresh_new.csv: 13 accounts kept, 1 rejected; 1 error, 1 warning:",
         "  refresh_new.csv, row 9: empty row",
         "  refresh_new.csv, row 15, column 'BILLING ZIP/POSTAL CODE': cannot place this account (no valid "
         "latitude/longitude, known US ZIP or known city); kept without a location",
@@ -263,3 +263,32 @@ def test_bad_input_is_one_clear_line_and_exit_2(plan: Path, tmp_path: Path, caps
     assert err.startswith("territory-desktop refresh: ") and says in err, err
     assert plan.read_bytes() == saved
     assert out == plan or not out.exists()
+
+
+def test_the_counts_of_the_sentences_agree_with_their_nouns(plan: Path, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture):
+    """One error, two warnings, one account locked: each count reads in its own number, never "(s)"."""
+    from territory_desktop.io.project.project_file import open_project, save_project
+
+    book = open_project(plan)
+    book.settings = replace(book.settings, lock_rules=(("Advisers", "industry", "=", "Professional Services"),))
+    save_project(book, plan)
+    export = tmp_path / "two_unplaced.csv"  # Olympia Outdoor Supply loses its address: a second warning
+    export.write_text(NEWER.read_text(encoding="utf-8").replace(",Olympia,WA,98501,", ",,,,"), encoding="utf-8")
+    out = tmp_path / "refreshed.territory"
+    code, text, err = run(capsys, "refresh", plan, export, "-o", out)
+    assert code == 0, err
+    lines = text.splitlines()
+    assert "Locked 1 new account by the plan's lock rules." in lines
+    assert "Read 14 rows from two_unplaced.csv: 13 accounts kept, 1 rejected; 1 error, 2 warnings:" in lines
+    assert "(s)" not in text
+
+
+def test_a_second_rejected_row_is_counted_in_the_singular(plan: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture):
+    export = tmp_path / "two_lost_ids.csv"
+    text = NEWER.read_text(encoding="utf-8")
+    export.write_text(text.replace("B-007,", ",").replace("B-008,", ","), encoding="utf-8")
+    code, out, err = run(capsys, "refresh", plan, export, "-o", tmp_path / "refreshed.territory")
+    assert (code, out) == (2, "")
+    assert "blank account id (and 1 more rejected row): an account of the plan" in err

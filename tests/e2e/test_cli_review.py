@@ -142,7 +142,7 @@ def test_the_review_lists_crm_refreshes_and_segment_changes_since_the_mark(tmp_p
     got = review_json(capsys, refreshed)
     assert got["changed_segment"] == 1  # B-002, SMB -> Mid-Market
     assert len(got["refreshes"]) == 1
-    assert got["refreshes"][0]["summary"].startswith("3 new account(s); 2 account(s) gone from the CRM; "
+    assert got["refreshes"][0]["summary"].startswith("3 new accounts; 2 accounts gone from the CRM; "
                                                      "1 changed segment; 1 changed potential")
     assert got["moved_ids"] == ["N-101", "N-102"] and got["unassigned_ids"] == ["N-103"]
     code, text, _ = run(capsys, "review", refreshed)

@@ -98,7 +98,7 @@ def test_route_sends_each_unassigned_account_by_precedence_and_says_why(ruled: P
 def test_route_in_words(ruled: Path, tmp_path: Path, capsys: pytest.CaptureFixture):
     code, text, _ = run(capsys, "route", ruled, "-o", tmp_path / "r.territory")
     assert code == 0
-    assert text.startswith("Routed 12 account(s): 1 named, 8 by a rule, 3 to the nearest rep with room; "
+    assert text.startswith("Routed 12 accounts: 1 named, 8 by a rule, 3 to the nearest rep with room; "
                            "0 left unassigned.")
 
 
@@ -106,7 +106,7 @@ def test_rules_export_is_a_crm_table_that_loads_back_unchanged(ruled: Path, plan
                                                               capsys: pytest.CaptureFixture):
     exported = tmp_path / "rules.csv"
     code, text, _ = run(capsys, "rules", ruled, "--export", exported)
-    assert code == 0 and "Wrote 10 rule row(s)" in text
+    assert code == 0 and "Wrote 10 rule rows" in text
     with open(exported, encoding="utf-8", newline="") as fh:
         table = list(csv.reader(fh))
     assert table[0] == ["territory", "field", "operator", "value"]
@@ -138,7 +138,7 @@ def test_a_bad_rules_row_is_one_line_naming_the_row_and_nothing_is_written(plan:
 
 @pytest.mark.parametrize(("content", "message"), [
     ("", "empty.csv: the file is empty"),
-    ("territory,field,value\nCalifornia,state,CA\n", "missing column(s) operator"),
+    ("territory,field,value\nCalifornia,state,CA\n", "missing column operator"),
     ("territory,field,operator,value\nCalifornia,ZIP prefix,in,9A1\n", "row 2: ZIP prefixes are digits: 9A1"),
     ("territory,field,operator,value\nCalifornia,state,between,CA\n",
      "row 2: unknown operator 'between' (use 'in' or 'not in')"),

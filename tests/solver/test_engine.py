@@ -117,7 +117,18 @@ def test_accounts_no_open_territory_may_take_are_reported():
     p = problem_from_plan(plan, eligibility={"Enterprise": {"enterprise"}})
     n_ent = int((plan.accounts["segment"] == "Enterprise").sum())
     msgs = explain_infeasibility(p, [t.name for t in plan.territories])
-    assert any(m.startswith(f"{n_ent:,} account(s) have no territory") for m in msgs)
+    assert any(m.startswith(f"{n_ent:,} accounts have no territory they are eligible for") for m in msgs)
+
+
+def test_one_account_no_open_territory_may_take_is_reported_in_the_singular():
+    plan = make_plan(60, 3, seed=5)
+    plan.settings = SETTINGS
+    ent = np.flatnonzero((plan.accounts["segment"] == "Enterprise").to_numpy())
+    assert len(ent) > 1
+    plan.accounts.loc[plan.accounts.index[ent[1:]], "segment"] = "SMB"  # one Enterprise account is left
+    p = problem_from_plan(plan, eligibility={"Enterprise": {"enterprise"}})
+    msgs = explain_infeasibility(p, [t.name for t in plan.territories])
+    assert any(m.startswith("1 account has no territory it is eligible for (") for m in msgs), msgs
 
 
 def test_carve_mode_on_a_plan_keeps_every_rule():

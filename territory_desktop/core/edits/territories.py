@@ -17,6 +17,7 @@ from territory_desktop.core.edits.base import Edit
 from territory_desktop.core.edits.row_texts import _codes, _row_texts, _uncodes
 from territory_desktop.core.plan import EditRefused, Plan
 from territory_desktop.core.territory import EDITABLE_FIELDS, Territory
+from territory_desktop.core.wording import agree
 
 
 @dataclass
@@ -31,7 +32,7 @@ class UpdateTerritory(Edit):
     def __post_init__(self) -> None:
         bad = set(self.changes) - set(EDITABLE_FIELDS)
         if bad:
-            raise ValueError(f"territories have no field(s) {', '.join(sorted(bad))}")
+            raise ValueError(f"territories have no {agree(len(bad), 'field')} {', '.join(sorted(bad))}")
         if not self.label:
             self.label = f"Edit territory ({', '.join(self.changes)})"
 

@@ -18,6 +18,7 @@ from territory_desktop.core.plan import Plan
 from territory_desktop.core.routing.criteria import criteria_of, split_named, territory_rules
 from territory_desktop.core.routing.matching import Columns, _named_mask, matches
 from territory_desktop.core.routing.router import Routing, route
+from territory_desktop.core.wording import agree
 
 
 @dataclass
@@ -40,7 +41,8 @@ class RuleReport:
                        f"{plan.territories[a].name} and {plan.territories[b].name} equally (e.g. {eg}); the "
                        "nearer home wins")
         if len(self.overlaps) > limit:
-            out.append(f"… and {len(self.overlaps) - limit} more overlapping pair(s)")
+            rest = len(self.overlaps) - limit
+            out.append(f"… and {rest:,} more overlapping {agree(rest, 'pair')}")
         if len(self.gaps):
             eg = ", ".join(names.iloc[self.gaps[:2]])
             out.append(f"Gap: {_accounts_meet(len(self.gaps))} no territory's "

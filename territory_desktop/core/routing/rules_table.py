@@ -16,6 +16,7 @@ import pandas as pd
 
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.routing.criteria import Criterion, RuleError, criteria_of
+from territory_desktop.core.wording import agree
 
 COLUMNS = ["territory", "field", "operator", "value"]
 
@@ -37,7 +38,8 @@ def rules_from_frame(plan: Plan, df: pd.DataFrame, source: str = "rules file",
     cols = {str(c).strip().lower(): c for c in df.columns}
     missing = [c for c in COLUMNS if c not in cols]
     if missing:
-        raise RuleError(f"{source}: missing column(s) {', '.join(missing)} (need territory, field, operator, value)")
+        raise RuleError(f"{source}: missing {agree(len(missing), 'column')} {', '.join(missing)} "
+                        "(need territory, field, operator, value)")
     out: dict[int, list[dict[str, object]]] = {}
     for i, rec in enumerate(df.to_dict("records")):
         cells = {c: ("" if rec[cols[c]] is None or rec[cols[c]] != rec[cols[c]] else str(rec[cols[c]]).strip())

@@ -17,6 +17,7 @@ from territory_desktop.core.plan import CANONICAL_COLUMNS, OPTIONAL_COLUMNS
 from territory_desktop.core.potential import PotentialModel, estimate_potential
 from territory_desktop.core.score import ScoreModel, score_accounts
 from territory_desktop.core.segments import SegmentRules, segment_by_size
+from territory_desktop.core.wording import counted
 from territory_desktop.io.importing import values as V
 from territory_desktop.io.importing.geocode import geocode
 from territory_desktop.io.importing.problems import ERROR, WARNING, ImportProblem, problems_for, sheet_row
@@ -232,7 +233,7 @@ def _blank_token_notes(src: pd.DataFrame, mapping: dict[str, str], file: str) ->
         count = int(np.bincount(codes, minlength=len(distinct))[is_token].sum())
         shown = ", ".join(repr(v) for v in pd.unique(np.array([v.strip() for v in distinct[is_token].tolist()],
                                                               dtype=object))[:3])
-        notes.append(ImportProblem(file, None, col, shown, f"{count:,} cell(s) read {shown}: taken as "
+        notes.append(ImportProblem(file, None, col, shown, f"{counted(count, 'cell')} read {shown}: taken as "
                                    f"blank (no {field.replace('_', ' ')})", WARNING))
     return notes
 

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from territory_desktop.core.wording import agree
 from territory_desktop.io.importing.errors import ImportFailed
 
 ACCOUNT_FIELDS = ("account_id", "name", "address", "city", "state", "zip", "country", "lat", "lon", "segment",
@@ -214,8 +215,8 @@ def check_mapping(mapping: dict[str, str | None], columns: list[str], fields: tu
     """
     unknown = [f for f in mapping if f not in fields]
     if unknown:
-        raise ImportFailed(f"{file}: the mapping names unknown field(s) {', '.join(map(_short, unknown))}; "
-                           f"known fields are {', '.join(fields)}")
+        raise ImportFailed(f"{file}: the mapping names unknown {agree(len(unknown), 'field')} "
+                           f"{', '.join(map(_short, unknown))}; known fields are {', '.join(fields)}")
     by_key = {normalise_header(c): c for c in reversed(columns)}
     out: dict[str, str] = {}
     missing: list[str] = []
@@ -231,8 +232,8 @@ def check_mapping(mapping: dict[str, str | None], columns: list[str], fields: tu
             missing.append(f"{_short(col)} (for {field})")
     if missing:
         shown = ", ".join(map(_short, columns[:30])) + (" ..." if len(columns) > 30 else "")
-        raise ImportFailed(f"{file}: the mapping names column(s) not in the file: {', '.join(missing)}; "
-                           f"the file's columns are {shown}")
+        raise ImportFailed(f"{file}: the mapping names {agree(len(missing), 'a column', 'columns')} not in "
+                           f"the file: {', '.join(missing)}; the file's columns are {shown}")
     return out
 
 

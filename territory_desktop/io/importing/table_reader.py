@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from territory_desktop.core.wording import agree
 from territory_desktop.io.importing.columns import guess_mapping
 from territory_desktop.io.importing.errors import MAX_CELL_BYTES, MAX_COLUMNS, MAX_ROWS, ImportFailed, TooBig
 from territory_desktop.io.importing.problems import WARNING, ImportProblem
@@ -328,8 +329,9 @@ def _sheet_notes(title: str, rows: list[list[str]], found: SheetNotes) -> list[N
     for n, (row, col) in enumerate(found.no_value):
         if n == ROWS_NAMED:
             rest = len(found.no_value) - n
-            notes.append((None, None, "", f"{title}: {rest:,} more formula cell(s) with no saved value are read "
-                          "as blank — open and save the file in Excel"))
+            notes.append((None, None, "", f"{title}: {rest:,} more formula {agree(rest, 'cell')} with no "
+                          f"saved value {agree(rest, 'is', 'are')} read as blank — open and save the file in "
+                          "Excel"))
             break
         notes.append((row, col, "", f"{title}!{ref(row, col)}: a formula with no saved value — open and save the "
                       "file in Excel, or type the value (read as blank)"))

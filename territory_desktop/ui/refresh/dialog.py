@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from territory_desktop.core.wording import agree, counted
 from territory_desktop.ui.refresh.groups import Group, build_groups, routing_line
 from territory_desktop.ui.refresh.prepare import (
     Prepared,
@@ -340,7 +341,8 @@ class RefreshDialog(QDialog):
 
     def _count_shown(self) -> None:
         shown, total = self.rows.rowCount(), self.rows.total
-        self.shown_label.setText(f"{total:,} account(s)" if shown == total else f"{shown:,} of {total:,} shown")
+        self.shown_label.setText(counted(total, "account") if shown == total
+                                 else f"{shown:,} of {total:,} shown")
 
     def _routing_changed(self, _on: bool = False) -> None:
         p = self.prepared
@@ -400,13 +402,15 @@ class RefreshDialog(QDialog):
             new += f" ({n_new - c['unrouted']:,} routed, {c['unrouted']:,} left unassigned)"
         elif n_new:
             new += " (unassigned)"
-        text = (f"Refreshed from {p.export.name}: {new}, {len(d.removed_rows):,} gone, {changed:,} changes. ")
+        text = (f"Refreshed from {p.export.name}: {new}, {len(d.removed_rows):,} gone, "
+                f"{counted(changed, 'change')}. ")
         flagged = p.flagged_rows()
         if len(flagged):
-            text += f"{len(flagged):,} account(s) flagged for review are selected in the table."
+            text += (f"{counted(len(flagged), 'account')} flagged for review "
+                     f"{agree(len(flagged), 'is', 'are')} selected in the table.")
             return text + " Edit → Undo takes the refresh back.", flagged
         if n_new:
-            text += "The new accounts are selected in the table."
+            text += f"The {agree(n_new, 'new account is', 'new accounts are')} selected in the table."
         return text + " Edit → Undo takes the refresh back.", d.new_rows.copy()
 
     def reject(self) -> None:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from territory_desktop.core import format as fmt
 from territory_desktop.core.plan import Plan
+from territory_desktop.core.wording import agree, counted
 from territory_desktop.ui.refresh.prepare import Prepared
 
 Row = tuple[str, str, str, str, str]
@@ -126,20 +127,25 @@ def build_groups(plan: Plan, p: Prepared, routed: bool) -> list[Group]:
     return groups
 
 
+def _the_new(n: int) -> str:
+    """The subject of a sentence about the new accounts: "The new account" or "The 3 new accounts"."""
+    return "The new account" if n == 1 else f"The {n:,} new accounts"
+
+
 def routing_line(p: Prepared, routed: bool) -> str:
     """How many new accounts the rules would place, and how many would stay unassigned (and why)."""
     n = len(p.diff.new_rows)
     if not n:
         return "No new account to route."
     if not routed:
-        return (f"The {n:,} new account(s) will stay unassigned (route them later: Territories → Territory Rules… "
-                "→ Route unassigned now).")
+        return (f"{_the_new(n)} will stay unassigned (route {agree(n, 'it', 'them')} later: Territories → "
+                "Territory Rules… → Route unassigned now).")
     if p.routing is None:
-        return f"The {n:,} new account(s) cannot be routed: {p.rule_problem}"
+        return f"{_the_new(n)} cannot be routed: {p.rule_problem}"
     c = p.routing.counts()
     placed = n - c["unrouted"]
-    text = (f"{placed:,} of {n:,} new account(s) would be routed ({c['named']:,} named, {c['rule']:,} by a rule, "
-            f"{c['nearest']:,} to the nearest rep with room)")
+    text = (f"{placed:,} of {counted(n, 'new account')} would be routed ({c['named']:,} named, "
+            f"{c['rule']:,} by a rule, {c['nearest']:,} to the nearest rep with room)")
     if c["unrouted"]:
         text += f"; {c['unrouted']:,} left unassigned ({p.routing.unrouted_reasons[0]})"
     return text + "."

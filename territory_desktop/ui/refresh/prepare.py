@@ -25,6 +25,7 @@ from territory_desktop.core.plan import Plan
 from territory_desktop.core.refresh import RefreshAccounts, RefreshDiff, diff_accounts, refresh_edit
 from territory_desktop.core.routing import Routing, RuleError, route
 from territory_desktop.core.scenarios import copy_plan
+from territory_desktop.core.wording import agree, counted
 from territory_desktop.io.importing.importer import ImportCancelled, ImportFailed, import_plan
 
 Progress = Callable[[float, str], None]
@@ -135,11 +136,13 @@ def _import_notes(file: str, fresh: object) -> list[str]:
     if rejected:
         errors = getattr(fresh, "errors", [])
         first = f" (e.g. {_where(errors[0])}{errors[0].reason})" if errors else ""
-        out.append(f"{rejected:,} row(s) of {file} were rejected and are not taken in{first}; an account of the "
+        out.append(f"{counted(rejected, 'row')} of {file} {agree(rejected, 'was', 'were')} rejected and "
+                   f"{agree(rejected, 'is', 'are')} not taken in{first}; an account of the "
                    "plan on a rejected row counts as gone.")
     warnings = getattr(fresh, "warnings", [])
     if warnings:
-        out.append(f"{len(warnings):,} warning(s) reading {file}, e.g. {_where(warnings[0])}{warnings[0].reason}.")
+        out.append(f"{counted(len(warnings), 'warning')} reading {file}, "
+                   f"e.g. {_where(warnings[0])}{warnings[0].reason}.")
     return out
 
 
@@ -167,9 +170,10 @@ def _try_routing(plan: Plan, edit: RefreshAccounts, diff: RefreshDiff, notes: li
         try:
             mask = locked_by_rules(trial)
             locked_new = diff.new_rows[mask[diff.new_rows]].astype(np.int64)
-            if len(locked_new):
-                notes.append(f"{len(locked_new):,} new account(s) match the lock rules and will be locked where "
-                             "they land.")
+            n_locked = len(locked_new)
+            if n_locked:
+                notes.append(f"{counted(n_locked, 'new account')} {agree(n_locked, 'matches', 'match')} the lock "
+                             f"rules and will be locked where {agree(n_locked, 'it lands', 'they land')}.")
         except LockRuleError as exc:
             notes.append(f"The lock rules do not fit the new export, so no new account is locked by them: {exc}")
     return routing, problem, locked_new

@@ -41,6 +41,7 @@ from territory_desktop.core.lock_rules import (
     rule_rows,
 )
 from territory_desktop.core.plan import Plan
+from territory_desktop.core.wording import agree, counted
 from territory_desktop.ui.rules.conditions_table import ConditionsTable
 
 FIRST_FIELDS = ("pipeline", "potential", "segment", "industry", "named", "state", "tier", "score", "status",
@@ -72,6 +73,8 @@ class LockRulesDialog(QDialog):
             self.rules.append((rule[0], rule[1]))
         self.pending_unlock = np.zeros(self.plan.n_accounts, dtype=bool)
         """Accounts of removed rules the planner chose to unlock (on OK, unless a remaining rule matches)."""
+        self.unlocking_rules = 0
+        """How many removed rules those accounts come from (so the count line says "rule" or "rules")."""
         self.current = -1
 
         intro = QLabel("Accounts that meet every condition of a rule are locked: they stay where they are when "
@@ -187,6 +190,7 @@ class LockRulesDialog(QDialog):
                 return False
             if answer == QMessageBox.StandardButton.Yes:
                 self.pending_unlock |= would_unlock
+                self.unlocking_rules += 1
         del self.rules[index]
         self.current = -1
         self._fill_list()
@@ -272,17 +276,22 @@ class LockRulesDialog(QDialog):
         lines = []
         if 0 <= self.current < len(self.rules):
             m = self._mask(self.rules[self.current][1])
-            lines.append(f"This rule locks <b>{int(m.sum()):,}</b> accounts "
+            lines.append(f"This rule locks <b>{int(m.sum()):,}</b> {agree(int(m.sum()), 'account')} "
                          f"(<b>{int((m & ~locked).sum()):,}</b> not locked now).")
         total = np.zeros(self.plan.n_accounts, dtype=bool)
         for _n, c in self.rules:
             total |= self._mask(c)
         unlock = int((self.pending_unlock & ~total & locked).sum())
-        lines.append(f"All {len(self.rules)} rule{'s' if len(self.rules) != 1 else ''} lock "
-                     f"{int(total.sum()):,} of {self.plan.n_accounts:,} accounts "
-                     f"({int((total & ~locked).sum()):,} not locked now); {int(locked.sum()):,} are locked now.")
+        n_rules, n_locked = len(self.rules), int(locked.sum())
+        rules = (f"All {n_rules:,} rules lock" if n_rules > 1
+                 else f"{counted(n_rules, 'rule')} {agree(n_rules, 'locks', 'lock')}")
+        lines.append(f"{rules} "
+                     f"{int(total.sum()):,} of {counted(self.plan.n_accounts, 'account')} "
+                     f"({int((total & ~locked).sum()):,} not locked now); {n_locked:,} "
+                     f"{agree(n_locked, 'is', 'are')} locked now.")
         if unlock:
-            lines.append(f"OK also unlocks {unlock:,} account{'s' if unlock != 1 else ''} of the removed rule(s).")
+            lines.append(f"OK also unlocks {counted(unlock, 'account')} of the removed "
+                         f"{agree(self.unlocking_rules, 'rule')}.")
         self.count.setText("<br>".join(lines))
 
     # ----- applying ---------------------------------------------------------------------------------------

@@ -125,7 +125,7 @@ def test_salesforce_problems_are_reported_exactly(salesforce):
         ("reps.tsv", 6, None, "West", "warning"),
     ]
     text = [str(p) for p in salesforce.problems]
-    assert "2 cell(s) read 'N/A', '-': taken as blank" in text[0]
+    assert "2 cells read 'N/A', '-': taken as blank" in text[0]
     assert text[2] == (f"{f}, row 5, column 'Account ID': duplicate account id '001A' (first seen in row 2); "
                        "the first one is kept")
     assert text[5] == (f"{f}, row 7, column 'Annual Revenue': cannot read '12,3,4' as an amount of revenue; "
@@ -262,7 +262,7 @@ def test_user_mapping_overrides_the_guesses(tmp_path):
 
 
 def test_bad_mappings_name_the_problem():
-    with pytest.raises(ImportFailed, match=r"hubspot_companies_utf8bom\.csv: .*unknown field\(s\) 'turnover'"):
+    with pytest.raises(ImportFailed, match=r"hubspot_companies_utf8bom\.csv: .*unknown field 'turnover'"):
         import_plan(HUBSPOT, mapping={"account_id": "Record ID", "turnover": "Annual Revenue"})
     with pytest.raises(ImportFailed, match=r"not in the file: 'Acct Nr' \(for account_id\)"):
         import_plan(HUBSPOT, mapping={"account_id": "Acct Nr"})

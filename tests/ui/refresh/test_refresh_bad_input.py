@@ -65,7 +65,7 @@ def test_rejected_rows_of_the_export_are_named_before_apply(qtbot, tmp_path):
     dup = _rewrite(write_newer_export(tmp_path), tmp_path / "dup.csv", "R-031,", "R-030,")
     dlg = _read(qtbot, w, dup)
     assert dlg.problem == "" and dlg.notes.isVisible()
-    assert dlg.notes.text().startswith("1 row(s) of dup.csv were rejected and are not taken in (e.g. row 20, "
+    assert dlg.notes.text().startswith("1 row of dup.csv was rejected and is not taken in (e.g. row 20, "
                                        "column 'Account ID': duplicate account id 'R-030'")
     assert "counts as gone" in dlg.notes.text()
 

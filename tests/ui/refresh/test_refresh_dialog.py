@@ -75,7 +75,7 @@ def test_the_preview_lists_exactly_the_exports_differences_and_cancel_changes_no
         ("R-030", "California", "Rule of California: state in CA"),
         ("R-031", "Rockies", "Rule of Rockies: state in CO, UT"),
         ("R-032", "Pacific NW", "No rule matched: nearest eligible rep with room (Pacific NW, 2,308 km)")]
-    assert dlg.route_line.text() == ("3 of 3 new account(s) would be routed (0 named, 2 by a rule, 1 to the nearest "
+    assert dlg.route_line.text() == ("3 of 3 new accounts would be routed (0 named, 2 by a rule, 1 to the nearest "
                                      "rep with room).")
     _pick(dlg, "Gone from the CRM")
     assert [r[0] for r in _shown(dlg)] == GONE
@@ -90,7 +90,7 @@ def test_the_preview_lists_exactly_the_exports_differences_and_cancel_changes_no
                             "Phoenix, AZ 85004", "Miami, FL 33131")]
     dlg.filter_edit.clear()
     dlg.route_box.setChecked(False)
-    assert dlg.route_line.text().startswith("The 3 new account(s) will stay unassigned")
+    assert dlg.route_line.text().startswith("The 3 new accounts will stay unassigned")
     _pick(dlg, "New accounts")
     assert {r[2] for r in _shown(dlg)} == {"Unassigned"}
     assert _same(w.plan, before) and w.plan.version == version  # the preview changed nothing
@@ -124,7 +124,7 @@ def test_apply_is_one_undo_step_that_routes_the_new_accounts_and_selects_the_fla
     assert stack.count() == 1 and stack.text(0).startswith("Refresh from CRM export (3 new, 2 gone, 3 routed)")
     status = w.statusBar().currentMessage()
     assert status.startswith("Refreshed from accounts_q2.csv: 3 new (3 routed, 0 left unassigned), 2 gone, 5 changes.")
-    assert "2 account(s) flagged for review are selected in the table" in status
+    assert "2 accounts flagged for review are selected in the table" in status
     flagged = sorted([new_row["R-001"], new_row["R-007"]])
     qtbot.waitUntil(lambda: w.selection.rows.tolist() == flagged, timeout=3000)
     assert w.account_panel.model.rowCount() == 20  # the table was rebuilt on the refreshed accounts
@@ -158,7 +158,7 @@ def test_new_accounts_matching_a_lock_rule_are_locked_where_they_are_routed(qtbo
     was_locked = plan.locked.copy()
     w = make_window(qtbot, tmp_path, plan)
     dlg = _dialog(qtbot, w, write_newer_export(tmp_path))
-    assert "1 new account(s) match the lock rules and will be locked where they land." in dlg.notes.text()
+    assert "1 new account matches the lock rules and will be locked where it lands." in dlg.notes.text()
     assert dlg.apply()
     ids = plan.accounts["account_id"].tolist()
     r030 = ids.index("R-030")
@@ -186,3 +186,25 @@ def test_file_menu_refresh_reads_the_chosen_export_and_applies_it(qtbot, tmp_pat
     assert seen and "accounts_q2.csv" in seen[0]
     assert w.plan.n_accounts == 20
     assert w.doc.journal.error is None and w.doc.journal.snapshot_restarts == 1  # a crash now restores it
+
+
+def test_one_new_account_is_counted_in_the_singular(qtbot, tmp_path):
+    """An export with a single new account: every line of the preview and the status after Apply says "1 new
+    account", "The new account", "is" — never "account(s)"."""
+    w = make_window(qtbot, tmp_path, routed_book())
+    export = write_newer_export(tmp_path)
+    lines = export.read_text(encoding="utf-8").splitlines()
+    export.write_text("\n".join(x for x in lines if not x.startswith(("R-031,", "R-032,"))) + "\n", encoding="utf-8")
+    dlg = _dialog(qtbot, w, export)
+    assert dlg.problem == "" and _tree(dlg)["New accounts"] == "1"
+    assert dlg.route_line.text() == ("1 of 1 new account would be routed (0 named, 1 by a rule, 0 to the nearest "
+                                     "rep with room).")
+    _pick(dlg, "New accounts")
+    assert dlg.shown_label.text() == "1 account"
+    dlg.route_box.setChecked(False)
+    assert dlg.route_line.text().startswith("The new account will stay unassigned (route it later")
+    dlg.route_box.setChecked(True)
+    assert dlg.apply()
+    status = w.statusBar().currentMessage()
+    assert status.startswith("Refreshed from accounts_q2.csv: 1 new (1 routed, 0 left unassigned), 2 gone, 5 changes.")
+    assert "(s)" not in status and "(s)" not in dlg.route_line.text()

@@ -122,7 +122,8 @@ def test_removing_a_rule_asks_and_yes_unlocks_its_accounts_on_ok(qtbot, tmp_path
     qtbot.mouseClick(dlg.remove_rule_button, Qt.MouseButton.LeftButton)
     # are also big deals: only the three the other rule does not lock are offered
     assert asked and "Rule “Software” locks 3 accounts that no other rule locks" in asked[0]
-    assert "OK also unlocks 3 accounts of the removed rule(s)" in _count_text(dlg)
+    assert "OK also unlocks 3 accounts of the removed rule." in _count_text(dlg)
+    assert "1 rule locks " in _count_text(dlg) and "(s)" not in _count_text(dlg)  # not "All 1 rule lock"
     qtbot.mouseClick(_ok(dlg), Qt.MouseButton.LeftButton)
     assert _locked_ids(w) == BIG
     assert w.plan.settings.lock_rules == (("Big open deals", "pipeline", ">", "250k"),)

@@ -93,7 +93,7 @@ def test_drop_of_locked_accounts_is_refused_with_the_reason_shown(qtbot, tmp_pat
     hints = []
     w.territory_panel.message.connect(hints.append)
     drag_over(w.territory_panel, rows, plan.version, 0)
-    assert hints[-1].startswith("Cannot move here: 2 locked account(s) cannot move")  # said while hovering
+    assert hints[-1].startswith("Cannot move here: 2 locked accounts cannot move")  # said while hovering
     drag_over(w.territory_panel, rows[2:], plan.version, 1)
     assert hints[-1] == f"Release to move 8 accounts to {plan.territories[1].name}."
     QApplication.sendEvent(w.territory_panel.view.viewport(), QDragLeaveEvent())
@@ -103,7 +103,7 @@ def test_drop_of_locked_accounts_is_refused_with_the_reason_shown(qtbot, tmp_pat
     assert np.array_equal(plan.assignment, before)
     assert w.doc.controller.stack.count() == steps  # nothing to undo: nothing happened
     assert w.notice.isVisible()
-    assert "2 locked account(s) cannot move" in w.notice.text.text()
+    assert "2 locked accounts cannot move" in w.notice.text.text()
     assert "locked" in w.statusBar().currentMessage()
 
 

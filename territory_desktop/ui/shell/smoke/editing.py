@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from territory_desktop.core.wording import counted
 from territory_desktop.ui.shell.smoke.harness import (
     Context,
     SmokeFailure,
@@ -108,5 +109,6 @@ def check_copilot(ctx: Context) -> str:
     raise_window_errors(ctx)
     source = (plan.territories[suggestion.from_territory].name if suggestion.from_territory >= 0
               else "Unassigned")
+    target = plan.territories[suggestion.to_territory].name
     return (f"first suggestions after {waited:.1f} s from worker pid {client.worker.pid}; accepted "
-            f"{suggestion.n_accounts} account(s) {source} → {plan.territories[suggestion.to_territory].name}")
+            f"{counted(suggestion.n_accounts, 'account')} {source} → {target}")
