@@ -1,5 +1,6 @@
 """The `.territory` file's format: its constants, table layout and checksums, shared by saving
-(`project_save.py`) and opening (`project_file.py`). The layout itself is described in project_file.py."""
+(`project_save.py`) and opening (`project_file.py` and the readers it calls). The layout itself is described
+in project_file.py."""
 
 from __future__ import annotations
 
