@@ -19,6 +19,7 @@ import pandas as pd
 from territory_desktop.core.routing import Criterion
 from territory_desktop.core.settings import BalanceSettings
 from territory_desktop.core.territory import Territory
+from territory_desktop.core.wording import agree
 from territory_desktop.io.project.file_format import (
     MAX_BAND,
     MAX_RULES,
@@ -57,7 +58,8 @@ def check_territory_fields(con: sqlite3.Connection, name: str) -> list[str]:
     have = [r[1] for r in con.execute("PRAGMA table_info(territories)")]
     lacking = [c for c, _ in TERRITORY_COLUMNS if c not in have and c not in OPTIONAL_TERRITORY_FIELDS]
     if lacking:
-        raise ProjectFileError(f"{name} is incomplete: territory field(s) {', '.join(lacking)} are missing.")
+        raise ProjectFileError(f"{name} is incomplete: territory {agree(len(lacking), 'field')} {', '.join(lacking)} "
+                               f"{agree(len(lacking), 'is', 'are')} missing.")
     return [c for c, _ in TERRITORY_COLUMNS if c in have]
 
 

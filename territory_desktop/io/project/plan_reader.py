@@ -21,6 +21,7 @@ from territory_desktop.core.change_notes import ChangeNotes
 from territory_desktop.core.plan import CANONICAL_COLUMNS, Plan
 from territory_desktop.core.refresh import DEPARTED_COLUMNS
 from territory_desktop.core.settings import BalanceSettings
+from territory_desktop.core.wording import agree
 from territory_desktop.io.project.column_codec import (
     ColumnFormatError,
     EncodedColumn,
@@ -105,7 +106,8 @@ def read_plan(meta: dict[str, str], cols: list[tuple[Any, ...]], terr_rows: list
     accounts = _frame(frames["accounts"], meta.get(scenario_key("accounts_columns_dtype", k)), n)
     lacking = [c for c in CANONICAL_COLUMNS if c not in accounts.columns]
     if lacking:
-        raise ProjectFileError(f"{name} is incomplete: account column(s) {', '.join(lacking)}{where} are missing.")
+        raise ProjectFileError(f"{name} is incomplete: account {agree(len(lacking), 'column')} {', '.join(lacking)}{where} "
+                               f"{agree(len(lacking), 'is', 'are')} missing.")
     source = _frame(frames["source"], meta.get(scenario_key("source_columns_dtype", k)), n) \
         if meta.get(scenario_key("has_source", k)) == "1" else None
     territories = territories_from(terr_rows, name, fields)
@@ -204,8 +206,8 @@ def _departed_frame(columns: list[tuple[Any, pd.Series]], rows: int, name: str, 
     frame = _frame(columns, None, rows)
     lacking = [c for c in DEPARTED_COLUMNS if c not in frame.columns]
     if lacking:
-        raise ProjectFileError(f"{name} is incomplete: departed account column(s) {', '.join(lacking)}{where} "
-                               "are missing.")
+        raise ProjectFileError(f"{name} is incomplete: departed account {agree(len(lacking), 'column')} "
+                               f"{', '.join(lacking)}{where} {agree(len(lacking), 'is', 'are')} missing.")
     return frame
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from territory_desktop.core.scenarios import DEFAULT_NAME, Scenario, ScenarioSet
+from territory_desktop.core.wording import agree, counted
 from territory_desktop.io.project.file_format import (
     APPLICATION_ID,
     AUDIT_FIELDS,
@@ -85,7 +86,8 @@ def read_scenarios(con: sqlite3.Connection, path: Path) -> tuple[ScenarioSet, in
     needed = {"meta", "columns", "territories"} | ({"scenarios", "audit"} if version >= 2 else set())
     missing = needed - tables
     if missing:
-        raise ProjectFileError(f"{name} is incomplete: table(s) {', '.join(sorted(missing))} are missing.")
+        raise ProjectFileError(f"{name} is incomplete: {agree(len(missing), 'table')} {', '.join(sorted(missing))} "
+                               f"{agree(len(missing), 'is', 'are')} missing.")
     meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
     for key in ("n_accounts", "settings", "save_id", DIGEST_KEY):
         if key not in meta:
@@ -104,7 +106,7 @@ def read_scenarios(con: sqlite3.Connection, path: Path) -> tuple[ScenarioSet, in
     else:
         scen_rows, audit_rows = [(0, DEFAULT_NAME, "", meta.get("saved_at", ""))], []
     if [r[0] for r in scen_rows] != list(range(count)):
-        raise ProjectFileError(f"{name} is damaged: it should hold {count} scenario(s), numbered in order.")
+        raise ProjectFileError(f"{name} is damaged: it should hold {counted(count, 'scenario')}, numbered in order.")
     first: dict[tuple[str, Any], pd.Series] = {}
     scenarios = []
     for k, (_pos, sc_name, notes, created) in enumerate(scen_rows):

@@ -270,7 +270,8 @@ def test_file_from_a_newer_version_names_both_schema_versions(saved: Path) -> No
 
 
 @pytest.mark.parametrize(("statement", "words"), [
-    ("DROP TABLE territories", ("territories", "missing")),
+    ("DROP TABLE territories", ("table territories is missing",)),
+    ("DROP TABLE meta; DROP TABLE audit", ("tables audit, meta are missing",)),
     ("DELETE FROM columns WHERE frame='plan' AND name='\"baseline\"'", ("baseline", "missing")),
     ("DELETE FROM columns WHERE frame='accounts' AND position=17", ("named", "missing")),
     ("UPDATE meta SET value='150' WHERE key='n_accounts'", ("expected 150",)),
@@ -282,7 +283,7 @@ def test_file_from_a_newer_version_names_both_schema_versions(saved: Path) -> No
     ("UPDATE meta SET value='{}' WHERE key='settings'", ("checksum",)),
 ])
 def test_incomplete_or_inconsistent_files_are_refused(saved: Path, statement: str, words: tuple[str, ...]) -> None:
-    _sql(saved, statement)
+    _sql(saved, *statement.split("; "))
     _expect_error(saved, *words)
 
 
