@@ -11,15 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QWidget
 
-from territory_desktop.core.edits import SetAccountLocks
 from territory_desktop.core.plan import Plan
-from territory_desktop.core.settings import BalanceSettings
-from territory_desktop.ui.accounts.move_chooser import MoveChooser
 from territory_desktop.ui.accounts.panel import AccountPanel
 from territory_desktop.ui.adjacency import AdjacencyCommands
 from territory_desktop.ui.capacity.panel import CapacityPanel
@@ -29,24 +25,25 @@ from territory_desktop.ui.hub.selection import Selection
 from territory_desktop.ui.map.view import MapView
 from territory_desktop.ui.scenarios.commands import ScenarioCommands
 from territory_desktop.ui.scenarios.switcher import ScenarioSwitcher
-from territory_desktop.ui.shell.dock_layout import arrange_docks, hide_stray_tab_bars
+from territory_desktop.ui.shell.dock_layout import arrange_docks
 from territory_desktop.ui.shell.export_commands import ExportCommands
 from territory_desktop.ui.shell.file_commands import FileCommands
 from territory_desktop.ui.shell.history_view import HistoryView
 from territory_desktop.ui.shell.menus import build_menus
 from territory_desktop.ui.shell.move_reason import MoveReasonField
 from territory_desktop.ui.shell.preferences import app_settings
-from territory_desktop.ui.shell.settings_commands import open_balance_settings, preview_settings
 from territory_desktop.ui.shell.status_bar import HealthStatus, Notice, SelectionSummary
+from territory_desktop.ui.shell.window_commands import WindowCommands
+from territory_desktop.ui.shell.window_state import WindowState
 from territory_desktop.ui.shell.workspace import Workspace
 from territory_desktop.ui.territories.panel import TerritoryPanel
 
 APP_TITLE = "Territory Desktop"
-STATE_VERSION = 1
 
 
-class MainWindow(QMainWindow):
-    """Main window over one document. `MainWindow(plan)` for an in-memory plan, or pass a Document.
+class MainWindow(WindowCommands, WindowState, QMainWindow):
+    """Main window over one document. `MainWindow(plan)` for an in-memory plan, or pass a Document. Its menu
+    commands are in `window_commands.py`, its saved layout in `window_state.py`.
 
     A later panel (map, capacity, co-pilot) plugs in with `add_dock(...)` and follows the open plan through
     `documentChanged` (the new Document: its plan, controller) and `closing` (stop background work).
@@ -329,153 +326,6 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, self)
         box.setDefaultButton(default)
         return QMessageBox.StandardButton(box.exec())
-
-    # ----- accounts -------------------------------------------------------------------------------------
-    def selected_rows(self) -> np.ndarray:
-        rows = self.selection.rows
-        if not len(rows):
-            rows = self.account_panel.selected_rows()
-        return rows
-
-    def move_selection(self, territory: int | None = None) -> bool:
-        """Ctrl+M: move the selected accounts to a territory picked from a filterable list."""
-        rows = self.selected_rows()
-        if not len(rows):
-            self.show_status("Select accounts in the table first, then press Ctrl+M to move them.")
-            return False
-        if territory is None:
-            territory = MoveChooser.choose(self.plan, self, allow_unassigned=True)
-            if territory is None:
-                return False
-        return self.territory_panel.move_rows_to(rows, territory)
-
-    def lock_selection(self, locked: bool) -> bool:
-        rows = self.selected_rows()
-        if not len(rows):
-            self.show_status("Select accounts in the table first.")
-            return False
-        ok = self.controller.apply(SetAccountLocks(rows, locked))
-        if ok:
-            self.show_status(f"{'Locked' if locked else 'Unlocked'} {len(rows):,} account"
-                             f"{'s' if len(rows) != 1 else ''}.")
-        return ok
-
-    # ----- reports ------------------------------------------------------------------------------------------
-    def open_reports(self) -> None:
-        """File → Reports…: the reports dialog writes the PDFs and the workbook with progress and cancel."""
-        from territory_desktop.ui.reports import open_reports  # matplotlib: not on the start path
-
-        open_reports(self, self.doc)
-
-    # ----- the living plan (refresh, rules, lock rules, quarterly review): dialogs of their own packages ------
-    def open_refresh(self) -> None:
-        """File → Refresh from CRM Export…: the difference is shown first; applying it is one undoable edit."""
-        from territory_desktop.ui.refresh import open_refresh
-
-        open_refresh(self)
-
-    def open_rules(self) -> None:
-        """Territories → Territory Rules…: edit the definitions, preview what they route, route."""
-        from territory_desktop.ui.rules import open_rules
-
-        open_rules(self)
-
-    def open_lock_rules(self) -> None:
-        """Territories → Lock by Rule…: a filter whose accounts are locked, kept as a rule."""
-        from territory_desktop.ui.rules import open_lock_rules
-
-        open_lock_rules(self)
-
-    def open_review(self) -> None:
-        """Territories → Quarterly Review…"""
-        from territory_desktop.ui.review import open_review
-
-        open_review(self)
-
-    # ----- balance settings -----------------------------------------------------------------------------
-    def open_balance_settings(self) -> bool:
-        """Edit → Balance Settings…: live preview, one undoable edit on OK (shell/settings_commands.py)."""
-        return open_balance_settings(self)
-
-    def preview_settings(self, settings: BalanceSettings) -> None:
-        """Re-evaluate the panel and the status bar under `settings` without editing the plan."""
-        preview_settings(self, settings)
-
-    # ----- focus and layout -----------------------------------------------------------------------------
-    def focus_table(self) -> None:
-        self.workspace.show_page("accounts")
-        self.account_panel.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def focus_search(self) -> None:
-        self.account_panel.focus_search()
-
-    def focus_map(self) -> None:
-        self.workspace.show_page("map")
-        self.map_view.canvas.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def _share_table_filter(self) -> None:
-        """The map's "Table filter" shows what the table shows: the rows, or None when nothing narrows it."""
-        model = self.account_panel.model
-        narrowed = model.filters.active or bool(model.search_text.strip())
-        self.map_view.set_filtered_rows(model.view_rows if narrowed else None)
-
-    def focus_capacity(self) -> None:
-        self.capacity_dock.show()
-        self.capacity_dock.raise_()
-        self.capacity_panel.chart.canvas.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def run_what_if(self, kind: str) -> None:
-        """Add or remove a rep: the proposal is computed, shown, and applied as one undoable edit if accepted."""
-        from territory_desktop.ui.capacity.whatif_dialog import run_what_if
-
-        run_what_if(self, kind)
-
-    def focus_territories(self) -> None:
-        self.territory_dock.show()
-        self.territory_dock.raise_()
-        self.territory_panel.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def open_plan_history(self) -> None:
-        """Edit → Plan History: the saved audit trail of the scenario shown (who did what, when and why)."""
-        from territory_desktop.ui.shell.history_view import PlanHistoryDialog
-
-        PlanHistoryDialog.show_for(self.doc, self)
-
-    def focus_history(self) -> None:
-        self.history_dock.show()
-        self.history_dock.raise_()
-        self.history.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def reset_layout(self) -> None:
-        """Put the panels back where a first start puts them, for the current window size."""
-        self.arrange_default_layout()
-
-    def _restore_window_state(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        state = self.settings.value("window/state")
-        if isinstance(geometry, QByteArray | bytes):
-            self.restoreGeometry(QByteArray(geometry))
-        if isinstance(state, QByteArray | bytes):
-            self.restoreState(QByteArray(state), STATE_VERSION)
-            hide_stray_tab_bars(self)
-        key = str(self.settings.value("territories/sortKey", "name"))
-        column = self.territory_panel.model.column_of(key)
-        if column >= 0:
-            descending = str(self.settings.value("territories/sortDescending", "false")).lower() == "true"
-            self.territory_panel.view.sortByColumn(
-                column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
-
-    def save_window_state(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState(STATE_VERSION))
-        header = self.territory_panel.view.horizontalHeader()
-        if 0 <= header.sortIndicatorSection() < self.territory_panel.model.columnCount():
-            self.settings.setValue("territories/sortKey",
-                                   self.territory_panel.model.column_key(header.sortIndicatorSection()))
-            self.settings.setValue("territories/sortDescending",
-                                   header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
-        self.account_panel.save_columns()
-        self.settings.sync()
 
     # ----- Qt events ------------------------------------------------------------------------------------
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
