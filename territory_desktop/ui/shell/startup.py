@@ -35,6 +35,7 @@ from territory_desktop.ui.hub.document import (
 from territory_desktop.ui.shell.about import app_icon
 from territory_desktop.ui.shell.preferences import APPLICATION, ORGANISATION
 from territory_desktop.ui.theme.style import apply_style
+from territory_desktop.ui.theme.wheel_guard import install_wheel_guard
 
 DESKTOP_FILE = "territory-desktop"
 """The menu entry's name without `.desktop` (packaging/linux): Wayland and GNOME match the window to it, so
@@ -67,6 +68,7 @@ def ensure_app(offscreen: bool = False) -> QApplication:
         app.setDesktopFileName(DESKTOP_FILE)
         app.setWindowIcon(app_icon())
         apply_style(app)
+        install_wheel_guard(app)
     assert isinstance(app, QApplication)
     return app
 
