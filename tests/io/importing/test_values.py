@@ -113,3 +113,25 @@ def test_dates_in_export_spellings():
                                         "n/a", "", "yesterday"]))
     assert iso.tolist() == ["2026-03-04", "2026-03-04", "2026-03-04", "2026-03-04", "", "", ""]
     assert bad.tolist() == [False] * 6 + [True]
+
+
+def test_dates_with_month_names_dots_and_day_first_slashes():
+    """A newcomer's export: 'Mar 3, 2024', '15.01.2024' and '14/02/2024' were refused as "not a date" (and
+    their accounts counted as untouched for 90+ days)."""
+    cells = ["Mar 3, 2024", "March 3, 2024", "3 Mar 2024", "03-Mar-2024", "15.01.2024", "14/02/2024", "3/14/2024",
+             "3/14/24", "Sept 5, 2024"]
+    iso, bad = V.parse_dates(pd.Series(cells))
+    assert iso.tolist() == ["2024-03-03", "2024-03-03", "2024-03-03", "2024-03-03", "2024-01-15", "2024-02-14",
+                            "2024-03-14", "2024-03-14", "2024-09-05"]
+    assert not bad.any()
+
+
+def test_a_column_written_day_first_reads_its_ambiguous_dates_day_first():
+    """'14/02/2024' proves the column is day-first (no month 14), so '12/03/2024' there is 12 March; in a
+    column with '3/14/2024' (month-first proven, or nothing proven) it stays 3 December as a US export means."""
+    eu, _ = V.parse_dates(pd.Series(["14/02/2024", "12/03/2024"]))
+    assert eu.tolist() == ["2024-02-14", "2024-03-12"]
+    us, _ = V.parse_dates(pd.Series(["3/14/2024", "12/03/2024"]))
+    assert us.tolist() == ["2024-03-14", "2024-12-03"]
+    mixed, _ = V.parse_dates(pd.Series(["3/14/2024", "14/02/2024", "12/03/2024"]))
+    assert mixed.tolist() == ["2024-03-14", "2024-02-14", "2024-12-03"]
