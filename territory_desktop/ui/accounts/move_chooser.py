@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from territory_desktop.core import format as fmt
 from territory_desktop.core.plan import Plan
+from territory_desktop.core.wording import counted
 from territory_desktop.ui.theme import icons
 
 UNASSIGNED = -1
@@ -69,10 +70,15 @@ class _TerritoryDelegate(QStyledItemDelegate):
 class MoveChooser(QDialog):
     """A filterable list of the plan's active territories; `chosen` holds the pick after accept."""
 
-    def __init__(self, plan: Plan, parent: QWidget | None = None, allow_unassigned: bool = False) -> None:
+    def __init__(self, plan: Plan, parent: QWidget | None = None, allow_unassigned: bool = False,
+                 rows: np.ndarray | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Move Selection To")
+        rows = np.asarray(rows if rows is not None else [], dtype=np.int64)
+        self.setWindowTitle(f"Move {counted(len(rows), 'Account')} To" if len(rows) else "Move Selection To")
         self.chosen: int | None = None
+        owners = np.unique(plan.assignment[rows]) if len(rows) else np.array([], dtype=np.int64)
+        self._home: int | None = int(owners[0]) if len(owners) == 1 else None
+        """The one territory every account to move is in: marked, and never the proposed choice."""
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Type to filter territories, reps or regions…")
         self.filter.setClearButtonEnabled(True)
@@ -88,7 +94,8 @@ class MoveChooser(QDialog):
         for i in plan.active_territories():
             t = plan.territories[int(i)]
             detail = " · ".join(x for x in (t.rep, t.region, f"{fmt.count(counts[i])} accounts",
-                                             "locked" if t.locked else "") if x)
+                                             "locked" if t.locked else "",
+                                             "where they are now" if int(i) == self._home else "") if x)
             item = QListWidgetItem(icons.swatch(t.color), t.name)
             item.setData(DETAIL_ROLE, detail)
             item.setData(Qt.ItemDataRole.UserRole, int(i))
@@ -123,13 +130,19 @@ class MoveChooser(QDialog):
         """Hide territories whose name, rep and region do not contain every typed word; select the first."""
         words = text.casefold().split()
         first: QListWidgetItem | None = None
+        home: QListWidgetItem | None = None  # where the accounts are: proposed only when nothing else matches
         for r in range(self.list.count()):
             item = self.list.item(r)
             hay = item.data(Qt.ItemDataRole.UserRole + 1)
             hidden = not all(w in hay for w in words)
             item.setHidden(hidden)
-            if not hidden and first is None and item.flags() & Qt.ItemFlag.ItemIsEnabled:
+            if hidden or not item.flags() & Qt.ItemFlag.ItemIsEnabled:
+                continue
+            if item.data(Qt.ItemDataRole.UserRole) == self._home:
+                home = item
+            elif first is None:
                 first = item
+        first = first or home
         self.list.setCurrentItem(first)
         if first is not None:
             self.list.scrollToItem(first)
@@ -170,9 +183,11 @@ class MoveChooser(QDialog):
         super().accept()
 
     @staticmethod
-    def choose(plan: Plan, parent: QWidget | None = None, allow_unassigned: bool = False) -> int | None:
-        """Show the chooser modally; the territory index picked (-1 = unassigned if allowed), or None."""
-        dlg = MoveChooser(plan, parent, allow_unassigned)
+    def choose(plan: Plan, parent: QWidget | None = None, allow_unassigned: bool = False,
+               rows: np.ndarray | None = None) -> int | None:
+        """Show the chooser modally for the accounts `rows`; the territory index picked (-1 = unassigned if
+        allowed), or None."""
+        dlg = MoveChooser(plan, parent, allow_unassigned, rows)
         try:
             return dlg.chosen if dlg.exec() == QDialog.DialogCode.Accepted else None
         finally:

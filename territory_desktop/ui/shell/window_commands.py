@@ -32,7 +32,7 @@ class WindowCommands:
             self.show_status("Select accounts in the table first, then press Ctrl+M to move them.")
             return False
         if territory is None:
-            territory = MoveChooser.choose(self.plan, self, allow_unassigned=True)
+            territory = MoveChooser.choose(self.plan, self, allow_unassigned=True, rows=rows)
             if territory is None:
                 return False
         return self.territory_panel.move_rows_to(rows, territory)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QDialog, QDialogButtonBox
 
 from territory_desktop.core.edits import AddTerritory, RemoveTerritory, UpdateTerritory
 from territory_desktop.core.kpi_state import KpiState
-from territory_desktop.ui.accounts.move_chooser import MoveChooser
+from territory_desktop.ui.accounts.move_chooser import DETAIL_ROLE, MoveChooser
 from territory_desktop.ui.territories.dialog import RemoveTerritoryDialog, TerritoryDialog
 from tests.conftest import make_plan
 
@@ -164,3 +164,16 @@ def test_move_chooser_can_offer_unassigned(qtbot, plan):
     qtbot.keyClicks(d.filter, "unass")
     qtbot.keyClick(d.filter, Qt.Key.Key_Enter)
     assert d.chosen == -1
+
+
+def test_move_chooser_never_proposes_where_the_accounts_already_are(qtbot, plan):
+    """Accounts all in the first territory: Enter at once used to "move" them to where they were. That
+    territory is marked as theirs and the first other one is proposed; typing its name still picks it."""
+    rows = np.flatnonzero(plan.assignment == 0)[:3]
+    d = _show(qtbot, MoveChooser(plan, rows=rows))
+    assert d.current_territory() not in (None, 0)
+    assert d.windowTitle() == "Move 3 Accounts To"
+    mine = next(d.list.item(r) for r in range(d.list.count()) if d.list.item(r).data(Qt.ItemDataRole.UserRole) == 0)
+    assert "where they are now" in mine.data(DETAIL_ROLE)
+    qtbot.keyClicks(d.filter, plan.territories[0].name)
+    assert d.current_territory() == 0
