@@ -138,6 +138,8 @@ class FrameMixin:
         view_key, version = key  # type: ignore[misc]
         if version != self.shapes_version:
             return
+        if self._shapes_current() and tuple(view_key) != self.view.key():
+            return  # started for an earlier view, arriving after this view's own layer was painted
         self._shapes = (Viewport(*view_key), version, img)
         self._frame_dirty = True
         self.update()

@@ -271,3 +271,22 @@ def test_labels_follow_a_move_to_the_median_of_each_touched_territory(qtbot, tmp
         x, y, size = view._label_pos[t]
         assert (x, y) == pytest.approx((np.median(pts.x[rows]), np.median(pts.y[rows])))
         assert size == np.count_nonzero(w.plan.assignment == t)
+
+
+def test_outlines_painted_for_an_older_view_never_replace_the_current_ones(qtbot, tmp_path):
+    """The outline worker can deliver a layer started for the view before a zoom after the current view's
+    layer was painted (flush_layers for an export or a screenshot): the older layer was taken, so a grab
+    showed stale outlines about one time in four."""
+    from PySide6.QtGui import QImage
+
+    w = _window(qtbot, tmp_path)
+    canvas = w.map_view.canvas
+    w.map_view.wait_ready()
+    old_key = canvas.view.key()
+    canvas.zoom(1.5)
+    canvas.flush_layers()
+    fresh = canvas._shapes
+    assert fresh is not None and fresh[0].key() == canvas.view.key()
+    late = QImage(canvas.view.width, canvas.view.height, QImage.Format.Format_ARGB32_Premultiplied)
+    canvas._shapes_ready((old_key, canvas.shapes_version), late)
+    assert canvas._shapes is fresh
