@@ -72,12 +72,18 @@ def _outside_norms(plan: Plan, act: np.ndarray) -> HealthEntry | None:
     if not n:
         return None
     books = _n(n, "book", "books")
+    # which norms were applied: "below the norm" alone left a planner guessing (a role "Account Executive"
+    # names no norm, so its book's main segment chose one)
+    ranges = sorted({norm_for(plan, t) for t in above + below})  # type: ignore[type-var]
+    named = {(lo, hi): name for name, lo, hi in reversed(plan.settings.book_norms)}
+    applied = ", ".join(f"{named.get(r, 'norm')} {r[0]:,}–{r[1]:,}" for r in ranges) + " accounts"
     if not below:
-        title = f"{books} above the account norm for their role"
+        title = f"{books} above the account norm for their role ({applied})"
     elif not above:
-        title = f"{books} below the account norm for their role"
+        title = f"{books} below the account norm for their role ({applied})"
     else:
-        title = f"{books} outside the account norm for their role ({len(above)} above, {len(below)} below)"
+        title = (f"{books} outside the account norm for their role ({len(above)} above, {len(below)} below; "
+                 f"{applied})")
     return _territory_entry(plan, "outside_norms", np.array(sorted(above + below), dtype=np.int64), title)
 
 

@@ -76,12 +76,12 @@ def test_outside_norms_says_above_below_or_both():
     plan.apply(MoveAccounts(plan.rows_in(3)[:20], 4))  # T3 40 (below), T4 80 (above)
     e = _entry(plan, "outside_norms")
     assert e.territories == (3, 4)
-    assert e.title == "2 books outside the account norm for their role (1 above, 1 below)"
+    assert e.title == "2 books outside the account norm for their role (1 above, 1 below; SMB 50–70 accounts)"
     assert np.array_equal(e.rows, np.flatnonzero(np.isin(plan.assignment, [3, 4])))
     high = _clean(roles="SMB Rep", book_norms=(("SMB", 10, 50),))
-    assert _entry(high, "outside_norms").title == "5 books above the account norm for their role"
+    assert _entry(high, "outside_norms").title == "5 books above the account norm for their role (SMB 10–50 accounts)"
     low = _clean(roles="SMB Rep", book_norms=(("SMB", 100, 200),))
-    assert _entry(low, "outside_norms").title == "5 books below the account norm for their role"
+    assert _entry(low, "outside_norms").title == "5 books below the account norm for their role (SMB 100–200 accounts)"
 
 
 def test_ineligible_accounts_follow_the_eligibility_rules():
