@@ -61,6 +61,9 @@ _WARM_MODULES = ("matplotlib.figure", "matplotlib.patches", "matplotlib.ticker",
 """What the figure needs but the Qt canvas: its Qt module (backend_qt, ~25 ms) is left to the UI thread."""
 _warm_thread: threading.Thread | None = None
 
+NARROW_PANEL_PX = 70
+"""Below this width a panel's titles and ticks run together (a dock squeezed by a wide co-pilot): the chart
+then shows workload and potential only, at twice the width; accounts and pipeline come back with room."""
 TITLE_CHAR_PX = 5.4
 """About how wide one character of a panel title (8.5 pt at 100 dpi) is, in pixels."""
 
@@ -374,7 +377,19 @@ class CapacityChart(QWidget):
         # margins in pixels, so names and titles keep their room at any width
         left, right, wspace = min(0.4, 165 / w), 1 - 8 / w, min(0.5, 40 / max(w / 4, 1))
         self.figure.subplots_adjust(left=left, right=right, top=1 - 30 / h, bottom=44 / h, wspace=wspace)
-        self._fit_titles_and_ticks(w * (right - left) / (4 + 3 * wspace))
+        panel_px = w * (right - left) / (4 + 3 * wspace)
+        narrow = panel_px < NARROW_PANEL_PX
+        for ax in self.axes[2:]:
+            ax.set_visible(not narrow)
+        if narrow:  # a squeezed dock: workload and potential only, each twice as wide
+            x0, x1 = self.axes[0].get_position().x0, self.axes[3].get_position().x1
+            gap = (x1 - x0) * 0.12
+            width = (x1 - x0 - gap) / 2
+            for i, ax in enumerate(self.axes[:2]):
+                box = ax.get_position()
+                ax.set_position((x0 + i * (width + gap), box.y0, width, box.height))
+            panel_px = w * width
+        self._fit_titles_and_ticks(panel_px)
         self.canvas.draw_idle()
 
     def _fit_titles_and_ticks(self, panel_px: float) -> None:
@@ -384,8 +399,13 @@ class CapacityChart(QWidget):
 
         for ax, text, (full, short) in zip(self.axes, self._title_texts, self._titles, strict=True):
             text.set_text(full if len(full) * TITLE_CHAR_PX <= panel_px - 6 else short)
-            nbins = max(2, min(4, int(panel_px // 34)))
-            if ax is self.axes[1] and nbins <= 3 and self._limits:  # narrow: 0 and one ± tick inside the edges
+            nbins = max(1, min(4, int(panel_px // 40)))
+            if ax is self.axes[1] and nbins <= 1:  # very narrow (a squeezed dock): the zero line alone
+                ax.xaxis.set_major_locator(FixedLocator([0.0]))
+            elif ax is self.axes[1] and nbins == 2 and self._limits:  # one − and one + tick, the zero line between
+                x = _nice(self._limits[1][1] / 2.2)
+                ax.xaxis.set_major_locator(FixedLocator([-x, x]))
+            elif ax is self.axes[1] and nbins <= 3 and self._limits:  # narrow: 0 and one ± tick inside the edges
                 x = _nice(self._limits[1][1] / 2.2)
                 ax.xaxis.set_major_locator(FixedLocator([-x, 0.0, x]))
             elif ax is self.axes[1]:
@@ -436,7 +456,9 @@ class CapacityChart(QWidget):
 
     def _draw_bars(self) -> None:
         for bars in self._animated():
-            self.figure.draw_artist(bars.collection)
+            ax = bars.collection.axes
+            if ax is None or ax.get_visible():  # a panel hidden in a squeezed dock draws no bars
+                self.figure.draw_artist(bars.collection)
 
     def _blit(self) -> None:
         if self._background is None:

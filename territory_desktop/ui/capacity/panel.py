@@ -127,6 +127,7 @@ class CapacityPanel(QWidget):
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
         right.setMinimumWidth(300)
+
         self._split = split
         self._sized = False
         lay = QVBoxLayout(self)

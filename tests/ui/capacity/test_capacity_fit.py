@@ -28,12 +28,13 @@ def _overlap(a, b) -> bool:
 def _check_no_collisions(panel: CapacityPanel) -> None:
     chart = panel.chart
     renderer = chart.canvas.get_renderer()
-    titles = [t.get_window_extent(renderer) for t in chart._title_texts]
-    for ax, box in zip(chart.axes, titles, strict=True):
+    shown = [(ax, t) for ax, t in zip(chart.axes, chart._title_texts, strict=True) if ax.get_visible()]
+    titles = [t.get_window_extent(renderer) for _ax, t in shown]
+    for (ax, _t), box in zip(shown, titles, strict=True):
         assert box.x1 <= ax.get_window_extent(renderer).x1 + 2, "a panel title runs past its panel"
     for a, b in zip(titles, titles[1:], strict=False):
         assert not _overlap(a, b), f"titles collide: {chart.panel_titles()}"
-    ticks = [t.get_window_extent(renderer) for ax in chart.axes for t in ax.get_xticklabels()
+    ticks = [t.get_window_extent(renderer) for ax, _t in shown for t in ax.get_xticklabels()
              if t.get_visible() and t.get_text()]
     for i, a in enumerate(ticks):
         for b in ticks[i + 1:]:
@@ -62,3 +63,17 @@ def test_long_health_entries_wrap_instead_of_being_cut(qtbot):
     assert fm.horizontalAdvance(long_text) > health.viewport().width()  # it cannot fit on one line
     one, two = (health.item(i).sizeHint().height() for i in range(2))
     assert two >= one + fm.lineSpacing() - 1  # the long entry takes (at least) a second line
+
+
+def test_a_dock_squeezed_by_a_wide_co_pilot_keeps_the_chart_readable(qtbot):
+    """A newcomer widened the co-pilot until the capacity dock was ~670 px: the chart got ~340 px, four
+    panels of ~36 px, and titles and ticks ran together ("0%100%"). Squeezed, it shows workload and potential
+    only, readable; with room again, all four."""
+    panel = _panel(qtbot, 670)
+    _check_no_collisions(panel)
+    assert [ax.get_visible() for ax in panel.chart.axes] == [True, True, False, False]
+    panel.resize(1400, 320)
+    QApplication.processEvents()
+    panel.chart.canvas.draw()
+    qtbot.waitUntil(lambda: all(ax.get_visible() for ax in panel.chart.axes), timeout=3000)
+    _check_no_collisions(panel)
