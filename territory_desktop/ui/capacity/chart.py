@@ -399,12 +399,9 @@ class CapacityChart(QWidget):
 
         for ax, text, (full, short) in zip(self.axes, self._title_texts, self._titles, strict=True):
             text.set_text(full if len(full) * TITLE_CHAR_PX <= panel_px - 6 else short)
-            nbins = max(1, min(4, int(panel_px // 40)))
+            nbins = max(1, min(4, int(panel_px // 34)))
             if ax is self.axes[1] and nbins <= 1:  # very narrow (a squeezed dock): the zero line alone
                 ax.xaxis.set_major_locator(FixedLocator([0.0]))
-            elif ax is self.axes[1] and nbins == 2 and self._limits:  # one − and one + tick, the zero line between
-                x = _nice(self._limits[1][1] / 2.2)
-                ax.xaxis.set_major_locator(FixedLocator([-x, x]))
             elif ax is self.axes[1] and nbins <= 3 and self._limits:  # narrow: 0 and one ± tick inside the edges
                 x = _nice(self._limits[1][1] / 2.2)
                 ax.xaxis.set_major_locator(FixedLocator([-x, 0.0, x]))
