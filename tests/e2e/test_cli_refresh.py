@@ -292,3 +292,20 @@ def test_a_second_rejected_row_is_counted_in_the_singular(plan: Path, tmp_path: 
     code, out, err = run(capsys, "refresh", plan, export, "-o", tmp_path / "refreshed.territory")
     assert (code, out) == (2, "")
     assert "blank account id (and 1 more rejected row): an account of the plan" in err
+
+
+def test_a_report_footer_does_not_stop_the_refresh(plan: Path, tmp_path: Path, capsys: pytest.CaptureFixture):
+    """Blank lines and a report's footer lose nothing: the refresh goes on without --skip-bad-rows."""
+    export = tmp_path / "with_footer.csv"
+    export.write_text(NEWER.read_text(encoding="utf-8") + '\n"Grand Totals (14 records)"\n\n'
+                      '"Copyright (c) 2000-2024 salesforce.com, inc. All rights reserved."\n'
+                      '"Confidential Information - Do Not Distribute"\n', encoding="utf-8")
+    out = tmp_path / "refreshed.territory"
+    code, text, err = run(capsys, "refresh", plan, export, "-o", out)
+    assert code == 0, err
+    assert ("Read 19 rows from with_footer.csv: 13 accounts kept, 0 rejected, 6 blank or footer lines skipped; "
+            "0 errors, 1 warning:") in text.splitlines()
+    assert "footer" not in text and "empty row" not in text
+    code, text, err = run(capsys, "refresh", plan, export, "-o", out, "--json")
+    summary = json.loads(text)["import"]
+    assert (summary["rows_in"], summary["kept"], summary["rejected"], summary["skipped"]) == (19, 13, 0, 6)
