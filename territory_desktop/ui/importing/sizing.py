@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 from territory_desktop.core import format as fmt
 from territory_desktop.core.potential import PotentialModel, estimate_potential
 from territory_desktop.core.segments import SEGMENTS, SegmentRules, segment_by_size, segment_counts
-from territory_desktop.io.importing import values as V
 from territory_desktop.core.wording import counted
+from territory_desktop.io.importing import values as V
 from territory_desktop.io.importing.accounts import reject_rows
 from territory_desktop.io.importing.problems import NOTE
 from territory_desktop.io.importing.reps import person_key
