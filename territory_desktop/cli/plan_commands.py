@@ -20,6 +20,7 @@ from territory_desktop.core.fairness import fairness
 from territory_desktop.core.format import hours, money
 from territory_desktop.core.plan import EditRefused, Plan
 from territory_desktop.core.sanity import glance_lines
+from territory_desktop.core.settings import DEFAULT_CAPACITY_HOURS
 from territory_desktop.core.wording import counted  # re-exported: callers once imported it from here
 
 
@@ -29,7 +30,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Import accounts (and optionally reps) into a project file. Every row that "
                                    "cannot be taken is reported with its file, row, column and reason.")
     p.add_argument("accounts", help="accounts file: .csv (any common encoding/delimiter) or .xlsx")
-    p.add_argument("--reps", help="reps/territories file (.csv or .xlsx); default: one territory per owner")
+    p.add_argument("--reps", help="reps/territories file (.csv or .xlsx), one row per rep or territory, matched to "
+                                  "the accounts' owners by rep or territory name: a Rep and/or Territory column, "
+                                  "optionally Role, Region, Area, Capacity Hours (selling hours a year, default "
+                                  f"{DEFAULT_CAPACITY_HOURS:,.0f}) and the rep's home (Address, Home City, Home "
+                                  "State, Home ZIP, Country, or Home Latitude and Home Longitude); common "
+                                  "spellings of these headers are recognised, a mapping file can name others. "
+                                  "Default: one territory per owner")
     p.add_argument("--mapping", help="column mapping: JSON {\"field\": \"Column\"} or CSV field,column")
     p.add_argument("--sheet", help="Excel sheet name (default: the first)")
     p.add_argument("-o", "--output", required=True, help="the .territory file to write")
@@ -89,21 +96,24 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     save_plan(result.plan, args.output)
     plan = result.plan
-    errors = [p for p in result.problems if p.severity == "error"]
-    warnings = [p for p in result.problems if p.severity != "error"]
+    errors, warnings = result.errors, result.warnings
+    listed = errors + warnings  # the notes (blank and footer lines: nothing lost) are in --report FILE only
+    skipped = (f", {counted(result.rows_skipped, 'blank or footer line')} skipped" if result.rows_skipped
+               else "")
     print(f"Read {counted(result.rows_in, 'row')} from {args.accounts}: {counted(plan.n_accounts, 'account')} "
-          f"kept, {result.rows_rejected:,} rejected, {int((~np.isfinite(plan.lat)).sum()):,} not placed on the map.")
+          f"kept, {result.rows_rejected:,} rejected{skipped}, "
+          f"{int((~np.isfinite(plan.lat)).sum()):,} not placed on the map.")
     print(f"{counted(len(plan.active_territories()), 'territory', 'territories')}. Saved {args.output}.")
     for line in [*result.notes, *glance_lines(plan)]:
         print(line)
     for line in result.sanity:
         print(f"Check: {line}")
-    if result.problems:
+    if listed:
         print(f"{counted(len(errors), 'error')} and {counted(len(warnings), 'warning')}:")
-        for prob in (errors + warnings)[:10]:
+        for prob in listed[:10]:
             print(f"  {prob}")
-        if len(result.problems) > 10:
-            print(f"  ... {len(result.problems) - 10:,} more" + ("" if args.report else " (use --report FILE)"))
+        if len(listed) > 10:
+            print(f"  ... {len(listed) - 10:,} more" + ("" if args.report else " (use --report FILE)"))
     if args.report:
         try:
             write_problems_csv(result.problems, args.report)

@@ -65,7 +65,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     new = fresh.plan.accounts
     _check_ids(plan, fresh.mapping, new, Path(args.export).name)
-    bad = [p for p in fresh.errors if p.reason != "empty row"]  # a blank line loses nothing
+    bad = fresh.errors  # a blank line or a report footer is a note, not an error: it loses nothing
     if bad and not args.skip_bad_rows:
         more = f" (and {len(bad) - 1:,} more rejected {agree(len(bad) - 1, 'row')})" if len(bad) > 1 else ""
         raise CliError(f"{bad[0]}{more}: an account of the plan on a rejected row would count as gone from the "
@@ -98,6 +98,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
                      "reasons": [] if routed is None else routed.unrouted_reasons[:1000]},
         "locked": {"count": len(locked), "ids": ids(plan.accounts, locked)},
         "import": {"rows_in": fresh.rows_in, "kept": len(new), "rejected": fresh.rows_rejected,
+                   "skipped": fresh.rows_skipped,
                    "problems": [str(p) for p in (fresh.errors + fresh.warnings)[:100]]},
         "output": str(args.output),
     }
@@ -112,8 +113,10 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         print(f"Saved {args.output}.")
         problems = fresh.errors + fresh.warnings
         if problems:
+            skipped = (f", {counted(fresh.rows_skipped, 'blank or footer line')} skipped" if fresh.rows_skipped
+                       else "")
             print(f"Read {counted(fresh.rows_in, 'row')} from {Path(args.export).name}: "
-                  f"{counted(len(new), 'account')} kept, {fresh.rows_rejected:,} rejected; "
+                  f"{counted(len(new), 'account')} kept, {fresh.rows_rejected:,} rejected{skipped}; "
                   f"{counted(len(fresh.errors), 'error')}, {counted(len(fresh.warnings), 'warning')}:")
             for prob in problems[:10]:
                 print(f"  {prob}")

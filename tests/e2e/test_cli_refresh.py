@@ -166,8 +166,8 @@ def test_without_json_the_differences_are_sentences(plan: Path, tmp_path: Path, 
         "1 changed pipeline; 1 to review: moved far outside their territory.",
         "Routed 2 accounts; 1 left unassigned.",
         f"Saved {out}.",
-        "Read 14 rows from refresh_new.csv: 13 accounts kept, 1 rejected; 1 error, 1 warning:",
-        "  refresh_new.csv, row 9: empty row",
+        "Read 14 rows from refresh_new.csv: 13 accounts kept, 0 rejected, 1 blank or footer line skipped; "
+        "0 errors, 1 warning:",  # the blank row 9 is no account: skipped, not listed
         "  refresh_new.csv, row 15, column 'BILLING ZIP/POSTAL CODE': cannot place this account (no valid "
         "latitude/longitude, known US ZIP or known city); kept without a location",
     ]
@@ -187,7 +187,8 @@ def test_a_rejected_row_stops_the_refresh_unless_told_to_skip_it(plan: Path, tmp
     assert code == 0, err
     summary = json.loads(text)
     assert summary["removed"]["ids"] == ["B-004", "B-008", "B-009"]
-    assert summary["import"]["rejected"] == 2 and summary["import"]["kept"] == 12
+    assert summary["import"]["rejected"] == 1 and summary["import"]["kept"] == 12  # the blank row is skipped
+    assert summary["import"]["skipped"] == 1
     assert "refresh_bad_row.csv, row 13, column 'account id': blank account id" in summary["import"]["problems"]
 
 
@@ -280,7 +281,8 @@ def test_the_counts_of_the_sentences_agree_with_their_nouns(plan: Path, tmp_path
     assert code == 0, err
     lines = text.splitlines()
     assert "Locked 1 new account by the plan's lock rules." in lines
-    assert "Read 14 rows from two_unplaced.csv: 13 accounts kept, 1 rejected; 1 error, 2 warnings:" in lines
+    assert ("Read 14 rows from two_unplaced.csv: 13 accounts kept, 0 rejected, 1 blank or footer line skipped; "
+            "0 errors, 2 warnings:") in lines
     assert "(s)" not in text
 
 
@@ -292,3 +294,20 @@ def test_a_second_rejected_row_is_counted_in_the_singular(plan: Path, tmp_path: 
     code, out, err = run(capsys, "refresh", plan, export, "-o", tmp_path / "refreshed.territory")
     assert (code, out) == (2, "")
     assert "blank account id (and 1 more rejected row): an account of the plan" in err
+
+
+def test_a_report_footer_does_not_stop_the_refresh(plan: Path, tmp_path: Path, capsys: pytest.CaptureFixture):
+    """Blank lines and a report's footer lose nothing: the refresh goes on without --skip-bad-rows."""
+    export = tmp_path / "export_q3.csv"
+    export.write_text(NEWER.read_text(encoding="utf-8") + '\n"Grand Totals (14 records)"\n\n'
+                      '"Copyright (c) 2000-2024 salesforce.com, inc. All rights reserved."\n'
+                      '"Confidential Information - Do Not Distribute"\n', encoding="utf-8")
+    out = tmp_path / "refreshed.territory"
+    code, text, err = run(capsys, "refresh", plan, export, "-o", out)
+    assert code == 0, err
+    assert ("Read 19 rows from export_q3.csv: 13 accounts kept, 0 rejected, 6 blank or footer lines skipped; "
+            "0 errors, 1 warning:") in text.splitlines()
+    assert "report footer" not in text and "Grand Totals" not in text and "empty row" not in text
+    code, text, err = run(capsys, "refresh", plan, export, "-o", out, "--json")
+    summary = json.loads(text)["import"]
+    assert (summary["rows_in"], summary["kept"], summary["rejected"], summary["skipped"]) == (19, 13, 0, 6)

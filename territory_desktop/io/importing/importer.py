@@ -1,7 +1,9 @@
 """Import a CRM export (and optionally a reps file) into a new Plan, with a report of every problem.
 
 The import never crashes on bad cells and never drops a row silently: rows_in == accounts kept + rows
-rejected, and each rejected row has an "error" problem. Only file-level failures raise ImportFailed.
+rejected + lines skipped. Each rejected row (an account row that cannot be taken: no id, a repeated id) has an
+"error" problem; each skipped line (not an account: a blank line or a report's footer, nothing lost) has a
+"note". Only file-level failures raise ImportFailed.
 It runs off the GUI thread: `progress(fraction, stage)` reports, `cancelled()` is polled between stages.
 """
 
@@ -19,18 +21,24 @@ from territory_desktop.core.segments import SegmentRules
 from territory_desktop.core.settings import BalanceSettings
 from territory_desktop.io.importing.accounts import build_accounts
 from territory_desktop.io.importing.errors import ImportCancelled, ImportFailed
-from territory_desktop.io.importing.problems import ERROR, WARNING, ImportProblem, write_problems_csv
+from territory_desktop.io.importing.problems import ERROR, NOTE, WARNING, ImportProblem, write_problems_csv
 from territory_desktop.io.importing.reps import build_territories
 from territory_desktop.io.importing.sheet_choice import read_accounts_table
 from territory_desktop.io.importing.values import shared_factorization
 
 __all__ = ["ImportCancelled", "ImportFailed", "ImportProblem", "ImportResult", "import_plan",
-           "write_problems_csv", "ERROR", "WARNING"]
+           "write_problems_csv", "ERROR", "NOTE", "WARNING"]
 
 
 @dataclass
 class ImportResult:
-    """The new plan and what happened on the way. `rows_rejected` counts rejected account rows."""
+    """The new plan and what happened on the way.
+
+    Of the accounts file's `rows_in` data rows (every row under the header, up to the last row that is not
+    blank: blank lines between the accounts and a report footer count), `plan.n_accounts` were kept,
+    `rows_rejected` were account rows left out with an error, and `rows_skipped` were no account at all (blank
+    lines and report footers, each with a note): rows_in == n_accounts + rows_rejected + rows_skipped.
+    """
 
     plan: Plan
     problems: list[ImportProblem]
@@ -42,6 +50,8 @@ class ImportResult:
     """How segments and potential were decided: the import summary's first sentences."""
     sanity: list[str] = field(default_factory=list)
     """What looks implausible about the plan (core/sanity.py), each naming the setting that fixes it."""
+    rows_skipped: int = 0
+    """Lines of the accounts file that are no account (blank, a report footer): left out, nothing lost."""
 
     @property
     def errors(self) -> list[ImportProblem]:
@@ -50,6 +60,11 @@ class ImportResult:
     @property
     def warnings(self) -> list[ImportProblem]:
         return [p for p in self.problems if p.severity == WARNING]
+
+    @property
+    def skipped(self) -> list[ImportProblem]:
+        """The notes: lines that are no account (of the accounts or the reps file), left out, nothing lost."""
+        return [p for p in self.problems if p.severity == NOTE]
 
 
 def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
@@ -108,14 +123,15 @@ def import_plan(accounts_path: str | Path, reps_path: str | Path | None = None,
     problems += terr.problems
     step(0.9, "Computing balance")
     plan = Plan(built.accounts, terr.territories, terr.assignment, settings=settings, source=built.source)
-    rejected = len(df) - len(built.kept)
+    skipped = sum(1 for p in built.problems if p.severity == NOTE)
+    rejected = len(df) - len(built.kept) - skipped
     # the accounts file first, file-level notes before rows, rows top to bottom then columns left to right
     col_pos = {c: i for i, c in enumerate(columns)}
     problems.sort(key=lambda p: (p.file != file, p.row is not None, p.row or 0,
                                  col_pos.get(p.column or "", -1) if p.file == file else 0))
     step(1.0, "Done")
     return ImportResult(plan, problems, len(df), rejected, used, terr.mapping, how_notes(plan, used),
-                        plan_warnings(plan))
+                        plan_warnings(plan), rows_skipped=skipped)
 
 
 def how_notes(plan: Plan, used: dict[str, str]) -> list[str]:

@@ -15,6 +15,10 @@ ERROR = "error"
 """The row was rejected (it is not in the plan)."""
 WARNING = "warning"
 """The row was kept, but something in it was set blank or guessed."""
+NOTE = "note"
+"""Not an account — a blank line or a report's footer ("Grand Totals", "Copyright (c) ... salesforce.com") —
+left out; nothing is lost. Counted as skipped, never as rejected."""
+SEVERITIES = (ERROR, WARNING, NOTE)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from territory_desktop.io.importing import values as V
 from territory_desktop.io.importing.columns import REP_FIELDS, guess_reps_mapping, resolve_mapping
 from territory_desktop.io.importing.errors import ImportFailed
 from territory_desktop.io.importing.geocode import geocode
-from territory_desktop.io.importing.problems import ERROR, WARNING, ImportProblem, problems_for
+from territory_desktop.io.importing.problems import ERROR, NOTE, WARNING, ImportProblem, problems_for
 from territory_desktop.io.importing.table_reader import read_table
 
 """A full-time rep's selling hours per year when the reps file does not say (about 40 weeks x 40 hours)."""
@@ -89,7 +89,12 @@ def _read_reps(path: str | Path, mapping: dict[str, str] | None) -> tuple[pd.Dat
     name = terr.where(terr != "", rep)
     keycol = mapping.get("territory") or mapping["rep"]
     blank = (name == "").to_numpy()
-    rows = np.flatnonzero(blank)
+    # a line with nothing in it is no rep (a note); a row with a capacity or a place but no name is an error
+    empty = df.apply(lambda col: col.astype(str).str.strip() == "").all(axis=1).to_numpy() if len(df.columns) \
+        else np.ones(len(df), dtype=bool)
+    rows = np.flatnonzero(blank & empty)
+    problems += problems_for(file, rows, None, [""] * len(rows), "empty row", NOTE)
+    rows = np.flatnonzero(blank & ~empty)
     problems += problems_for(file, rows, keycol, [""] * len(rows), "no rep or territory name; row ignored",
                              ERROR)
     dup = _key(name).duplicated(keep="first").to_numpy() & ~blank

@@ -1,7 +1,9 @@
-"""The import report, shown before the plan is opened: what was read, kept and rejected, and every problem.
+"""The import report, shown before the plan is opened: what was read, kept, rejected and skipped, and every problem.
 
-The problems table is a small `QAbstractTableModel` over the importer's list; the errors/warnings filter is
-an index array inside the model (no proxy), so a report of 100k warnings still filters at once.
+Rejected rows (errors) are account rows left out, in red; skipped lines (notes: blank lines, a report's footer)
+are no account and lose nothing, so they are counted apart, in grey. The problems table is a small
+`QAbstractTableModel` over the importer's list; the errors/warnings/notes filter is an index array inside the
+model (no proxy), so a report of 100k warnings still filters at once.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import html
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,9 +30,15 @@ from PySide6.QtWidgets import (
 
 from territory_desktop.core import format as fmt
 from territory_desktop.core.sanity import glance_lines
-from territory_desktop.io.importing.importer import ERROR, WARNING, ImportProblem, ImportResult
+from territory_desktop.core.wording import agree, counted
+from territory_desktop.io.importing.importer import ERROR, NOTE, WARNING, ImportProblem, ImportResult
 
-ALL, ERRORS, WARNINGS = "all", ERROR, WARNING
+ALL, ERRORS, WARNINGS, NOTES = "all", ERROR, WARNING, NOTE
+_MUTED = "color: #6B6F76;"
+_KIND = {ERROR: "Error (row left out)", WARNING: "Warning (row taken)", NOTE: "Note (not an account, left out)"}
+_TIPS = {ERROR: "Error: the row was left out",
+         WARNING: "Warning: the row was taken, this value was left blank or guessed",
+         NOTE: "Note: not an account, left out (a blank line or a report footer); nothing is lost"}
 WRAP_LIMIT = 2000
 """Up to this many problems the reasons wrap in their rows (rows sized to their text); past it sizing every row
 would stall the dialog, so rows stay one line and the full sentence is shown beneath the table."""
@@ -38,7 +47,7 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class ProblemsModel(QAbstractTableModel):
-    """The import problems, one per row, optionally only errors or only warnings."""
+    """The import problems, one per row, optionally only errors, only warnings or only notes."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +58,7 @@ class ProblemsModel(QAbstractTableModel):
         self._icons = {} if style is None else {
             ERROR: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical),
             WARNING: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
+            NOTE: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation),
         }
 
     def set_problems(self, problems: list[ImportProblem]) -> None:
@@ -58,7 +68,8 @@ class ProblemsModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_severity(self, severity: str) -> None:
-        """Show ALL problems, only ERRORS (rows not imported) or only WARNINGS (rows kept with a blank)."""
+        """Show ALL problems, only ERRORS (rows not imported), only WARNINGS (rows kept with a blank) or only
+        NOTES (lines that are no account: blank, a report footer)."""
         self.beginResetModel()
         self._severity = severity
         self._shown = self._filtered()
@@ -95,9 +106,10 @@ class ProblemsModel(QAbstractTableModel):
             return self._icons.get(p.severity)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 0:
-                return "Error: the row was left out" if p.severity == ERROR else \
-                    "Warning: the row was taken, this value was left blank or guessed"
+                return _TIPS.get(p.severity, p.severity)
             return str(p)
+        if role == Qt.ItemDataRole.ForegroundRole and p.severity == NOTE and col > 0:
+            return QColor("#6B6F76")  # nothing lost: read as an aside, not a problem
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -190,30 +202,35 @@ class ReportPage(QWidget):
         unplaced = int((~np.isfinite(plan.lat)).sum())
         territories = len(plan.active_territories())
         red, amber = "color: #B3261E;", "color: #9A5B00;"
+        skipped = result.rows_skipped
         stats = ((fmt.count(result.rows_in), "rows read", ""),
                  (fmt.count(plan.n_accounts), "accounts kept", ""),
                  (fmt.count(result.rows_rejected), "rejected", red if result.rows_rejected else ""),
+                 *([(fmt.count(skipped), "skipped (blank or footer lines)", _MUTED)] if skipped else []),
                  (fmt.count(unplaced), "unplaced", amber if unplaced else ""),
                  (fmt.count(territories), "territories", ""))
         for col, (value, caption, tone) in enumerate(stats):
             self.summary.addWidget(_stat(value, caption, tone), 0, col)
-        errors, warnings = len(result.errors), len(result.warnings)
-        if not result.problems:
-            self.note.setText("Every row was read without a problem.")
+        errors, warnings, notes = len(result.errors), len(result.warnings), len(result.skipped)
+        lines = (f"; {counted(skipped, 'blank or footer line')} skipped (not accounts: nothing is lost)"
+                 if skipped else "")
+        if not errors and not warnings:
+            self.note.setText(f"Every account row was read without a problem{lines}." if skipped else
+                              "Every row was read without a problem.")
         else:
             self.note.setText(
-                f"{fmt.count(errors)} error{'s' if errors != 1 else ''} (rows left out) and "
-                f"{fmt.count(warnings)} warning{'s' if warnings != 1 else ''} (rows taken with a value left "
-                "blank or guessed). Nothing is changed until you open the plan.")
+                f"{counted(errors, 'error')} (rows left out) and {counted(warnings, 'warning')} (rows taken with "
+                f"a value left blank or guessed){lines}. Nothing is changed until you open the plan.")
         if result.reps_mapping:
             used = ", ".join(f"{field} ← {column!r}" for field, column in result.reps_mapping.items())
             self.note.setText(self.note.text() + f"\nFrom the reps file: {used}.")
         self.show_glance(result)
         self.filter.blockSignals(True)
         self.filter.clear()
-        self.filter.addItem(f"All problems ({fmt.count(errors + warnings)})", ALL)
+        self.filter.addItem(f"All ({fmt.count(errors + warnings + notes)})", ALL)
         self.filter.addItem(f"Errors ({fmt.count(errors)})", ERRORS)
         self.filter.addItem(f"Warnings ({fmt.count(warnings)})", WARNINGS)
+        self.filter.addItem(f"Notes: {agree(notes, 'line')} skipped ({fmt.count(notes)})", NOTES)
         self.filter.blockSignals(False)
         self.model.set_problems(result.problems)
         self.model.set_severity(ALL)
@@ -235,7 +252,7 @@ class ReportPage(QWidget):
         where = ", ".join(x for x in (p.file, f"row {p.row:,}" if p.row is not None else "",
                                       f"column {p.column!r}" if p.column else "") if x)
         value = f" Value {p.value!r}." if p.value else ""
-        kind = "Error (row left out)" if p.severity == ERROR else "Warning (row taken)"
+        kind = _KIND.get(p.severity, p.severity)
         self.detail.setText(f"{kind} — {where}.{value} {p.reason}")
         self.detail.show()
 

@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
 from territory_desktop.core import format as fmt
 from territory_desktop.core.potential import PotentialModel, estimate_potential
 from territory_desktop.core.segments import SEGMENTS, SegmentRules, segment_by_size, segment_counts
+from territory_desktop.core.wording import counted
 from territory_desktop.io.importing import values as V
 from territory_desktop.io.importing.accounts import reject_rows
+from territory_desktop.io.importing.problems import NOTE
 from territory_desktop.io.importing.reps import person_key
 
 _MUTED = "color: #5B636E;"
@@ -63,6 +65,9 @@ class Sizing:
     owners: int = 0
     seconds: float = 0.0
     """Time to apply the rules and the model (parsing the columns is timed in SizeColumns)."""
+    skipped: int = 0
+    """Rows that are no account (blank lines, a report footer): left out, not rejected; the others of
+    rows_read - accounts are rejected (no id, a repeated id)."""
 
     @property
     def known(self) -> np.ndarray:
@@ -98,6 +103,8 @@ class SizeColumns:
     status: np.ndarray
     owners: int
     seconds: float
+    skipped: int = 0
+    """Rows that are no account (blank, a report footer), as the import's notes count them."""
 
     @property
     def accounts(self) -> int:
@@ -108,8 +115,10 @@ def parse_size_columns(df: pd.DataFrame, mapping: dict[str, str], complete: bool
     """The rows the import would keep, with the columns sizing needs parsed as build_accounts parses them."""
     t0 = time.perf_counter()
     used = {f: c for f, c in mapping.items() if c and c in df.columns}
+    skipped = 0
     if "account_id" in used or "name" in used:
-        keep, _ = reject_rows(df, used, "")
+        keep, left_out = reject_rows(df, used, "")
+        skipped = sum(1 for p in left_out if p.severity == NOTE)
         src = df.iloc[np.flatnonzero(keep)].reset_index(drop=True)
     else:
         src = df.reset_index(drop=True)
@@ -138,7 +147,7 @@ def parse_size_columns(df: pd.DataFrame, mapping: dict[str, str], complete: bool
         owners = len({k for k in (person_key(o) for o in pd.unique(names)) if k})
     return SizeColumns(used, len(df), complete, nan if emp is None else emp, nan if rev is None else rev,
                        given, numbers("potential"), text("industry"), text("status"), owners,
-                       time.perf_counter() - t0)
+                       time.perf_counter() - t0, skipped)
 
 
 def size_accounts(cols: SizeColumns, rules: SegmentRules, model: PotentialModel) -> Sizing:
@@ -159,7 +168,7 @@ def size_accounts(cols: SizeColumns, rules: SegmentRules, model: PotentialModel)
     return Sizing(cols.rows_read, n, cols.complete, segment_counts(sized) if n else {}, int(by_rules.sum()),
                   int((by_rules & (size_basis == "none")).sum()), used.get("segment", ""),
                   used.get("potential", ""), tuple(used[f] for f in ("employees", "revenue") if f in used),
-                  potential, basis, cols.owners, time.perf_counter() - t0)
+                  potential, basis, cols.owners, time.perf_counter() - t0, cols.skipped)
 
 
 def compute_sizing(df: pd.DataFrame, mapping: dict[str, str], rules: SegmentRules, model: PotentialModel,
@@ -394,9 +403,11 @@ class SizingPanel(QWidget):
         s = self.summary = size_accounts(cols, rules, model)
         rows = (f"All {s.rows_read:,} rows of the file" if s.complete else
                 f"The first {s.rows_read:,} rows of the file (the import reads them all)")
-        dropped = s.rows_read - s.accounts
-        rejected = f", less {dropped:,} rejected (empty rows, repeated ids, report footers)" if dropped else ""
-        self.scope_label.setText(rows + rejected + "; follows the columns and the numbers you set.")
+        rejected = s.rows_read - s.accounts - s.skipped
+        less = ([f"{rejected:,} rejected (no id or a repeated id)"] if rejected else []) + \
+            ([f"{counted(s.skipped, 'blank or footer line')} skipped"] if s.skipped else [])
+        self.scope_label.setText(rows + (", less " + " and ".join(less) if less else "")
+                                 + "; follows the columns and the numbers you set.")
         self._show_counts(s.segments)
         self.segment_note.setText(self._segment_words(s))
         for key, label in self._stat_values.items():

@@ -129,12 +129,13 @@ def prepare_refresh(plan: Plan, export: str | Path, reps: str | Path | None = No
 
 
 def _import_notes(file: str, fresh: object) -> list[str]:
-    """Rejected rows (named by row and column: an account of the plan on such a row would look gone) and
-    warnings, for the preview to show before Apply."""
+    """Rejected rows (named by row and column: an account of the plan on such a row would look gone),
+    warnings and skipped lines, for the preview to show before Apply. Rejected rows are the import's errors;
+    blank lines and report footers are notes (severity NOTE): no account, so none looks gone."""
     out = []
     rejected = int(getattr(fresh, "rows_rejected", 0))
     if rejected:
-        errors = getattr(fresh, "errors", [])
+        errors = getattr(fresh, "errors", [])  # severity ERROR only: the notes are not among them
         first = f" (e.g. {_where(errors[0])}{errors[0].reason})" if errors else ""
         out.append(f"{counted(rejected, 'row')} of {file} {agree(rejected, 'was', 'were')} rejected and "
                    f"{agree(rejected, 'is', 'are')} not taken in{first}; an account of the "
@@ -143,6 +144,10 @@ def _import_notes(file: str, fresh: object) -> list[str]:
     if warnings:
         out.append(f"{counted(len(warnings), 'warning')} reading {file}, "
                    f"e.g. {_where(warnings[0])}{warnings[0].reason}.")
+    skipped = int(getattr(fresh, "rows_skipped", 0))
+    if skipped:
+        out.append(f"{counted(skipped, 'blank or footer line')} of {file} skipped (not accounts: nothing is "
+                   "lost).")
     return out
 
 

@@ -36,9 +36,11 @@ header = st.one_of(st.sampled_from(HEADERS), st.text(max_size=10))
 
 def _check(result, name: str) -> None:
     plan = result.plan
-    assert result.rows_in == plan.n_accounts + result.rows_rejected
+    assert result.rows_in == plan.n_accounts + result.rows_rejected + result.rows_skipped
     errors = [p for p in result.problems if p.severity == "error" and p.file == name]
     assert len(errors) == result.rows_rejected
+    notes = [p for p in result.problems if p.severity == "note" and p.file == name]
+    assert len(notes) == result.rows_skipped
     assert len(plan.source) == plan.n_accounts
     assert list(plan.accounts.columns[:len(CANONICAL_COLUMNS)]) == list(CANONICAL_COLUMNS)
     assert set(plan.accounts["geo_source"]) <= {"latlon", "zip", "city", "none"}

@@ -37,11 +37,14 @@ def _row(result, account_id: str) -> dict:
 
 
 def _check_counts(result, file: str) -> None:
-    """rows_in == kept + rejected, and every rejected row has exactly one error naming its row."""
-    assert result.rows_in == result.plan.n_accounts + result.rows_rejected
+    """rows_in == kept + rejected + skipped; every rejected row has exactly one error naming its row, every
+    skipped line (blank, a report footer) one note."""
+    assert result.rows_in == result.plan.n_accounts + result.rows_rejected + result.rows_skipped
     errors = [p for p in result.problems if p.severity == "error" and p.file == file]
     assert len(errors) == result.rows_rejected
     assert len({p.row for p in errors}) == len(errors)
+    notes = [p for p in result.problems if p.severity == "note" and p.file == file]
+    assert len(notes) == result.rows_skipped and len({p.row for p in notes}) == len(notes)
 
 
 # ----- Salesforce: Windows-1252, semicolons, decimal commas, with a reps file --------------------------------
@@ -108,18 +111,18 @@ def test_salesforce_territories_follow_the_reps_file(salesforce):
 
 def test_salesforce_problems_are_reported_exactly(salesforce):
     _check_counts(salesforce, SALESFORCE.name)
-    assert salesforce.rows_in == 9 and salesforce.rows_rejected == 3
+    assert salesforce.rows_in == 9 and salesforce.rows_rejected == 2 and salesforce.rows_skipped == 1
     got = [(p.file, p.row, p.column, p.value, p.severity) for p in salesforce.problems]
     f = SALESFORCE.name
     assert got == [
         (f, None, "Number of Employees", "'N/A', '-'", "warning"),  # once per column, not per cell
         (f, 4, "Account ID", "", "error"),
         (f, 5, "Account ID", "001A", "error"),
-        (f, 6, None, "", "error"),
+        (f, 6, None, "", "note"),  # a blank line: no account, nothing lost
         (f, 7, "Billing Zip/Postal Code", "", "warning"),
         (f, 7, "Annual Revenue", "12,3,4", "warning"),
         (f, 7, "Account Owner", "Bob Smith", "warning"),
-        ("reps.tsv", 4, "Territory", "", "error"),
+        ("reps.tsv", 4, None, "", "note"),
         ("reps.tsv", 5, "Territory", "Northeast", "error"),
         ("reps.tsv", 6, "Capacity (hours/year)", "-5", "warning"),
         ("reps.tsv", 6, None, "West", "warning"),
@@ -177,9 +180,9 @@ def test_hubspot_problems(hubspot):
         (3, "Latitude", "95.5, -97.7", "warning"),
         (5, "Named Account", "maybe", "warning"),
         (6, "Postal Code", "", "warning"),
-        (7, None, "", "error"),
+        (7, None, "", "note"),
     ]
-    assert hubspot.rows_rejected == 1 and hubspot.rows_in == 7
+    assert hubspot.rows_rejected == 0 and hubspot.rows_skipped == 1 and hubspot.rows_in == 7
 
 
 def test_territories_without_reps_file_are_the_owners(hubspot):
@@ -218,7 +221,7 @@ def test_dynamics_xlsx(tmp_path):
     path = _dynamics_xlsx(tmp_path / "dynamics.xlsx")
     r = import_plan(path)
     _check_counts(r, "dynamics.xlsx")
-    assert r.rows_in == 5 and r.rows_rejected == 2
+    assert r.rows_in == 5 and r.rows_rejected == 1 and r.rows_skipped == 1
     assert r.mapping["account_id"] == "(Do Not Modify) Account"
     acc = r.plan.accounts
     assert acc["account_id"].tolist() == ["a1b2", "c3d4", "e5f6"]
@@ -229,7 +232,7 @@ def test_dynamics_xlsx(tmp_path):
     assert acc["revenue"].iloc[0] == 2_500_000 and np.isnan(acc["revenue"].iloc[2])
     assert acc["potential"].tolist() == [1500 * 150.0, 40 * 150.0, 0.0]  # Northwind: no size, no potential
     assert r.plan.source["Address 1: ZIP/Postal Code"].tolist() == ["98101", "2134", "97201.0"]
-    assert [(p.row, p.severity) for p in r.problems] == [(4, "error"), (5, "error"), (6, "warning")]
+    assert [(p.row, p.severity) for p in r.problems] == [(4, "error"), (5, "note"), (6, "warning")]
     assert [t.name for t in r.plan.territories] == ["Lee Wu", "Pat Kim"]
 
 
@@ -297,9 +300,10 @@ def test_salesforce_report_footer_and_excel_sep_line(tmp_path):
                  '"Acme Inc."\n', encoding="utf-8")
     r = import_plan(p)
     assert r.plan.accounts["account_id"].tolist() == ["A1", "A2"]
-    assert r.rows_in == 7 and r.rows_rejected == 5
-    assert [(p.row, p.reason[:13]) for p in r.problems] == [
-        (4, "empty row"), (5, "report footer"), (6, "report footer"), (7, "report footer"), (8, "report footer")]
+    assert r.rows_in == 7 and r.rows_rejected == 0 and r.rows_skipped == 5  # not accounts: nothing is lost
+    assert [(p.row, p.reason[:13], p.severity) for p in r.problems] == [
+        (4, "empty row", "note"), (5, "report footer", "note"), (6, "report footer", "note"),
+        (7, "report footer", "note"), (8, "report footer", "note")]
 
 
 def test_a_last_row_with_only_an_id_is_still_an_account(tmp_path):

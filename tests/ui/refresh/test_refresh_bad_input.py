@@ -87,3 +87,13 @@ def test_an_export_matching_no_id_warns_and_asks_before_removing_every_account(q
     dlg.confirm = lambda title, text: True
     assert dlg.apply()
     assert w.plan.n_accounts == 20 and w.plan.accounts["account_id"].str.startswith("SF-").all()
+
+
+def test_blank_lines_and_a_report_footer_are_not_called_rejected_rows(qtbot, tmp_path):
+    w = make_window(qtbot, tmp_path, routed_book())
+    export = write_newer_export(tmp_path)
+    export.write_text(export.read_text(encoding="utf-8") + '\n\n"Grand Totals (20 records)"\n'
+                      '"Copyright (c) 2000-2024 salesforce.com, inc. All rights reserved."\n', encoding="utf-8")
+    dlg = _read(qtbot, w, export)
+    assert dlg.problem == "" and dlg.prepared is not None
+    assert "rejected" not in dlg.notes.text() and "counts as gone" not in dlg.notes.text()
