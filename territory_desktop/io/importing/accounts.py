@@ -53,6 +53,30 @@ def _text(df: pd.DataFrame, mapping: dict[str, str], field: str) -> pd.Series:
     return V.clean_text(df[mapping[field]])
 
 
+MONEY_FIELDS = ("potential", "pipeline", "revenue")
+
+
+def _other_currency(cells: pd.Series, col: str, kept: np.ndarray, file: str,
+                    header_row: int) -> list[ImportProblem]:
+    """A warning per cell written in another currency than its column's (the one most cells name, dollars
+    when none does): the amount is read as written, so "MXN 200,000,000" counts as 200M of the column's."""
+    if not V.names_other_currency(cells):  # dollars or no currency at all: nothing to compare
+        return []
+    marks = V.currency_marks(cells)
+    named = marks[marks != ""]
+    if not len(named):
+        return []
+    kinds, counts = np.unique(named, return_counts=True)
+    home = "USD" if "USD" in kinds and counts[kinds == "USD"][0] == counts.max() else str(kinds[counts.argmax()])
+    rows = np.flatnonzero((marks != "") & (marks != home))
+    out: list[ImportProblem] = []
+    for r in rows.tolist():
+        out += problems_for(file, kept[[r]], col, [cells.iloc[r]],
+                            f"{{value!r}} is in another currency ({marks[r]}) than the rest of the column "
+                            f"({home}): read as {home} as written — convert it in the export", WARNING, header_row)
+    return out
+
+
 def reject_rows(df: pd.DataFrame, mapping: dict[str, str], file: str,
                 header_row: int = 1) -> tuple[np.ndarray, list[ImportProblem]]:
     """Rows to keep: not empty, with an id, and the first of their id.
@@ -172,6 +196,8 @@ def build_accounts(df: pd.DataFrame, mapping: dict[str, str], file: str,
         rows = np.flatnonzero(bad)
         problems.extend(problems_for(file, kept[rows], col, src[col].to_numpy()[rows],
                                      f"cannot read {{value!r}} as {label}; left blank", WARNING, header_row))
+        if field in MONEY_FIELDS:
+            problems.extend(_other_currency(src[col], col, kept, file, header_row))
         return vals
 
     out["potential"] = numbers("potential", "a number")

@@ -135,3 +135,9 @@ def test_a_column_written_day_first_reads_its_ambiguous_dates_day_first():
     assert us.tolist() == ["2024-03-14", "2024-12-03"]
     mixed, _ = V.parse_dates(pd.Series(["3/14/2024", "14/02/2024", "12/03/2024"]))
     assert mixed.tolist() == ["2024-03-14", "2024-02-14", "2024-12-03"]
+
+
+def test_currency_marks_name_each_cells_currency():
+    marks = V.currency_marks(pd.Series(["$1,200,000", "USD 5", "US$ 7", "CAD 12,000,000", "£5,000,000",
+                                        "MXN 200,000,000", "€1.234,50", "1.2M", "", "12 EUR", "C$ 40"]))
+    assert marks.tolist() == ["USD", "USD", "USD", "CAD", "GBP", "MXN", "EUR", "", "", "EUR", "CAD"]
