@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -120,7 +121,7 @@ class ImportDialog(QDialog):
         lay.addLayout(header)
         lay.addWidget(self.pages, 1)
         lay.addLayout(buttons)
-        self.resize(1000, 680)  # the mapping and the segments & potential panel side by side
+        self.resize(*_first_size(self))  # the mapping and the segments & potential panel side by side
         if accounts_path:
             self.accounts_edit.setText(str(accounts_path))
             self.load_preview()
@@ -181,7 +182,7 @@ class ImportDialog(QDialog):
     def _build_mapping_page(self) -> QWidget:
         page = QWidget()
         intro = QLabel("Each field of the plan is filled from the column chosen here. Guesses come from the "
-                       "column names; fields marked * are needed.")
+                       "column names; * marks the account ID and name: one of them is needed.")
         intro.setWordWrap(True)
         lay = QVBoxLayout(page)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -426,3 +427,13 @@ class ImportDialog(QDialog):
         self.cancel_import()
         self.result_import = None
         super().reject()
+
+
+def _first_size(widget: QWidget) -> tuple[int, int]:
+    """1000×680 at least (the mapping beside the segments panel), growing with the screen up to 1320×900: on a
+    1600×1000 screen the fixed size left the problems table four rows tall and the preview's headers clipped."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return 1000, 680
+    avail = screen.availableGeometry()
+    return (max(1000, min(1320, int(avail.width() * 0.82))), max(680, min(900, int(avail.height() * 0.86))))

@@ -33,7 +33,7 @@ FIELD_LABELS = {f: label for _, fields in SECTIONS for f, label in fields}
 
 _MARK_STYLE = {
     "guessed": "color: #1E6B3A;", "check": "color: #9A5B00; font-weight: 600;", "set": "color: #1F4E9A;",
-    "required": "color: #B3261E; font-weight: 600;", "none": "color: #6B6F76;",
+    "required": "color: #B3261E; font-weight: 600;", "none": "color: #6B6F76;", "stand-in": "color: #9A5B00;",
 }
 
 
@@ -129,6 +129,7 @@ class MappingEditor(QWidget):
             guess = self._guesses.get(field)
             combo.setCurrentIndex(combo.findData(guess[0]) if guess else 0)
             combo.blockSignals(False)
+        for field in self.combos:  # after every combo is set: a mark may depend on another field's column
             self._refresh(field)
         self._loading = False
         self.changed.emit()
@@ -170,12 +171,16 @@ class MappingEditor(QWidget):
         return errors, warnings
 
     def mark_of(self, field: str) -> str:
-        """"guessed", "check", "set" (by the planner), "required" (missing) or "none"."""
+        """"guessed", "check", "set" (by the planner), "required" (missing), "stand-in" (the ID or the name
+        missing, the other one standing in for it) or "none"."""
         column = self.combos[field].currentData()
-        if field in self._user_set:
-            return "set" if column else ("required" if field in REQUIRED else "none")
         if not column:
-            return "required" if field in REQUIRED else "none"
+            if field not in REQUIRED:
+                return "none"
+            partner = next(f for f in REQUIRED if f != field)
+            return "stand-in" if self.combos[partner].currentData() else "required"
+        if field in self._user_set:
+            return "set"
         guess = self._guesses.get(field)
         if guess and guess[0] == column:
             return "guessed" if guess[1] >= CONFIDENT else "check"
@@ -188,12 +193,15 @@ class MappingEditor(QWidget):
         if field is not None:
             self._user_set.add(field)
             self._refresh(field)
+            if field in REQUIRED:  # the ID and the name stand in for each other: the partner's mark follows
+                self._refresh(next(f for f in REQUIRED if f != field))
         self.changed.emit()
 
     def _refresh(self, field: str) -> None:
         mark = self.mark_of(field)
+        stand_in = "name used as ID" if field == "account_id" else "ID used as name"
         text = {"guessed": "✓ guessed", "check": "? check", "set": "set by you", "required": "required",
-                "none": ""}[mark]
+                "none": "", "stand-in": stand_in}[mark]
         label = self._marks[field]
         label.setText(text)
         label.setStyleSheet(_MARK_STYLE[mark])
