@@ -36,6 +36,7 @@ from territory_desktop.io.importing import values as V
 from territory_desktop.io.importing.accounts import reject_rows
 from territory_desktop.io.importing.problems import NOTE
 from territory_desktop.io.importing.reps import person_key
+from territory_desktop.ui.theme.millions_spin import MillionsSpin
 
 _MUTED = "color: #5B636E;"
 _NUMERIC_FIELDS = ("potential", "pipeline", "employees", "revenue", "lat", "lon")
@@ -220,8 +221,8 @@ class SizingPanel(QWidget):
         # ----- segments
         self.mm_emp = _spin(1, 999_999, rules.mid_market_employees, 0, 10)
         self.ent_emp = _spin(2, 1_000_000, rules.enterprise_employees, 0, 100)
-        self.mm_rev = _spin(0.1, 99_999.9, rules.mid_market_revenue / 1e6, 1, 5, "$", " M")
-        self.ent_rev = _spin(0.2, 100_000, rules.enterprise_revenue / 1e6, 1, 50, "$", " M")
+        self.mm_rev = MillionsSpin(0.1, 99_999.9, rules.mid_market_revenue / 1e6, 5)
+        self.ent_rev = MillionsSpin(0.2, 100_000, rules.enterprise_revenue / 1e6, 50)
         thresholds = QGridLayout()
         thresholds.setHorizontalSpacing(8)
         thresholds.setVerticalSpacing(4)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidg
 
 from territory_desktop.core.segments import SegmentRules
 from territory_desktop.ui.settings.workload_editor import spin
+from territory_desktop.ui.theme.millions_spin import MillionsSpin
 
 Preview = Callable[[SegmentRules], dict[str, int]]
 
@@ -28,8 +29,8 @@ class SegmentsEditor(QWidget):
         self._preview = preview
         self.mm_emp = spin(1, 1_000_000, rules.mid_market_employees, 0, 10, " employees")
         self.ent_emp = spin(2, 10_000_000, rules.enterprise_employees, 0, 100, " employees")
-        self.mm_rev = spin(0.1, 1_000_000, rules.mid_market_revenue / 1e6, 1, 5, " M", "$")
-        self.ent_rev = spin(0.2, 10_000_000, rules.enterprise_revenue / 1e6, 1, 50, " M", "$")
+        self.mm_rev = MillionsSpin(0.1, 1_000_000, rules.mid_market_revenue / 1e6, 5)
+        self.ent_rev = MillionsSpin(0.2, 10_000_000, rules.enterprise_revenue / 1e6, 50)
         for s in (self.mm_emp, self.ent_emp, self.mm_rev, self.ent_rev):
             s.setGroupSeparatorShown(True)
             s.setMaximumWidth(220)
