@@ -169,6 +169,7 @@ class ImportDialog(QDialog):
         self.preview.setAlternatingRowColors(True)
         self.preview.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.preview.horizontalHeader().setDefaultSectionSize(120)
+        self.preview.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.preview.setWordWrap(False)
         lay = QVBoxLayout(page)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -291,6 +292,7 @@ class ImportDialog(QDialog):
             QApplication.restoreOverrideCursor()
         self._preview = df
         self.preview_model.set_frame(df)
+        self._fit_preview_columns()
         shown = f"the first {len(df):,} rows" if len(df) >= PREVIEW_ROWS else f"all {len(df):,} rows"
         where = f"{Path(path).name}" + (f", sheet {self.sheet()!r}" if self.sheet() else "")
         self.preview_label.setText(f"{where}: {len(df.columns)} columns; showing {shown}.")
@@ -303,6 +305,16 @@ class ImportDialog(QDialog):
         """Segments and potential follow the mapping, computed on the rows the preview read."""
         df = self._preview
         self.sizing.set_source(df, self.mapping.mapping(), df is None or len(df) < PREVIEW_ROWS)
+
+    def _fit_preview_columns(self) -> None:
+        """Each column as wide as its header (a CRM's "Billing State/Province" was cut to "ing State/Provi")
+        or its widest shown cell, within 90-280 px so one long cell cannot push the rest out of view."""
+        header = self.preview.horizontalHeader()
+        fm = header.fontMetrics()
+        for c in range(self.preview_model.columnCount()):
+            title = str(self.preview_model.headerData(c, Qt.Orientation.Horizontal))
+            want = max(fm.horizontalAdvance(title) + 24, self.preview.sizeHintForColumn(c))
+            header.resizeSection(c, max(90, min(280, want)))
 
     def _fill_sheets(self, path: str) -> None:
         names = sheet_names(path) if path else []

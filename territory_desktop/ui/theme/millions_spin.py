@@ -27,7 +27,8 @@ class MillionsSpin(QDoubleSpinBox):
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt API)
         if value >= 1000:
-            return f"${value / 1000:,.2f}".rstrip("0").rstrip(".") + " B"
+            billions = value / 1000
+            return f"${billions:,.1f} B" if round(billions, 1) == round(billions, 2) else f"${billions:,.2f} B"
         return f"${value:,.1f} M"
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt API)

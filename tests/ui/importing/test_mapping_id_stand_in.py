@@ -49,3 +49,16 @@ def test_the_import_dialog_grows_with_the_screen():
     assert _first_size(Widget(Screen(1600, 1000))) == (1312, 860)
     assert _first_size(Widget(Screen(1280, 760))) == (1049, 680)
     assert _first_size(Widget(Screen(2560, 1440))) == (1320, 900)
+
+
+def test_the_preview_shows_whole_column_headers(qtbot, tmp_path):
+    """Salesforce headers ("Billing State/Province") were cut on both sides to "ing State/Provi"."""
+    path = tmp_path / "export.csv"
+    path.write_text("Account Name,Billing State/Province,Billing Zip/Postal Code\nAcme,MA,02108\n", encoding="utf-8")
+    d = ImportDialog(str(path))
+    qtbot.addWidget(d)
+    d.show()
+    header = d.preview.horizontalHeader()
+    fm = header.fontMetrics()
+    for col, text in enumerate(["Account Name", "Billing State/Province", "Billing Zip/Postal Code"]):
+        assert header.sectionSize(col) >= fm.horizontalAdvance(text) + 12, text
