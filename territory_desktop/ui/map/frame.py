@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPaintE
 
 from territory_desktop.ui.map.layers import ShapeRenderer, Sprites, render_shapes
 from territory_desktop.ui.map.overlays import (
+    legend_rect,
     paint_arrows,
     paint_homes,
     paint_labels,
@@ -148,7 +149,8 @@ class FrameMixin:
         paint_homes(painter, self.view, self.homes, self._sprites)
 
     def _paint_labels(self, painter: QPainter) -> None:
-        paint_labels(painter, self.view, self.labels, self._sprites)
+        box = legend_rect(self.height(), QFont(self.font()), self.legend, self.legend_title)
+        paint_labels(painter, self.view, self.labels, self._sprites, [box] if box is not None else None)
 
     def _paint_arrows(self, painter: QPainter) -> None:
         paint_arrows(painter, self.view, self.arrows)

@@ -60,19 +60,21 @@ def paint_homes(painter: QPainter, view: Viewport, homes: list[tuple[float, floa
         painter.drawImage(QPointF(sx[i] - 9, sy[i] - 10), sprites.home(QColor(homes[i][2]).name()))
 
 def paint_labels(painter: QPainter, view: Viewport, labels: list[tuple[float, float, str, bool]],
-                 sprites: Sprites) -> None:
-    """Labels biggest territory first, each only where it overlaps no label already placed."""
+                 sprites: Sprites, avoid: list[QRectF] | None = None) -> None:
+    """Labels biggest territory first, each only where it overlaps no label already placed and nothing in
+    `avoid` (the legend box: a label half under it read as "Los Angeles Mid-Mar… +36%")."""
     if not labels:
         return
     sx, sy = view.to_screen(np.array([lab[0] for lab in labels]), np.array([lab[1] for lab in labels]))
     bounds = QRectF(0, 0, view.width, view.height)
+    blocked = list(avoid or [])
     placed: list[QRectF] = []
     for i, (_x, _y, text, out) in enumerate(labels):
         if not (0 <= sx[i] <= bounds.width() and 0 <= sy[i] <= bounds.height()):
             continue
         w, h = sprites.label_size(text)
         r = QRectF(sx[i] - w / 2, sy[i] - h / 2, w, h)
-        if not bounds.contains(r) or any(r.intersects(o) for o in placed):
+        if not bounds.contains(r) or any(r.intersects(o) for o in placed) or any(r.intersects(b) for b in blocked):
             continue
         placed.append(r)
         painter.drawImage(r.topLeft(), sprites.label(text, out))
@@ -96,17 +98,26 @@ def paint_arrows(painter: QPainter, view: Viewport, arrows: list[tuple[float, fl
             painter.setBrush(pen_color)
             painter.drawPolygon(head)
 
+def legend_rect(height: int, font: QFont, legend: list[tuple[str, str]], title: str) -> QRectF | None:
+    """Where `paint_legend` draws its box (None without a legend): labels keep out of it."""
+    if not legend:
+        return None
+    shown = legend[:LEGEND_ROWS]
+    fm = QFontMetricsF(font)
+    lines = len(shown) + 1 + (1 if len(legend) > len(shown) else 0)
+    width = max([fm.horizontalAdvance(t) for t, _ in shown] + [fm.horizontalAdvance(title)]) + 34
+    return QRectF(10, height - 10 - lines * (fm.height() + 2) - 10, width, lines * (fm.height() + 2) + 10)
+
+
 def paint_legend(painter: QPainter, height: int, font: QFont, legend: list[tuple[str, str]], title: str) -> None:
     """The legend box in the bottom-left corner: at most LEGEND_ROWS entries, the rest counted."""
-    if not legend:
+    box = legend_rect(height, font, legend, title)
+    if box is None:
         return
     shown = legend[:LEGEND_ROWS]
     more = len(legend) - len(shown)
     painter.setFont(font)
     fm = QFontMetricsF(font)
-    lines = len(shown) + 1 + (1 if more else 0)
-    width = max([fm.horizontalAdvance(t) for t, _ in shown] + [fm.horizontalAdvance(title)]) + 34
-    box = QRectF(10, height - 10 - lines * (fm.height() + 2) - 10, width, lines * (fm.height() + 2) + 10)
     painter.setPen(QPen(QColor("#C9D1DA")))
     painter.setBrush(QColor(255, 255, 255, 235))
     painter.drawRoundedRect(box, 6, 6)

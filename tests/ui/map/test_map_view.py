@@ -290,3 +290,35 @@ def test_outlines_painted_for_an_older_view_never_replace_the_current_ones(qtbot
     late = QImage(canvas.view.width, canvas.view.height, QImage.Format.Format_ARGB32_Premultiplied)
     canvas._shapes_ready((old_key, canvas.shapes_version), late)
     assert canvas._shapes is fresh
+
+
+def test_territory_labels_keep_out_of_the_legend_box(qtbot):
+    """A label half under the legend read as "Los Angeles Mid-Mar… +36%": labels are placed around it."""
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+    from territory_desktop.ui.map.layers import Sprites
+    from territory_desktop.ui.map.overlays import legend_rect, paint_labels
+    from territory_desktop.ui.map.viewport import Viewport
+
+    view = Viewport(scale=1.0, cx=0.0, cy=0.0, width=600, height=400)
+    font = QFont()
+    box = legend_rect(view.height, font, [("Los Angeles SMB", "#1f77b4"), ("Dallas SMB", "#ff7f0e")], "Territory")
+    assert box is not None
+    at = (box.right() + 20, box.center().y())  # a label centred here runs under the box's right edge
+    inside = view.to_world(*at)
+    outside = view.to_world(450.0, 100.0)
+    labels = [(float(inside[0]), float(inside[1]), "Los Angeles Mid-Market +36%", True),
+              (float(outside[0]), float(outside[1]), "Dallas SMB +55%", True)]
+
+    def drawn(avoid) -> tuple[bool, bool]:
+        img = QImage(view.width, view.height, QImage.Format.Format_ARGB32_Premultiplied)
+        img.fill(QColor("white"))
+        painter = QPainter(img)
+        paint_labels(painter, view, labels, Sprites(font), avoid)
+        painter.end()
+        def ink(x: float, y: float) -> bool:
+            return any(img.pixelColor(int(x) + dx, int(y)) != QColor("white") for dx in range(-20, 21))
+        return ink(*at), ink(450, 100)
+
+    assert drawn(None) == (True, True)  # without the box to avoid, the first label lands under the legend
+    assert drawn([box]) == (False, True)
