@@ -201,8 +201,8 @@ _MARKS = (("us$", "USD"), ("usd", "USD"), ("nz$", "NZD"), ("mx$", "MXN"), ("c$",
           ("$", "USD"), ("eur", "EUR"), ("€", "EUR"), ("gbp", "GBP"), ("£", "GBP"), ("cad", "CAD"),
           ("aud", "AUD"), ("chf", "CHF"), ("jpy", "JPY"), ("¥", "JPY"), ("sek", "SEK"), ("nok", "NOK"),
           ("dkk", "DKK"), ("nzd", "NZD"), ("mxn", "MXN"))
-"""Currency markers an export writes before or after an amount, longest first ("us$" before "$"), with the
-ISO code each one means."""
+"""Currency markers an export writes before or after an amount, with the ISO code each one means (`_MARK_RE`
+finds them, trying "us$", "c$"... before a bare "$")."""
 _MARK_RE = re.compile(r"^\(?-?\s*(us\$|nz\$|mx\$|c\$|a\$|\$|€|£|¥|[a-z]{3}\b)|(\$|€|£|¥|\b[a-z]{3})\s*\)?$")
 
 
