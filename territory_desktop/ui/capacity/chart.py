@@ -34,6 +34,13 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QSizePolicy, QWidget
 
 from territory_desktop.core import format as fmt
+from territory_desktop.ui.capacity.chart_style import (
+    SEGMENT_COLORS,
+    band_color,
+    nice,
+    util_color,
+)
+from territory_desktop.ui.capacity.chart_window import RowWindow
 from territory_desktop.ui.capacity.rows import ChartData
 from territory_desktop.ui.theme.style import MUTED
 
@@ -45,12 +52,6 @@ if TYPE_CHECKING:  # matplotlib itself is imported when the chart is first shown
 
     from territory_desktop.ui.capacity.bars import BarRows
 
-ROW_PX = 22
-HEADER_PX = 74
-IN, NEAR, OUT = "#2E8B57", "#D99A00", "#C8372D"
-UTIL_OK, UTIL_HIGH = "#4C7FD9", "#D99A00"
-SEGMENT_COLORS = ("#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860")
-PIPELINE = "#8A929C"
 
 
 WARM_UP_MS: int | None = 1000
@@ -61,11 +62,6 @@ _WARM_MODULES = ("matplotlib.figure", "matplotlib.patches", "matplotlib.ticker",
 """What the figure needs but the Qt canvas: its Qt module (backend_qt, ~25 ms) is left to the UI thread."""
 _warm_thread: threading.Thread | None = None
 
-NARROW_PANEL_PX = 70
-"""Below this width a panel's titles and ticks run together (a dock squeezed by a wide co-pilot): the chart
-then shows workload and potential only, at twice the width; accounts and pipeline come back with room."""
-TITLE_CHAR_PX = 5.4
-"""About how wide one character of a panel title (8.5 pt at 100 dpi) is, in pixels."""
 
 
 def warm_up() -> None:
@@ -82,10 +78,6 @@ def _import_quietly() -> None:
     with contextlib.suppress(Exception):
         for name in _WARM_MODULES:
             importlib.import_module(name)
-
-
-def util_color(u: float) -> str:
-    return OUT if u > 1.0 else UTIL_HIGH if u > 0.9 else UTIL_OK
 
 
 class _Placeholder(QWidget):
@@ -116,7 +108,7 @@ class _Placeholder(QWidget):
             self.firstPainted.emit()
 
 
-class CapacityChart(QWidget):
+class CapacityChart(RowWindow, QWidget):
     """The chart and its scroll bar. `territoryClicked(t)` when the planner clicks a row."""
 
     territoryClicked = Signal(int)  # noqa: N815 (Qt naming)
@@ -324,7 +316,7 @@ class CapacityChart(QWidget):
             if not self.bars["util"].update(pos, u * 100, color=util_color(u)):
                 continue  # out of view: it has no bars
             touched = True
-            self.bars["dev"].update(pos, data.deviation[pos] * 100, color=_band(data.status[pos]))
+            self.bars["dev"].update(pos, data.deviation[pos] * 100, color=band_color(data.status[pos]))
             left = 0.0
             for j, bars in enumerate(self.segment_bars[:len(data.segment_names)]):
                 c = float(data.segment_counts[pos, j])
@@ -337,101 +329,6 @@ class CapacityChart(QWidget):
             self._blit()
 
     # ----- window of rows ------------------------------------------------------------------------------
-    def visible_rows(self) -> int:
-        area = self._canvas if self._canvas is not None else self._placeholder
-        return max(3, (area.height() - HEADER_PX) // ROW_PX)
-
-    def window_positions(self) -> np.ndarray:
-        """Row positions whose line is in view."""
-        first, rows = self.scroll.value(), self.visible_rows()
-        return np.flatnonzero((self._y >= first) & (self._y < first + rows))
-
-    def _apply_window(self) -> None:
-        """Bars and names for the rows in view only (one collection per series, a few dozen names)."""
-        d = self.data
-        if d is None:
-            return
-        first, rows = self.scroll.value(), self.visible_rows()
-        a_util, a_dev, a_seg, a_pipe = self.axes
-        pos = self.window_positions()
-        y = self._y[pos]
-        self._set_names(y, [d.names[i][:26] for i in pos])
-        util = np.nan_to_num(d.utilisation[pos]) * 100
-        self.bars["util"].set_rows(pos, y, util, colors=[util_color(u / 100) for u in util])
-        self.bars["dev"].set_rows(pos, y, d.deviation[pos] * 100, colors=[_band(d.status[i]) for i in pos])
-        lo = np.array([d.norms[i][0] if d.norms[i] else np.nan for i in pos], dtype=float)
-        hi = np.array([d.norms[i][1] if d.norms[i] else np.nan for i in pos], dtype=float)
-        self.bars["norm"].set_rows(pos, y, np.nan_to_num(hi - lo), np.nan_to_num(lo), colors="#E8EEF5")
-        left = np.zeros(len(pos))
-        for j, bars in enumerate(self.segment_bars[:len(d.segment_names)]):
-            counts = d.segment_counts[pos, j].astype(float) if d.segment_counts.size else np.zeros(len(pos))
-            bars.set_rows(pos, y, counts, left, colors=SEGMENT_COLORS[j % len(SEGMENT_COLORS)])
-            left = left + counts
-        self.bars["pipe"].set_rows(pos, y, d.pipeline[pos], colors=PIPELINE)
-        self.axes[0].set_ylim(first + rows - 0.5, first - 0.5)
-        for yy, text in self._headers:  # drawn in the margin: shown only for lines in view
-            text.set_visible(first <= yy < first + rows)
-        for ax, lim in zip(self.axes, self._limits, strict=True):
-            ax.set_xlim(*lim)
-        h, w = max(self.canvas.height(), 1), max(self.canvas.width(), 1)
-        # margins in pixels, so names and titles keep their room at any width
-        left, right, wspace = min(0.4, 165 / w), 1 - 8 / w, min(0.5, 40 / max(w / 4, 1))
-        self.figure.subplots_adjust(left=left, right=right, top=1 - 30 / h, bottom=44 / h, wspace=wspace)
-        panel_px = w * (right - left) / (4 + 3 * wspace)
-        narrow = panel_px < NARROW_PANEL_PX
-        for ax in self.axes[2:]:
-            ax.set_visible(not narrow)
-        if narrow:  # a squeezed dock: workload and potential only, each twice as wide
-            x0, x1 = self.axes[0].get_position().x0, self.axes[3].get_position().x1
-            gap = (x1 - x0) * 0.12
-            width = (x1 - x0 - gap) / 2
-            for i, ax in enumerate(self.axes[:2]):
-                box = ax.get_position()
-                ax.set_position((x0 + i * (width + gap), box.y0, width, box.height))
-            panel_px = w * width
-        self._fit_titles_and_ticks(panel_px)
-        self.canvas.draw_idle()
-
-    def _fit_titles_and_ticks(self, panel_px: float) -> None:
-        """At a narrow window the full titles would run into each other and the ticks together: short
-        titles, and fewer ticks (a tick label is about 30 px wide at this font size)."""
-        from matplotlib.ticker import FixedLocator
-
-        for ax, text, (full, short) in zip(self.axes, self._title_texts, self._titles, strict=True):
-            text.set_text(full if len(full) * TITLE_CHAR_PX <= panel_px - 6 else short)
-            nbins = max(1, min(4, int(panel_px // 34)))
-            if ax is self.axes[1] and nbins <= 1:  # very narrow (a squeezed dock): the zero line alone
-                ax.xaxis.set_major_locator(FixedLocator([0.0]))
-            elif ax is self.axes[1] and nbins <= 3 and self._limits:  # narrow: 0 and one ± tick inside the edges
-                x = _nice(self._limits[1][1] / 2.2)
-                ax.xaxis.set_major_locator(FixedLocator([-x, 0.0, x]))
-            elif ax is self.axes[1]:
-                ax.xaxis.set_major_locator(self._dev_locator)
-            else:
-                ax.xaxis.get_major_locator().set_params(nbins=nbins)
-
-    def panel_titles(self) -> list[str]:
-        """The titles drawn above the four panels (what the planner reads)."""
-        self._ensure_figure()
-        return [t.get_text() for t in self._title_texts]
-
-    def _set_names(self, y: np.ndarray, names: list[str]) -> None:
-        """The territory names left of the first panel, one text per row in view (texts are reused)."""
-        a_util = self.axes[0]
-        while len(self._names) < len(names):
-            self._names.append(a_util.text(-0.012, 0, "", transform=a_util.get_yaxis_transform(), ha="right",
-                                           va="center", fontsize=8, color="#1B2430", clip_on=False))
-        for text, yy, name in zip(self._names, y.tolist(), names, strict=False):
-            text.set_y(yy)
-            text.set_text(name)
-            text.set_visible(True)
-        for text in self._names[len(names):]:
-            text.set_visible(False)
-
-    def names_in_view(self) -> list[str]:
-        """The names drawn, top to bottom (what the planner reads)."""
-        return [t.get_text() for t in self._names if t.get_visible()]
-
     def _animated(self) -> list[BarRows]:
         return [self.bars["util"], self.bars["dev"], self.bars["pipe"], *self.segment_bars]
 
@@ -444,8 +341,8 @@ class CapacityChart(QWidget):
         dev = max(d.band * 100 * 1.6, float(np.abs(d.deviation).max()) * 100)
         total = float(d.segment_counts.sum(axis=1).max()) if d.segment_counts.size else 0.0
         top = max(total, max((r[1] for r in d.norms if r), default=0))
-        return [(0.0, _nice(max(120.0, util * 1.05))), (-_nice(dev * 1.05), _nice(dev * 1.05)),
-                (0.0, _nice(top * 1.08 + 1)), (0.0, _nice(max(float(d.pipeline.max()), 1.0) * 1.08))]
+        return [(0.0, nice(max(120.0, util * 1.05))), (-nice(dev * 1.05), nice(dev * 1.05)),
+                (0.0, nice(top * 1.08 + 1)), (0.0, nice(max(float(d.pipeline.max()), 1.0) * 1.08))]
 
     def _on_draw(self, _event) -> None:  # noqa: ANN001 — after every full draw: keep it, add the bars
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
@@ -494,15 +391,3 @@ class CapacityChart(QWidget):
 
     def _on_wheel(self, event) -> None:  # noqa: ANN001
         self.scroll.setValue(self.scroll.value() + (-3 if event.button == "up" else 3))
-
-
-def _nice(v: float) -> float:
-    """`v` rounded up to 1, 2 or 5 × a power of ten: scales that stay put through small changes."""
-    if v <= 0 or not np.isfinite(v):
-        return 1.0
-    p = 10 ** np.floor(np.log10(v))
-    return float(next(m * p for m in (1, 2, 2.5, 5, 10) if m * p >= v))
-
-
-def _band(status: str) -> str:
-    return {"in": IN, "near": NEAR, "out": OUT}.get(status, IN)
