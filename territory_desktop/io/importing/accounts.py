@@ -19,6 +19,7 @@ from territory_desktop.core.potential import PotentialModel, estimate_potential
 from territory_desktop.core.score import ScoreModel, score_accounts
 from territory_desktop.core.segments import SegmentRules, segment_by_size
 from territory_desktop.core.wording import counted
+from territory_desktop.io.importing import currency, dates
 from territory_desktop.io.importing import values as V
 from territory_desktop.io.importing.geocode import geocode
 from territory_desktop.io.importing.problems import (
@@ -60,9 +61,9 @@ def _other_currency(cells: pd.Series, col: str, kept: np.ndarray, file: str,
                     header_row: int) -> list[ImportProblem]:
     """A warning per cell written in another currency than its column's (the one most cells name, dollars
     when none does): the amount is read as written, so "MXN 200,000,000" counts as 200M of the column's."""
-    if not V.names_other_currency(cells):  # dollars or no currency at all: nothing to compare
+    if not currency.names_other_currency(cells):  # dollars or no currency at all: nothing to compare
         return []
-    marks = V.currency_marks(cells)
+    marks = currency.currency_marks(cells)
     named = marks[marks != ""]
     if not len(named):
         return []
@@ -281,7 +282,7 @@ def _dates(src: pd.DataFrame, mapping: dict[str, str], kept: np.ndarray, file: s
     if "last_activity" not in mapping:
         return np.full(len(src), "", dtype=object)
     col = mapping["last_activity"]
-    iso, bad = V.parse_dates(src[col])
+    iso, bad = dates.parse_dates(src[col])
     rows = np.flatnonzero(bad)
     problems.extend(problems_for(file, kept[rows], col, src[col].to_numpy()[rows],
                                  "cannot read {value!r} as a date; left blank", WARNING, header_row))

@@ -36,7 +36,7 @@ _SPACED_GROUPS = re.compile(r"(?<=\d)[ \u00a0\u202f'’](?=\d{3}(?:\D|$))")
 
 def _map_text(s: pd.Series, fn: Callable[[str], str]) -> pd.Series:
     """Apply a text function to each distinct trimmed cell once (columns of places repeat heavily)."""
-    return _on_uniques(s, lambda u: pd.Series([fn(x.strip()) for x in u.tolist()], dtype=object))
+    return on_uniques(s, lambda u: pd.Series([fn(x.strip()) for x in u.tolist()], dtype=object))
 
 
 def clean_text(s: pd.Series) -> pd.Series:
@@ -47,12 +47,12 @@ def clean_text(s: pd.Series) -> pd.Series:
         return pd.Series(["" if len(t) <= longest and t.casefold() in tokens else t for t in map(str.strip, u.tolist())],
                          dtype=object)
 
-    return _on_uniques(s, clean)
+    return on_uniques(s, clean)
 
 
 def blank_mask(s: pd.Series) -> np.ndarray:
     """True where a cell holds nothing a planner would call a value ("", "N/A", "-", ...)."""
-    return _on_uniques(s, lambda u: (is_blank_text(u.tolist()),))[0]
+    return on_uniques(s, lambda u: (is_blank_text(u.tolist()),))[0]
 
 
 _LONGEST_TOKEN = max(map(len, BLANK_TOKENS))
@@ -88,10 +88,10 @@ def fullmatches(s: pd.Series, pattern: str, strip: bool = True) -> np.ndarray:
         texts = [v.strip() for v in u.tolist()] if strip else u.tolist()
         return (np.fromiter((rx.fullmatch(v) is not None for v in texts), dtype=bool, count=len(texts)),)
 
-    return _on_uniques(s, test)[0]
+    return on_uniques(s, test)[0]
 
 
-def _on_uniques(s: pd.Series, fn: Callable[[pd.Series], Any]) -> Any:
+def on_uniques(s: pd.Series, fn: Callable[[pd.Series], Any]) -> Any:
     """Run a column parser once per distinct cell text: exports repeat values (cities, sizes, ZIPs) a lot."""
     codes, distinct = factorize_text(s)
     res = fn(pd.Series(distinct, dtype=str))
@@ -197,44 +197,6 @@ def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int32, copy=False), distinct  # int32: an import keeps ~20 of these at once
 
 
-_MARKS = (("us$", "USD"), ("usd", "USD"), ("nz$", "NZD"), ("mx$", "MXN"), ("c$", "CAD"), ("a$", "AUD"),
-          ("$", "USD"), ("eur", "EUR"), ("€", "EUR"), ("gbp", "GBP"), ("£", "GBP"), ("cad", "CAD"),
-          ("aud", "AUD"), ("chf", "CHF"), ("jpy", "JPY"), ("¥", "JPY"), ("sek", "SEK"), ("nok", "NOK"),
-          ("dkk", "DKK"), ("nzd", "NZD"), ("mxn", "MXN"))
-"""Currency markers an export writes before or after an amount, with the ISO code each one means (`_MARK_RE`
-finds them, trying "us$", "c$"... before a bare "$")."""
-_MARK_RE = re.compile(r"^\(?-?\s*(us\$|nz\$|mx\$|c\$|a\$|\$|€|£|¥|[a-z]{3}\b)|(\$|€|£|¥|\b[a-z]{3})\s*\)?$")
-
-
-_FOREIGN = ("€", "£", "¥", "eur", "gbp", "cad", "aud", "chf", "jpy", "sek", "nok", "dkk", "nzd", "mxn", "c$", "a$")
-"""Substrings that may name a currency other than dollars (a hit only sends the column to the exact check)."""
-
-
-def names_other_currency(s: pd.Series) -> bool:
-    """Whether any cell may name a currency other than dollars: substring searches over the distinct cells
-    joined (a few ms inside an import, where the parser already factorized the column), so the per-cell
-    `currency_marks` runs only on the rare column that needs it (~1.5 s a column at 1M)."""
-    _codes, distinct = factorize_text(s)  # inside an import: the parser's own factorization, cached
-    text = "\n".join(map(str, distinct)).casefold()
-    return any(mark in text for mark in _FOREIGN)  # plain substring searches: a regex here took 1.7 s at 1M
-
-
-def currency_marks(s: pd.Series) -> np.ndarray:
-    """The ISO code of the currency each cell is written in ("" when it names none): "$1,200" USD, "CAD 12M"
-    CAD, "£5,000" GBP. The importer reads every amount as written; a cell in another currency than the rest of
-    its column is warned about (an MXN amount read as dollars is 18 times too big)."""
-    codes = dict(_MARKS)
-
-    def marks(u: pd.Series) -> np.ndarray:
-        out = []
-        for text in u.str.strip().str.casefold().tolist():
-            m = _MARK_RE.search(text)
-            out.append(codes.get(next((g for g in m.groups() if g), ""), "") if m else "")
-        return np.array(out, dtype=object)
-
-    return _on_uniques(s, lambda u: (marks(u),))[0]
-
-
 def parse_numbers(s: pd.Series, decimal_comma: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Read money and counts written any common way; return (float values, mask of unreadable cells).
 
@@ -244,7 +206,7 @@ def parse_numbers(s: pd.Series, decimal_comma: bool | None = None) -> tuple[np.n
     cells only one convention can read ("1.234,50", "12,5" vs "1,234.50", "12.5") vote, and the majority
     wins (American when there is no evidence).
     """
-    return _on_uniques(s, lambda u: _parse_numbers(u, decimal_comma))
+    return on_uniques(s, lambda u: _parse_numbers(u, decimal_comma))
 
 
 def _parse_numbers(s: pd.Series, decimal_comma: bool | None) -> tuple[np.ndarray, np.ndarray]:
@@ -351,7 +313,7 @@ def uses_decimal_comma(columns: list[pd.Series], sample: int = 5000) -> bool | N
 
 def parse_employee_counts(s: pd.Series, decimal_comma: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Headcounts, including the ranges HubSpot and LinkedIn export ("51-200" -> 125.5, "10,001+" -> 10001)."""
-    return _on_uniques(s, lambda u: _parse_employee_counts(u, decimal_comma))
+    return on_uniques(s, lambda u: _parse_employee_counts(u, decimal_comma))
 
 
 def _parse_employee_counts(s: pd.Series, decimal_comma: bool | None) -> tuple[np.ndarray, np.ndarray]:
@@ -480,7 +442,7 @@ def parse_bool(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         yes = low.isin(TRUE_TOKENS).to_numpy()
         return yes, ~(yes | low.isin(FALSE_TOKENS).to_numpy())
 
-    return _on_uniques(s, parse)
+    return on_uniques(s, parse)
 
 
 _SEGMENTS = {"smb": "SMB", "smallbusiness": "SMB", "small": "SMB", "smallmediumbusiness": "SMB",
@@ -510,57 +472,3 @@ def enum_words(s: pd.Series) -> pd.Series:
         return " ".join(w if i and w in _SMALL_WORDS else w.capitalize() for i, w in enumerate(parts))
 
     return _map_text(s, words)
-
-
-def parse_dates(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Dates written the usual export ways as ISO "YYYY-MM-DD" text; returns (dates, mask of cells that are not
-    dates). Read: ISO ("2026-03-04", "2026-03-04 10:22"), slashes ("03/04/2026", "3/4/26"), dots
-    ("15.01.2024", always day first), month names ("Mar 3, 2024", "3 March 2024", "03-Mar-2024") and epoch
-    milliseconds. Slashes are US month-first unless the column proves itself day-first (a "14/02/2024" and no
-    "3/14/2024"); a cell that reads only one way ("14/02/2024" in a US column) is read that way."""
-    def parse(u: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-        text = u.str.strip()
-        blank = text.str.casefold().isin(BLANK_TOKENS).to_numpy()
-        out = pd.to_datetime(text.where(~blank), errors="coerce", format="ISO8601")
-        rest = out.isna().to_numpy() & ~blank
-        if rest.any():
-            out[rest] = _slash_dates(text[rest]).to_numpy()
-        for formats, cells in ((_DOT_FORMATS, text), (_NAME_FORMATS, _month_words(text))):
-            rest = out.isna().to_numpy() & ~blank
-            for fmt in formats:
-                if not rest.any():
-                    break
-                out[rest] = pd.to_datetime(cells[rest], errors="coerce", format=fmt).to_numpy()
-                rest = out.isna().to_numpy() & ~blank
-        rest = out.isna().to_numpy() & ~blank
-        if rest.any():
-            digits = pd.to_numeric(text[rest], errors="coerce")
-            epoch = pd.to_datetime(digits.where(digits > 1e11), unit="ms", errors="coerce")
-            out[rest] = epoch.to_numpy()
-        iso = np.where(out.isna(), "", out.dt.strftime("%Y-%m-%d").fillna("")).astype(object)
-        return iso, (iso == "") & ~blank
-
-    return _on_uniques(s, parse)
-
-
-_DOT_FORMATS = ("%d.%m.%Y", "%d.%m.%y")
-_NAME_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y", "%d-%b-%y",
-                 "%d %b, %Y", "%b. %d, %Y")
-
-
-def _month_words(text: pd.Series) -> pd.Series:
-    """"Sept" (common in exports, unknown to strptime) as "Sep"."""
-    return text.str.replace(r"(?i)\bsept\b", "Sep", regex=True)
-
-
-def _slash_dates(text: pd.Series) -> pd.Series:
-    """m/d/y or d/m/y (4- or 2-digit years), per the column (see parse_dates); NaT where neither reads."""
-    def read(order: str) -> pd.Series:
-        four = pd.to_datetime(text, errors="coerce", format=f"%{order[0]}/%{order[1]}/%Y")
-        two = pd.to_datetime(text.where(four.isna()), errors="coerce", format=f"%{order[0]}/%{order[1]}/%y")
-        return four.fillna(two)
-
-    us, eu = read("md"), read("dm")
-    if bool((eu.notna() & us.isna()).any()) and not bool((us.notna() & eu.isna()).any()):
-        return eu.fillna(us)  # the column proves itself day-first
-    return us.fillna(eu)

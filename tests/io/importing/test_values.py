@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from territory_desktop.io.importing import currency, dates
 from territory_desktop.io.importing import values as V
 
 
@@ -109,7 +110,7 @@ def test_hubspot_enum_values_read_as_words():
 
 
 def test_dates_in_export_spellings():
-    iso, bad = V.parse_dates(pd.Series(["2026-03-04", "2026-03-04 10:22:00", "03/04/2026", "1772582400000",
+    iso, bad = dates.parse_dates(pd.Series(["2026-03-04", "2026-03-04 10:22:00", "03/04/2026", "1772582400000",
                                         "n/a", "", "yesterday"]))
     assert iso.tolist() == ["2026-03-04", "2026-03-04", "2026-03-04", "2026-03-04", "", "", ""]
     assert bad.tolist() == [False] * 6 + [True]
@@ -120,7 +121,7 @@ def test_dates_with_month_names_dots_and_day_first_slashes():
     their accounts counted as untouched for 90+ days)."""
     cells = ["Mar 3, 2024", "March 3, 2024", "3 Mar 2024", "03-Mar-2024", "15.01.2024", "14/02/2024", "3/14/2024",
              "3/14/24", "Sept 5, 2024"]
-    iso, bad = V.parse_dates(pd.Series(cells))
+    iso, bad = dates.parse_dates(pd.Series(cells))
     assert iso.tolist() == ["2024-03-03", "2024-03-03", "2024-03-03", "2024-03-03", "2024-01-15", "2024-02-14",
                             "2024-03-14", "2024-03-14", "2024-09-05"]
     assert not bad.any()
@@ -129,15 +130,15 @@ def test_dates_with_month_names_dots_and_day_first_slashes():
 def test_a_column_written_day_first_reads_its_ambiguous_dates_day_first():
     """'14/02/2024' proves the column is day-first (no month 14), so '12/03/2024' there is 12 March; in a
     column with '3/14/2024' (month-first proven, or nothing proven) it stays 3 December as a US export means."""
-    eu, _ = V.parse_dates(pd.Series(["14/02/2024", "12/03/2024"]))
+    eu, _ = dates.parse_dates(pd.Series(["14/02/2024", "12/03/2024"]))
     assert eu.tolist() == ["2024-02-14", "2024-03-12"]
-    us, _ = V.parse_dates(pd.Series(["3/14/2024", "12/03/2024"]))
+    us, _ = dates.parse_dates(pd.Series(["3/14/2024", "12/03/2024"]))
     assert us.tolist() == ["2024-03-14", "2024-12-03"]
-    mixed, _ = V.parse_dates(pd.Series(["3/14/2024", "14/02/2024", "12/03/2024"]))
+    mixed, _ = dates.parse_dates(pd.Series(["3/14/2024", "14/02/2024", "12/03/2024"]))
     assert mixed.tolist() == ["2024-03-14", "2024-02-14", "2024-12-03"]
 
 
 def test_currency_marks_name_each_cells_currency():
-    marks = V.currency_marks(pd.Series(["$1,200,000", "USD 5", "US$ 7", "CAD 12,000,000", "£5,000,000",
+    marks = currency.currency_marks(pd.Series(["$1,200,000", "USD 5", "US$ 7", "CAD 12,000,000", "£5,000,000",
                                         "MXN 200,000,000", "€1.234,50", "1.2M", "", "12 EUR", "C$ 40"]))
     assert marks.tolist() == ["USD", "USD", "USD", "CAD", "GBP", "MXN", "EUR", "", "", "EUR", "CAD"]
