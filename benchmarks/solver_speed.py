@@ -36,7 +36,7 @@ from territory_desktop.core.territory import Territory  # noqa: E402
 from territory_desktop.solver.copilot.messages import Finished, Improved  # noqa: E402
 from territory_desktop.solver.copilot.suggestions import make_suggestions, suggestion_edit  # noqa: E402
 from territory_desktop.solver.copilot.worker import SolverWorker  # noqa: E402
-from territory_desktop.solver.problem.snapshot import problem_from_plan  # noqa: E402
+from territory_desktop.solver.problem.from_plan import problem_from_plan
 from territory_desktop.ui.copilot.solver_client import SolverClient  # noqa: E402
 from territory_desktop.ui.copilot.suggestions_dock import SuggestionsDock  # noqa: E402
 from territory_desktop.ui.hub.selection import Selection  # noqa: E402

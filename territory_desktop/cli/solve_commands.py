@@ -255,7 +255,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from territory_desktop.core.edits import MoveAccounts
     from territory_desktop.solver.copilot.steady import steady_plan
     from territory_desktop.solver.engine import explain_infeasibility, solve
-    from territory_desktop.solver.problem.snapshot import problem_from_plan
+    from territory_desktop.solver.problem.from_plan import problem_from_plan
 
     limit = _positive_time(args.time_limit)
     if args.max_moves is not None and args.max_moves < 0:

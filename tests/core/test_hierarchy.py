@@ -13,7 +13,7 @@ from territory_desktop.core.hierarchy import NO_AREA, NO_REGION, roll_up
 from territory_desktop.core.plan import Plan, accounts_frame
 from territory_desktop.core.settings import BalancedMeasure, BalanceSettings
 from territory_desktop.core.territory import Territory
-from territory_desktop.solver.problem.snapshot import problem_from_plan
+from territory_desktop.solver.problem.from_plan import problem_from_plan
 
 # account:        a0   a1   a2   a3   a4   a5   a6
 POTENTIAL = [100, 100, 200, 400, 150, 250, 50]

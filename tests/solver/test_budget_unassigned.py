@@ -7,7 +7,7 @@ import numpy as np
 from territory_desktop.core.edits import MoveAccounts
 from territory_desktop.core.plan import Plan
 from territory_desktop.solver.engine import solve
-from territory_desktop.solver.problem.snapshot import problem_from_plan
+from territory_desktop.solver.problem.from_plan import problem_from_plan
 from tests.conftest import make_plan
 
 

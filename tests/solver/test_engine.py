@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.settings import ACCOUNTS, BalancedMeasure, BalanceSettings
 from territory_desktop.solver.engine import explain_infeasibility, solve, solve_stream
-from territory_desktop.solver.problem.snapshot import Problem, evaluate, problem_from_plan
+from territory_desktop.solver.problem.from_plan import problem_from_plan
+from territory_desktop.solver.problem.snapshot import Problem, evaluate
 from tests.conftest import make_plan
 
 SETTINGS = BalanceSettings(measures=(BalancedMeasure("potential", 0.15, 1.0, primary=True),

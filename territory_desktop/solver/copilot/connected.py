@@ -11,7 +11,7 @@ import numpy as np
 
 from territory_desktop.core.plan import Plan
 from territory_desktop.solver.problem.contiguity import pieces_per_territory
-from territory_desktop.solver.problem.snapshot import plan_adjacency
+from territory_desktop.solver.problem.from_plan import plan_adjacency
 
 
 def cut_territories(plan: Plan, assignment: np.ndarray | None = None) -> list[tuple[str, int]] | None:

@@ -26,7 +26,7 @@ from territory_desktop.core.plan import Plan
 from territory_desktop.core.settings import ACCOUNTS, WORKLOAD
 from territory_desktop.core.workload import SCALE
 from territory_desktop.solver.problem.contiguity import territory_pieces
-from territory_desktop.solver.problem.snapshot import plan_adjacency
+from territory_desktop.solver.problem.from_plan import plan_adjacency
 
 COLUMNS = (ACCOUNTS, "potential", "pipeline", WORKLOAD)
 """Every total a suggestion predicts; balanced measures are a subset of these."""

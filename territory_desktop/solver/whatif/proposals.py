@@ -50,7 +50,8 @@ from territory_desktop.core.vacancy import departure_reason, is_vacant, new_rep_
 from territory_desktop.core.workload import SCALE
 from territory_desktop.solver.engine import solve_stream
 from territory_desktop.solver.problem.eligibility import rule_eligibility
-from territory_desktop.solver.problem.snapshot import Problem, problem_from_plan
+from territory_desktop.solver.problem.from_plan import problem_from_plan
+from territory_desktop.solver.problem.snapshot import Problem
 from territory_desktop.solver.problem.solution import Solution
 from territory_desktop.solver.whatif.coverage import thinnest_coverage_home
 

@@ -19,7 +19,7 @@ import numpy as np
 from territory_desktop.core import kpis
 from territory_desktop.core.edits import MoveAccounts
 from territory_desktop.core.plan import EditRefused, Plan
-from territory_desktop.solver.problem.snapshot import problem_from_plan
+from territory_desktop.solver.problem.from_plan import problem_from_plan
 from territory_desktop.solver.whatif.proposals import WhatIf, _solve, _summary, copy_plan
 
 REASON = "Quarterly review: brings {name} into band"

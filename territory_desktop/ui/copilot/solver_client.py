@@ -26,7 +26,7 @@ from territory_desktop.core.plan import Plan, PlanChange
 from territory_desktop.solver.copilot.messages import Failed, Finished, Improved, Infeasible, Started
 from territory_desktop.solver.copilot.suggestions import Suggestion, change_budget, make_suggestions
 from territory_desktop.solver.copilot.worker import SolverWorker
-from territory_desktop.solver.problem.snapshot import problem_from_plan
+from territory_desktop.solver.problem.from_plan import problem_from_plan
 
 RUNNING, IDLE, INFEASIBLE, ERROR, PAUSED = "running", "idle", "infeasible", "error", "paused"
 BALANCED_TEXT = "Balanced — nothing worth moving: every territory is in band and within capacity."

@@ -10,7 +10,7 @@ from territory_desktop.core.plan import Plan
 from territory_desktop.core.settings import ACCOUNTS, BalancedMeasure, BalanceSettings
 from territory_desktop.solver.copilot.messages import BUDGET_HINT, is_budget_hint
 from territory_desktop.solver.engine import explain_infeasibility, solve
-from territory_desktop.solver.problem.snapshot import problem_from_plan
+from territory_desktop.solver.problem.from_plan import problem_from_plan
 from tests.conftest import make_plan
 
 SETTINGS = BalanceSettings(measures=(BalancedMeasure("potential", 0.15, 1.0, primary=True),

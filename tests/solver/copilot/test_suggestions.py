@@ -14,7 +14,7 @@ from territory_desktop.core.plan import Plan
 from territory_desktop.core.settings import ACCOUNTS, BalancedMeasure, BalanceSettings
 from territory_desktop.solver.copilot.suggestions import make_suggestions, movable_mask, suggestion_edit
 from territory_desktop.solver.engine import solve
-from territory_desktop.solver.problem.snapshot import problem_from_plan
+from territory_desktop.solver.problem.from_plan import problem_from_plan
 from tests.conftest import make_plan
 
 SETTINGS = BalanceSettings(measures=(BalancedMeasure("potential", 0.15, 1.0, primary=True),
@@ -168,7 +168,7 @@ def test_after_accept_all_no_suggestion_reshuffles_in_band_books_for_a_small_gai
     """The churn the playbook warns about: once the solver's suggestions are taken, a second round may only
     move accounts between two in-band, within-capacity territories when the gain clears the threshold."""
     from territory_desktop.solver.engine import solve
-    from territory_desktop.solver.problem.snapshot import problem_from_plan
+    from territory_desktop.solver.problem.from_plan import problem_from_plan
 
     plan = make_plan(500, 5, seed=seed)
     first = make_suggestions(plan, solve(problem_from_plan(plan), 2.0).assignment, plan.version)

@@ -24,7 +24,8 @@ from territory_desktop.solver.copilot.messages import (
     WorkerMessage,
 )
 from territory_desktop.solver.copilot.worker import SolverWorker
-from territory_desktop.solver.problem.snapshot import Problem, problem_from_plan
+from territory_desktop.solver.problem.from_plan import problem_from_plan
+from territory_desktop.solver.problem.snapshot import Problem
 from tests.conftest import make_plan
 
 SETTINGS = BalanceSettings(measures=(BalancedMeasure("potential", 0.15, 1.0, primary=True),
@@ -176,7 +177,7 @@ def test_a_hung_solver_is_restarted_by_the_watchdog():
 ORPHAN_SCRIPT = """
 import sys, time
 from tests.conftest import make_plan
-from territory_desktop.solver.problem.snapshot import problem_from_plan
+from territory_desktop.solver.problem.from_plan import problem_from_plan
 from territory_desktop.solver.copilot.worker import SolverWorker
 if __name__ == "__main__":
     w = SolverWorker()

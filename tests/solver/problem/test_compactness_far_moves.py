@@ -13,7 +13,7 @@ import numpy as np
 from territory_desktop.core.geo import haversine_km
 from territory_desktop.io.importing.importer import import_plan
 from territory_desktop.solver.engine import solve
-from territory_desktop.solver.problem.snapshot import problem_from_plan
+from territory_desktop.solver.problem.from_plan import problem_from_plan
 from tests.conftest import FIXTURES
 
 

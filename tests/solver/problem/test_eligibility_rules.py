@@ -13,7 +13,7 @@ from territory_desktop.core.plan import EditRefused, Plan
 from territory_desktop.core.settings import ACCOUNTS, BalancedMeasure, BalanceSettings
 from territory_desktop.solver.copilot.suggestions import make_suggestions, suggestion_edit
 from territory_desktop.solver.engine import solve
-from territory_desktop.solver.problem.snapshot import problem_from_plan
+from territory_desktop.solver.problem.from_plan import problem_from_plan
 from tests.conftest import make_plan
 
 ROLES = ("Enterprise AE", "Enterprise AE", "SMB AE", "SMB AE", "SMB AE", "SMB AE")

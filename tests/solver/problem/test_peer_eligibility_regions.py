@@ -10,7 +10,7 @@ from territory_desktop.core.kpis import peer_groups
 from territory_desktop.core.plan import Plan, accounts_frame
 from territory_desktop.core.territory import Territory
 from territory_desktop.solver.problem.eligibility import peer_eligibility
-from territory_desktop.solver.problem.snapshot import problem_from_plan
+from territory_desktop.solver.problem.from_plan import problem_from_plan
 
 HOMES = {"LA": (34.05, -118.24), "SF": (37.77, -122.42), "NYC": (40.71, -74.0), "BOS": (42.36, -71.06)}
 

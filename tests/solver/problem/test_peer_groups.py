@@ -7,7 +7,8 @@ import numpy as np
 from territory_desktop.core.edits import UpdateTerritory
 from territory_desktop.core.kpis import deviations, measure_totals, peer_groups
 from territory_desktop.solver.engine import solve
-from territory_desktop.solver.problem.snapshot import evaluate, problem_from_plan
+from territory_desktop.solver.problem.from_plan import problem_from_plan
+from territory_desktop.solver.problem.snapshot import evaluate
 from tests.conftest import make_plan
 
 

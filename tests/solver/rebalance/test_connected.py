@@ -12,7 +12,8 @@ from territory_desktop.core.plan import Plan, accounts_frame
 from territory_desktop.core.territory import Territory
 from territory_desktop.solver.engine import solve
 from territory_desktop.solver.problem.contiguity import pieces_per_territory
-from territory_desktop.solver.problem.snapshot import evaluate, plan_adjacency, problem_from_plan
+from territory_desktop.solver.problem.from_plan import plan_adjacency, problem_from_plan
+from territory_desktop.solver.problem.snapshot import evaluate
 
 
 def county_grid(side: int, k: int, seed: int, heavy: float = 4.0) -> Plan:

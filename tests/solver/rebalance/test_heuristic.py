@@ -6,7 +6,8 @@ import numpy as np
 
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.settings import ACCOUNTS, BalancedMeasure, BalanceSettings
-from territory_desktop.solver.problem.snapshot import evaluate, problem_from_plan
+from territory_desktop.solver.problem.from_plan import problem_from_plan
+from territory_desktop.solver.problem.snapshot import evaluate
 from territory_desktop.solver.rebalance.heuristic import greedy_solve
 from tests.conftest import make_plan
 

@@ -11,7 +11,7 @@ from territory_desktop.core.kpi_state import KpiState
 from territory_desktop.core.vacancy import fill_edit, is_vacant, vacant_territories, vacate_edit
 from territory_desktop.io.export import change_table
 from territory_desktop.io.project.project_file import open_project, save_project
-from territory_desktop.solver.problem.snapshot import problem_from_plan
+from territory_desktop.solver.problem.from_plan import problem_from_plan
 from territory_desktop.solver.whatif.proposals import propose_add_rep, propose_remove_rep
 from territory_desktop.solver.whatif.vacancy import propose_fill_vacancy, propose_vacancy
 from tests.conftest import make_plan
