@@ -17,6 +17,7 @@ from territory_desktop.core.activity import UNTOUCHED_DAYS, untouched_mask
 from territory_desktop.core.book_norms import norm_for
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.vacancy import vacant_territories
+from territory_desktop.core.wording import counted
 
 KEYS = ("out_of_band", "over_capacity", "vacant", "unassigned", "unplaced", "outside_norms", "ineligible", "orphaned",
         "pipeline_moved", "untouched")
@@ -33,10 +34,6 @@ class HealthEntry:
     count: int
     rows: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     territories: tuple[int, ...] = ()
-
-
-def _n(count: int, one: str, many: str) -> str:
-    return f"{count:,} {one if count == 1 else many}"
 
 
 def _rows_of(plan: Plan, territories: np.ndarray) -> np.ndarray:
@@ -71,7 +68,7 @@ def _outside_norms(plan: Plan, act: np.ndarray) -> HealthEntry | None:
     n = len(above) + len(below)
     if not n:
         return None
-    books = _n(n, "book", "books")
+    books = counted(n, "book", "books")
     # which norms were applied: "below the norm" alone left a planner guessing (a role "Account Executive"
     # names no norm, so its book's main segment chose one)
     ranges = sorted({norm_for(plan, t) for t in above + below})  # type: ignore[type-var]
@@ -113,35 +110,35 @@ def health_check(plan: Plan) -> list[HealthEntry]:
         bad = act[~table["in_band"].to_numpy(dtype=bool)]
         if len(bad):
             out.append(_territory_entry(plan, "out_of_band", bad,
-                                        f"{_n(len(bad), 'territory', 'territories')} out of band"))
+                                        f"{counted(len(bad), 'territory', 'territories')} out of band"))
         over = act[table["over_capacity"].to_numpy(dtype=bool)]
         if len(over):
             out.append(_territory_entry(plan, "over_capacity", over,
-                                        f"{_n(len(over), 'territory', 'territories')} over capacity"))
+                                        f"{counted(len(over), 'territory', 'territories')} over capacity"))
     vacant = np.array(vacant_territories(plan), dtype=np.int64)
     if len(vacant):  # a book kept whole after a departure: someone has to be hired (Add a rep fills it)
-        out.append(_territory_entry(plan, "vacant", vacant, f"{_n(len(vacant), 'territory', 'territories')} "
+        out.append(_territory_entry(plan, "vacant", vacant, f"{counted(len(vacant), 'territory', 'territories')} "
                                                             "vacant until the hire"))
     a = plan.assignment
     unassigned = a < 0
-    out.append(_account_entry("unassigned", unassigned, f"{_n(int(unassigned.sum()), 'account', 'accounts')} "
+    out.append(_account_entry("unassigned", unassigned, f"{counted(int(unassigned.sum()), 'account', 'accounts')} "
                                                         "unassigned"))
     unplaced = ~np.isfinite(plan.lat)  # as kpis.plan_health counts them
-    out.append(_account_entry("unplaced", unplaced, f"{_n(int(unplaced.sum()), 'account', 'accounts')} "
+    out.append(_account_entry("unplaced", unplaced, f"{counted(int(unplaced.sum()), 'account', 'accounts')} "
                                                     "not placed on the map"))
     out.append(_outside_norms(plan, act))
     inel = _ineligible_mask(plan)
-    out.append(_account_entry("ineligible", inel, f"{_n(int(inel.sum()), 'account', 'accounts')} in a "
+    out.append(_account_entry("ineligible", inel, f"{counted(int(inel.sum()), 'account', 'accounts')} in a "
                                                   "segment their rep's role may not own"))
     removed = np.array([t.removed for t in plan.territories] + [False], dtype=bool)
     orphaned = removed[a] | (unassigned & removed[plan.baseline])
-    out.append(_account_entry("orphaned", orphaned, f"{_n(int(orphaned.sum()), 'account', 'accounts')} left "
+    out.append(_account_entry("orphaned", orphaned, f"{counted(int(orphaned.sum()), 'account', 'accounts')} left "
                                                     "without an owner by a removed territory"))
     pipe = plan.measure_values[:, plan.measure_names.index("pipeline")] > 0
     moved = pipe & (a != plan.baseline)
-    out.append(_account_entry("pipeline_moved", moved, f"{_n(int(moved.sum()), 'account', 'accounts')} with "
+    out.append(_account_entry("pipeline_moved", moved, f"{counted(int(moved.sum()), 'account', 'accounts')} with "
                                                        "open pipeline moved"))
     untouched = untouched_mask(plan)
-    out.append(_account_entry("untouched", untouched, f"{_n(int(untouched.sum()), 'account', 'accounts')} "
+    out.append(_account_entry("untouched", untouched, f"{counted(int(untouched.sum()), 'account', 'accounts')} "
                                                       f"untouched for {UNTOUCHED_DAYS}+ days"))
     return [e for e in out if e is not None and e.count > 0]

@@ -31,6 +31,7 @@ from territory_desktop.core.edits import Edit
 from territory_desktop.core.plan import Plan
 from territory_desktop.core.refresh import refreshes_in, segment_changes
 from territory_desktop.core.vacancy import vacant_territories
+from territory_desktop.core.wording import counted
 
 REVIEW_LABEL = "Quarterly review done"
 MARK_KIND, UNMARK_KIND = "review_mark", "review_unmark"
@@ -123,9 +124,9 @@ class Review:
             "since the plan was made (no review marked yet)"
         users = Counter(e.user for e in self.edits)
         who = ", ".join(f"{u} {n:,}" for u, n in users.most_common(4))
-        out = [f"{len(self.edits):,} edit{_s(len(self.edits))} {since}" + (f" ({who})." if who else ".")]
+        out = [f"{counted(len(self.edits), 'edit')} {since}" + (f" ({who})." if who else ".")]
         moved = len(self.moved_rows)
-        out.append(f"{moved:,} account{_s(moved)} moved"
+        out.append(f"{counted(moved, 'account')} moved"
                    + (": " + "; ".join(f"{r} {n:,}" for r, n in self.moved_by_reason[:4]) if moved else "") + ".")
         if self.budget > 0:
             out.append(f"Change budget: {moved:,} of {self.budget:,} accounts used, {self.budget_left:,} left.")
@@ -140,8 +141,8 @@ class Review:
         if refreshes:
             seg = sum(segment_changes(e) for e in refreshes)
             n = len(refreshes)
-            out.append(f"{seg:,} account{_s(seg)} changed segment in {n} CRM refresh{'' if n == 1 else 'es'}.")
-        out.append(f"{len(self.unassigned_rows):,} account{_s(len(self.unassigned_rows))} unassigned; "
+            out.append(f"{counted(seg, 'account')} changed segment in {n} CRM refresh{'' if n == 1 else 'es'}.")
+        out.append(f"{counted(len(self.unassigned_rows), 'account')} unassigned; "
                    f"{self.untouched:,} untouched for {UNTOUCHED_DAYS}+ days.")
         return out
 
@@ -225,10 +226,6 @@ def _reason_kind(reason: str) -> str:
     return head if len(head) <= 40 else head[:39] + "…"
 
 
-def _s(n: int) -> str:
-    return "" if n == 1 else "s"
-
-
 # ----- the mark -------------------------------------------------------------------------------------------
 @dataclass
 class MarkReviewDone(Edit):
@@ -295,8 +292,8 @@ def mark_review_done(plan: Plan, found: Review | None = None) -> MarkReviewDone:
     """The edit that marks the review of `plan` done now, remembering where it stands for the next one."""
     r = found or review(plan)
     summary = (f"Reviewed {r.territories} territories: {len(r.out_of_band)} out of band, {len(r.over_capacity)} "
-               f"over capacity, {len(r.vacant)} vacant; {len(r.moved_rows):,} account{_s(len(r.moved_rows))} "
-               f"moved and {len(r.edits):,} edit{_s(len(r.edits))} since the last review.")
+               f"over capacity, {len(r.vacant)} vacant; {counted(len(r.moved_rows), 'account')} "
+               f"moved and {counted(len(r.edits), 'edit')} since the last review.")
     return MarkReviewDone(summary, tuple(n.territory for n in r.out_of_band),
                           tuple(n.territory for n in r.over_capacity))
 

@@ -47,6 +47,7 @@ from territory_desktop.core.plan import EditRefused, Plan
 from territory_desktop.core.settings import DEFAULT_CAPACITY_HOURS
 from territory_desktop.core.territory import Territory
 from territory_desktop.core.vacancy import departure_reason, is_vacant, new_rep_reason
+from territory_desktop.core.wording import agree, counted
 from territory_desktop.core.workload import SCALE
 from territory_desktop.solver.engine import solve_stream
 from territory_desktop.solver.problem.eligibility import rule_eligibility
@@ -134,7 +135,7 @@ def propose_add_rep(plan: Plan, name: str, role: str = "", home: tuple[float, fl
     donors = np.unique(plan.assignment[rows])
     place = _place_name(plan, lat, lon)
     who = f"{rep} ({name})" if rep else "a rep"
-    title = (f"Add {who} in {place}: takes {len(rows):,} account{_s(len(rows))} from {len(donors)} "
+    title = (f"Add {who} in {place}: takes {counted(len(rows), 'account')} from {len(donors)} "
              f"territor{'ies' if len(donors) != 1 else 'y'}")
     edit = Batch([add, moves], label=title)
     before, after = kpis.territory_table(plan), kpis.territory_table(trial)
@@ -257,7 +258,7 @@ def propose_remove_rep(plan: Plan, territory: int, time_limit: float = 5.0) -> W
     moves = MoveAccounts(orphans, to, reason=why) if len(orphans) else None
     receivers = Counter(to.tolist())
     most = receivers.most_common(1)
-    title = (f"Remove {t.name}: {len(orphans):,} account{_s(len(orphans))} go to {len(receivers)} "
+    title = (f"Remove {t.name}: {counted(len(orphans), 'account')} go to {len(receivers)} "
              f"territor{'ies' if len(receivers) != 1 else 'y'}"
              + (f" (most to {plan.territories[most[0][0]].name}: {most[0][1]:,})" if most else "")
              if len(orphans) else f"Remove {t.name}: it has no accounts")
@@ -277,9 +278,9 @@ def propose_remove_rep(plan: Plan, territory: int, time_limit: float = 5.0) -> W
         lines.append(f"Receiving: {', '.join(parts)}{more}.")
     named = int(plan.named[orphans].sum())
     if named:
-        lines.append(f"{named:,} named account{_s(named)} get{'' if named != 1 else 's'} a new owner too.")
+        lines.append(f"{counted(named, 'named account')} {agree(named, 'gets', 'get')} a new owner too.")
     if other_role:
-        lines.append(f"{other_role:,} account{_s(other_role)} go to reps of another role: no other "
+        lines.append(f"{counted(other_role, 'account')} go to reps of another role: no other "
                      f"{t.role or 'roleless'} rep may take them.")
     return WhatIf(title, edit, len(orphans), before, after, lines)
 
@@ -357,17 +358,13 @@ def _summary(plan: Plan, before: pd.DataFrame, after: pd.DataFrame, moved: np.nd
         f"Out of band: {int((~before['in_band']).sum())} → {int((~after['in_band']).sum())} territories.",
         f"Largest {primary} deviation: {percent(worst(before))} → {percent(worst(after))}.",
         f"Over capacity: {int(before['over_capacity'].sum())} → {int(after['over_capacity'].sum())}.",
-        f"{len(moved):,} account{_s(len(moved))} move ({money(pot)} potential, "
+        f"{counted(len(moved), 'account')} move ({money(pot)} potential, "
         f"{percent(pot / total if total > 0 else 0.0, 1)} of the plan's).",
     ]
     if drift:
         lines.append(f"{len(drift):,} territor{'ies' if len(drift) != 1 else 'y'} this change does not touch "
                      f"leave{'' if len(drift) != 1 else 's'} the band: {why}.")
     return lines
-
-
-def _s(n: int) -> str:
-    return "" if n == 1 else "s"
 
 
 def _check_time(time_limit: float) -> None:
